@@ -1,0 +1,177 @@
+//! Strict JSON input: every error names the field (a JSON path such as
+//! `application.loans[0].interest_paid`) and the reason, in Chinese and English.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The most deeply nested JSON the crate accepts; deeper input is refused before parsing,
+/// so hostile input cannot exhaust the stack.
+pub const MAX_JSON_DEPTH: usize = 32;
+
+/// One problem with one field of the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// JSON path of the field, e.g. `application.loans[0].start_date`; empty for the whole body.
+    pub field: String,
+    /// Machine-readable reason, e.g. `money_too_precise`.
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &str, zh: String, en: String) -> FieldError {
+        FieldError {
+            field: field.to_string(),
+            code: code.to_string(),
+            zh,
+            en,
+        }
+    }
+}
+
+/// All the problems found in one input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputError {
+    pub errors: Vec<FieldError>,
+}
+
+impl InputError {
+    pub fn single(field: &str, code: &str, zh: String, en: String) -> InputError {
+        InputError {
+            errors: vec![FieldError::new(field, code, zh, en)],
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{}: {}", e.field, e.en)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Parses JSON strictly into `T`, naming the failing field.
+pub fn parse_json<T: DeserializeOwned>(json: &str) -> Result<T, InputError> {
+    if nesting_depth(json) > MAX_JSON_DEPTH {
+        return Err(InputError::single(
+            "",
+            "json_too_deep",
+            format!("JSON 嵌套层数超过 {MAX_JSON_DEPTH}"),
+            format!("JSON is nested more than {MAX_JSON_DEPTH} levels deep"),
+        ));
+    }
+    let de = &mut serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let field = e.path().to_string();
+        let field = if field == "." { String::new() } else { field };
+        let inner = e.into_inner();
+        let msg = inner.to_string();
+        let (code, zh) = classify(&inner, &msg);
+        InputError::single(&field, code, zh, msg)
+    })
+}
+
+/// A machine code and a Chinese message for a serde_json error.
+fn classify(e: &serde_json::Error, msg: &str) -> (&'static str, String) {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            ("json_malformed", format!("请求体不是合法的 JSON（{msg}）"))
+        }
+        Category::Data if msg.starts_with("unknown field") => {
+            ("unknown_field", format!("不允许的字段（{msg}）"))
+        }
+        Category::Data if msg.starts_with("missing field") => {
+            ("missing_field", format!("缺少必填字段（{msg}）"))
+        }
+        Category::Data if msg.starts_with("invalid type") => {
+            ("wrong_type", format!("字段类型不正确（{msg}）"))
+        }
+        Category::Data => ("invalid_value", format!("字段值无效（{msg}）")),
+    }
+}
+
+/// Maximum nesting of `{` and `[` outside strings (a cheap pre-scan).
+fn nesting_depth(json: &str) -> usize {
+    let (mut depth, mut max, mut in_str, mut escaped) = (0usize, 0usize, false, false);
+    for b in json.bytes() {
+        if in_str {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'{' | b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        items: Vec<Inner>,
+    }
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        amount: crate::money::Money,
+    }
+
+    #[test]
+    fn errors_name_the_field_path() {
+        let e =
+            parse_json::<Outer>(r#"{"items":[{"amount":"1"},{"amount":"1.001"}]}"#).unwrap_err();
+        assert_eq!(e.errors[0].field, "items[1].amount");
+        assert_eq!(e.errors[0].code, "invalid_value");
+        assert!(e.errors[0].en.contains("more than two decimals"), "{e}");
+
+        let e = parse_json::<Outer>(r#"{"items":[{"amount":"1","x":1}]}"#).unwrap_err();
+        assert_eq!(e.errors[0].code, "unknown_field");
+        assert_eq!(e.errors[0].field, "items[0].x");
+
+        let e = parse_json::<Outer>(r#"{"items":[{"amount":5}]}"#).unwrap_err();
+        assert_eq!(e.errors[0].code, "wrong_type");
+
+        let e = parse_json::<Outer>(r#"{"items":"#).unwrap_err();
+        assert_eq!(e.errors[0].code, "json_malformed");
+
+        let e = parse_json::<Outer>("{}").unwrap_err();
+        assert_eq!(e.errors[0].code, "missing_field");
+    }
+
+    #[test]
+    fn deep_json_is_refused_before_parsing() {
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        let e = parse_json::<serde_json::Value>(&deep).unwrap_err();
+        assert_eq!(e.errors[0].code, "json_too_deep");
+        // Brackets inside strings do not count.
+        let s = format!("\"{}\"", "[".repeat(100));
+        assert!(parse_json::<String>(&s).is_ok());
+    }
+}

@@ -1,0 +1,252 @@
+//! Money: exact decimal CNY with at most two places (reading 6). Never a float.
+//!
+//! On the wire an amount is a decimal **string** (`"200000.00"`), so no JSON number ever
+//! passes through a binary float.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The largest amount the system accepts anywhere: one hundred billion CNY. A larger
+/// figure in a subsidy application is a typing error, not a loan.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(1_215_752_192, 23, 0, false, 0); // 10^11
+
+/// A non-negative amount of CNY with at most two decimals, at most [`MAX_AMOUNT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Money(Decimal);
+
+/// Why a string is not an amount of money.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoneyError {
+    pub code: &'static str,
+    pub zh: String,
+    pub en: String,
+}
+
+impl fmt::Display for MoneyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} / {}", self.zh, self.en)
+    }
+}
+
+impl std::error::Error for MoneyError {}
+
+impl Money {
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// Checks a decimal: non-negative, at most two places, at most [`MAX_AMOUNT`].
+    pub fn new(value: Decimal) -> Result<Money, MoneyError> {
+        if value.is_sign_negative() && !value.is_zero() {
+            return Err(MoneyError {
+                code: "money_negative",
+                zh: format!("金额不能为负数：{value}"),
+                en: format!("amount must not be negative: {value}"),
+            });
+        }
+        if value.normalize().scale() > 2 {
+            return Err(MoneyError {
+                code: "money_too_precise",
+                zh: format!("金额最多两位小数（精确到分）：{value}"),
+                en: format!("amount has more than two decimals (fen): {value}"),
+            });
+        }
+        if value > MAX_AMOUNT {
+            return Err(MoneyError {
+                code: "money_too_large",
+                zh: format!("金额超过上限 {MAX_AMOUNT} 元：{value}"),
+                en: format!("amount exceeds the maximum of {MAX_AMOUNT} CNY: {value}"),
+            });
+        }
+        let mut v = value.abs();
+        v.rescale(2);
+        Ok(Money(v))
+    }
+
+    /// Parses a decimal string such as `"120000.50"`.
+    pub fn parse(s: &str) -> Result<Money, MoneyError> {
+        let t = s.trim();
+        let well_formed = !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+            && t.len() <= 40;
+        let value = well_formed
+            .then(|| t.parse::<Decimal>().ok())
+            .flatten()
+            .ok_or_else(|| MoneyError {
+                code: "money_malformed",
+                zh: format!("金额格式不正确，应为十进制数字字符串，如 \"1200.50\"：{s:?}"),
+                en: format!("amount is not a decimal string such as \"1200.50\": {s:?}"),
+            })?;
+        Money::new(value)
+    }
+
+    /// An amount computed from money, rounded **down** to the fen (reading 6), so that no
+    /// ceiling is ever passed. Negative results clamp to zero.
+    pub fn floor_fen(value: Decimal) -> Money {
+        let v = value
+            .round_dp_with_strategy(2, RoundingStrategy::ToZero)
+            .max(Decimal::ZERO)
+            .min(MAX_AMOUNT);
+        Money::new(v).unwrap_or(Money::ZERO)
+    }
+
+    /// Whole yuan (for tests and data generators).
+    pub fn yuan(y: u64) -> Money {
+        Money::floor_fen(Decimal::from(y))
+    }
+
+    pub fn from_fen(fen: i128) -> Money {
+        Money::floor_fen(Decimal::from_i128_with_scale(fen.max(0), 2))
+    }
+
+    /// The amount in fen, exact (amounts never exceed 10^13 fen).
+    pub fn fen(self) -> i128 {
+        let mut v = self.0;
+        v.rescale(2);
+        v.mantissa()
+    }
+
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    pub fn saturating_sub(self, other: Money) -> Money {
+        Money::floor_fen(self.0 - other.0)
+    }
+
+    pub fn saturating_add(self, other: Money) -> Money {
+        Money::floor_fen(self.0 + other.0)
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl std::iter::Sum for Money {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
+        iter.fold(Money::ZERO, Money::saturating_add)
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Money;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an amount of CNY as a decimal string, e.g. \"1200.50\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Money, E> {
+                Money::parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
+/// A rate such as 0.50, a fraction between 0 and 1 (parameters only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "Decimal", into = "Decimal")]
+pub struct Rate(Decimal);
+
+impl Rate {
+    pub fn new(value: Decimal) -> Result<Rate, String> {
+        if value < Decimal::ZERO || value > Decimal::ONE {
+            return Err(format!("rate must lie between 0 and 1: {value}"));
+        }
+        Ok(Rate(value))
+    }
+
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+
+    /// `rate × amount`, rounded down to the fen (reading 6).
+    pub fn of(self, amount: Money) -> Money {
+        Money::floor_fen(self.0 * amount.0)
+    }
+
+    /// The rate as a percentage for texts, e.g. `60%`.
+    pub fn percent(self) -> String {
+        format!("{}%", (self.0 * Decimal::ONE_HUNDRED).normalize())
+    }
+}
+
+impl TryFrom<Decimal> for Rate {
+    type Error = String;
+    fn try_from(d: Decimal) -> Result<Rate, String> {
+        Rate::new(d)
+    }
+}
+
+impl From<Rate> for Decimal {
+    fn from(r: Rate) -> Decimal {
+        r.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_parses_decimal_strings_exactly() {
+        assert_eq!(Money::parse("200000").unwrap().to_string(), "200000.00");
+        assert_eq!(Money::parse("0.1").unwrap().fen(), 10);
+        assert_eq!(Money::parse(" 1200.50 ").unwrap().fen(), 120050);
+        assert_eq!(Money::parse("100000000000").unwrap().decimal(), MAX_AMOUNT);
+    }
+
+    #[test]
+    fn money_rejects_negative_three_decimals_too_large_and_junk() {
+        assert_eq!(Money::parse("-1").unwrap_err().code, "money_negative");
+        assert_eq!(Money::parse("1.005").unwrap_err().code, "money_too_precise");
+        assert_eq!(
+            Money::parse("100000000000.01").unwrap_err().code,
+            "money_too_large"
+        );
+        for bad in ["", "1e5", "1,000", "abc", "0x10", "１２"] {
+            assert_eq!(
+                Money::parse(bad).unwrap_err().code,
+                "money_malformed",
+                "{bad}"
+            );
+        }
+        // Trailing zeros beyond the fen are still exact, so accepted.
+        assert_eq!(Money::parse("1.500").unwrap().fen(), 150);
+    }
+
+    #[test]
+    fn money_json_is_a_string_never_a_number() {
+        let m: Money = serde_json::from_str("\"12.3\"").unwrap();
+        assert_eq!(serde_json::to_string(&m).unwrap(), "\"12.30\"");
+        assert!(serde_json::from_str::<Money>("12.3").is_err());
+    }
+
+    /// Reading 6: computed amounts round down to the fen.
+    #[test]
+    fn rate_of_rounds_down_to_the_fen() {
+        let half = Rate::new(Decimal::new(5, 1)).unwrap();
+        assert_eq!(half.of(Money::parse("0.03").unwrap()).fen(), 1);
+        let sixty = Rate::new(Decimal::new(6, 1)).unwrap();
+        assert_eq!(
+            sixty.of(Money::parse("333.33").unwrap()).to_string(),
+            "199.99"
+        );
+        assert_eq!(sixty.percent(), "60%");
+        assert!(Rate::new(Decimal::new(11, 1)).is_err());
+    }
+}

@@ -1,0 +1,74 @@
+//! `cargo xtask <command>`: the project's build and run tasks.
+//!
+//! - `up`    builds everything and serves `spin.toml` on the local Spin host
+//! - `build` builds every Spin component (wasm32-wasip2) and the browser bundle
+//! - `web`   builds only the browser bundle (`web/pkg/`) and reports its size
+//! - `test`  builds everything, then runs every test of the workspace
+
+mod web;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("web") => web::build().map(|_| ()),
+        Some("build") => build_all(),
+        Some("test") => test(&args[1..]),
+        Some("up") => up(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask <up|build|web|test> [args]");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, String>;
+
+/// The workspace root (the folder holding `spin.toml`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Runs a command in the workspace root, failing on a non-zero exit.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("{cmd:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{cmd:?} failed: {status}"))
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn build_all() -> Result<()> {
+    web::build()?;
+    Ok(())
+}
+
+fn test(extra: &[String]) -> Result<()> {
+    build_all()?;
+    run(cargo().args(["test", "--workspace"]).args(extra))
+}
+
+fn up(_args: &[String]) -> Result<()> {
+    build_all()?;
+    Err("the local Spin host is not built yet".into())
+}
