@@ -28,15 +28,17 @@ pub fn build() -> Result<BundleSize> {
         "--target",
         "wasm32-unknown-unknown",
         "--profile",
-        "wasm",
+        "web",
     ]))?;
-    let input = root().join("target/wasm32-unknown-unknown/wasm/precheck.wasm");
+    let input = root().join("target/wasm32-unknown-unknown/web/precheck.wasm");
     let out = root().join("web/pkg");
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&input)
         .web(true)
         .map_err(|e| e.to_string())?
         .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
         .generate(&out)
         .map_err(|e| format!("wasm-bindgen: {e}"))?;
     let size = measure(&[out.join("precheck_bg.wasm"), out.join("precheck.js")])?;

@@ -168,22 +168,18 @@ fn scale_proportionally(lines: &mut [AllocationLine], requested_fen: i128, budge
     let factor = rust_decimal::Decimal::from_i128_with_scale(budget_fen, 0)
         / rust_decimal::Decimal::from_i128_with_scale(requested_fen, 0);
     let factor = factor.round_dp_with_strategy(6, rust_decimal::RoundingStrategy::ToZero);
+    let (requested, budget) = (Money::from_fen(requested_fen), Money::from_fen(budget_fen));
+    let zh = format!(
+        "申报总额 {requested} 元超过预算 {budget} 元，按同一比例（约 {factor}）核减并向下取整到分："
+    );
+    let en = format!(
+        "The round asks {requested} CNY against a budget of {budget} CNY: scaled by one factor (about {factor}), rounded down to the fen: "
+    );
     for line in lines.iter_mut().filter(|l| !l.capped_amount.is_zero()) {
-        let fen = line.capped_amount.fen() * budget_fen / requested_fen;
-        line.granted = Money::from_fen(fen);
+        line.granted = Money::from_fen(line.capped_amount.fen() * budget_fen / requested_fen);
         line.reasons.push(budget_reason(
-            format!(
-                "申报总额 {} 元超过预算 {} 元，按同一比例（约 {factor}）核减并向下取整到分：{} 元。",
-                Money::from_fen(requested_fen),
-                Money::from_fen(budget_fen),
-                line.granted
-            ),
-            format!(
-                "The round asks {} CNY against a budget of {} CNY: scaled by one factor (about {factor}), rounded down to the fen: {} CNY.",
-                Money::from_fen(requested_fen),
-                Money::from_fen(budget_fen),
-                line.granted
-            ),
+            format!("{zh}{} 元。", line.granted),
+            format!("{en}{} CNY.", line.granted),
         ));
     }
 }

@@ -95,8 +95,10 @@ impl Money {
         Money::floor_fen(Decimal::from(y))
     }
 
+    /// An amount in whole fen, clamped to `0..=MAX_AMOUNT`.
     pub fn from_fen(fen: i128) -> Money {
-        Money::floor_fen(Decimal::from_i128_with_scale(fen.max(0), 2))
+        const MAX_FEN: i128 = 10_000_000_000_000;
+        Money(Decimal::from_i128_with_scale(fen.clamp(0, MAX_FEN), 2))
     }
 
     /// The amount in fen, exact (amounts never exceed 10^13 fen).
