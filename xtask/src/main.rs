@@ -5,6 +5,8 @@
 //! - `web`   builds only the browser bundle (`web/pkg/`) and reports its size
 //! - `test`  builds everything, then runs every test of the workspace
 
+mod components;
+mod up;
 mod web;
 
 use std::path::{Path, PathBuf};
@@ -59,6 +61,7 @@ fn cargo() -> Command {
 }
 
 fn build_all() -> Result<()> {
+    components::build()?;
     web::build()?;
     Ok(())
 }
@@ -68,7 +71,9 @@ fn test(extra: &[String]) -> Result<()> {
     run(cargo().args(["test", "--workspace"]).args(extra))
 }
 
-fn up(_args: &[String]) -> Result<()> {
-    build_all()?;
-    Err("the local Spin host is not built yet".into())
+fn up(args: &[String]) -> Result<()> {
+    if !args.iter().any(|a| a == "--help" || a == "-h") {
+        build_all()?;
+    }
+    up::serve(args)
 }

@@ -1,0 +1,118 @@
+//! Request-body limits and JSON parsing.
+//!
+//! Spin sets no body-size limit: each endpoint states its own, and the body is read
+//! through [`read_limited`] so that a client cannot make a component buffer more.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use serde::de::DeserializeOwned;
+use spin_sdk::http::Request;
+
+use crate::error::ApiError;
+
+/// The default limit for JSON bodies of the API (64 KiB).
+pub const JSON_LIMIT: usize = 64 * 1024;
+
+/// Checks a declared `content-length` against `limit` (before reading anything).
+pub fn check_declared_length(req: &Request, limit: usize) -> Result<(), ApiError> {
+    let Some(v) = req.headers().get("content-length") else {
+        return Ok(());
+    };
+    let n: u64 = v
+        .to_str()
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "content-length",
+                "Content-Length 请求头无效。",
+                "The Content-Length header is invalid.",
+            )
+        })?;
+    if n > limit as u64 {
+        return Err(ApiError::body_too_large(limit));
+    }
+    Ok(())
+}
+
+/// Reads the whole body, refusing more than `limit` bytes.
+pub async fn read_limited(req: Request, limit: usize) -> Result<Bytes, ApiError> {
+    check_declared_length(&req, limit)?;
+    let body = req.into_body();
+    match Limited::new(body, limit).collect().await {
+        Ok(c) => Ok(c.to_bytes()),
+        Err(e) => {
+            if e.is::<http_body_util::LengthLimitError>() {
+                Err(ApiError::body_too_large(limit))
+            } else {
+                Err(ApiError::new(
+                    400,
+                    "body_unreadable",
+                    "无法读取请求体。",
+                    format!("The request body could not be read: {e}"),
+                ))
+            }
+        }
+    }
+}
+
+/// Whether the request declares a JSON body (`application/json`, any parameters).
+pub fn is_json(req: &Request) -> bool {
+    req.headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            let t = v.split(';').next().unwrap_or("").trim();
+            t.eq_ignore_ascii_case("application/json")
+        })
+        .unwrap_or(false)
+}
+
+/// Parses JSON, naming the failing field (a path such as `loans[0].amount`).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        ApiError::bad_json(Some(path), &e.inner().to_string())
+    })
+}
+
+/// Checks the content type, reads at most `limit` bytes and parses them as JSON.
+pub async fn read_json<T: DeserializeOwned>(req: Request, limit: usize) -> Result<T, ApiError> {
+    if !is_json(&req) {
+        return Err(ApiError::unsupported_media_type());
+    }
+    let bytes = read_limited(req, limit).await?;
+    parse_json(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Loan {
+        amount: u32,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Body {
+        loans: Vec<Loan>,
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let e = parse_json::<Body>(br#"{"loans":[{"amount":1},{"amount":"x"}]}"#).unwrap_err();
+        assert_eq!(e.status, 400);
+        assert_eq!(e.code, "invalid_json");
+        assert_eq!(e.field.as_deref(), Some("loans[1].amount"));
+    }
+
+    #[test]
+    fn broken_json_has_no_field() {
+        let e = parse_json::<Body>(b"{").unwrap_err();
+        assert_eq!(e.code, "invalid_json");
+    }
+}

@@ -1,0 +1,235 @@
+//! The JSON error shape shared by every component, and reply helpers.
+//!
+//! Every error answer looks like
+//!
+//! ```json
+//! {"error": {"status": 413, "code": "body_too_large", "field": null,
+//!            "message_zh": "请求体过大（上限 65536 字节）。",
+//!            "message_en": "The request body is too large (limit 65536 bytes)."}}
+//! ```
+//!
+//! `code` is stable and machine-readable; `field` names the offending input (a JSON
+//! path such as `loans[0].interest_paid`, a query parameter or a header) when there is one.
+
+use bytes::Bytes;
+use serde::Serialize;
+use spin_sdk::http::{FullBody, Response};
+
+/// The reply type of every handler.
+pub type Reply = Response<FullBody<Bytes>>;
+
+/// An error answer: HTTP status, machine code, optional field, message in zh and en.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: String,
+    pub field: Option<String>,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    error: &'a ApiError,
+}
+
+impl ApiError {
+    pub fn new(
+        status: u16,
+        code: &str,
+        message_zh: impl Into<String>,
+        message_en: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code: code.into(),
+            field: None,
+            message_zh: message_zh.into(),
+            message_en: message_en.into(),
+        }
+    }
+
+    /// Names the offending input.
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(404, "not_found", "未找到该资源。", "No such resource.")
+    }
+
+    pub fn method_not_allowed(allowed: &str) -> Self {
+        Self::new(
+            405,
+            "method_not_allowed",
+            format!("不支持该请求方法（允许：{allowed}）。"),
+            format!("Method not allowed (allowed: {allowed})."),
+        )
+    }
+
+    pub fn not_implemented() -> Self {
+        Self::new(
+            501,
+            "not_implemented",
+            "该功能尚未开放。",
+            "This endpoint is not available yet.",
+        )
+    }
+
+    pub fn body_too_large(limit: usize) -> Self {
+        Self::new(
+            413,
+            "body_too_large",
+            format!("请求体过大（上限 {limit} 字节）。"),
+            format!("The request body is too large (limit {limit} bytes)."),
+        )
+    }
+
+    pub fn bad_json(field: Option<String>, detail: &str) -> Self {
+        let e = Self::new(
+            400,
+            "invalid_json",
+            format!("请求内容不是有效的 JSON 或字段不符合要求：{detail}"),
+            format!("The request body is not valid JSON for this endpoint: {detail}"),
+        );
+        match field {
+            Some(f) if !f.is_empty() && f != "." => e.field(f),
+            _ => e,
+        }
+    }
+
+    pub fn invalid(
+        field: &str,
+        message_zh: impl Into<String>,
+        message_en: impl Into<String>,
+    ) -> Self {
+        Self::new(400, "invalid_field", message_zh, message_en).field(field)
+    }
+
+    pub fn unsupported_media_type() -> Self {
+        Self::new(
+            415,
+            "unsupported_media_type",
+            "请求内容类型必须为 application/json。",
+            "The request content type must be application/json.",
+        )
+        .field("content-type")
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            401,
+            "unauthorized",
+            "需要有效的访问令牌（Authorization: Bearer …）。",
+            "A valid access token is required (Authorization: Bearer …).",
+        )
+        .field("authorization")
+    }
+
+    pub fn conflict(message_zh: impl Into<String>, message_en: impl Into<String>) -> Self {
+        Self::new(409, "conflict", message_zh, message_en)
+    }
+
+    pub fn internal(detail: &str) -> Self {
+        Self::new(
+            500,
+            "internal_error",
+            format!("服务器内部错误：{detail}"),
+            format!("Internal server error: {detail}"),
+        )
+    }
+
+    pub fn database(detail: &str) -> Self {
+        Self::new(
+            503,
+            "database_unavailable",
+            format!("数据库暂不可用：{detail}"),
+            format!("The database is unavailable: {detail}"),
+        )
+    }
+
+    pub fn server_misconfigured(what: &str) -> Self {
+        Self::new(
+            500,
+            "server_misconfigured",
+            format!("服务器配置缺失：{what}"),
+            format!("The server is misconfigured: {what}"),
+        )
+    }
+
+    /// The JSON body of this error.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&Envelope { error: self }).expect("an ApiError always serialises")
+    }
+
+    /// The HTTP answer for this error.
+    pub fn reply(&self) -> Reply {
+        let mut r = bytes_reply(
+            self.status,
+            "application/json; charset=utf-8",
+            Bytes::from(self.to_json()),
+        );
+        if self.status == 401 {
+            r.headers_mut().insert(
+                "www-authenticate",
+                spin_sdk::http::HeaderValue::from_static("Bearer"),
+            );
+        }
+        r
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status, self.code, self.message_en)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// An answer with the given status, content type and body.
+pub fn bytes_reply(status: u16, content_type: &str, body: Bytes) -> Reply {
+    Response::builder()
+        .status(status)
+        .header("content-type", content_type)
+        .header("x-content-type-options", "nosniff")
+        .body(FullBody::new(body))
+        .expect("a valid status and header")
+}
+
+/// A JSON answer with the given status.
+pub fn json<T: Serialize>(status: u16, value: &T) -> Reply {
+    match serde_json::to_vec(value) {
+        Ok(body) => bytes_reply(status, "application/json; charset=utf-8", Bytes::from(body)),
+        Err(e) => ApiError::internal(&e.to_string()).reply(),
+    }
+}
+
+/// Turns a handler's result into the answer.
+pub fn finish(result: Result<Reply, ApiError>) -> Reply {
+    result.unwrap_or_else(|e| e.reply())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_shape_has_every_field() {
+        let e = ApiError::body_too_large(10).field("body");
+        let v: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
+        let inner = &v["error"];
+        assert_eq!(inner["status"], 413);
+        assert_eq!(inner["code"], "body_too_large");
+        assert_eq!(inner["field"], "body");
+        assert!(inner["message_zh"].as_str().unwrap().contains("请求体过大"));
+        assert!(inner["message_en"].as_str().unwrap().contains("too large"));
+    }
+
+    #[test]
+    fn missing_field_is_null() {
+        let v: serde_json::Value = serde_json::from_str(&ApiError::not_found().to_json()).unwrap();
+        assert!(v["error"]["field"].is_null());
+    }
+}

@@ -1,0 +1,105 @@
+//! The small routing each component does once Spin has picked it, and health answers.
+
+use serde::Serialize;
+use spin_sdk::http::{Method, Request};
+
+use crate::db::Db;
+use crate::error::{ApiError, Reply, json};
+
+/// The path's non-empty segments (`/api/rounds/2025/` → `["api", "rounds", "2025"]`).
+pub fn segments(path: &str) -> Vec<&str> {
+    path.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+/// The request path's segments.
+pub fn request_segments(req: &Request) -> Vec<String> {
+    segments(req.uri().path())
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Refuses methods other than `allowed` with 405 and an `allow` header.
+pub fn only(req: &Request, allowed: &[Method]) -> Result<(), ApiError> {
+    if allowed.contains(req.method()) {
+        Ok(())
+    } else {
+        let list: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+        Err(ApiError::method_not_allowed(&list.join(", ")))
+    }
+}
+
+#[derive(Serialize)]
+struct Health<'a> {
+    component: &'a str,
+    status: &'a str,
+    version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schema: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schema_expected: Option<&'a str>,
+}
+
+/// The health answer of a component; with `uses_db`, it also checks that the database
+/// opens and carries the newest migration (503 otherwise).
+pub async fn health(component: &str, uses_db: bool) -> Reply {
+    if !uses_db {
+        return json(
+            200,
+            &Health {
+                component,
+                status: "ok",
+                version: crate::VERSION,
+                database: None,
+                schema: None,
+                schema_expected: None,
+            },
+        );
+    }
+    let expected = crate::schema::latest();
+    let schema = match Db::open().await {
+        Ok(db) => db.schema_version().await,
+        Err(e) => Err(e),
+    };
+    match schema {
+        Ok(Some(v)) if v.as_str() >= expected => json(
+            200,
+            &Health {
+                component,
+                status: "ok",
+                version: crate::VERSION,
+                database: Some("ok"),
+                schema: Some(v),
+                schema_expected: Some(expected),
+            },
+        ),
+        Ok(v) => json(
+            503,
+            &Health {
+                component,
+                status: "degraded",
+                version: crate::VERSION,
+                database: Some("schema_outdated"),
+                schema: v,
+                schema_expected: Some(expected),
+            },
+        ),
+        Err(e) => e.reply(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_ignore_empty_parts() {
+        assert_eq!(
+            segments("/api//rounds/2025/"),
+            vec!["api", "rounds", "2025"]
+        );
+        assert!(segments("/").is_empty());
+    }
+}

@@ -1,0 +1,250 @@
+//! The local host, end to end, with the fixture manifest (`tests/fixtures/spin.toml`)
+//! and the `probe` component: real HTTP on a free port.
+
+use std::time::Duration;
+
+use e2e::{TempDir, config, ensure_built, fixture_manifest, get, request};
+
+const SECRET: &str = "s3cret-from-the-test";
+
+async fn start(state: &TempDir) -> localspin::Running {
+    ensure_built();
+    let mut c = config(&fixture_manifest(), &state.0);
+    c.variables.push(("secret".into(), SECRET.into()));
+    c.request_timeout = Duration::from_secs(2);
+    c.max_body_bytes = 1024;
+    localspin::start(c).await.expect("the host starts")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn routes_match_like_spin_most_specific_first() {
+    let state = TempDir::new("routes");
+    let host = start(&state).await;
+    let a = host.addr;
+
+    // Exact route.
+    let r = get(a, "/hello").await;
+    assert_eq!((r.status, r.text().as_str()), (200, "hello"));
+
+    // Exact beats `:param`, which beats the wildcard.
+    let r = get(a, "/probe/exact/headers").await.json();
+    assert_eq!(r["spin-matched-route"], "/probe/exact/headers");
+    assert_eq!(r["spin-path-info"], "");
+
+    let r = get(a, "/probe/p-42/headers?x=1").await.json();
+    assert_eq!(r["spin-matched-route"], "/probe/:id/headers");
+    assert_eq!(r["spin-path-match-id"], "p-42");
+    assert_eq!(
+        r["spin-full-url"],
+        format!("http://{a}/probe/p-42/headers?x=1")
+    );
+
+    let r = get(a, "/probe/a/b/headers").await.json();
+    assert_eq!(r["spin-matched-route"], "/probe/...");
+    assert_eq!(r["spin-component-route"], "/probe");
+    assert_eq!(r["spin-path-info"], "/a/b/headers");
+    assert_eq!(r["spin-base-path"], "/");
+    assert!(
+        r["spin-client-addr"]
+            .as_str()
+            .unwrap()
+            .starts_with("127.0.0.1:")
+    );
+
+    // The catch-all serves the static site from a read-only mount.
+    let r = get(a, "/").await;
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("门头沟 fixture"));
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    let r = get(a, "/css/site.css").await;
+    assert_eq!(r.status, 200);
+    assert!(r.header("etag").is_some());
+    assert_eq!(get(a, "/secret.toml").await.status, 404);
+    assert_eq!(get(a, "/../spin.toml").await.status, 404);
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_path_without_catch_all_is_a_json_404() {
+    ensure_built();
+    let state = TempDir::new("noroute");
+    let dir = TempDir::new("noroute-manifest");
+    let manifest = dir.0.join("spin.toml");
+    let probe = e2e::wasm("probe");
+    std::fs::write(
+        &manifest,
+        format!(
+            "spin_manifest_version = 2\n[[trigger.http]]\nroute = \"/only\"\ncomponent = \"p\"\n\
+             [component.p]\nsource = \"{}\"\n",
+            probe.display()
+        ),
+    )
+    .unwrap();
+    let host = localspin::start(config(&manifest, &state.0)).await.unwrap();
+    let r = get(host.addr, "/elsewhere").await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["error"]["code"], "not_found");
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_data_survives_requests_and_a_host_restart() {
+    let state = TempDir::new("sqlite");
+    let host = start(&state).await;
+    for expected in 1..=3 {
+        let r = get(host.addr, "/probe/db/default/count").await;
+        assert_eq!((r.status, r.text()), (200, expected.to_string()));
+    }
+    host.stop().await;
+    assert!(state.0.join("sqlite_db.db").exists());
+
+    let host = start(&state).await;
+    let r = get(host.addr, "/probe/db/default/read").await;
+    assert_eq!((r.status, r.text().as_str()), (200, "3"));
+    let r = get(host.addr, "/probe/db/default/count").await;
+    assert_eq!(r.text(), "4");
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn undeclared_database_is_access_denied_and_unknown_is_no_such_database() {
+    let state = TempDir::new("denied");
+    let host = start(&state).await;
+    let r = get(host.addr, "/nodb/db/default/count").await;
+    assert_eq!((r.status, r.text().as_str()), (500, "access-denied"));
+    let r = get(host.addr, "/other/db/elsewhere/count").await;
+    assert_eq!((r.status, r.text().as_str()), (500, "no-such-database"));
+    // Declared and known: fine.
+    assert_eq!(get(host.addr, "/other/db/default/count").await.status, 200);
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn variables_come_from_defaults_cli_and_environment() {
+    let state = TempDir::new("vars");
+    let host = start(&state).await;
+    let a = host.addr;
+    assert_eq!(
+        get(a, "/probe/var/greeting").await.text(),
+        "hello from the manifest"
+    );
+    assert_eq!(get(a, "/probe/var/secret").await.text(), SECRET);
+    assert_eq!(
+        get(a, "/probe/var/composed").await.text(),
+        format!("[hello from the manifest|{SECRET}]")
+    );
+    // A component reads only the variables its manifest entry declares.
+    let r = get(a, "/nodb/var/secret").await;
+    assert_eq!(r.status, 404);
+    assert!(r.text().contains("Undefined"), "{}", r.text());
+    let r = get(a, "/probe/var/Not-A-Name").await;
+    assert!(r.text().contains("InvalidName"), "{}", r.text());
+    host.stop().await;
+
+    // SPIN_VARIABLE_<NAME> provides values; --variable wins over it.
+    let mut c = config(&fixture_manifest(), &state.0);
+    c.env = Some(
+        [
+            ("SPIN_VARIABLE_SECRET".to_owned(), "from-env".to_owned()),
+            ("SPIN_VARIABLE_GREETING".to_owned(), "ni hao".to_owned()),
+        ]
+        .into(),
+    );
+    let host = localspin::start(c.clone()).await.unwrap();
+    assert_eq!(get(host.addr, "/probe/var/secret").await.text(), "from-env");
+    assert_eq!(get(host.addr, "/probe/var/greeting").await.text(), "ni hao");
+    host.stop().await;
+    c.variables.push(("secret".into(), "from-cli".into()));
+    let host = localspin::start(c).await.unwrap();
+    assert_eq!(get(host.addr, "/probe/var/secret").await.text(), "from-cli");
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_required_variable_stops_start_up_with_a_clear_error() {
+    ensure_built();
+    let state = TempDir::new("required");
+    let err = match localspin::start(config(&fixture_manifest(), &state.0)).await {
+        Ok(_) => panic!("must not start without `secret`"),
+        Err(e) => format!("{e:#}"),
+    };
+    assert!(err.contains("secret"), "{err}");
+    assert!(err.contains("SPIN_VARIABLE_SECRET"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_trapping_or_hanging_component_gets_500_or_504_and_the_host_stays_up() {
+    let state = TempDir::new("trap");
+    let host = start(&state).await;
+    let a = host.addr;
+    let r = get(a, "/probe/trap").await;
+    assert_eq!(r.status, 500);
+    assert_eq!(r.json()["error"]["code"], "component_failed");
+    assert_eq!(get(a, "/hello").await.status, 200);
+
+    let t = std::time::Instant::now();
+    let (busy, idle) = tokio::join!(get(a, "/probe/hang"), get(a, "/probe/sleep"));
+    assert_eq!(busy.status, 504);
+    assert_eq!(idle.status, 504);
+    assert_eq!(busy.json()["error"]["code"], "timeout");
+    assert!(t.elapsed() < Duration::from_secs(10));
+    // The host still answers, and other requests were not held up meanwhile.
+    assert_eq!(get(a, "/hello").await.text(), "hello");
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn request_bodies_are_limited() {
+    let state = TempDir::new("body");
+    let host = start(&state).await;
+    let r = request(host.addr, "POST", "/probe/echo", &[], &[b'x'; 1000])
+        .await
+        .unwrap();
+    assert_eq!((r.status, r.text().as_str()), (200, "1000"));
+    let r = request(host.addr, "POST", "/probe/echo", &[], &[b'x'; 5000])
+        .await
+        .unwrap();
+    assert_eq!(r.status, 413);
+    assert_eq!(r.json()["error"]["code"], "body_too_large");
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn component_output_goes_to_the_log_folder() {
+    let state = TempDir::new("logs");
+    let host = start(&state).await;
+    assert_eq!(get(host.addr, "/probe/stdout").await.status, 200);
+    host.stop().await;
+    let out = std::fs::read_to_string(state.0.join("logs/probe_stdout.txt")).unwrap();
+    let err = std::fs::read_to_string(state.0.join("logs/probe_stderr.txt")).unwrap();
+    assert!(out.contains("probe says hello on stdout"), "{out}");
+    assert!(err.contains("probe says hello on stderr"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_hundred_concurrent_requests_are_all_answered() {
+    let state = TempDir::new("load");
+    let host = start(&state).await;
+    let a = host.addr;
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        tasks.push(tokio::spawn(async move {
+            let path = if i % 4 == 0 {
+                "/probe/db/default/count"
+            } else {
+                "/hello"
+            };
+            request(a, "GET", path, &[], &[]).await.map(|r| r.status)
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        if let Ok(Ok(200)) = t.await {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 200);
+    // Every counting request was applied exactly once.
+    assert_eq!(get(a, "/probe/db/default/read").await.text(), "50");
+    host.stop().await;
+}

@@ -1,0 +1,134 @@
+//! Command-line options shared by the `localspin` binary and `cargo xtask up`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use crate::Config;
+
+pub const USAGE: &str = "\
+options:
+  --listen ADDR          where to serve (default 127.0.0.1:3000)
+  --from FILE            the manifest (default spin.toml in the project)
+  --state-dir DIR        where sqlite_db.db and logs/ go (default .spin/ beside the manifest)
+  --sqlite SQL|@FILE     SQL run against `default` at start-up (repeatable)
+  --variable NAME=VALUE  an application variable (repeatable; beats SPIN_VARIABLE_<NAME>)
+  --timeout SECONDS      answer 504 when a request runs longer (default 30)
+  --max-body BYTES       largest request body forwarded (default 10485760)";
+
+/// Parses options into `config` (whose defaults the caller chose).
+pub fn parse(args: &[String], config: &mut Config) -> Result<()> {
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") && f != "--variable" => (f, Some(v.to_owned())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = || -> Result<String> {
+            match &inline {
+                Some(v) => Ok(v.clone()),
+                None => it
+                    .next()
+                    .cloned()
+                    .with_context(|| format!("{flag} needs a value")),
+            }
+        };
+        match flag {
+            "--listen" => {
+                let v = value()?;
+                config.listen = v
+                    .parse::<SocketAddr>()
+                    .with_context(|| format!("--listen {v}: expected HOST:PORT"))?;
+            }
+            "--from" | "-f" => config.manifest = PathBuf::from(value()?),
+            "--state-dir" => config.state_dir = Some(PathBuf::from(value()?)),
+            "--sqlite" => {
+                let v = value()?;
+                let sql = match v.strip_prefix('@') {
+                    Some(file) => std::fs::read_to_string(file)
+                        .with_context(|| format!("--sqlite @{file}: cannot read the file"))?,
+                    None => v,
+                };
+                config.sqlite_statements.push(sql);
+            }
+            "--variable" => {
+                let v = value()?;
+                let Some((k, val)) = v.split_once('=') else {
+                    bail!("--variable {v}: expected NAME=VALUE");
+                };
+                config.variables.push((k.to_owned(), val.to_owned()));
+            }
+            "--timeout" => {
+                let v = value()?;
+                let secs: f64 = v
+                    .parse()
+                    .ok()
+                    .filter(|s: &f64| *s > 0.0)
+                    .with_context(|| format!("--timeout {v}: expected seconds"))?;
+                config.request_timeout = Duration::from_secs_f64(secs);
+            }
+            "--max-body" => {
+                let v = value()?;
+                config.max_body_bytes = v
+                    .parse()
+                    .with_context(|| format!("--max-body {v}: expected bytes"))?;
+            }
+            other => bail!("unknown option `{other}`\n{USAGE}"),
+        }
+    }
+    Ok(())
+}
+
+/// Starts the host and serves until Ctrl-C, printing the routes first.
+pub fn serve(config: Config) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let running = crate::start(config).await?;
+        println!("localspin: serving on http://{}", running.addr);
+        println!("localspin: state in {}", running.app.state_dir.display());
+        for (route, component) in running.app.routes() {
+            println!("  http://{}{route}  →  {component}", running.addr);
+        }
+        println!(
+            "localspin: component logs in {}",
+            running.app.state_dir.join("logs").display()
+        );
+        running.wait().await
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_option() {
+        let mut c = Config::new("spin.toml");
+        let args: Vec<String> = [
+            "--listen",
+            "127.0.0.1:0",
+            "--state-dir=/tmp/x",
+            "--sqlite",
+            "CREATE TABLE t (x)",
+            "--variable",
+            "a=b=c",
+            "--timeout",
+            "2.5",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        parse(&args, &mut c).unwrap();
+        assert_eq!(c.listen.port(), 0);
+        assert_eq!(c.state_dir, Some(PathBuf::from("/tmp/x")));
+        assert_eq!(c.sqlite_statements, vec!["CREATE TABLE t (x)".to_owned()]);
+        assert_eq!(c.variables, vec![("a".to_owned(), "b=c".to_owned())]);
+        assert_eq!(c.request_timeout, Duration::from_millis(2500));
+        assert!(parse(&["--nope".into()], &mut c).is_err());
+        assert!(parse(&["--variable".into(), "novalue".into()], &mut c).is_err());
+    }
+}
