@@ -3,7 +3,7 @@
 //! operator changes a rate or adds a key industry without touching code.
 
 use crate::money::{Money, Rate};
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// The whole parameter set. Unknown fields are rejected, so a typo in an operator's file
@@ -269,7 +269,6 @@ pub fn same_date_years_on(date: NaiveDate, years: u32) -> NaiveDate {
     }
 }
 
-use chrono::Datelike;
 
 #[cfg(test)]
 mod tests {
