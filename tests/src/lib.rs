@@ -35,15 +35,17 @@ pub fn wasm(name: &str) -> PathBuf {
 
 static BUILT: Mutex<bool> = Mutex::new(false);
 
-/// Makes sure the components are built: `cargo xtask test` has built them already
-/// (then this is a quick no-op check); a bare `cargo test` builds them here once.
+/// Makes sure the components are built. `cargo xtask test` (and `cargo xtask build`)
+/// build them before the tests run, and then the tests use those `.wasm` files as they
+/// are; a bare `cargo test` on a fresh checkout builds them here, once. Set
+/// `E2E_REBUILD=1` to rebuild them from here anyway.
 pub fn ensure_built() {
     let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
     if *built {
         return;
     }
-    if std::env::var_os("E2E_SKIP_BUILD").is_none() || COMPONENTS.iter().any(|c| !wasm(c).exists())
-    {
+    let missing = COMPONENTS.iter().any(|c| !wasm(c).exists());
+    if missing || std::env::var_os("E2E_REBUILD").is_some() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = std::process::Command::new(cargo);
         cmd.current_dir(root()).args([

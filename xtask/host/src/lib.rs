@@ -280,16 +280,25 @@ impl App {
         used.dedup();
         let mut components = Vec::new();
         let mut index = BTreeMap::new();
+        let mut compiled: BTreeMap<PathBuf, Component> = BTreeMap::new();
         for id in used {
             let c = &m.component[id];
             let path = loaded.resolve(&c.source);
-            let component = wt(
-                Component::from_file(&engine, &path),
-                &format!(
-                    "component `{id}`: cannot load {} (build it first: `cargo xtask build`)",
-                    path.display()
-                ),
-            )?;
+            // The same file declared under several ids is compiled once.
+            let component = match compiled.get(&path) {
+                Some(c) => Component::clone(c),
+                None => {
+                    let c = wt(
+                        Component::from_file(&engine, &path),
+                        &format!(
+                            "component `{id}`: cannot load {} (build it first: `cargo xtask build`)",
+                            path.display()
+                        ),
+                    )?;
+                    compiled.insert(path.clone(), c.clone());
+                    c
+                }
+            };
             let pre = wt(
                 linker.instantiate_pre(&component),
                 &format!("component `{id}`: imports the host cannot provide"),

@@ -73,10 +73,8 @@ impl Route {
                 segments.push(Segment::Exact(p.to_owned()));
             }
         }
-        let component_route = {
-            let s: String = raw.strip_suffix("/...").unwrap_or(raw).to_owned();
-            if s.is_empty() { "/".to_owned() } else { s }
-        };
+        // As in Spin: `/api/...` → `/api`, `/...` → `` (empty).
+        let component_route = raw.strip_suffix("/...").unwrap_or(raw).to_owned();
         Ok(Route {
             raw: raw.to_owned(),
             component_route,
@@ -239,6 +237,12 @@ mod tests {
         assert_eq!(m.path_info, "/a/b.txt");
         assert_eq!(m.route.component_route, "/files");
         assert_eq!(r.route("/files").unwrap().path_info, "");
+        let all = router(&["/..."]);
+        let m = all.route("/env/api").unwrap();
+        assert_eq!(
+            (m.route.component_route.as_str(), m.path_info.as_str()),
+            ("", "/env/api")
+        );
     }
 
     #[test]
