@@ -1,14 +1,32 @@
-//! Notices: the proposed list (公示), results, disclosure, as JSON, HTML and feeds.
+//! Notices: the proposed list on public notice (PROC-NOTICE), its updates (re-review
+//! conclusions, PROC-OBJECT; corrections) and the payments made (DISCLOSE), as JSON, HTML
+//! pages and feeds (Atom, JSON Feed 1.1).
 //!
-//! Routes (see spin.toml): `/api/notices/...`, `/notices/...`, `/feeds/...`,
-//! `/api/health/notices`. At this stage the JSON list reads the `notices` table; the
-//! HTML pages and feeds come with the next issue.
+//! Routes (see spin.toml and docs/ROUTES.md):
+//! - `POST /api/notices` (officer or administrator): publish a round's proposed list
+//!   (`{"kind":"proposed_list","round_year":2026}`) or its payments not yet disclosed
+//!   (`{"kind":"payments","round_year":2026}`);
+//! - `POST /api/notices/:id/corrections` (officer or administrator): a correction, an
+//!   update with its own time (the notice itself is never edited);
+//! - public, cross-origin, conditional (ETag, Last-Modified, 304): `GET /api/notices`,
+//!   `GET /api/notices/:id`, `GET /notices`, `GET /notices/:id`,
+//!   `GET /feeds/notices.atom[?page=N]`, `GET /feeds/notices.json[?page=N]`.
+//!
+//! The clock is `service::clock::now` (the `clock_override` Spin variable, for tests only).
 
-use serde::Serialize;
-use service::db::Db;
+use chrono::{DateTime, FixedOffset, Utc};
+use publish::{Contact, Notice, NoticeEntry, NoticeKind, NoticeUpdate, UpdateKind};
+use rules::calendar::Calendar;
+use rules::procedure::{Stage, StageContext};
+use rules::{Money, Parameters};
+use serde::Deserialize;
+use serde_json::json;
+use service::body::{JSON_LIMIT, read_json};
+use service::db::{Db, SqlValue};
+use service::error::bytes_reply;
 use service::route::{only, request_segments};
-use service::{ApiError, Reply, json};
-use spin_sdk::http::{Method, Request};
+use service::{ApiError, Reply, clock, json, list};
+use spin_sdk::http::{HeaderValue, Method, Request};
 use spin_sdk::http_service;
 
 const COMPONENT: &str = "notices";
@@ -18,52 +36,765 @@ async fn handle(req: Request) -> Reply {
     service::error::finish(route(req).await)
 }
 
-#[derive(Serialize)]
-struct NoticeSummary {
-    id: String,
-    round_year: i64,
-    kind: String,
-    title_zh: String,
-    title_en: String,
-    published_on: String,
-    period_ends_on: Option<String>,
-}
-
 async fn route(req: Request) -> Result<Reply, ApiError> {
     let segs = request_segments(&req);
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-    only(&req, &[Method::GET, Method::HEAD])?;
+    let read = [Method::GET, Method::HEAD];
     match segs.as_slice() {
-        ["api", "health", "notices"] => Ok(service::route::health(COMPONENT, true).await),
-        ["api", "notices"] => list().await,
-        ["api", "notices", ..] | ["notices", ..] | ["feeds", ..] => {
-            Err(ApiError::not_implemented())
+        ["api", "health", "notices"] => {
+            only(&req, &[Method::GET])?;
+            Ok(service::route::health(COMPONENT, true).await)
+        }
+        ["api", "notices"] if req.method() == Method::POST => publish_notice(req).await,
+        ["api", "notices"] => {
+            only(&req, &[Method::GET, Method::HEAD, Method::POST])?;
+            no_query(&req)?;
+            let (notices, now) = load_public().await?;
+            let base = base_url().await?;
+            let list: Vec<serde_json::Value> =
+                notices.iter().map(|n| summary(n, now, &base)).collect();
+            let body = serde_json::to_vec(&json!({ "notices": list }))
+                .map_err(|e| ApiError::internal(&e.to_string()))?;
+            Ok(conditional(
+                &req,
+                body,
+                "application/json; charset=utf-8",
+                newest(&notices, now),
+            ))
+        }
+        ["api", "notices", id] => {
+            only(&req, &read)?;
+            no_query(&req)?;
+            let db = Db::open().await?;
+            let n = load_one(&db, id).await?;
+            let now = clock::now().await;
+            let base = base_url().await?;
+            let body = serde_json::to_vec(&detail(&n, now, &base))
+                .map_err(|e| ApiError::internal(&e.to_string()))?;
+            Ok(conditional(
+                &req,
+                body,
+                "application/json; charset=utf-8",
+                Some(effective_modified(&n, now)),
+            ))
+        }
+        ["api", "notices", id, "corrections"] => {
+            only(&req, &[Method::POST])?;
+            let id = (*id).to_owned();
+            correction(req, &id).await
+        }
+        ["notices"] => {
+            only(&req, &read)?;
+            no_query(&req)?;
+            let (notices, now) = load_public().await?;
+            let body = publish::html::list_page(&notices, now).into_bytes();
+            Ok(conditional(
+                &req,
+                body,
+                "text/html; charset=utf-8",
+                newest(&notices, now),
+            ))
+        }
+        ["notices", id] => {
+            only(&req, &read)?;
+            no_query(&req)?;
+            let db = Db::open().await?;
+            let n = load_one(&db, id).await?;
+            let now = clock::now().await;
+            let body = publish::html::notice_page(&n, now).into_bytes();
+            Ok(conditional(
+                &req,
+                body,
+                "text/html; charset=utf-8",
+                Some(effective_modified(&n, now)),
+            ))
+        }
+        ["feeds", feed @ ("notices.atom" | "notices.json")] => {
+            only(&req, &read)?;
+            let page = page_param(&req)?;
+            let (notices, now) = load_public().await?;
+            let base = base_url().await?;
+            let count = publish::feed::items(&notices, &base).len();
+            if page > 1 && (page - 1) * publish::feed::PAGE_SIZE >= count {
+                return Err(ApiError::new(
+                    404,
+                    "not_found",
+                    format!("订阅源没有第 {page} 页。"),
+                    format!("The feed has no page {page}."),
+                )
+                .field("page"));
+            }
+            let (body, ty) = if *feed == "notices.atom" {
+                (
+                    publish::feed::atom(&notices, &base, page),
+                    "application/atom+xml; charset=utf-8",
+                )
+            } else {
+                (
+                    publish::feed::json_feed(&notices, &base, page),
+                    "application/feed+json; charset=utf-8",
+                )
+            };
+            Ok(conditional(
+                &req,
+                body.into_bytes(),
+                ty,
+                newest(&notices, now),
+            ))
         }
         _ => Err(ApiError::not_found()),
     }
 }
 
-async fn list() -> Result<Reply, ApiError> {
+// ------------------------------------------------------------------ reading
+
+/// The public base URL (feeds, links), from the `public_base_url` variable.
+async fn base_url() -> Result<String, ApiError> {
+    let v = spin_sdk::variables::get("public_base_url")
+        .await
+        .map_err(|_| ApiError::server_misconfigured("public_base_url"))?;
+    let v = v.trim().trim_end_matches('/');
+    if !(v.starts_with("http://") || v.starts_with("https://")) || v.contains(char::is_whitespace) {
+        return Err(ApiError::server_misconfigured(
+            "public_base_url must be an absolute http(s) URL",
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+fn no_query(req: &Request) -> Result<(), ApiError> {
+    match req.uri().query() {
+        None | Some("") => Ok(()),
+        Some(_) => Err(ApiError::invalid(
+            "query",
+            "该地址不接受查询参数。",
+            "This address takes no query parameters.",
+        )),
+    }
+}
+
+/// `?page=N` (1 by default); anything else is a 400 naming the parameter.
+fn page_param(req: &Request) -> Result<usize, ApiError> {
+    let mut page = 1;
+    for pair in req.uri().query().unwrap_or("").split('&') {
+        if pair.is_empty() {
+            continue;
+        }
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        match k {
+            "page" => {
+                page = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|p| (1..=100_000).contains(p))
+                    .ok_or_else(|| {
+                        ApiError::invalid(
+                            "page",
+                            "页码须为 1 至 100000 的整数。",
+                            "The page must be a whole number from 1 to 100000.",
+                        )
+                    })?;
+            }
+            other => {
+                return Err(ApiError::invalid(
+                    other,
+                    format!("不支持的查询参数：{other}（仅支持 page）。"),
+                    format!("Unknown query parameter: {other} (only `page` is supported)."),
+                ));
+            }
+        }
+    }
+    Ok(page)
+}
+
+fn corrupt(what: &str) -> ApiError {
+    ApiError::internal(&format!("stored notice unreadable: {what}"))
+}
+
+fn parse_time(s: &str) -> Result<DateTime<FixedOffset>, ApiError> {
+    DateTime::parse_from_rfc3339(s).map_err(|_| corrupt(s))
+}
+
+/// Every notice with its updates, newest first, and now.
+async fn load_public() -> Result<(Vec<Notice>, DateTime<FixedOffset>), ApiError> {
     let db = Db::open().await?;
+    let notices = load(&db, None).await?;
+    Ok((notices, clock::now().await))
+}
+
+async fn load_one(db: &Db, id: &str) -> Result<Notice, ApiError> {
+    load(db, Some(id)).await?.into_iter().next().ok_or_else(|| {
+        ApiError::new(
+            404,
+            "not_found",
+            format!("没有编号为 {id} 的公示。"),
+            format!("There is no notice {id}."),
+        )
+        .field("id")
+    })
+}
+
+async fn load(db: &Db, id: Option<&str>) -> Result<Vec<Notice>, ApiError> {
+    let filter = if id.is_some() { "WHERE id = ?" } else { "" };
+    let param: Vec<SqlValue> = id.map(SqlValue::from).into_iter().collect();
     let rows = db
         .query(
-            "SELECT id, round_year, kind, title_zh, title_en, published_on, period_ends_on \
-             FROM notices ORDER BY published_on DESC LIMIT 100",
-            [],
+            &format!("SELECT notice_json FROM notices {filter} ORDER BY published_at DESC, id"),
+            param.clone(),
         )
         .await?;
-    let notices: Vec<NoticeSummary> = rows
-        .rows
-        .iter()
-        .map(|r| NoticeSummary {
-            id: r.get::<&str>(0).unwrap_or_default().to_owned(),
-            round_year: r.get::<i64>(1).unwrap_or_default(),
-            kind: r.get::<&str>(2).unwrap_or_default().to_owned(),
-            title_zh: r.get::<&str>(3).unwrap_or_default().to_owned(),
-            title_en: r.get::<&str>(4).unwrap_or_default().to_owned(),
-            published_on: r.get::<&str>(5).unwrap_or_default().to_owned(),
-            period_ends_on: r.get::<&str>(6).map(str::to_owned),
+    let mut notices = Vec::with_capacity(rows.rows.len());
+    for r in &rows.rows {
+        let s = r.get::<&str>(0).ok_or_else(|| corrupt("notice_json"))?;
+        let n: Notice = serde_json::from_str(s).map_err(|e| corrupt(&e.to_string()))?;
+        notices.push(n);
+    }
+    let ufilter = if id.is_some() {
+        "WHERE notice_id = ?"
+    } else {
+        ""
+    };
+    let rows = db
+        .query(
+            &format!(
+                "SELECT notice_id, seq, at, kind, entry, new_amount_cny, text_zh, text_en \
+                 FROM notice_updates {ufilter} ORDER BY notice_id, seq"
+            ),
+            param,
+        )
+        .await?;
+    for r in &rows.rows {
+        let nid = r.get::<&str>(0).unwrap_or_default();
+        let kind: UpdateKind = serde_json::from_value(json!(r.get::<&str>(3).unwrap_or("")))
+            .map_err(|e| corrupt(&e.to_string()))?;
+        let new_amount = match r.get::<&str>(5) {
+            Some(s) => Some(Money::parse(s).map_err(|_| corrupt(s))?),
+            None => None,
+        };
+        let u = NoticeUpdate {
+            seq: r.get::<u32>(1).ok_or_else(|| corrupt("seq"))?,
+            at: parse_time(r.get::<&str>(2).unwrap_or(""))?,
+            kind,
+            entry: r.get::<u32>(4),
+            new_amount,
+            text_zh: r.get::<&str>(6).unwrap_or_default().to_owned(),
+            text_en: r.get::<&str>(7).unwrap_or_default().to_owned(),
+        };
+        if let Some(n) = notices.iter_mut().find(|n| n.id == nid) {
+            n.updates.push(u);
+        }
+    }
+    Ok(notices)
+}
+
+/// When what a reader sees last changed: publication, the latest update, and the end of
+/// the notice period once passed (the page then says the period is over).
+fn effective_modified(n: &Notice, now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    let mut t = n.last_modified();
+    if let Some(p) = &n.period
+        && now >= p.ends_at
+    {
+        t = t.max(p.ends_at);
+    }
+    t
+}
+
+fn newest(notices: &[Notice], now: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
+    notices.iter().map(|n| effective_modified(n, now)).max()
+}
+
+fn summary(n: &Notice, now: DateTime<FixedOffset>, base: &str) -> serde_json::Value {
+    json!({
+        "id": n.id,
+        "round_year": n.round_year,
+        "kind": n.kind,
+        "title_zh": n.title_zh,
+        "title_en": n.title_en,
+        "published_at": clock::format(n.published_at),
+        "updated_at": clock::format(n.last_modified()),
+        "period": n.period,
+        "objections_open": n.objections_open(now),
+        "entries": n.entries.len(),
+        "updates": n.updates.len(),
+        "current_total": n.current_total(),
+        "url": format!("{base}/notices/{}", n.id),
+        "api_url": format!("{base}/api/notices/{}", n.id),
+    })
+}
+
+fn detail(n: &Notice, now: DateTime<FixedOffset>, base: &str) -> serde_json::Value {
+    let mut v = serde_json::to_value(n).unwrap_or_default();
+    v["current_entries"] = json!(n.current_entries());
+    v["current_total"] = json!(n.current_total());
+    v["current_total_capitals"] = json!(publish::notice::capitals(n.current_total()));
+    v["updated_at"] = json!(clock::format(n.last_modified()));
+    v["objections_open"] = json!(n.objections_open(now));
+    v["url"] = json!(format!("{base}/notices/{}", n.id));
+    if let Some(p) = &n.period {
+        v["how_to_object"] = json!({
+            "endpoint": format!("{base}/api/objections"),
+            "until": clock::format(p.ends_at),
+            "rule": "PROC-OBJECT",
+            "zh": format!("请于 {} 前（北京时间）通过 {base}/api/objections 或联系{}提出异议，写明序号、理由与证据；异议人的个人信息不予公开。", clock::format(p.ends_at), n.contact.office_zh),
+            "en": format!("Object before {} (Beijing time) at {base}/api/objections or to the {}, naming the entry number, your grounds and evidence; objectors' personal data is never published.", clock::format(p.ends_at), n.contact.office_en),
+        });
+    }
+    v
+}
+
+// ------------------------------------------------------------------ conditional answers
+
+/// `Last-Modified` / `If-Modified-Since` form (RFC 9110 IMF-fixdate).
+fn http_date(t: DateTime<FixedOffset>) -> String {
+    t.with_timezone(&Utc)
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}
+
+fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Whether the client's copy is current: `If-None-Match` when present (weak comparison),
+/// otherwise `If-Modified-Since` at one-second precision (RFC 9110 §13.2.2).
+fn not_modified(req: &Request, etag: &str, last: Option<DateTime<FixedOffset>>) -> bool {
+    if let Some(inm) = header(req, "if-none-match") {
+        let bare = etag.trim_start_matches("W/");
+        return inm
+            .split(',')
+            .map(str::trim)
+            .any(|t| t == "*" || t.trim_start_matches("W/") == bare);
+    }
+    match (header(req, "if-modified-since"), last) {
+        (Some(ims), Some(last)) => DateTime::parse_from_rfc2822(ims.trim())
+            .map(|since| last.timestamp() <= since.timestamp())
+            .unwrap_or(false),
+        _ => false,
+    }
+}
+
+/// A public, cacheable, cross-origin readable answer with ETag and Last-Modified; 304
+/// when the client's copy is current; no body for HEAD.
+fn conditional(
+    req: &Request,
+    body: Vec<u8>,
+    content_type: &str,
+    last: Option<DateTime<FixedOffset>>,
+) -> Reply {
+    let digest = service::token::sha256_hex(&body);
+    let etag = format!("\"{}\"", &digest[..32]);
+    let fresh = not_modified(req, &etag, last);
+    let status = if fresh { 304 } else { 200 };
+    let body = if fresh || req.method() == Method::HEAD {
+        Vec::new()
+    } else {
+        body
+    };
+    let mut r = bytes_reply(status, content_type, body.into());
+    let h = r.headers_mut();
+    let mut set = |name: &'static str, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            h.insert(name, v);
+        }
+    };
+    set("etag", &etag);
+    if let Some(t) = last {
+        set("last-modified", &http_date(t));
+    }
+    set("cache-control", "public, max-age=60, must-revalidate");
+    set("access-control-allow-origin", "*");
+    set("access-control-expose-headers", "ETag, Last-Modified");
+    r
+}
+
+// ------------------------------------------------------------------ writing
+
+/// Officers and administrators may publish; answers who, for the audit trail.
+async fn staff(req: &Request) -> Result<String, ApiError> {
+    service::auth::require(req, service::auth::Role::Officer).await
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum PublishKind {
+    ProposedList,
+    Payments,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PublishRequest {
+    kind: PublishKind,
+    round_year: i64,
+}
+
+async fn publish_notice(req: Request) -> Result<Reply, ApiError> {
+    let actor = staff(&req).await?;
+    let body: PublishRequest = read_json(req, JSON_LIMIT).await?;
+    if !(2000..=2100).contains(&body.round_year) {
+        return Err(ApiError::invalid(
+            "round_year",
+            "申报年度须在 2000 至 2100 之间。",
+            "The round year must be between 2000 and 2100.",
+        ));
+    }
+    let now = clock::now().await;
+    let db = Db::open().await?;
+    let notice = db
+        .transaction(|| async {
+            match body.kind {
+                PublishKind::ProposedList => proposed_list(&db, body.round_year, now, &actor).await,
+                PublishKind::Payments => payments(&db, body.round_year, now, &actor).await,
+            }
         })
-        .collect();
-    Ok(json(200, &serde_json::json!({ "notices": notices })))
+        .await?;
+    let base = base_url().await?;
+    let mut r = json(201, &detail(&notice, now, &base));
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/notices/{}", notice.id)) {
+        r.headers_mut().insert("location", v);
+    }
+    Ok(r)
+}
+
+fn round_year_i32(year: i64) -> i32 {
+    i32::try_from(year).unwrap_or_default()
+}
+
+/// PROC-NOTICE: publishes the round's proposed list (the newest version of its list) and
+/// moves the round to `in_notice`.
+async fn proposed_list(
+    db: &Db,
+    year: i64,
+    now: DateTime<FixedOffset>,
+    actor: &str,
+) -> Result<Notice, ApiError> {
+    let stage = list::stage(db, year).await?;
+    if stage >= Stage::InNotice {
+        return Err(ApiError::conflict(
+            format!("{year}年度拟补助名单已公示（当前阶段：{}）。", stage.zh()),
+            format!(
+                "The {year} proposed list is already published (stage: {}).",
+                stage.en()
+            ),
+        )
+        .field("round_year"));
+    }
+    let rows = db
+        .query(
+            "SELECT max(version) AS v FROM allocations WHERE round_year = ?",
+            [SqlValue::Integer(year)],
+        )
+        .await?;
+    let Some(version) = rows.first::<i64>("v") else {
+        return Err(ApiError::conflict(
+            format!("{year}年度尚未形成拟补助名单。"),
+            format!("The {year} round has no proposed list yet."),
+        )
+        .field("round_year"));
+    };
+    let lines = db
+        .query(
+            "SELECT application_id, uscc, enterprise_name, rights_zh, rights_en, granted_cny \
+             FROM allocation_lines WHERE round_year = ? AND version = ? ORDER BY number, application_id",
+            [SqlValue::Integer(year), SqlValue::Integer(version)],
+        )
+        .await?;
+    let mut entries = Vec::new();
+    let mut private = Vec::new();
+    for r in &lines.rows {
+        let granted = Money::parse(r.get::<&str>(5).unwrap_or(""))
+            .map_err(|e| ApiError::internal(&format!("stored amount unreadable: {e}")))?;
+        if granted.is_zero() {
+            continue;
+        }
+        let number = u32::try_from(entries.len() + 1).unwrap_or(u32::MAX);
+        entries.push(NoticeEntry {
+            number,
+            enterprise_name: r.get::<&str>(2).unwrap_or_default().to_owned(),
+            rights_zh: r.get::<&str>(3).unwrap_or_default().to_owned(),
+            rights_en: r.get::<&str>(4).unwrap_or_default().to_owned(),
+            amount: granted,
+        });
+        private.push((
+            number,
+            r.get::<&str>(0).unwrap_or_default().to_owned(),
+            r.get::<&str>(1).unwrap_or_default().to_owned(),
+        ));
+    }
+    if entries.is_empty() {
+        return Err(ApiError::conflict(
+            format!("{year}年度拟补助名单为空，无可公示内容。"),
+            format!("The {year} proposed list is empty: nothing to publish."),
+        )
+        .field("round_year"));
+    }
+    let period =
+        rules::procedure::notice_period(&Calendar::official(), &Parameters::default(), now)
+            .map_err(|e| {
+                ApiError::new(
+                    409,
+                    "calendar_unavailable",
+                    format!("无法计算公示期（PROC-NOTICE）：{}", e.zh),
+                    format!(
+                        "The notice period cannot be computed (PROC-NOTICE): {}",
+                        e.en
+                    ),
+                )
+            })?;
+    let notice = Notice {
+        id: format!("{year}-proposed"),
+        round_year: round_year_i32(year),
+        kind: NoticeKind::ProposedList,
+        title_zh: format!("{year}年度门头沟区知识产权质押融资贷款贴息拟补助名单公示"),
+        title_en: format!(
+            "{year} Mentougou IP pledge loan interest subsidy: proposed list on public notice"
+        ),
+        published_at: now,
+        period: Some(period.clone()),
+        entries,
+        updates: Vec::new(),
+        contact: Contact::default(),
+    };
+    store(
+        db,
+        &notice,
+        Some(version),
+        Some(clock::format(period.ends_at)),
+        actor,
+    )
+    .await?;
+    for (number, app, uscc) in &private {
+        db.execute(
+            "INSERT INTO notice_entries (notice_id, number, application_id, uscc) VALUES (?, ?, ?, ?)",
+            [
+                SqlValue::from(notice.id.as_str()),
+                SqlValue::Integer(i64::from(*number)),
+                SqlValue::from(app.as_str()),
+                SqlValue::from(uscc.as_str()),
+            ],
+        )
+        .await?;
+    }
+    let at = clock::format(now);
+    let ctx = StageContext {
+        now: Some(now),
+        ..StageContext::default()
+    };
+    list::advance_stage(db, year, Stage::InNotice, &ctx, &at).await?;
+    Ok(notice)
+}
+
+/// DISCLOSE: publishes the round's payments not disclosed yet.
+async fn payments(
+    db: &Db,
+    year: i64,
+    now: DateTime<FixedOffset>,
+    actor: &str,
+) -> Result<Notice, ApiError> {
+    list::stage(db, year).await?;
+    let rows = db
+        .query(
+            "SELECT p.id, p.application_id, p.uscc, p.amount_cny, a.enterprise_name, \
+             coalesce((SELECT l.rights_zh FROM allocation_lines l WHERE l.application_id = p.application_id \
+                       ORDER BY l.version DESC LIMIT 1), ''), \
+             coalesce((SELECT l.rights_en FROM allocation_lines l WHERE l.application_id = p.application_id \
+                       ORDER BY l.version DESC LIMIT 1), '') \
+             FROM payments p JOIN applications a ON a.id = p.application_id \
+             WHERE p.round_year = ? AND p.id NOT IN \
+               (SELECT payment_id FROM notice_entries WHERE payment_id IS NOT NULL) \
+             ORDER BY p.paid_on, p.id",
+            [SqlValue::Integer(year)],
+        )
+        .await?;
+    if rows.rows.is_empty() {
+        return Err(ApiError::conflict(
+            format!("{year}年度没有尚未公开的拨付记录（DISCLOSE）。"),
+            format!("The {year} round has no payment left to disclose (DISCLOSE)."),
+        )
+        .field("round_year"));
+    }
+    let count = db
+        .query(
+            "SELECT count(*) AS n FROM notices WHERE round_year = ? AND kind = 'payments'",
+            [SqlValue::Integer(year)],
+        )
+        .await?
+        .first::<i64>("n")
+        .unwrap_or(0);
+    let mut entries = Vec::new();
+    let mut private = Vec::new();
+    for r in &rows.rows {
+        let amount = Money::parse(r.get::<&str>(3).unwrap_or(""))
+            .map_err(|e| ApiError::internal(&format!("stored amount unreadable: {e}")))?;
+        let number = u32::try_from(entries.len() + 1).unwrap_or(u32::MAX);
+        entries.push(NoticeEntry {
+            number,
+            enterprise_name: r.get::<&str>(4).unwrap_or_default().to_owned(),
+            rights_zh: r.get::<&str>(5).unwrap_or_default().to_owned(),
+            rights_en: r.get::<&str>(6).unwrap_or_default().to_owned(),
+            amount,
+        });
+        private.push((
+            number,
+            r.get::<&str>(0).unwrap_or_default().to_owned(),
+            r.get::<&str>(1).unwrap_or_default().to_owned(),
+            r.get::<&str>(2).unwrap_or_default().to_owned(),
+        ));
+    }
+    let seq = count + 1;
+    let notice = Notice {
+        id: format!("{year}-payments-{seq}"),
+        round_year: round_year_i32(year),
+        kind: NoticeKind::Payments,
+        title_zh: format!("{year}年度门头沟区知识产权质押融资贷款贴息资金拨付情况（第{seq}批）"),
+        title_en: format!(
+            "{year} Mentougou IP pledge loan interest subsidy: payments made (batch {seq})"
+        ),
+        published_at: now,
+        period: None,
+        entries,
+        updates: Vec::new(),
+        contact: Contact::default(),
+    };
+    store(db, &notice, None, None, actor).await?;
+    for (number, payment, app, uscc) in &private {
+        db.execute(
+            "INSERT INTO notice_entries (notice_id, number, application_id, uscc, payment_id) \
+             VALUES (?, ?, ?, ?, ?)",
+            [
+                SqlValue::from(notice.id.as_str()),
+                SqlValue::Integer(i64::from(*number)),
+                SqlValue::from(app.as_str()),
+                SqlValue::from(uscc.as_str()),
+                SqlValue::from(payment.as_str()),
+            ],
+        )
+        .await?;
+    }
+    Ok(notice)
+}
+
+async fn store(
+    db: &Db,
+    n: &Notice,
+    version: Option<i64>,
+    ends_at: Option<String>,
+    actor: &str,
+) -> Result<(), ApiError> {
+    let notice_json = serde_json::to_string(n).map_err(|e| ApiError::internal(&e.to_string()))?;
+    let kind = match n.kind {
+        NoticeKind::ProposedList => "proposed_list",
+        NoticeKind::Payments => "payments",
+    };
+    db.execute(
+        "INSERT INTO notices (id, round_year, kind, allocation_version, published_at, \
+         period_ends_at, notice_json, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            SqlValue::from(n.id.as_str()),
+            SqlValue::Integer(i64::from(n.round_year)),
+            SqlValue::from(kind),
+            SqlValue::from(version),
+            SqlValue::from(clock::format(n.published_at)),
+            SqlValue::from(ends_at),
+            SqlValue::from(notice_json),
+            SqlValue::from(actor),
+        ],
+    )
+    .await?;
+    db.audit(
+        actor,
+        COMPONENT,
+        "publish_notice",
+        Some(&n.id),
+        &json!({ "kind": kind, "round_year": n.round_year, "entries": n.entries.len(),
+                 "rule": n.kind.rule().code() })
+        .to_string(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CorrectionRequest {
+    #[serde(default)]
+    entry: Option<u32>,
+    text_zh: String,
+    text_en: String,
+}
+
+fn check_text(field: &str, s: &str, max: usize) -> Result<(), ApiError> {
+    let n = s.trim().chars().count();
+    if n == 0 || n > max {
+        return Err(ApiError::invalid(
+            field,
+            format!("{field} 不能为空，且不超过 {max} 个字符。"),
+            format!("{field} must not be empty and must hold at most {max} characters."),
+        ));
+    }
+    Ok(())
+}
+
+/// A correction: an update with its own time; the published text stays as it was.
+/// Amounts change only through a re-review conclusion (objections component).
+async fn correction(req: Request, id: &str) -> Result<Reply, ApiError> {
+    let actor = staff(&req).await?;
+    let body: CorrectionRequest = read_json(req, JSON_LIMIT).await?;
+    check_text("text_zh", &body.text_zh, 2000)?;
+    check_text("text_en", &body.text_en, 2000)?;
+    let db = Db::open().await?;
+    let notice = load_one(&db, id).await?;
+    if let Some(e) = body.entry
+        && !notice.entries.iter().any(|x| x.number == e)
+    {
+        return Err(ApiError::invalid(
+            "entry",
+            format!("公示中没有序号为 {e} 的条目。"),
+            format!("The notice has no entry {e}."),
+        ));
+    }
+    let now = clock::now().await;
+    let at = clock::format(now);
+    let seq = db
+        .transaction(|| async {
+            let seq = service::notice::append_update(
+                &db,
+                &service::notice::NewUpdate {
+                    notice_id: id,
+                    at: &at,
+                    kind: service::notice::UpdateKind::Correction,
+                    entry: body.entry,
+                    new_amount: None,
+                    text_zh: body.text_zh.trim(),
+                    text_en: body.text_en.trim(),
+                    objection_id: None,
+                },
+            )
+            .await?;
+            db.audit(
+                &actor,
+                COMPONENT,
+                "correct_notice",
+                Some(id),
+                &json!({ "seq": seq, "entry": body.entry }).to_string(),
+            )
+            .await?;
+            Ok(seq)
+        })
+        .await?;
+    let mut r = json(
+        201,
+        &json!({
+            "notice_id": id,
+            "seq": seq,
+            "at": at,
+            "kind": "correction",
+            "entry": body.entry,
+            "text_zh": body.text_zh.trim(),
+            "text_en": body.text_en.trim(),
+        }),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/notices/{id}#update-{seq}")) {
+        r.headers_mut().insert("location", v);
+    }
+    Ok(r)
 }

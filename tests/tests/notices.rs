@@ -1,0 +1,1357 @@
+//! The public notice, its feeds and objections (issue 5), through the local host: the real
+//! components, the project's migrations, real HTTP. The proposed list is seeded straight
+//! into the SQLite file (as the calculation component leaves it: a round at stage
+//! `allocated`, its list as `allocations` + `allocation_lines`). "Now" is the Spin
+//! variable `clock_override`, set when the host starts (never over HTTP): a test that needs
+//! another moment restarts the host on the same state folder.
+
+use base64::Engine;
+use e2e::{Answer, TempDir, app_manifest, config, ensure_built, get, migrations, request};
+use serde_json::{Value, json};
+
+const ADMIN: &str = "admin-token-for-the-tests-0123";
+const OFFICER: &str = "officer-token-for-the-tests-0123";
+const BASE: &str = "https://zscqj.example.gov.cn";
+const JSON: (&str, &str) = ("content-type", "application/json");
+
+async fn start(state: &TempDir, now: &str) -> localspin::Running {
+    ensure_built();
+    let mut c = config(&app_manifest(), &state.0);
+    c.variables.push(("admin_token".into(), ADMIN.into()));
+    c.variables.push(("officer_token".into(), OFFICER.into()));
+    c.variables
+        .push(("public_base_url".into(), format!("{BASE}/")));
+    c.variables.push(("clock_override".into(), now.into()));
+    c.sqlite_statements = migrations();
+    localspin::start(c).await.expect("the app starts")
+}
+
+fn db(state: &TempDir) -> rusqlite::Connection {
+    let c = rusqlite::Connection::open(state.0.join("sqlite_db.db")).unwrap();
+    c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+    c
+}
+
+/// One line of a seeded list: enterprise, rights (zh, en), amount granted.
+type Line = (&'static str, &'static str, &'static str, &'static str);
+
+const LINES: &[Line] = &[
+    (
+        "北京京西智算科技有限公司",
+        "发明专利",
+        "invention patent",
+        "120000.00",
+    ),
+    (
+        "门头沟文旅发展有限公司",
+        "驰名商标",
+        "well-known trademark",
+        "300000.00",
+    ),
+    (
+        "北京永定河医疗器械有限公司",
+        "实用新型专利",
+        "utility model patent",
+        "45678.90",
+    ),
+];
+
+fn app_id(year: i64, i: usize) -> String {
+    format!("MTG-{year}-{:05}", i + 1)
+}
+
+/// A round at stage `allocated` with version 1 of its proposed list.
+fn seed(state: &TempDir, year: i64, lines: &[Line]) {
+    let c = db(state);
+    let at = format!("{year}-08-01T09:00:00+08:00");
+    c.execute(
+        "INSERT INTO rounds (year, round_json, stage, created_at, updated_at) \
+         VALUES (?1, '{}', 'allocated', ?2, ?2)",
+        rusqlite::params![year, at],
+    )
+    .unwrap();
+    let mut json_lines = Vec::new();
+    let mut total = 0f64;
+    for (i, (name, _, _, amount)) in lines.iter().enumerate() {
+        total += amount.parse::<f64>().unwrap();
+        json_lines.push(json!({
+            "id": app_id(year, i), "enterprise": name, "ceiling_amount": amount,
+            "capped_amount": amount, "granted": amount, "reasons": []
+        }));
+    }
+    let total = format!("{total:.2}");
+    let allocation = json!({
+        "year": year, "budget": "3000000.00", "reading": "proportional",
+        "requested_total": total, "granted_total": total, "unallocated": "0.00",
+        "scaled": false, "lines": json_lines,
+    });
+    c.execute(
+        "INSERT INTO allocations (round_year, version, computed_at, reason, input_hash, \
+         allocation_json) VALUES (?1, 1, ?2, 'allocation', 'seed', ?3)",
+        rusqlite::params![year, at, allocation.to_string()],
+    )
+    .unwrap();
+    for (i, (name, rzh, ren, amount)) in lines.iter().enumerate() {
+        let id = app_id(year, i);
+        let uscc = format!("91110109000000{:04}", i + 1);
+        c.execute(
+            "INSERT INTO applications (id, round_year, seq, uscc, enterprise_name, submitted_at, \
+             status, receipt_hash, payload_json, decision_json, amount_cny, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'proposed', 'x', '{}', '{}', ?7, ?6)",
+            rusqlite::params![id, year, i as i64 + 1, uscc, name, at, amount],
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO allocation_lines (round_year, version, application_id, number, uscc, \
+             enterprise_name, rights_zh, rights_en, ceiling_cny, granted_cny) \
+             VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            rusqlite::params![year, id, i as i64 + 1, uscc, name, rzh, ren, amount],
+        )
+        .unwrap();
+    }
+}
+
+fn count(state: &TempDir, table: &str) -> i64 {
+    db(state)
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Rows of every table this issue writes (and those it changes through shared code).
+fn snapshot(state: &TempDir) -> Vec<(String, i64)> {
+    [
+        "notices",
+        "notice_entries",
+        "notice_updates",
+        "objections",
+        "objectors",
+        "objection_evidence",
+        "objection_rate",
+        "allocations",
+        "allocation_lines",
+        "audit_log",
+    ]
+    .iter()
+    .map(|t| (t.to_string(), count(state, t)))
+    .chain(std::iter::once((
+        "rounds.stage".to_string(),
+        db(state)
+            .query_row(
+                "SELECT count(*) FROM rounds WHERE stage = 'in_notice'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap(),
+    )))
+    .collect()
+}
+
+fn bearer(t: &str) -> String {
+    format!("Bearer {t}")
+}
+
+async fn post(addr: std::net::SocketAddr, path: &str, token: Option<&str>, body: &Value) -> Answer {
+    let auth = token.map(bearer);
+    let mut h = vec![JSON];
+    if let Some(a) = &auth {
+        h.push(("authorization", a));
+    }
+    request(addr, "POST", path, &h, body.to_string().as_bytes())
+        .await
+        .unwrap()
+}
+
+async fn get_as(addr: std::net::SocketAddr, path: &str, token: &str) -> Answer {
+    let a = bearer(token);
+    request(addr, "GET", path, &[("authorization", &a)], &[])
+        .await
+        .unwrap()
+}
+
+async fn publish(addr: std::net::SocketAddr, year: i64) -> Value {
+    let r = post(
+        addr,
+        "/api/notices",
+        Some(OFFICER),
+        &json!({"kind": "proposed_list", "round_year": year}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    r.json()
+}
+
+fn objection(notice: &str, entry: u32, contact: &str, grounds: &str) -> Value {
+    json!({
+        "notice_id": notice,
+        "entry": entry,
+        "objector": {"name": "王秘密", "contact": contact, "relation": "同行业企业员工 / employee of a competitor"},
+        "grounds": grounds,
+    })
+}
+
+fn assert_error(r: &Answer, status: u16, code: &str) -> Value {
+    assert_eq!(r.status, status, "{}", r.text());
+    let v = r.json();
+    let e = &v["error"];
+    assert_eq!(e["status"], status, "{v}");
+    assert_eq!(e["code"], code, "{v}");
+    assert!(e.get("field").is_some(), "{v}");
+    assert!(!e["message_zh"].as_str().unwrap().is_empty(), "{v}");
+    assert!(!e["message_en"].as_str().unwrap().is_empty(), "{v}");
+    v
+}
+
+/// Files an objection at the host's "now"; answers the status and body.
+async fn file(addr: std::net::SocketAddr, body: &Value) -> Answer {
+    post(addr, "/api/objections", None, body).await
+}
+
+// ------------------------------------------------------------------ PROC-NOTICE boundaries
+
+/// Publishes `year`'s list at `published`, then files objections at `last_second` (accepted)
+/// and `next_second` (refused, naming the period and PROC-OBJECT).
+async fn boundary(
+    state: &TempDir,
+    year: i64,
+    published: &str,
+    last_day: &str,
+    last_second: &str,
+    next_second: &str,
+) {
+    let host = start(state, published).await;
+    seed(state, year, LINES);
+    let n = publish(host.addr, year).await;
+    assert_eq!(n["period"]["last_day"], last_day, "{n}");
+    assert_eq!(n["period"]["working_days"], 5);
+    assert_eq!(n["objections_open"], true);
+    let id = n["id"].as_str().unwrap().to_owned();
+    host.stop().await;
+
+    let host = start(state, last_second).await;
+    let r = file(
+        host.addr,
+        &objection(
+            &id,
+            1,
+            "13800000001",
+            "该企业贷款存在逾期，不符合按期还贷要求。",
+        ),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{last_second}: {}", r.text());
+    host.stop().await;
+
+    let host = start(state, next_second).await;
+    let r = file(
+        host.addr,
+        &objection(
+            &id,
+            2,
+            "13800000002",
+            "该企业的驰名商标认定已被撤销，请重审。",
+        ),
+    )
+    .await;
+    let v = assert_error(&r, 409, "outside_notice_period");
+    let (zh, en) = (
+        v["error"]["message_zh"].as_str().unwrap(),
+        v["error"]["message_en"].as_str().unwrap(),
+    );
+    for m in [zh, en] {
+        assert!(m.contains("PROC-OBJECT"), "{m}");
+        assert!(m.contains(last_day), "the answer names the period: {m}");
+    }
+    assert!(zh.contains("公示期已结束"), "{zh}");
+    // The HTML page now says the period is over; the JSON says objections are closed.
+    let page = get(host.addr, &format!("/notices/{id}")).await;
+    assert!(page.text().contains("公示期已结束"), "{}", page.text());
+    let v = get(host.addr, &format!("/api/notices/{id}")).await.json();
+    assert_eq!(v["objections_open"], false);
+    host.stop().await;
+    assert_eq!(
+        count(state, "objections"),
+        1,
+        "only the objection in time is kept"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_period_ends_after_the_fifth_working_day_across_a_weekend_with_an_adjusted_sunday() {
+    // Fri 2026-09-18 is day 1; Sat 19 is off; Sun 20 is an adjusted working day (调休,
+    // National Day 2026) so it is day 2; Mon 21, Tue 22, Wed 23 are days 3–5. The moments
+    // are given in UTC: the count is in Asia/Shanghai all the same.
+    let state = TempDir::new("notices-weekend");
+    boundary(
+        &state,
+        2026,
+        "2026-09-18T02:00:00Z",
+        "2026-09-23",
+        "2026-09-23T15:59:59Z",
+        "2026-09-23T16:00:00Z",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_period_skips_the_national_day_holiday_and_ends_at_midnight_in_shanghai() {
+    // Tue 2025-09-30 is day 1; Oct 1–8 are the National Day and Mid-Autumn holidays;
+    // Thu 9, Fri 10, Sat 11 (adjusted working day) are days 2–4; Sun 12 is off; Mon 13 is
+    // day 5. Published in the evening (Beijing time): the day still counts.
+    let state = TempDir::new("notices-holiday");
+    boundary(
+        &state,
+        2025,
+        "2025-09-30T21:30:00+08:00",
+        "2025-10-13",
+        "2025-10-13T23:59:59+08:00",
+        "2025-10-14T00:00:00+08:00",
+    )
+    .await;
+}
+
+// ------------------------------------------------------------------ feeds
+
+#[tokio::test(flavor = "multi_thread")]
+async fn both_feeds_parse_with_feed_rs_field_by_field_and_repeat_requests_get_304() {
+    let state = TempDir::new("notices-feeds");
+    let host = start(&state, "2026-09-18T10:00:00+08:00").await;
+    seed(&state, 2026, LINES);
+    let a = host.addr;
+    let n = publish(a, 2026).await;
+    assert_eq!(n["id"], "2026-proposed");
+    assert_eq!(n["current_entries"][1]["amount_capitals"], "叁拾万元整");
+    assert_eq!(n["current_total"], "465678.90");
+    host.stop().await;
+
+    // A correction later that day, and a disclosed payment (DISCLOSE) in November.
+    let host = start(&state, "2026-09-18T16:30:00+08:00").await;
+    let r = post(
+        host.addr,
+        "/api/notices/2026-proposed/corrections",
+        Some(ADMIN),
+        &json!({"entry": 3, "text_zh": "第3号企业名称更正为北京永定河医疗器械股份有限公司。",
+                "text_en": "Entry 3: the enterprise's name is corrected."}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["seq"], 1);
+    host.stop().await;
+    {
+        let c = db(&state);
+        c.execute("UPDATE rounds SET stage = 'paid' WHERE year = 2026", [])
+            .unwrap();
+        c.execute(
+            "INSERT INTO payments (id, round_year, application_id, uscc, amount_cny, paid_on, \
+             bank_reference, created_at) VALUES ('P-1', 2026, 'MTG-2026-00001', \
+             '911101090000000001', '120000.00', '2026-11-19', 'BOC-1', '2026-11-19T10:00:00+08:00')",
+            [],
+        )
+        .unwrap();
+    }
+    let host = start(&state, "2026-11-20T10:00:00+08:00").await;
+    let a = host.addr;
+    let r = post(
+        a,
+        "/api/notices",
+        Some(OFFICER),
+        &json!({"kind": "payments", "round_year": 2026}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["id"], "2026-payments-1");
+    // Nothing left to disclose: a clear 409, no empty notice.
+    let r = post(
+        a,
+        "/api/notices",
+        Some(OFFICER),
+        &json!({"kind": "payments", "round_year": 2026}),
+    )
+    .await;
+    assert_error(&r, 409, "conflict");
+
+    // Atom, parsed by feed-rs.
+    let r = get(a, "/feeds/notices.atom").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/atom+xml; charset=utf-8")
+    );
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    let f = feed_rs::parser::parse(r.body.as_slice()).expect("valid Atom");
+    assert_eq!(f.feed_type, feed_rs::model::FeedType::Atom);
+    assert_eq!(f.id, format!("{BASE}/feeds/notices.atom"));
+    assert!(f.title.as_ref().unwrap().content.contains("门头沟区"));
+    assert_eq!(
+        f.updated.unwrap().to_rfc3339(),
+        "2026-11-20T02:00:00+00:00",
+        "the newest item"
+    );
+    assert!(f.links.iter().any(
+        |l| l.rel.as_deref() == Some("self") && l.href == format!("{BASE}/feeds/notices.atom")
+    ));
+    let ids: Vec<&str> = f.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            format!("{BASE}/notices/2026-payments-1"),
+            format!("{BASE}/notices/2026-proposed#update-1"),
+            format!("{BASE}/notices/2026-proposed"),
+        ],
+        "newest first; the payment and the update are items of their own"
+    );
+    let list = &f.entries[2];
+    assert!(
+        list.title
+            .as_ref()
+            .unwrap()
+            .content
+            .contains("拟补助名单公示")
+    );
+    assert_eq!(
+        list.published.unwrap().to_rfc3339(),
+        "2026-09-18T02:00:00+00:00"
+    );
+    assert_eq!(
+        list.updated.unwrap().to_rfc3339(),
+        "2026-09-18T08:30:00+00:00",
+        "updated by the correction"
+    );
+    assert_eq!(list.links[0].href, format!("{BASE}/notices/2026-proposed"));
+    let summary = &list.summary.as_ref().unwrap().content;
+    assert!(
+        summary.contains("3家企业") && summary.contains("465678.90"),
+        "{summary}"
+    );
+    assert!(summary.contains("2026-09-23"), "{summary}");
+    let content = list.content.as_ref().unwrap().body.as_ref().unwrap();
+    assert!(content.contains("北京京西智算科技有限公司"));
+    assert!(content.contains("壹拾贰万元整"));
+    let pay = &f.entries[0];
+    assert!(pay.title.as_ref().unwrap().content.contains("资金拨付情况"));
+    assert!(pay.summary.as_ref().unwrap().content.contains("120000.00"));
+
+    // JSON Feed 1.1, parsed by feed-rs.
+    let r = get(a, "/feeds/notices.json").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/feed+json; charset=utf-8")
+    );
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    let j = feed_rs::parser::parse(r.body.as_slice()).expect("valid JSON Feed");
+    assert_eq!(j.feed_type, feed_rs::model::FeedType::JSON);
+    assert_eq!(
+        j.title.as_ref().unwrap().content,
+        f.title.as_ref().unwrap().content
+    );
+    let jids: Vec<&str> = j.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(jids, ids);
+    for (x, y) in j.entries.iter().zip(&f.entries) {
+        assert_eq!(
+            x.title.as_ref().unwrap().content,
+            y.title.as_ref().unwrap().content
+        );
+        assert_eq!(x.published, y.published);
+        assert_eq!(x.updated, y.updated);
+        assert_eq!(x.links[0].href, y.links[0].href);
+    }
+    let raw: Value = r.json();
+    assert_eq!(raw["version"], "https://jsonfeed.org/version/1.1");
+    assert_eq!(raw["feed_url"], format!("{BASE}/feeds/notices.json"));
+    assert!(raw.get("next_url").is_none(), "one page only");
+
+    // Conditional requests: 304 on a repeat, with either validator, on every public read.
+    for path in [
+        "/feeds/notices.atom",
+        "/feeds/notices.json",
+        "/api/notices",
+        "/api/notices/2026-proposed",
+        "/notices",
+        "/notices/2026-proposed",
+    ] {
+        let first = get(a, path).await;
+        assert_eq!(first.status, 200, "{path}");
+        assert_eq!(
+            first.header("access-control-allow-origin"),
+            Some("*"),
+            "{path}"
+        );
+        let etag = first.header("etag").expect("etag").to_owned();
+        let last = first
+            .header("last-modified")
+            .expect("last-modified")
+            .to_owned();
+        let r = request(a, "GET", path, &[("if-none-match", &etag)], &[])
+            .await
+            .unwrap();
+        assert_eq!(r.status, 304, "{path}");
+        assert!(r.body.is_empty(), "{path}");
+        assert_eq!(r.header("etag"), Some(etag.as_str()), "{path}");
+        let r = request(a, "GET", path, &[("if-modified-since", &last)], &[])
+            .await
+            .unwrap();
+        assert_eq!(r.status, 304, "{path}");
+        // A stale validator gets the whole answer.
+        let r = request(a, "GET", path, &[("if-none-match", "\"stale\"")], &[])
+            .await
+            .unwrap();
+        assert_eq!(r.status, 200, "{path}");
+        let r = request(
+            a,
+            "GET",
+            path,
+            &[("if-modified-since", "Fri, 18 Sep 2026 00:00:00 GMT")],
+            &[],
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status, 200, "{path}");
+    }
+    // Last-Modified of the detail: the correction, or the end of the period once passed
+    // (the page then says the period is over): 2026-09-24 00:00 in Beijing.
+    assert_eq!(
+        get(a, "/api/notices/2026-proposed")
+            .await
+            .header("last-modified"),
+        Some("Wed, 23 Sep 2026 16:00:00 GMT")
+    );
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn old_feed_items_are_paged() {
+    let state = TempDir::new("notices-paging");
+    let host = start(&state, "2026-09-18T10:00:00+08:00").await;
+    seed(&state, 2026, LINES);
+    let a = host.addr;
+    publish(a, 2026).await;
+    // 1 notice + 24 corrections = 25 items: two pages of 20.
+    for i in 0..24 {
+        let r = post(
+            a,
+            "/api/notices/2026-proposed/corrections",
+            Some(OFFICER),
+            &json!({"text_zh": format!("更正第{i}条"), "text_en": format!("Correction {i}")}),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let f = feed_rs::parser::parse(get(a, "/feeds/notices.atom").await.body.as_slice()).unwrap();
+    assert_eq!(f.entries.len(), 20);
+    let next = f
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref() == Some("next"))
+        .expect("a next link (RFC 5005)");
+    assert_eq!(next.href, format!("{BASE}/feeds/notices.atom?page=2"));
+    let p2 =
+        feed_rs::parser::parse(get(a, "/feeds/notices.atom?page=2").await.body.as_slice()).unwrap();
+    assert_eq!(p2.entries.len(), 5);
+    assert!(
+        p2.links
+            .iter()
+            .any(|l| l.rel.as_deref() == Some("previous"))
+    );
+    let v = get(a, "/feeds/notices.json").await.json();
+    assert_eq!(v["next_url"], format!("{BASE}/feeds/notices.json?page=2"));
+    let v = get(a, "/feeds/notices.json?page=2").await.json();
+    assert_eq!(v["items"].as_array().unwrap().len(), 5);
+    assert_error(
+        &get(a, "/feeds/notices.json?page=3").await,
+        404,
+        "not_found",
+    );
+    host.stop().await;
+}
+
+// ------------------------------------------------------------------ an objection's life
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_objection_lives_from_filing_to_the_updated_notice_and_the_contact_stays_private() {
+    let state = TempDir::new("notices-life");
+    let host = start(&state, "2026-09-18T10:00:00+08:00").await;
+    seed(&state, 2026, LINES);
+    publish(host.addr, 2026).await;
+    host.stop().await;
+
+    let host = start(&state, "2026-09-21T11:00:00+08:00").await;
+    let a = host.addr;
+    let secret_contact = "objector-13912345678@example.com";
+    let pdf = base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.4\n%evidence\n");
+    let mut body = objection(
+        "2026-proposed",
+        3,
+        secret_contact,
+        "该企业申报的利息中包含罚息，实际支付利息应为 80000 元。",
+    );
+    body["evidence"] = json!([{"file_name": "bank-statement.pdf",
+                               "content_type": "application/pdf", "data_base64": pdf}]);
+    let r = file(a, &body).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let filed = r.json();
+    let id = filed["tracking_number"].as_str().unwrap().to_owned();
+    let token = filed["token"].as_str().unwrap().to_owned();
+    assert_eq!(id, "YY-2026-000001");
+    assert_eq!(token.len(), 64);
+    assert_eq!(filed["period_ends_at"], "2026-09-24T00:00:00+08:00");
+    // The token is kept only as its SHA-256.
+    let stored: String = db(&state)
+        .query_row("SELECT token_hash FROM objections", [], |r| r.get(0))
+        .unwrap();
+    assert_ne!(stored, token);
+
+    // A second objection, on entry 2, upheld later; a third, on entry 1, dismissed.
+    let r2 = file(
+        a,
+        &objection(
+            "2026-proposed",
+            2,
+            "13800000002",
+            "该企业的驰名商标认定已被撤销。",
+        ),
+    )
+    .await;
+    assert_eq!(r2.status, 201, "{}", r2.text());
+    let id2 = r2.json()["tracking_number"].as_str().unwrap().to_owned();
+    let r3 = file(
+        a,
+        &objection(
+            "2026-proposed",
+            1,
+            "13800000003",
+            "我认为该企业不在门头沟区纳税。",
+        ),
+    )
+    .await;
+    assert_eq!(r3.status, 201, "{}", r3.text());
+    let id3 = r3.json()["tracking_number"].as_str().unwrap().to_owned();
+
+    // The objector follows it with the token; a wrong token sees nothing.
+    let v = get_as(a, &format!("/api/objections/{id}"), &token)
+        .await
+        .json();
+    assert_eq!(v["status"], "received");
+    assert!(v["conclusion"].is_null());
+    assert!(!v.to_string().contains(secret_contact));
+    let r = get_as(a, &format!("/api/objections/{id}"), &"0".repeat(64)).await;
+    assert_error(&r, 403, "forbidden");
+    let r = get(a, &format!("/api/objections/{id}")).await;
+    assert_error(&r, 401, "unauthorized");
+    // Another objection's token does not open this one.
+    let r = get_as(a, &format!("/api/objections/{id2}"), &token).await;
+    assert_error(&r, 403, "forbidden");
+
+    // Officers list the objections of the notice, with the objectors' data and evidence.
+    let v = get_as(a, "/api/objections?notice=2026-proposed", OFFICER)
+        .await
+        .json();
+    let list = v["objections"].as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    let first = list
+        .iter()
+        .find(|o| o["tracking_number"] == id.as_str())
+        .unwrap();
+    assert_eq!(first["objector"]["contact"], secret_contact);
+    assert_eq!(first["evidence"][0]["content_type"], "application/pdf");
+    let file_url = first["evidence"][0]["url"].as_str().unwrap();
+    let r = get_as(a, file_url, OFFICER).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, b"%PDF-1.4\n%evidence\n");
+    assert_error(&get(a, file_url).await, 401, "unauthorized");
+    host.stop().await;
+
+    // Re-review after the period: partly upheld, upheld, dismissed.
+    let host = start(&state, "2026-09-25T15:00:00+08:00").await;
+    let a = host.addr;
+    let r = post(
+        a,
+        &format!("/api/objections/{id}/conclusion"),
+        Some(OFFICER),
+        &json!({"outcome": "partly_upheld", "new_amount": "40000.00",
+                "reasons_zh": "经核实，罚息不属于利息，补助调整。",
+                "reasons_en": "Penalty interest is not interest (SUB-BASE); amount lowered."}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["status"], "partly_upheld");
+    let r = post(
+        a,
+        &format!("/api/objections/{id2}/conclusion"),
+        Some(OFFICER),
+        &json!({"outcome": "upheld", "reasons_zh": "驰名商标认定已撤销。",
+                "reasons_en": "The well-known trademark status was revoked."}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = post(
+        a,
+        &format!("/api/objections/{id3}/conclusion"),
+        Some(ADMIN),
+        &json!({"outcome": "dismissed", "reasons_zh": "经税务部门核实，该企业在本区纳税。",
+                "reasons_en": "The tax office confirms the enterprise pays tax in the district."}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    // A conclusion is given once.
+    let r = post(
+        a,
+        &format!("/api/objections/{id3}/conclusion"),
+        Some(OFFICER),
+        &json!({"outcome": "upheld", "reasons_zh": "再次", "reasons_en": "again"}),
+    )
+    .await;
+    assert_error(&r, 409, "conflict");
+
+    // The objector sees the conclusion.
+    let v = get_as(a, &format!("/api/objections/{id}"), &token)
+        .await
+        .json();
+    assert_eq!(v["status"], "partly_upheld");
+    assert_eq!(v["conclusion"]["new_amount"], "40000.00");
+    assert_eq!(
+        v["conclusion"]["notice_update_url"],
+        "/notices/2026-proposed#update-1"
+    );
+
+    // The notice: the original stays readable, each update has its own time.
+    let n = get(a, "/api/notices/2026-proposed").await.json();
+    assert_eq!(
+        n["entries"][2]["amount"], "45678.90",
+        "the published entry is unchanged"
+    );
+    let cur = &n["current_entries"];
+    assert_eq!(cur[0]["status"], "listed");
+    assert_eq!(cur[1]["status"], "removed");
+    assert_eq!(cur[1]["amount"], "0");
+    assert_eq!(cur[2]["status"], "amended");
+    assert_eq!(cur[2]["amount"], "40000.00");
+    assert_eq!(cur[2]["amount_capitals"], "肆万元整");
+    assert_eq!(n["current_total"], "160000.00");
+    let updates = n["updates"].as_array().unwrap();
+    assert_eq!(updates.len(), 3);
+    assert_eq!(updates[0]["kind"], "re_review_partly_upheld");
+    assert_eq!(updates[0]["at"], "2026-09-25T15:00:00+08:00");
+    assert_eq!(updates[1]["kind"], "re_review_upheld");
+    assert_eq!(updates[2]["kind"], "re_review_dismissed");
+    let page = get(a, "/notices/2026-proposed").await.text();
+    assert!(page.contains("重审结论：异议部分成立"), "{page}");
+    assert!(page.contains("原 was 45678.90"));
+
+    // The round's list: a new version per change; the application's status follows.
+    let c = db(&state);
+    let (v, granted): (i64, String) = c
+        .query_row(
+            "SELECT version, granted_cny FROM allocation_lines WHERE application_id = 'MTG-2026-00003' \
+             ORDER BY version DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((v, granted.as_str()), (3, "40000.00"));
+    let status: String = c
+        .query_row(
+            "SELECT status FROM applications WHERE id = 'MTG-2026-00002'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "removed");
+    let stage: String = c
+        .query_row("SELECT stage FROM rounds WHERE year = 2026", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(stage, "in_notice");
+    // A published notice cannot be edited, even from inside.
+    assert!(
+        c.execute("UPDATE notices SET notice_json = '{}'", [])
+            .is_err()
+    );
+    assert!(c.execute("DELETE FROM notice_updates", []).is_err());
+
+    // The objector's name and contact appear in no public output.
+    for path in [
+        "/api/notices",
+        "/api/notices/2026-proposed",
+        "/notices",
+        "/notices/2026-proposed",
+        "/feeds/notices.atom",
+        "/feeds/notices.json",
+    ] {
+        let r = get(a, path).await;
+        assert_eq!(r.status, 200, "{path}");
+        let t = r.text();
+        for private in [secret_contact, "13912345678", "王秘密", "13800000002"] {
+            assert!(!t.contains(private), "{path} shows {private}");
+        }
+    }
+    host.stop().await;
+}
+
+// ------------------------------------------------------------------ limits
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repeated_objections_and_floods_from_one_address_are_refused_politely() {
+    let state = TempDir::new("notices-flood");
+    let host = start(&state, "2026-09-18T10:00:00+08:00").await;
+    seed(&state, 2026, LINES);
+    let a = host.addr;
+    publish(a, 2026).await;
+    let body = objection(
+        "2026-proposed",
+        1,
+        "13800000009",
+        "该企业贷款存在逾期，请重审。",
+    );
+    assert_eq!(file(a, &body).await.status, 201);
+    // The same objection again (spacing and case aside) is recognised.
+    let mut again = body.clone();
+    again["grounds"] = json!("  该企业贷款存在逾期，   请重审。 ");
+    let v = assert_error(&file(a, &again).await, 409, "duplicate_objection");
+    assert!(
+        v["error"]["message_zh"]
+            .as_str()
+            .unwrap()
+            .contains("YY-2026-000001")
+    );
+    // Four more distinct objections are accepted (5 an hour), the sixth is refused.
+    for i in 0..4 {
+        let b = objection(
+            "2026-proposed",
+            2,
+            "13800000009",
+            &format!("第{i}条不同的异议理由，请认真核实。"),
+        );
+        assert_eq!(file(a, &b).await.status, 201);
+    }
+    let b = objection(
+        "2026-proposed",
+        3,
+        "13800000009",
+        "第六条异议理由，请认真核实。",
+    );
+    let r = file(a, &b).await;
+    let v = assert_error(&r, 429, "too_many_requests");
+    assert!(
+        v["error"]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("please try again")
+    );
+    assert_eq!(count(&state, "objections"), 5);
+    // A forged client-address header does not get round the limit.
+    let r = request(
+        a,
+        "POST",
+        "/api/objections",
+        &[JSON, ("spin-client-addr", "10.9.8.7:1234")],
+        b.to_string().as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_error(&r, 429, "too_many_requests");
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_on_every_endpoint_gets_a_clear_4xx_and_changes_nothing() {
+    let state = TempDir::new("notices-bad");
+    let host = start(&state, "2026-09-18T10:00:00+08:00").await;
+    seed(&state, 2026, LINES);
+    let a = host.addr;
+    publish(a, 2026).await;
+    let ok = file(
+        a,
+        &objection(
+            "2026-proposed",
+            1,
+            "13800000001",
+            "该企业贷款存在逾期，请重审。",
+        ),
+    )
+    .await;
+    assert_eq!(ok.status, 201);
+    let oid = ok.json()["tracking_number"].as_str().unwrap().to_owned();
+    let before = snapshot(&state);
+
+    // POST /api/notices
+    let pub_ok = json!({"kind": "proposed_list", "round_year": 2026});
+    assert_error(
+        &post(a, "/api/notices", None, &pub_ok).await,
+        401,
+        "unauthorized",
+    );
+    assert_error(
+        &post(
+            a,
+            "/api/notices",
+            Some("not-the-token-at-all-xxxx"),
+            &pub_ok,
+        )
+        .await,
+        403,
+        "forbidden",
+    );
+    let r = post(
+        a,
+        "/api/notices",
+        Some(OFFICER),
+        &json!({"kind": "guide", "round_year": 2026}),
+    )
+    .await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_json")["error"]["field"],
+        "kind"
+    );
+    let r = post(
+        a,
+        "/api/notices",
+        Some(OFFICER),
+        &json!({"kind": "proposed_list", "round_year": "2026"}),
+    )
+    .await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_json")["error"]["field"],
+        "round_year"
+    );
+    let r = post(
+        a,
+        "/api/notices",
+        Some(OFFICER),
+        &json!({"kind": "proposed_list", "round_year": 1999}),
+    )
+    .await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_field")["error"]["field"],
+        "round_year"
+    );
+    let r = post(
+        a,
+        "/api/notices",
+        Some(OFFICER),
+        &json!({"kind": "proposed_list", "round_year": 2024}),
+    )
+    .await;
+    assert_error(&r, 404, "round_not_found");
+    let r = post(a, "/api/notices", Some(OFFICER), &pub_ok).await;
+    assert_error(&r, 409, "conflict");
+    let r = post(
+        a,
+        "/api/notices",
+        Some(OFFICER),
+        &json!({"kind": "proposed_list", "round_year": 2026, "x": 1}),
+    )
+    .await;
+    assert_error(&r, 400, "invalid_json");
+    let auth = bearer(OFFICER);
+    let r = request(
+        a,
+        "POST",
+        "/api/notices",
+        &[("authorization", &auth), ("content-type", "text/plain")],
+        b"{}",
+    )
+    .await
+    .unwrap();
+    assert_error(&r, 415, "unsupported_media_type");
+    let r = request(
+        a,
+        "POST",
+        "/api/notices",
+        &[("authorization", &auth), JSON],
+        b"{not json",
+    )
+    .await
+    .unwrap();
+    assert_error(&r, 400, "invalid_json");
+    let r = request(
+        a,
+        "DELETE",
+        "/api/notices/2026-proposed",
+        &[("authorization", &auth)],
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_error(&r, 405, "method_not_allowed");
+
+    // POST /api/notices/:id/corrections
+    let corr = "/api/notices/2026-proposed/corrections";
+    assert_error(
+        &post(a, corr, None, &json!({"text_zh": "更正", "text_en": "x"})).await,
+        401,
+        "unauthorized",
+    );
+    let r = post(
+        a,
+        corr,
+        Some(OFFICER),
+        &json!({"entry": 9, "text_zh": "更正", "text_en": "x"}),
+    )
+    .await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_field")["error"]["field"],
+        "entry"
+    );
+    let r = post(
+        a,
+        corr,
+        Some(OFFICER),
+        &json!({"text_zh": "  ", "text_en": "x"}),
+    )
+    .await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_field")["error"]["field"],
+        "text_zh"
+    );
+    let r = post(
+        a,
+        corr,
+        Some(OFFICER),
+        &json!({"text_zh": "更正", "text_en": "x", "new_amount": "1.00"}),
+    )
+    .await;
+    assert_error(&r, 400, "invalid_json");
+    let r = post(
+        a,
+        "/api/notices/nope/corrections",
+        Some(OFFICER),
+        &json!({"text_zh": "更正", "text_en": "x"}),
+    )
+    .await;
+    assert_error(&r, 404, "not_found");
+
+    // Public reads
+    assert_error(&get(a, "/api/notices/nope").await, 404, "not_found");
+    assert_error(&get(a, "/notices/nope").await, 404, "not_found");
+    assert_error(
+        &get(a, "/feeds/notices.atom?page=0").await,
+        400,
+        "invalid_field",
+    );
+    assert_error(
+        &get(a, "/feeds/notices.atom?page=abc").await,
+        400,
+        "invalid_field",
+    );
+    assert_error(
+        &get(a, "/feeds/notices.json?sort=asc").await,
+        400,
+        "invalid_field",
+    );
+    assert_error(
+        &get(a, "/feeds/notices.json?page=2").await,
+        404,
+        "not_found",
+    );
+    assert_error(&get(a, "/feeds/atom.xml").await, 404, "not_found");
+    assert_error(&get(a, "/api/notices?x=1").await, 400, "invalid_field");
+    let r = request(a, "POST", "/feeds/notices.atom", &[], &[])
+        .await
+        .unwrap();
+    assert_error(&r, 405, "method_not_allowed");
+
+    // POST /api/objections
+    let good = || {
+        objection(
+            "2026-proposed",
+            2,
+            "13800000002",
+            "该企业的驰名商标认定已被撤销。",
+        )
+    };
+    let cases: Vec<(Value, u16, &str, &str)> = vec![
+        (
+            {
+                let mut b = good();
+                b["grounds"] = json!("太短");
+                b
+            },
+            400,
+            "invalid_field",
+            "grounds",
+        ),
+        (
+            {
+                let mut b = good();
+                b["grounds"] = json!("字".repeat(3001));
+                b
+            },
+            400,
+            "invalid_field",
+            "grounds",
+        ),
+        (
+            {
+                let mut b = good();
+                b["objector"]["name"] = json!("");
+                b
+            },
+            400,
+            "invalid_field",
+            "objector.name",
+        ),
+        (
+            {
+                let mut b = good();
+                b["objector"]["contact"] = json!("1");
+                b
+            },
+            400,
+            "invalid_field",
+            "objector.contact",
+        ),
+        (
+            {
+                let mut b = good();
+                b["objector"].as_object_mut().unwrap().remove("relation");
+                b
+            },
+            400,
+            "invalid_json",
+            "objector",
+        ),
+        (
+            {
+                let mut b = good();
+                b["entry"] = json!(-1);
+                b
+            },
+            400,
+            "invalid_json",
+            "entry",
+        ),
+        (
+            {
+                let mut b = good();
+                b["entry"] = json!(7);
+                b
+            },
+            400,
+            "invalid_field",
+            "entry",
+        ),
+        (
+            {
+                let mut b = good();
+                b["notice_id"] = json!("2030-proposed");
+                b
+            },
+            404,
+            "not_found",
+            "notice_id",
+        ),
+        (
+            {
+                let mut b = good();
+                b["evidence"] = json!([{"file_name": "a.pdf", "content_type": "application/pdf", "data_base64": "***"}]);
+                b
+            },
+            400,
+            "invalid_field",
+            "evidence[0].data_base64",
+        ),
+        (
+            {
+                let mut b = good();
+                b["evidence"] = json!([{"file_name": "a.png", "content_type": "image/png",
+             "data_base64": base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.4 really a pdf")}]);
+                b
+            },
+            415,
+            "unsupported_media_type",
+            "evidence[0].content_type",
+        ),
+        (
+            {
+                let mut b = good();
+                b["evidence"] = json!([{"file_name": "a.exe", "content_type": "application/pdf",
+             "data_base64": base64::engine::general_purpose::STANDARD.encode(b"MZ\x90\x00 not a pdf")}]);
+                b
+            },
+            415,
+            "unsupported_media_type",
+            "evidence[0].data_base64",
+        ),
+        (
+            {
+                let mut b = good();
+                b["evidence"] = json!([{"file_name": "a.gif", "content_type": "image/gif", "data_base64": "R0lGODlh"}]);
+                b
+            },
+            415,
+            "unsupported_media_type",
+            "evidence[0].content_type",
+        ),
+        (
+            {
+                let mut b = good();
+                b["evidence"] = json!([{"file_name": "../x.pdf", "content_type": "application/pdf",
+             "data_base64": base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.4")}]);
+                b
+            },
+            400,
+            "invalid_field",
+            "evidence[0].file_name",
+        ),
+        (
+            {
+                let mut b = good();
+                b["evidence"] = json!([{"file_name": "big.pdf", "content_type": "application/pdf",
+             "data_base64": base64::engine::general_purpose::STANDARD.encode([b"%PDF-1.4".as_slice(), &vec![b'x'; 1024 * 1024]].concat())}]);
+                b
+            },
+            413,
+            "file_too_large",
+            "evidence[0].data_base64",
+        ),
+        (
+            {
+                let mut b = good();
+                let f = json!({"file_name": "a.pdf", "content_type": "application/pdf",
+             "data_base64": base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.4")});
+                b["evidence"] = json!([f, f, f, f]);
+                b
+            },
+            400,
+            "invalid_field",
+            "evidence",
+        ),
+        (
+            {
+                let mut b = good();
+                b["token"] = json!("x");
+                b
+            },
+            400,
+            "invalid_json",
+            "",
+        ),
+    ];
+    for (body, status, code, field) in cases {
+        let r = file(a, &body).await;
+        let v = assert_error(&r, status, code);
+        if !field.is_empty() {
+            assert_eq!(v["error"]["field"], field, "{v}");
+        }
+    }
+    let r = request(
+        a,
+        "POST",
+        "/api/objections",
+        &[("content-type", "text/plain")],
+        b"x",
+    )
+    .await
+    .unwrap();
+    assert_error(&r, 415, "unsupported_media_type");
+    let r = request(a, "PUT", "/api/objections", &[], &[])
+        .await
+        .unwrap();
+    assert_error(&r, 405, "method_not_allowed");
+
+    // GET /api/objections...
+    assert_error(
+        &get(a, "/api/objections?notice=2026-proposed").await,
+        401,
+        "unauthorized",
+    );
+    assert_error(
+        &get_as(a, "/api/objections?notice=nope", OFFICER).await,
+        404,
+        "not_found",
+    );
+    assert_error(
+        &get_as(a, "/api/objections?sort=x", OFFICER).await,
+        400,
+        "invalid_field",
+    );
+    assert_error(
+        &get_as(a, "/api/objections/YY-2026-999999", OFFICER).await,
+        404,
+        "not_found",
+    );
+    assert_error(
+        &get_as(a, &format!("/api/objections/{oid}/evidence/x"), OFFICER).await,
+        400,
+        "invalid_field",
+    );
+    assert_error(
+        &get_as(a, &format!("/api/objections/{oid}/evidence/1"), OFFICER).await,
+        404,
+        "not_found",
+    );
+
+    // POST /api/objections/:id/conclusion
+    let concl = format!("/api/objections/{oid}/conclusion");
+    let dismiss =
+        json!({"outcome": "dismissed", "reasons_zh": "理由充分", "reasons_en": "reasons"});
+    assert_error(&post(a, &concl, None, &dismiss).await, 401, "unauthorized");
+    let r = post(
+        a,
+        &concl,
+        Some(OFFICER),
+        &json!({"outcome": "maybe", "reasons_zh": "理由", "reasons_en": "r"}),
+    )
+    .await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_json")["error"]["field"],
+        "outcome"
+    );
+    let r = post(
+        a,
+        &concl,
+        Some(OFFICER),
+        &json!({"outcome": "partly_upheld", "reasons_zh": "理由", "reasons_en": "re"}),
+    )
+    .await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_field")["error"]["field"],
+        "new_amount"
+    );
+    let r = post(a, &concl, Some(OFFICER), &json!({"outcome": "partly_upheld", "new_amount": "120000.00", "reasons_zh": "理由", "reasons_en": "re"})).await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_field")["error"]["field"],
+        "new_amount"
+    );
+    let r = post(a, &concl, Some(OFFICER), &json!({"outcome": "partly_upheld", "new_amount": "-5", "reasons_zh": "理由", "reasons_en": "re"})).await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_json")["error"]["field"],
+        "new_amount"
+    );
+    let r = post(a, &concl, Some(OFFICER), &json!({"outcome": "upheld", "new_amount": "1.00", "reasons_zh": "理由", "reasons_en": "re"})).await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_field")["error"]["field"],
+        "new_amount"
+    );
+    let r = post(
+        a,
+        &concl,
+        Some(OFFICER),
+        &json!({"outcome": "upheld", "reasons_zh": "", "reasons_en": "re"}),
+    )
+    .await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_field")["error"]["field"],
+        "reasons_zh"
+    );
+    let r = post(
+        a,
+        "/api/objections/YY-2026-999999/conclusion",
+        Some(OFFICER),
+        &dismiss,
+    )
+    .await;
+    assert_error(&r, 404, "not_found");
+
+    assert_eq!(snapshot(&state), before, "no bad request changed anything");
+    host.stop().await;
+}
+
+#[test]
+fn the_clock_override_is_a_manifest_variable_empty_by_default() {
+    // Set by whoever starts the app (`--variable clock_override=…`); no route reads it
+    // from a request.
+    let manifest = std::fs::read_to_string(app_manifest()).unwrap();
+    assert!(manifest.contains("clock_override = { default = \"\" }"));
+}
