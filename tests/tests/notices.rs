@@ -1019,11 +1019,11 @@ async fn bad_input_on_every_endpoint_gets_a_clear_4xx_and_changes_nothing() {
         &json!({"text_zh": "更正", "text_en": "x"}),
     )
     .await;
-    assert_error(&r, 404, "not_found");
+    assert_error(&r, 404, "notice_not_found");
 
     // Public reads
-    assert_error(&get(a, "/api/notices/nope").await, 404, "not_found");
-    assert_error(&get(a, "/notices/nope").await, 404, "not_found");
+    assert_error(&get(a, "/api/notices/nope").await, 404, "notice_not_found");
+    assert_error(&get(a, "/notices/nope").await, 404, "notice_not_found");
     assert_error(
         &get(a, "/feeds/notices.atom?page=0").await,
         400,
@@ -1138,7 +1138,7 @@ async fn bad_input_on_every_endpoint_gets_a_clear_4xx_and_changes_nothing() {
                 b
             },
             404,
-            "not_found",
+            "notice_not_found",
             "notice_id",
         ),
         (
@@ -1259,7 +1259,7 @@ async fn bad_input_on_every_endpoint_gets_a_clear_4xx_and_changes_nothing() {
     assert_error(
         &get_as(a, "/api/objections?notice=nope", OFFICER).await,
         404,
-        "not_found",
+        "notice_not_found",
     );
     assert_error(
         &get_as(a, "/api/objections?sort=x", OFFICER).await,
@@ -1269,7 +1269,7 @@ async fn bad_input_on_every_endpoint_gets_a_clear_4xx_and_changes_nothing() {
     assert_error(
         &get_as(a, "/api/objections/YY-2026-999999", OFFICER).await,
         404,
-        "not_found",
+        "objection_not_found",
     );
     assert_error(
         &get_as(a, &format!("/api/objections/{oid}/evidence/x"), OFFICER).await,
@@ -1279,7 +1279,7 @@ async fn bad_input_on_every_endpoint_gets_a_clear_4xx_and_changes_nothing() {
     assert_error(
         &get_as(a, &format!("/api/objections/{oid}/evidence/1"), OFFICER).await,
         404,
-        "not_found",
+        "evidence_not_found",
     );
 
     // POST /api/objections/:id/conclusion
@@ -1342,7 +1342,7 @@ async fn bad_input_on_every_endpoint_gets_a_clear_4xx_and_changes_nothing() {
         &dismiss,
     )
     .await;
-    assert_error(&r, 404, "not_found");
+    assert_error(&r, 404, "objection_not_found");
 
     assert_eq!(snapshot(&state), before, "no bad request changed anything");
     host.stop().await;

@@ -226,7 +226,7 @@ async fn load_one(db: &Db, id: &str) -> Result<Notice, ApiError> {
     load(db, Some(id)).await?.into_iter().next().ok_or_else(|| {
         ApiError::new(
             404,
-            "not_found",
+            "notice_not_found",
             format!("没有编号为 {id} 的公示。"),
             format!("There is no notice {id}."),
         )

@@ -555,7 +555,7 @@ async fn load_record(db: &Db, id: &str) -> Result<Record, ApiError> {
     rows.rows.first().map(record).ok_or_else(|| {
         ApiError::new(
             404,
-            "not_found",
+            "objection_not_found",
             format!("没有受理编号为 {id} 的异议。"),
             format!("There is no objection {id}."),
         )
@@ -732,7 +732,13 @@ async fn evidence(id: &str, n: &str) -> Result<Reply, ApiError> {
         rows.first::<&str>("content_type"),
         rows.first::<&[u8]>("data"),
     ) else {
-        return Err(ApiError::not_found());
+        return Err(ApiError::new(
+            404,
+            "evidence_not_found",
+            format!("异议 {id} 没有第 {n} 个证据文件。"),
+            format!("Objection {id} has no evidence file {n}."),
+        )
+        .field("n"));
     };
     let mut r = service::error::bytes_reply(200, ty, data.to_vec().into());
     r.headers_mut()
@@ -757,7 +763,7 @@ async fn load_notice(db: &Db, id: &str, field: &str) -> Result<Notice, ApiError>
     let Some(json_text) = rows.first::<&str>("notice_json") else {
         return Err(ApiError::new(
             404,
-            "not_found",
+            "notice_not_found",
             format!("没有编号为 {id} 的公示。"),
             format!("There is no notice {id}."),
         )
@@ -984,7 +990,10 @@ mod tests {
 
     #[test]
     fn the_same_text_differently_spaced_is_the_same() {
-        assert_eq!(normalise("  Loan   WAS\n overdue "), normalise("loanwasoverdue"));
+        assert_eq!(
+            normalise("  Loan   WAS\n overdue "),
+            normalise("loanwasoverdue")
+        );
         assert_eq!(normalise("逾期， 请重审。 "), "逾期，请重审。");
     }
 
