@@ -460,6 +460,28 @@ async fn both_feeds_parse_with_feed_rs_field_by_field_and_repeat_requests_get_30
     assert_eq!(raw["feed_url"], format!("{BASE}/feeds/notices.json"));
     assert!(raw.get("next_url").is_none(), "one page only");
 
+    // A script on another site may send its own validators (CORS preflight).
+    let r = request(
+        a,
+        "OPTIONS",
+        "/feeds/notices.json",
+        &[
+            ("origin", "https://news.example.org"),
+            ("access-control-request-method", "GET"),
+            ("access-control-request-headers", "if-none-match"),
+        ],
+        &[],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status, 204);
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    assert!(
+        r.header("access-control-allow-headers")
+            .unwrap()
+            .contains("If-None-Match")
+    );
+
     // Conditional requests: 304 on a repeat, with either validator, on every public read.
     for path in [
         "/feeds/notices.atom",

@@ -32,9 +32,29 @@ pub fn serve(args: &[String]) -> Result<()> {
         config.sqlite_statements.push(sql);
     }
     localspin::cli::parse(args, &mut config).map_err(|e| format!("{e:#}"))?;
+    // A local run needs no setup: tokens not given (`--variable`, SPIN_VARIABLE_*) are
+    // made up for this run and printed, never written anywhere.
+    for name in ["admin_token", "officer_token"] {
+        let env = format!("SPIN_VARIABLE_{}", name.to_uppercase());
+        if std::env::var_os(&env).is_none() && !config.variables.iter().any(|(k, _)| k == name) {
+            let token = dev_token()?;
+            println!("xtask: {name} for this run (set {env} to choose one): {token}");
+            config.variables.push((name.into(), token));
+        }
+    }
     println!(
         "xtask: applying {} migration file(s) to `default`",
         migration_files()?.len()
     );
     localspin::cli::serve(config).map_err(|e| format!("{e:#}"))
+}
+
+/// 24 random bytes as hex, from the operating system.
+fn dev_token() -> Result<String> {
+    use std::io::Read;
+    let mut bytes = [0u8; 24];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(|e| format!("/dev/urandom: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }

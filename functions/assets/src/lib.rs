@@ -25,7 +25,9 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
     if path == "/api/health/assets" {
         return Ok(service::route::health(COMPONENT, false).await);
     }
-    if path.starts_with("/api/") {
+    // The API's own description is a static file; every other /api/ path that reaches
+    // this component is an unknown endpoint.
+    if path.starts_with("/api/") && path != "/api/openapi.json" {
         return Err(ApiError::not_found());
     }
     service::route::only(req, &[Method::GET, Method::HEAD])?;

@@ -1,12 +1,16 @@
-//! Calculation: the pre-check, allocation, approval, payments and exports.
+//! Calculation: the public pre-check, the round's allocation (CAP-YEAR, CAP-TIMES,
+//! BUDGET), the district government's approval (PROC-APPROVE), payments and their
+//! disclosure (DISCLOSE), and the lists as CSV and XLSX.
 //!
-//! Routes (see spin.toml): `/api/precheck`, `/api/rounds/:year/allocation/...`,
-//! `/api/health/calculation`. The endpoints call the pure policy crate with the next
-//! issue; at this stage they enforce their limits and answer `not_implemented`.
+//! Routes: `/api/precheck`, `/api/rounds/:year/allocation/...`, `/api/disclosure`.
 
-use service::body::{JSON_LIMIT, read_limited};
+mod allocation;
+
+use rules::{Parameters, PrecheckRequest};
+use service::body::{JSON_LIMIT, read_rules_json};
+use service::db::Db;
 use service::route::{only, request_segments};
-use service::{ApiError, Reply};
+use service::{ApiError, Reply, json};
 use spin_sdk::http::{Method, Request};
 use spin_sdk::http_service;
 
@@ -27,13 +31,92 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
         }
         ["api", "precheck"] => {
             only(&req, &[Method::POST])?;
-            read_limited(req, JSON_LIMIT).await?;
-            Err(ApiError::not_implemented())
+            precheck(req).await
         }
-        ["api", "rounds", _year, "allocation", ..] => {
-            read_limited(req, JSON_LIMIT).await?;
-            Err(ApiError::not_implemented())
+        ["api", "disclosure"] => {
+            only(&req, &[Method::GET])?;
+            disclosure().await
+        }
+        ["api", "rounds", year, "allocation", rest @ ..] => {
+            let year = parse_year(year)?;
+            match (rest, req.method().clone()) {
+                ([], Method::POST) => allocation::compute(req, year).await,
+                ([], _) => {
+                    only(&req, &[Method::GET, Method::POST])?;
+                    allocation::read(req, year).await
+                }
+                (["approval"], _) => {
+                    only(&req, &[Method::POST])?;
+                    allocation::approve(req, year).await
+                }
+                (["payments"], _) => {
+                    only(&req, &[Method::POST])?;
+                    allocation::pay(req, year).await
+                }
+                ([file], _) if file.starts_with("export.") => {
+                    only(&req, &[Method::GET])?;
+                    let file = (*file).to_owned();
+                    allocation::export(req, year, &file).await
+                }
+                _ => Err(ApiError::not_found()),
+            }
         }
         _ => Err(ApiError::not_found()),
     }
+}
+
+fn parse_year(s: &str) -> Result<i64, ApiError> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "year",
+                "年度必须是 2000 至 2100 之间的整数。",
+                "The year must be an integer between 2000 and 2100.",
+            )
+        })
+}
+
+/// The public, stateless pre-check: the same answer as the browser's.
+async fn precheck(req: Request) -> Result<Reply, ApiError> {
+    let request: PrecheckRequest = read_rules_json(req, JSON_LIMIT).await?;
+    rules::precheck::validate(&request).map_err(service::error::input_error)?;
+    Ok(json(
+        200,
+        &rules::precheck(&request, &Parameters::default()),
+    ))
+}
+
+/// DISCLOSE: what was paid, per round and per enterprise (public).
+async fn disclosure() -> Result<Reply, ApiError> {
+    let db = Db::open().await?;
+    let rows = db
+        .query(
+            "SELECT p.round_year, p.application_id, p.uscc, a.enterprise_name, p.paid_on, p.amount_cny \
+             FROM payments p JOIN applications a ON a.id = p.application_id ORDER BY p.paid_on, p.id",
+            [],
+        )
+        .await?;
+    let mut payments = Vec::new();
+    for r in &rows.rows {
+        payments.push(rules::oversight::Payment {
+            year: r.get::<i64>(0).unwrap_or_default() as i32,
+            application_id: r.get::<&str>(1).unwrap_or_default().to_owned(),
+            enterprise_code: r.get::<&str>(2).unwrap_or_default().to_owned(),
+            enterprise_name: r.get::<&str>(3).unwrap_or_default().to_owned(),
+            paid_on: r
+                .get::<&str>(4)
+                .and_then(|d| d.parse().ok())
+                .ok_or_else(|| ApiError::internal("stored date unreadable"))?,
+            amount: rules::Money::parse(r.get::<&str>(5).unwrap_or("0"))
+                .map_err(|e| ApiError::internal(&e.to_string()))?,
+        });
+    }
+    let mut reply = json(200, &rules::oversight::disclosure(&payments));
+    reply.headers_mut().insert(
+        "access-control-allow-origin",
+        spin_sdk::http::HeaderValue::from_static("*"),
+    );
+    Ok(reply)
 }

@@ -40,6 +40,13 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
     let segs = request_segments(&req);
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     let read = [Method::GET, Method::HEAD];
+    let public = matches!(
+        segs.as_slice(),
+        ["api", "notices", ..] | ["notices", ..] | ["feeds", ..]
+    );
+    if req.method() == Method::OPTIONS && public {
+        return Ok(preflight());
+    }
     match segs.as_slice() {
         ["api", "health", "notices"] => {
             only(&req, &[Method::GET])?;
@@ -404,6 +411,23 @@ fn conditional(
     set("cache-control", "public, max-age=60, must-revalidate");
     set("access-control-allow-origin", "*");
     set("access-control-expose-headers", "ETag, Last-Modified");
+    r
+}
+
+/// CORS preflight for the public reads (a script sending its own `If-None-Match`).
+fn preflight() -> Reply {
+    let mut r = bytes_reply(204, "text/plain; charset=utf-8", Vec::new().into());
+    let h = r.headers_mut();
+    h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    h.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static("GET, HEAD"),
+    );
+    h.insert(
+        "access-control-allow-headers",
+        HeaderValue::from_static("If-None-Match, If-Modified-Since"),
+    );
+    h.insert("access-control-max-age", HeaderValue::from_static("86400"));
     r
 }
 

@@ -269,7 +269,6 @@ pub fn same_date_years_on(date: NaiveDate, years: u32) -> NaiveDate {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,24 +1,44 @@
--- Owner: calculation. Allocation results and payments.
+-- Owner: calculation. The proposed list (拟补助名单), versioned; payments.
+
+-- BUDGET: one computation of a round's list. Recomputing with the same inputs gives the
+-- same list (same input_hash: no new version).
 CREATE TABLE IF NOT EXISTS allocations (
     round_year       INTEGER NOT NULL REFERENCES rounds (year),
-    application_id   TEXT NOT NULL REFERENCES applications (id),
-    ceiling_cny      TEXT NOT NULL,   -- SUB-BASE / SUB-KEY / CAP-YEAR before the budget
-    granted_cny      TEXT NOT NULL,   -- after BUDGET scaling, rounded down to the fen
-    rate_percent     TEXT NOT NULL,   -- "50" or "60"
-    rule_ids         TEXT NOT NULL DEFAULT '[]',
-    explanation_json TEXT NOT NULL DEFAULT '{}',
-    computed_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
-    PRIMARY KEY (round_year, application_id)
+    version          INTEGER NOT NULL,
+    computed_at      TEXT NOT NULL,
+    reason           TEXT NOT NULL,       -- 'allocation', or 're_review' (PROC-OBJECT)
+    input_hash       TEXT NOT NULL,
+    allocation_json  TEXT NOT NULL,       -- rules::Allocation
+    PRIMARY KEY (round_year, version)
 );
 
+-- The lines of a version, as the notice shows them.
+CREATE TABLE IF NOT EXISTS allocation_lines (
+    round_year       INTEGER NOT NULL,
+    version          INTEGER NOT NULL,
+    application_id   TEXT NOT NULL REFERENCES applications (id),
+    number           INTEGER NOT NULL,    -- 序号 on the notice
+    uscc             TEXT NOT NULL,
+    enterprise_name  TEXT NOT NULL,
+    rights_zh        TEXT NOT NULL,       -- kinds of pledged rights, e.g. 发明专利
+    rights_en        TEXT NOT NULL,
+    ceiling_cny      TEXT NOT NULL,
+    granted_cny      TEXT NOT NULL,
+    PRIMARY KEY (round_year, version, application_id),
+    FOREIGN KEY (round_year, version) REFERENCES allocations (round_year, version)
+);
+
+-- DISCLOSE: payments made after PROC-APPROVE.
 CREATE TABLE IF NOT EXISTS payments (
-    id              TEXT PRIMARY KEY,
-    application_id  TEXT NOT NULL REFERENCES applications (id),
-    amount_cny      TEXT NOT NULL,
-    paid_on         TEXT NOT NULL,
-    reference       TEXT,
-    recovered_on    TEXT,            -- FRAUD: recovered in full
-    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    id               TEXT PRIMARY KEY,
+    round_year       INTEGER NOT NULL REFERENCES rounds (year),
+    application_id   TEXT NOT NULL REFERENCES applications (id),
+    uscc             TEXT NOT NULL,
+    amount_cny       TEXT NOT NULL,
+    paid_on          TEXT NOT NULL,
+    bank_reference   TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    UNIQUE (application_id)
 );
 
 INSERT OR IGNORE INTO schema_migrations (id, owner) VALUES ('0002_calculation', 'calculation');

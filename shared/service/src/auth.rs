@@ -32,31 +32,81 @@ pub fn bearer_token(header: Option<&str>) -> Option<&str> {
     (!token.is_empty()).then_some(token)
 }
 
-/// Checks a presented header against the expected token (pure; used by [`require`]).
-pub fn check(header: Option<&str>, expected: &str) -> Result<(), ApiError> {
-    if expected.len() < 16 {
-        // A short or empty configured token would make the check guessable.
-        return Err(ApiError::server_misconfigured(
-            "the access token variable must hold at least 16 characters",
-        ));
-    }
-    match bearer_token(header) {
-        Some(t) if constant_time_eq(t.as_bytes(), expected.as_bytes()) => Ok(()),
-        _ => Err(ApiError::unauthorized()),
+/// Who may call an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Reviewing officers: review records, objections. Administrators qualify too.
+    Officer,
+    /// IP office administrators: rounds, allocation, approval, payments.
+    Admin,
+}
+
+impl Role {
+    /// The Spin variables whose tokens open this role's endpoints.
+    fn variables(self) -> &'static [&'static str] {
+        match self {
+            Role::Officer => &["officer_token", "admin_token"],
+            Role::Admin => &["admin_token"],
+        }
     }
 }
 
-/// Requires `Authorization: Bearer <token>` where the token is the value of the
-/// Spin variable `variable` (declared in the component's `[component.x.variables]`).
-pub async fn require(req: &Request, variable: &str) -> Result<(), ApiError> {
-    let expected = spin_sdk::variables::get(variable)
-        .await
-        .map_err(|_| ApiError::server_misconfigured(variable))?;
+/// The tokens a variable holds: one or several, separated by commas or white space.
+pub fn tokens(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+}
+
+/// Checks a presented header against the configured tokens (pure; used by [`require`]).
+/// No or malformed header: 401. A token that is not one of them: 403. Every configured
+/// token is compared, in constant time, whatever matches first.
+pub fn check(header: Option<&str>, configured: &[&str]) -> Result<(), ApiError> {
+    if configured.is_empty() || configured.iter().any(|t| t.len() < 16) {
+        // A short or empty configured token would make the check guessable.
+        return Err(ApiError::server_misconfigured(
+            "every access token must hold at least 16 characters",
+        ));
+    }
+    let Some(presented) = bearer_token(header) else {
+        return Err(ApiError::unauthorized());
+    };
+    let mut ok = false;
+    for t in configured {
+        ok |= constant_time_eq(presented.as_bytes(), t.as_bytes());
+    }
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// Requires `Authorization: Bearer <token>` with a token of `role`. Answers who it was for
+/// the audit trail: the role and the first characters of the token's SHA-256, never the
+/// token itself.
+pub async fn require(req: &Request, role: Role) -> Result<String, ApiError> {
+    let mut values = Vec::new();
+    for var in role.variables() {
+        match spin_sdk::variables::get(var).await {
+            Ok(v) => values.push(v),
+            Err(_) if *var != "admin_token" => {}
+            Err(_) => return Err(ApiError::server_misconfigured(var)),
+        }
+    }
+    let configured: Vec<&str> = values.iter().flat_map(|v| tokens(v)).collect();
     let header = req
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok());
-    check(header, &expected)
+    check(header, &configured)?;
+    let presented = bearer_token(header).unwrap_or_default();
+    let digest = crate::token::sha256_hex(presented.as_bytes());
+    let role = match role {
+        Role::Officer => "officer",
+        Role::Admin => "admin",
+    };
+    Ok(format!("{role}:{}", &digest[..12]))
 }
 
 #[cfg(test)]
@@ -67,29 +117,46 @@ mod tests {
 
     #[test]
     fn accepts_the_right_token_only() {
-        assert!(check(Some(&format!("Bearer {T}")), T).is_ok());
-        assert!(check(Some(&format!("bearer   {T}")), T).is_ok());
-        assert_eq!(check(Some("Bearer wrong"), T).unwrap_err().status, 401);
-        assert_eq!(check(Some(T), T).unwrap_err().status, 401);
-        assert_eq!(check(None, T).unwrap_err().status, 401);
+        let t = [T];
+        assert!(check(Some(&format!("Bearer {T}")), &t).is_ok());
+        assert!(check(Some(&format!("bearer   {T}")), &t).is_ok());
+        assert_eq!(check(Some("Bearer wrong"), &t).unwrap_err().status, 403);
+        assert_eq!(check(Some(T), &t).unwrap_err().status, 401);
+        assert_eq!(check(None, &t).unwrap_err().status, 401);
         assert_eq!(
-            check(Some(&format!("Basic {T}")), T).unwrap_err().status,
+            check(Some(&format!("Basic {T}")), &t).unwrap_err().status,
             401
         );
         // A prefix of the token is not the token.
         assert_eq!(
-            check(Some(&format!("Bearer {}", &T[..10])), T)
+            check(Some(&format!("Bearer {}", &T[..10])), &t)
                 .unwrap_err()
                 .status,
-            401
+            403
+        );
+    }
+
+    #[test]
+    fn several_tokens_any_of_them_opens() {
+        let value = "0123456789abcdef-first, 0123456789abcdef-second\n0123456789abcdef-third";
+        let list: Vec<&str> = tokens(value).collect();
+        assert_eq!(list.len(), 3);
+        for t in &list {
+            assert!(check(Some(&format!("Bearer {t}")), &list).is_ok());
+        }
+        assert_eq!(
+            check(Some("Bearer 0123456789abcdef-fourth"), &list)
+                .unwrap_err()
+                .status,
+            403
         );
     }
 
     #[test]
     fn refuses_to_work_with_a_weak_configured_token() {
-        assert_eq!(check(Some("Bearer "), "").unwrap_err().status, 500);
+        assert_eq!(check(Some("Bearer x"), &[]).unwrap_err().status, 500);
         assert_eq!(
-            check(Some("Bearer short"), "short").unwrap_err().status,
+            check(Some("Bearer short"), &["short"]).unwrap_err().status,
             500
         );
     }

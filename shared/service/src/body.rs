@@ -86,6 +86,21 @@ pub async fn read_json<T: DeserializeOwned>(req: Request, limit: usize) -> Resul
     parse_json(&bytes)
 }
 
+/// Checks the content type, reads at most `limit` bytes and parses them with the rules
+/// crate's strict parser (unknown fields refused, field paths, a nesting limit).
+pub async fn read_rules_json<T: DeserializeOwned>(
+    req: Request,
+    limit: usize,
+) -> Result<T, ApiError> {
+    if !is_json(&req) {
+        return Err(ApiError::unsupported_media_type());
+    }
+    let bytes = read_limited(req, limit).await?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| ApiError::bad_json(None, "the body is not UTF-8 / 请求体不是 UTF-8 编码"))?;
+    rules::input::parse_json(text).map_err(crate::error::input_error)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

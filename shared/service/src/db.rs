@@ -77,6 +77,45 @@ impl Db {
         Ok(self.0.changes().await)
     }
 
+    /// Starts a write transaction (`BEGIN IMMEDIATE`: the write lock is taken now, so two
+    /// requests cannot both read and then both write).
+    pub async fn begin(&self) -> Result<(), ApiError> {
+        self.execute("BEGIN IMMEDIATE", []).await.map(|_| ())
+    }
+
+    pub async fn commit(&self) -> Result<(), ApiError> {
+        self.execute("COMMIT", []).await.map(|_| ())
+    }
+
+    /// Rolls back; used on every error path after [`Db::begin`], so its own failure (no
+    /// transaction open) is not an error worth reporting over the first one.
+    pub async fn rollback(&self) {
+        let _ = self.execute("ROLLBACK", []).await;
+    }
+
+    /// Runs `work` inside a write transaction: committed when it succeeds, rolled back
+    /// when it fails, so a failed request leaves the database as it was.
+    pub async fn transaction<T, F, Fut>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        self.begin().await?;
+        match work().await {
+            Ok(v) => match self.commit().await {
+                Ok(()) => Ok(v),
+                Err(e) => {
+                    self.rollback().await;
+                    Err(e)
+                }
+            },
+            Err(e) => {
+                self.rollback().await;
+                Err(e)
+            }
+        }
+    }
+
     /// The rowid of the last insert on this connection.
     pub async fn last_insert_rowid(&self) -> i64 {
         self.0.last_insert_rowid().await

@@ -127,6 +127,16 @@ impl ApiError {
         .field("authorization")
     }
 
+    pub fn forbidden() -> Self {
+        Self::new(
+            403,
+            "forbidden",
+            "该访问令牌无权执行此操作。",
+            "This access token does not allow this operation.",
+        )
+        .field("authorization")
+    }
+
     pub fn conflict(message_zh: impl Into<String>, message_en: impl Into<String>) -> Self {
         Self::new(409, "conflict", message_zh, message_en)
     }
@@ -187,6 +197,34 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// The rules crate's input errors as a 400: every field listed in the messages, the
+/// first one named in `field`.
+pub fn input_error(e: rules::InputError) -> ApiError {
+    let zh = e
+        .errors
+        .iter()
+        .map(|x| format!("{}：{}", x.field, x.zh))
+        .collect::<Vec<_>>()
+        .join("；");
+    let en = e
+        .errors
+        .iter()
+        .map(|x| format!("{}: {}", x.field, x.en))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let first = e
+        .errors
+        .first()
+        .map(|x| x.field.clone())
+        .unwrap_or_default();
+    let err = ApiError::new(400, "invalid_field", zh, en);
+    if first.is_empty() {
+        err
+    } else {
+        err.field(first)
+    }
+}
 
 /// An answer with the given status, content type and body.
 pub fn bytes_reply(status: u16, content_type: &str, body: Bytes) -> Reply {

@@ -6,18 +6,37 @@
 //! - [`auth`]: bearer tokens checked in constant time against Spin variables;
 //! - [`schema`]: the SQLite schema, as migrations owned by one component each;
 //! - [`db`]: helpers over `spin_sdk::sqlite` that always drain rows and await the result;
-//! - [`route`]: the little routing every component does after Spin picked it.
+//! - [`route`]: the little routing every component does after Spin picked it;
+//! - [`clock`]: the current moment (Asia/Shanghai), overridable for tests only;
+//! - [`token`]: random private tokens and SHA-256 digests;
+//! - [`list`]: the round's stage and its proposed list, shared by the components that
+//!   change them (allocation, publication, re-review);
+//! - [`notice`]: updates to a published notice (corrections, re-review conclusions).
 //!
 //! Nothing here holds policy: the rules live in `shared/rules`.
 
 pub mod auth;
 pub mod body;
+pub mod clock;
 pub mod db;
 pub mod error;
+pub mod list;
+pub mod notice;
 pub mod route;
 pub mod schema;
+pub mod token;
 
 pub use error::{ApiError, Reply, json};
 
 /// The version every component reports on its health route.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Serialises a value for storage (an `ApiError` 500 if it cannot be).
+pub fn to_json<T: serde::Serialize>(v: &T) -> Result<String, ApiError> {
+    serde_json::to_string(v).map_err(|e| ApiError::internal(&e.to_string()))
+}
+
+/// Reads a value stored by [`to_json`] (an `ApiError` 500 if it cannot be).
+pub fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, ApiError> {
+    serde_json::from_str(s).map_err(|e| ApiError::internal(&format!("stored JSON unreadable: {e}")))
+}

@@ -3,8 +3,9 @@
 //! The `default` database is `<state dir>/sqlite_db.db` (`.spin/` beside spin.toml unless
 //! `--state-dir` moves it). A component may open only the databases its manifest entry
 //! lists in `sqlite_databases` (otherwise `access-denied`); a listed label the host does not
-//! know gives `no-such-database`. One connection per database is shared by all instances
-//! behind a mutex, and statements run on the blocking thread pool. Each `execute` runs one
+//! know gives `no-such-database`. Like Spin, every `open` gets a connection of its own, so
+//! one request's transaction (`BEGIN IMMEDIATE` … `COMMIT`) is isolated from the others
+//! (SQLite's lock and a busy timeout order them); statements run on the blocking pool. Each `execute` runs one
 //! statement; `execute-async` streams the rows it read, then reports the outcome on its
 //! future.
 
@@ -20,7 +21,7 @@ use crate::bindings::spin::sqlite::sqlite::{Error, QueryResult, RowResult, Value
 /// The databases of the app, by label.
 #[derive(Default)]
 pub struct Databases {
-    dbs: HashMap<String, Arc<Mutex<rusqlite::Connection>>>,
+    dbs: HashMap<String, PathBuf>,
 }
 
 impl Databases {
@@ -29,11 +30,10 @@ impl Databases {
         std::fs::create_dir_all(state_dir)
             .with_context(|| format!("cannot create the state folder {}", state_dir.display()))?;
         let path = state_dir.join("sqlite_db.db");
+        // Opened once here so that a bad path fails at start-up, not on the first request.
+        open_file(&path)?;
         let mut dbs = HashMap::new();
-        dbs.insert(
-            "default".to_owned(),
-            Arc::new(Mutex::new(open_file(&path)?)),
-        );
+        dbs.insert("default".to_owned(), path);
         Ok(Databases { dbs })
     }
 
@@ -45,8 +45,10 @@ impl Databases {
         self.dbs.contains_key(label)
     }
 
+    /// A new connection to the database `label`; `None` when the host does not know it.
     pub fn get(&self, label: &str) -> Option<Arc<Mutex<rusqlite::Connection>>> {
-        self.dbs.get(label).cloned()
+        let path = self.dbs.get(label)?;
+        open_file(path).ok().map(|c| Arc::new(Mutex::new(c)))
     }
 
     /// Runs a batch of statements (Spin's `--sqlite` statements and migration files).
@@ -61,7 +63,8 @@ impl Databases {
 fn open_file(path: &Path) -> Result<rusqlite::Connection> {
     let conn = rusqlite::Connection::open(path)
         .with_context(|| format!("cannot open the database {}", path.display()))?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Writers queue on SQLite's lock; a long timeout keeps bursts from failing.
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
     // WAL lets an operator read the file (sqlite3 .spin/sqlite_db.db) while the host runs.
     conn.pragma_update(None, "journal_mode", "WAL")?;
     Ok(conn)

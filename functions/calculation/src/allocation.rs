@@ -1,0 +1,636 @@
+//! The round's list: computed from the reviewed applications (CAP-YEAR, CAP-TIMES,
+//! BUDGET), versioned; approved by the district government after the notice
+//! (PROC-APPROVE); paid (DISCLOSE); exported for officers as CSV and XLSX.
+
+use crate::COMPONENT;
+use publish::{Cell, Table};
+use rules::allocation::{Allocation, AllocationRequest, ApprovedApplication};
+use rules::model::{Application, PledgedRight};
+use rules::procedure::{Stage, StageContext};
+use rules::{Decision, Money, Parameters};
+use serde::Deserialize;
+use service::auth::Role;
+use service::body::{JSON_LIMIT, read_rules_json};
+use service::db::{Db, SqlValue};
+use service::list::{self, stage_name};
+use service::{ApiError, Reply, from_json, json, to_json};
+use spin_sdk::http::Request;
+use std::collections::BTreeMap;
+
+/// The kinds of pledged rights that count on a loan that qualifies, for the notice
+/// (e.g. `发明专利、驰名商标`).
+fn rights_kinds(app: &Application, decision: &Decision) -> (String, String) {
+    let mut zh: Vec<String> = Vec::new();
+    let mut en: Vec<String> = Vec::new();
+    for loan in &app.loans {
+        let eligible = decision
+            .loans
+            .iter()
+            .any(|l| l.contract_number == loan.contract_number && l.eligible);
+        if !eligible {
+            continue;
+        }
+        for right in &loan.pledged_rights {
+            let (z, e) = match right {
+                PledgedRight::Patent { patent_type, .. } => {
+                    (patent_type.zh().to_owned(), patent_type.en().to_owned())
+                }
+                PledgedRight::Trademark {
+                    well_known: true, ..
+                } => ("驰名商标".to_owned(), "well-known trademark".to_owned()),
+                PledgedRight::Trademark { .. } => ("商标".to_owned(), "trademark".to_owned()),
+                _ => continue,
+            };
+            if !zh.contains(&z) {
+                zh.push(z);
+                en.push(e);
+            }
+        }
+    }
+    (zh.join("、"), en.join(", "))
+}
+
+struct Candidate {
+    id: String,
+    uscc: String,
+    name: String,
+    submitted_at: String,
+    payload: Application,
+    decision: Decision,
+}
+
+/// Computes (or recomputes) the proposed list. The same data gives the same list: no
+/// new version when nothing changed.
+pub async fn compute(req: Request, year: i64) -> Result<Reply, ApiError> {
+    let actor = service::auth::require(&req, Role::Admin).await?;
+    let db = Db::open().await?;
+    let stage = list::stage(&db, year).await?;
+    if !matches!(stage, Stage::UnderReview | Stage::Allocated) {
+        return Err(ApiError::new(
+            409,
+            "rule_budget",
+            format!(
+                "只有评审阶段或已分配的年度可以计算拟补助名单（当前：{}）。",
+                stage.zh()
+            ),
+            format!(
+                "The list is computed during review or after allocation (now: {}).",
+                stage.en()
+            ),
+        ));
+    }
+    let round_rows = db
+        .query(
+            "SELECT round_json FROM rounds WHERE year = ?",
+            [SqlValue::Integer(year)],
+        )
+        .await?;
+    let round: rules::Round = from_json(round_rows.first::<&str>("round_json").unwrap_or("{}"))?;
+    let rows = db
+        .query(
+            "SELECT id, uscc, enterprise_name, submitted_at, payload_json, decision_json \
+             FROM applications WHERE round_year = ? AND status IN ('eligible', 'proposed', 'refused') \
+             AND review_json IS NOT NULL ORDER BY id",
+            [SqlValue::Integer(year)],
+        )
+        .await?;
+    let mut candidates = Vec::new();
+    for r in &rows.rows {
+        let decision: Decision = from_json(r.get::<&str>(5).unwrap_or("{}"))?;
+        if !decision.is_eligible() {
+            continue;
+        }
+        candidates.push(Candidate {
+            id: r.get::<&str>(0).unwrap_or_default().to_owned(),
+            uscc: r.get::<&str>(1).unwrap_or_default().to_owned(),
+            name: r.get::<&str>(2).unwrap_or_default().to_owned(),
+            submitted_at: r.get::<&str>(3).unwrap_or_default().to_owned(),
+            payload: from_json(r.get::<&str>(4).unwrap_or("{}"))?,
+            decision,
+        });
+    }
+    let mut history = BTreeMap::new();
+    for c in &candidates {
+        if !history.contains_key(&c.uscc) {
+            let h = db
+                .query(
+                    "SELECT year, amount_cny, recovered, reference FROM subsidy_history WHERE uscc = ? ORDER BY year, id",
+                    [SqlValue::from(c.uscc.as_str())],
+                )
+                .await?;
+            let records: Vec<rules::model::SubsidyRecord> = h
+                .rows
+                .iter()
+                .map(|r| rules::model::SubsidyRecord {
+                    year: r.get::<i64>(0).unwrap_or_default() as i32,
+                    amount: Money::parse(r.get::<&str>(1).unwrap_or("0")).unwrap_or(Money::ZERO),
+                    recovered: r.get::<i64>(2).unwrap_or_default() != 0,
+                    reference: r.get::<&str>(3).unwrap_or_default().to_owned(),
+                })
+                .collect();
+            history.insert(c.uscc.clone(), records);
+        }
+    }
+    let request = AllocationRequest {
+        year: year as i32,
+        budget: round.budget,
+        applications: candidates
+            .iter()
+            .map(|c| {
+                Ok(ApprovedApplication {
+                    id: c.id.clone(),
+                    enterprise: c.uscc.clone(),
+                    submitted_at: chrono::DateTime::parse_from_rfc3339(&c.submitted_at)
+                        .map_err(|e| ApiError::internal(&e.to_string()))?,
+                    ceiling_amount: c.decision.amount,
+                })
+            })
+            .collect::<Result<_, ApiError>>()?,
+        history,
+    };
+    let input_hash = service::token::sha256_hex(to_json(&request)?.as_bytes());
+    let allocation =
+        rules::allocate(&request, &Parameters::default()).map_err(service::error::input_error)?;
+    let now = service::clock::now().await;
+    let at = service::clock::format(now);
+
+    let (version, created) = db
+        .transaction(|| async {
+            if let Some((v, _)) = list::latest(&db, year).await? {
+                let same = db
+                    .query(
+                        "SELECT input_hash FROM allocations WHERE round_year = ? AND version = ?",
+                        [SqlValue::Integer(year), SqlValue::Integer(v)],
+                    )
+                    .await?;
+                if same.first::<&str>("input_hash") == Some(input_hash.as_str()) {
+                    return Ok((v, false));
+                }
+                if stage != Stage::Allocated && stage != Stage::UnderReview {
+                    return Err(ApiError::conflict("名单已公示，不能重算。", "The list is published; it cannot be recomputed."));
+                }
+            }
+            let v = list::latest(&db, year).await?.map_or(1, |(v, _)| v + 1);
+            db.execute(
+                "INSERT INTO allocations (round_year, version, computed_at, reason, input_hash, allocation_json) \
+                 VALUES (?, ?, ?, 'allocation', ?, ?)",
+                [
+                    SqlValue::Integer(year),
+                    SqlValue::Integer(v),
+                    SqlValue::from(at.as_str()),
+                    SqlValue::from(input_hash.as_str()),
+                    SqlValue::from(to_json(&allocation)?),
+                ],
+            )
+            .await?;
+            let mut number = 0;
+            for line in &allocation.lines {
+                let Some(c) = candidates.iter().find(|c| c.id == line.id) else { continue };
+                let status = if line.granted.is_zero() { "refused" } else { "proposed" };
+                db.execute(
+                    "UPDATE applications SET status = ?, updated_at = ? WHERE id = ?",
+                    [SqlValue::from(status), SqlValue::from(at.as_str()), SqlValue::from(line.id.as_str())],
+                )
+                .await?;
+                if line.granted.is_zero() {
+                    continue;
+                }
+                number += 1;
+                let (rights_zh, rights_en) = rights_kinds(&c.payload, &c.decision);
+                db.execute(
+                    "INSERT INTO allocation_lines (round_year, version, application_id, number, uscc, \
+                     enterprise_name, rights_zh, rights_en, ceiling_cny, granted_cny) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        SqlValue::Integer(year),
+                        SqlValue::Integer(v),
+                        SqlValue::from(line.id.as_str()),
+                        SqlValue::Integer(number),
+                        SqlValue::from(c.uscc.as_str()),
+                        SqlValue::from(c.name.as_str()),
+                        SqlValue::from(rights_zh),
+                        SqlValue::from(rights_en),
+                        SqlValue::from(line.ceiling_amount.to_string()),
+                        SqlValue::from(line.granted.to_string()),
+                    ],
+                )
+                .await?;
+            }
+            if stage == Stage::UnderReview {
+                list::advance_stage(&db, year, Stage::Allocated, &StageContext::default(), &at).await?;
+            }
+            db.execute(
+                "INSERT INTO audit_log (actor, component, action, subject, rule_ids, detail_json) \
+                 VALUES (?, ?, 'allocation.compute', ?, '[\"CAP-YEAR\",\"CAP-TIMES\",\"BUDGET\"]', ?)",
+                [
+                    SqlValue::from(actor.as_str()),
+                    SqlValue::from(COMPONENT),
+                    SqlValue::from(format!("round:{year}")),
+                    SqlValue::from(format!(
+                        "{{\"version\":{v},\"granted\":\"{}\",\"budget\":\"{}\"}}",
+                        allocation.granted_total, allocation.budget
+                    )),
+                ],
+            )
+            .await?;
+            Ok((v, true))
+        })
+        .await?;
+    let (_, stored) = list::latest(&db, year)
+        .await?
+        .ok_or_else(|| ApiError::internal("list vanished"))?;
+    Ok(json(
+        if created { 201 } else { 200 },
+        &serde_json::json!({ "round_year": year, "version": version, "allocation": stored }),
+    ))
+}
+
+/// The list (officers), newest version or `?version=N`.
+pub async fn read(req: Request, year: i64) -> Result<Reply, ApiError> {
+    service::auth::require(&req, Role::Officer).await?;
+    let db = Db::open().await?;
+    let version = query_param(&req, "version")
+        .map(|v| {
+            v.parse::<i64>().map_err(|_| {
+                ApiError::invalid(
+                    "version",
+                    "版本须为正整数。",
+                    "The version must be a positive integer.",
+                )
+            })
+        })
+        .transpose()?;
+    let (version, allocation) = match version {
+        None => list::latest(&db, year).await?.ok_or_else(no_list)?,
+        Some(v) => {
+            let rows = db
+                .query(
+                    "SELECT allocation_json FROM allocations WHERE round_year = ? AND version = ?",
+                    [SqlValue::Integer(year), SqlValue::Integer(v)],
+                )
+                .await?;
+            let a: Allocation =
+                from_json(rows.first::<&str>("allocation_json").ok_or_else(no_list)?)?;
+            (v, a)
+        }
+    };
+    Ok(json(
+        200,
+        &serde_json::json!({ "round_year": year, "version": version, "allocation": allocation }),
+    ))
+}
+
+fn no_list() -> ApiError {
+    ApiError::new(
+        404,
+        "list_not_found",
+        "该年度尚无拟补助名单。",
+        "The round has no list yet.",
+    )
+}
+
+fn query_param<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.uri()
+        .query()?
+        .split('&')
+        .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Approval {
+    approved_on: chrono::NaiveDate,
+    reference: String,
+}
+
+/// PROC-APPROVE: the district government's approval, only after the notice period.
+pub async fn approve(req: Request, year: i64) -> Result<Reply, ApiError> {
+    let actor = service::auth::require(&req, Role::Admin).await?;
+    let body: Approval = read_rules_json(req, JSON_LIMIT).await?;
+    if body.reference.trim().is_empty() || body.reference.chars().count() > 100 {
+        return Err(ApiError::invalid(
+            "reference",
+            "须填写区政府会议纪要或批复文号（不超过100字）。",
+            "The government decision's reference is required (at most 100 characters).",
+        ));
+    }
+    let db = Db::open().await?;
+    let now = service::clock::now().await;
+    let published = db
+        .query(
+            "SELECT published_at FROM notices WHERE round_year = ? AND kind = 'proposed_list'",
+            [SqlValue::Integer(year)],
+        )
+        .await?;
+    let notice = match published.first::<&str>("published_at") {
+        Some(p) => {
+            let at = chrono::DateTime::parse_from_rfc3339(p)
+                .map_err(|e| ApiError::internal(&e.to_string()))?;
+            Some(
+                rules::procedure::notice_period(
+                    &rules::Calendar::official(),
+                    &Parameters::default(),
+                    at,
+                )
+                .map_err(|e| ApiError::internal(&e.en))?,
+            )
+        }
+        None => None,
+    };
+    if body.approved_on > now.date_naive() {
+        return Err(ApiError::invalid(
+            "approved_on",
+            "审议日期不能晚于今天。",
+            "The approval cannot be dated in the future.",
+        ));
+    }
+    if let Some(n) = &notice
+        && body.approved_on <= n.last_day
+    {
+        return Err(ApiError::new(
+            409,
+            "rule_proc_approve",
+            format!(
+                "审议日期须在公示期（至 {}）结束之后（PROC-APPROVE）。",
+                n.last_day
+            ),
+            format!(
+                "The approval must come after the notice period (ends {}) (PROC-APPROVE).",
+                n.last_day
+            ),
+        )
+        .field("approved_on"));
+    }
+    let ctx = StageContext {
+        now: Some(now),
+        window_closes_at: None,
+        notice,
+    };
+    let at = service::clock::format(now);
+    db.transaction(|| async {
+        list::advance_stage(&db, year, Stage::Approved, &ctx, &at).await?;
+        db.execute(
+            "UPDATE rounds SET approved_on = ?, approval_reference = ? WHERE year = ?",
+            [
+                SqlValue::from(body.approved_on.to_string()),
+                SqlValue::from(body.reference.trim()),
+                SqlValue::Integer(year),
+            ],
+        )
+        .await?;
+        db.execute(
+            "UPDATE applications SET status = 'approved', updated_at = ? WHERE round_year = ? AND status = 'proposed'",
+            [SqlValue::from(at.as_str()), SqlValue::Integer(year)],
+        )
+        .await?;
+        db.audit(&actor, COMPONENT, "round.approve", Some(&format!("round:{year}")), &to_json(&serde_json::json!({
+            "approved_on": body.approved_on, "reference": body.reference.trim()
+        }))?)
+        .await
+    })
+    .await?;
+    Ok(json(
+        200,
+        &serde_json::json!({
+            "round_year": year, "stage": stage_name(Stage::Approved),
+            "approved_on": body.approved_on, "reference": body.reference.trim(),
+        }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaymentIn {
+    application_id: String,
+    paid_on: chrono::NaiveDate,
+    amount: Money,
+    bank_reference: String,
+}
+
+/// A payment of an approved entry, for exactly its amount on the current list. When every
+/// entry is paid the round moves to `paid`.
+pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
+    let actor = service::auth::require(&req, Role::Admin).await?;
+    let p: PaymentIn = read_rules_json(req, JSON_LIMIT).await?;
+    if p.bank_reference.trim().is_empty() || p.bank_reference.chars().count() > 100 {
+        return Err(ApiError::invalid(
+            "bank_reference",
+            "须填写银行流水号（不超过100字）。",
+            "The bank reference is required (at most 100 characters).",
+        ));
+    }
+    let db = Db::open().await?;
+    let now = service::clock::now().await;
+    if p.paid_on > now.date_naive() {
+        return Err(ApiError::invalid(
+            "paid_on",
+            "拨付日期不能晚于今天。",
+            "The payment cannot be dated in the future.",
+        ));
+    }
+    let stage = list::stage(&db, year).await?;
+    if stage != Stage::Approved {
+        return Err(ApiError::new(
+            409,
+            "rule_proc_approve",
+            format!(
+                "区政府审议通过后方可拨付（当前：{}）（PROC-APPROVE）。",
+                stage.zh()
+            ),
+            format!(
+                "Payments follow the district government's approval (now: {}) (PROC-APPROVE).",
+                stage.en()
+            ),
+        ));
+    }
+    let (version, _) = list::latest(&db, year).await?.ok_or_else(no_list)?;
+    let line = db
+        .query(
+            "SELECT l.uscc, l.granted_cny, a.status FROM allocation_lines l JOIN applications a ON a.id = l.application_id \
+             WHERE l.round_year = ? AND l.version = ? AND l.application_id = ?",
+            [SqlValue::Integer(year), SqlValue::Integer(version), SqlValue::from(p.application_id.as_str())],
+        )
+        .await?;
+    let (Some(uscc), Some(granted), Some(status)) = (
+        line.first::<&str>("uscc").map(str::to_owned),
+        line.first::<&str>("granted_cny")
+            .and_then(|g| Money::parse(g).ok()),
+        line.first::<&str>("status").map(str::to_owned),
+    ) else {
+        return Err(ApiError::new(
+            404,
+            "not_on_list",
+            "该申请不在本年度名单中。",
+            "The application is not on this round's list.",
+        )
+        .field("application_id"));
+    };
+    if status != "approved" {
+        return Err(ApiError::conflict(
+            format!("该申请当前状态为 {status}，不能拨付。"),
+            format!("The application is {status}; it cannot be paid."),
+        )
+        .field("application_id"));
+    }
+    if p.amount != granted {
+        return Err(ApiError::invalid(
+            "amount",
+            format!("拨付金额须等于名单金额 {granted} 元。"),
+            format!("The payment must equal the listed amount, {granted} CNY."),
+        ));
+    }
+    let at = service::clock::format(now);
+    let payment_id = format!("PAY-{}", p.application_id);
+    let all_paid = db
+        .transaction(|| async {
+            db.execute(
+                "INSERT INTO payments (id, round_year, application_id, uscc, amount_cny, paid_on, bank_reference, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    SqlValue::from(payment_id.as_str()),
+                    SqlValue::Integer(year),
+                    SqlValue::from(p.application_id.as_str()),
+                    SqlValue::from(uscc.as_str()),
+                    SqlValue::from(p.amount.to_string()),
+                    SqlValue::from(p.paid_on.to_string()),
+                    SqlValue::from(p.bank_reference.trim()),
+                    SqlValue::from(at.as_str()),
+                ],
+            )
+            .await?;
+            // CAP-YEAR, CAP-TIMES: a payment is a subsidy in the enterprise's history.
+            db.execute(
+                "INSERT INTO subsidy_history (uscc, year, amount_cny, recovered, source, reference, created_at) \
+                 VALUES (?, ?, ?, 0, 'payment', ?, ?)",
+                [
+                    SqlValue::from(uscc.as_str()),
+                    SqlValue::Integer(year),
+                    SqlValue::from(p.amount.to_string()),
+                    SqlValue::from(payment_id.as_str()),
+                    SqlValue::from(at.as_str()),
+                ],
+            )
+            .await?;
+            db.execute(
+                "UPDATE applications SET status = 'paid', updated_at = ? WHERE id = ?",
+                [SqlValue::from(at.as_str()), SqlValue::from(p.application_id.as_str())],
+            )
+            .await?;
+            db.audit(&actor, COMPONENT, "payment.record", Some(&p.application_id), &to_json(&serde_json::json!({
+                "amount": p.amount, "paid_on": p.paid_on, "bank_reference": p.bank_reference.trim()
+            }))?)
+            .await?;
+            let left = db
+                .query(
+                    "SELECT count(*) AS n FROM applications WHERE round_year = ? AND status = 'approved'",
+                    [SqlValue::Integer(year)],
+                )
+                .await?
+                .first::<i64>("n")
+                .unwrap_or(0);
+            if left == 0 {
+                list::advance_stage(&db, year, Stage::Paid, &StageContext::default(), &at).await?;
+            }
+            Ok(left == 0)
+        })
+        .await?;
+    Ok(json(
+        201,
+        &serde_json::json!({
+            "id": payment_id, "application_id": p.application_id, "amount": p.amount,
+            "paid_on": p.paid_on, "round_paid": all_paid,
+        }),
+    ))
+}
+
+/// The proposed, approved or paid list as CSV (UTF-8 with BOM) or XLSX (officers).
+pub async fn export(req: Request, year: i64, file: &str) -> Result<Reply, ApiError> {
+    service::auth::require(&req, Role::Officer).await?;
+    let which = query_param(&req, "list").unwrap_or("proposed");
+    let db = Db::open().await?;
+    let (version, _) = list::latest(&db, year).await?.ok_or_else(no_list)?;
+    let (title, filter) = match which {
+        "proposed" => ("拟补助名单", "1 = 1"),
+        "approved" => ("审议通过名单", "a.status IN ('approved', 'paid')"),
+        "paid" => ("已拨付名单", "a.status = 'paid'"),
+        _ => {
+            return Err(ApiError::invalid(
+                "list",
+                "list 须为 proposed、approved 或 paid。",
+                "list must be proposed, approved or paid.",
+            ));
+        }
+    };
+    let rows = db
+        .query(
+            &format!(
+                "SELECT l.number, l.application_id, l.uscc, l.enterprise_name, l.rights_zh, l.ceiling_cny, \
+                 l.granted_cny, a.status, p.paid_on, p.bank_reference FROM allocation_lines l \
+                 JOIN applications a ON a.id = l.application_id \
+                 LEFT JOIN payments p ON p.application_id = l.application_id \
+                 WHERE l.round_year = ? AND l.version = ? AND l.granted_cny != '0.00' AND {filter} ORDER BY l.number"
+            ),
+            [SqlValue::Integer(year), SqlValue::Integer(version)],
+        )
+        .await?;
+    let money =
+        |s: Option<&str>| Cell::Money(s.and_then(|v| Money::parse(v).ok()).unwrap_or(Money::ZERO));
+    let table = Table {
+        name: format!("{year}年度{title}"),
+        headers: [
+            "序号 No.",
+            "申报编号 Application",
+            "统一社会信用代码 Credit code",
+            "企业名称 Enterprise",
+            "质押知识产权 Pledged rights",
+            "补助上限（元）Ceiling (CNY)",
+            "补助金额（元）Subsidy (CNY)",
+            "大写 In capitals",
+            "状态 Status",
+            "拨付日期 Paid on",
+            "银行流水 Bank reference",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows: rows
+            .rows
+            .iter()
+            .map(|r| {
+                let granted = r
+                    .get::<&str>(6)
+                    .and_then(|v| Money::parse(v).ok())
+                    .unwrap_or(Money::ZERO);
+                vec![
+                    Cell::Int(r.get::<i64>(0).unwrap_or_default()),
+                    Cell::from(r.get::<&str>(1).unwrap_or_default()),
+                    Cell::from(r.get::<&str>(2).unwrap_or_default()),
+                    Cell::from(r.get::<&str>(3).unwrap_or_default()),
+                    Cell::from(r.get::<&str>(4).unwrap_or_default()),
+                    money(r.get::<&str>(5)),
+                    Cell::Money(granted),
+                    Cell::from(publish::notice::capitals(granted)),
+                    Cell::from(r.get::<&str>(7).unwrap_or_default()),
+                    Cell::from(r.get::<&str>(8).unwrap_or_default()),
+                    Cell::from(r.get::<&str>(9).unwrap_or_default()),
+                ]
+            })
+            .collect(),
+    };
+    let (bytes, content_type) = match file {
+        "export.csv" => (publish::csv(&table), "text/csv; charset=utf-8"),
+        "export.xlsx" => (
+            publish::xlsx(&table),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        _ => return Err(ApiError::not_found()),
+    };
+    let mut reply = service::error::bytes_reply(200, content_type, bytes.into());
+    let name = format!("{year}-{which}.{}", file.trim_start_matches("export."));
+    if let Ok(v) =
+        spin_sdk::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+    {
+        reply.headers_mut().insert("content-disposition", v);
+    }
+    Ok(reply)
+}

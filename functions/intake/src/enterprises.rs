@@ -1,0 +1,308 @@
+//! The review record (PROC-REVIEW, PROC-CREDIT, SUB-BASE verified interest) and each
+//! enterprise's history across years (CAP-YEAR, CAP-TIMES, FRAUD).
+
+use crate::applications::{self, decide, with_records};
+use crate::rounds;
+use crate::{COMPONENT, read_rules_json, to_json};
+use rules::model::{CreditFinding, DepartmentOpinion, FraudKind, Review, SubsidyRecord};
+use rules::procedure::Stage;
+use rules::uscc::CreditCode;
+use rules::{Money, Parameters};
+use serde::{Deserialize, Serialize};
+use service::auth::Role;
+use service::body::JSON_LIMIT;
+use service::db::{Db, SqlValue};
+use service::{ApiError, Reply, json};
+use spin_sdk::http::Request;
+
+/// SUB-BASE: the interest of one loan as verified against the bank statements.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifiedInterest {
+    pub contract_number: String,
+    pub interest_paid: Money,
+}
+
+/// The review record an officer submits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRecord {
+    /// PROC-REVIEW: the departments' opinions (QA 4).
+    #[serde(default)]
+    pub opinions: Vec<DepartmentOpinion>,
+    /// PROC-CREDIT: findings from Credit China (Beijing) and the departments.
+    #[serde(default)]
+    pub credit_findings: Vec<CreditFinding>,
+    #[serde(default)]
+    pub verified_interest: Vec<VerifiedInterest>,
+    #[serde(default)]
+    pub note: String,
+}
+
+fn parse_code(code: &str) -> Result<CreditCode, ApiError> {
+    CreditCode::parse(code)
+        .map_err(|e| ApiError::new(400, e.code, e.zh.clone(), e.en.clone()).field("credit_code"))
+}
+
+/// Records the review and decides again with it.
+pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
+    let actor = service::auth::require(&req, Role::Officer).await?;
+    let record: ReviewRecord = read_rules_json(req, JSON_LIMIT).await?;
+    let db = Db::open().await?;
+    let app = applications::load(&db, id).await?;
+    let round = rounds::load(&db, app.round_year).await?;
+    if round.stage != Stage::UnderReview {
+        return Err(ApiError::new(
+            409,
+            "rule_proc_review",
+            format!(
+                "{}年度申报当前阶段为“{}”，不在评审阶段（PROC-REVIEW）。",
+                app.round_year, round.stage_zh
+            ),
+            format!(
+                "The {} round is {}, not under review (PROC-REVIEW).",
+                app.round_year, round.stage_en
+            ),
+        ));
+    }
+    if !matches!(app.status.as_str(), "submitted" | "eligible" | "refused") {
+        return Err(ApiError::conflict(
+            format!("该申报当前状态为 {}，不能再评审。", app.status),
+            format!(
+                "The application is {}; it can no longer be reviewed.",
+                app.status
+            ),
+        ));
+    }
+    let mut payload = app.payload.clone();
+    for (i, v) in record.verified_interest.iter().enumerate() {
+        let Some(loan) = payload
+            .loans
+            .iter_mut()
+            .find(|l| l.contract_number.trim() == v.contract_number.trim())
+        else {
+            return Err(ApiError::invalid(
+                &format!("verified_interest[{i}].contract_number"),
+                format!("申报中没有贷款合同 {}。", v.contract_number),
+                format!(
+                    "The application has no loan contract {}.",
+                    v.contract_number
+                ),
+            ));
+        };
+        loan.verified_interest_paid = Some(v.interest_paid);
+    }
+    payload
+        .enterprise
+        .credit_findings
+        .extend(record.credit_findings.iter().cloned());
+    payload.review = Some(Review {
+        opinions: record.opinions.clone(),
+    });
+    let submitted_at = chrono::DateTime::parse_from_rfc3339(&app.submitted_at)
+        .map_err(|e| ApiError::internal(&e.to_string()))?;
+    let full = with_records(&db, payload.clone()).await?;
+    // Decided as of the submission, so the window (PROC-LATE) is judged when it applied.
+    let decision = decide(&full, &round, submitted_at);
+    let status = if decision.is_eligible() {
+        "eligible"
+    } else {
+        "refused"
+    };
+    let at = service::clock::format(service::clock::now().await);
+    let rule_ids = to_json(&decision.refused_by)?;
+    db.transaction(|| async {
+        db.execute(
+            "UPDATE applications SET status = ?, review_json = ?, payload_json = ?, decision_json = ?, \
+             amount_cny = ?, updated_at = ? WHERE id = ?",
+            [
+                SqlValue::from(status),
+                SqlValue::from(to_json(&record)?),
+                SqlValue::from(to_json(&payload)?),
+                SqlValue::from(to_json(&decision)?),
+                SqlValue::from(decision.amount.to_string()),
+                SqlValue::from(at.as_str()),
+                SqlValue::from(id),
+            ],
+        )
+        .await?;
+        db.execute(
+            "INSERT INTO audit_log (actor, component, action, subject, rule_ids, detail_json) \
+             VALUES (?, ?, 'application.review', ?, ?, ?)",
+            [
+                SqlValue::from(actor.as_str()),
+                SqlValue::from(COMPONENT),
+                SqlValue::from(id),
+                SqlValue::from(rule_ids.as_str()),
+                SqlValue::from(format!("{{\"status\":\"{status}\",\"amount\":\"{}\"}}", decision.amount)),
+            ],
+        )
+        .await
+        .map(|_| ())
+    })
+    .await?;
+    Ok(json(
+        200,
+        &serde_json::json!({ "id": id, "status": status, "decision": decision }),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryImport {
+    records: Vec<SubsidyRecord>,
+}
+
+/// Imports subsidies from before this system (CAP-YEAR, CAP-TIMES).
+pub async fn import_history(req: Request, code: &str) -> Result<Reply, ApiError> {
+    let actor = service::auth::require(&req, Role::Officer).await?;
+    let code = parse_code(code)?;
+    let body: HistoryImport = read_rules_json(req, JSON_LIMIT).await?;
+    let now = service::clock::now().await;
+    let this_year = chrono::Datelike::year(&now);
+    for (i, r) in body.records.iter().enumerate() {
+        if r.year < 2000 || r.year > this_year {
+            return Err(ApiError::invalid(
+                &format!("records[{i}].year"),
+                format!("年度须在 2000 至 {this_year} 之间。"),
+                format!("The year must lie between 2000 and {this_year}."),
+            ));
+        }
+        if r.amount.is_zero() {
+            return Err(ApiError::invalid(
+                &format!("records[{i}].amount"),
+                "补助金额须大于0。",
+                "The amount must be more than zero.",
+            ));
+        }
+    }
+    let at = service::clock::format(now);
+    let db = Db::open().await?;
+    db.transaction(|| async {
+        for r in &body.records {
+            db.execute(
+                "INSERT INTO subsidy_history (uscc, year, amount_cny, recovered, source, reference, created_at) \
+                 VALUES (?, ?, ?, ?, 'import', ?, ?)",
+                [
+                    SqlValue::from(code.as_str()),
+                    SqlValue::Integer(i64::from(r.year)),
+                    SqlValue::from(r.amount.to_string()),
+                    SqlValue::Integer(i64::from(r.recovered)),
+                    SqlValue::from(r.reference.as_str()),
+                    SqlValue::from(at.as_str()),
+                ],
+            )
+            .await?;
+        }
+        db.audit(&actor, COMPONENT, "history.import", Some(code.as_str()), &to_json(&body.records)?)
+            .await
+    })
+    .await?;
+    enterprise_view(&db, &code, 201).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FraudReport {
+    kind: FraudKind,
+    determined_on: chrono::NaiveDate,
+    #[serde(default)]
+    reference: String,
+}
+
+/// FRAUD: records a determination; answers what to recover and when the ban ends.
+pub async fn record_fraud(req: Request, code: &str) -> Result<Reply, ApiError> {
+    let actor = service::auth::require(&req, Role::Admin).await?;
+    let code = parse_code(code)?;
+    let report: FraudReport = read_rules_json(req, JSON_LIMIT).await?;
+    let now = service::clock::now().await;
+    if report.determined_on > now.date_naive() {
+        return Err(ApiError::invalid(
+            "determined_on",
+            "认定日期不能晚于今天。",
+            "The determination cannot be dated in the future.",
+        ));
+    }
+    let db = Db::open().await?;
+    let (history, _) = applications::records(&db, code.as_str()).await?;
+    let c =
+        rules::oversight::fraud_consequence(&history, report.determined_on, &Parameters::default());
+    let at = service::clock::format(now);
+    db.transaction(|| async {
+        db.execute(
+            "INSERT INTO fraud_findings (uscc, kind, determined_on, reference, to_recover_cny, may_apply_from, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                SqlValue::from(code.as_str()),
+                SqlValue::from(to_json(&report.kind)?.trim_matches('"')),
+                SqlValue::from(report.determined_on.to_string()),
+                SqlValue::from(report.reference.as_str()),
+                SqlValue::from(c.to_recover.to_string()),
+                SqlValue::from(c.may_apply_from.to_string()),
+                SqlValue::from(at.as_str()),
+            ],
+        )
+        .await?;
+        db.execute(
+            "INSERT INTO audit_log (actor, component, action, subject, rule_ids, detail_json) \
+             VALUES (?, ?, 'fraud.record', ?, '[\"FRAUD\"]', ?)",
+            [
+                SqlValue::from(actor.as_str()),
+                SqlValue::from(COMPONENT),
+                SqlValue::from(code.as_str()),
+                SqlValue::from(to_json(&c)?),
+            ],
+        )
+        .await
+        .map(|_| ())
+    })
+    .await?;
+    Ok(json(
+        201,
+        &serde_json::json!({
+            "credit_code": code.as_str(),
+            "to_recover": c.to_recover,
+            "may_apply_from": c.may_apply_from,
+            "rule": "FRAUD",
+        }),
+    ))
+}
+
+pub async fn read(req: Request, code: &str) -> Result<Reply, ApiError> {
+    service::auth::require(&req, Role::Officer).await?;
+    let code = parse_code(code)?;
+    let db = Db::open().await?;
+    enterprise_view(&db, &code, 200).await
+}
+
+async fn enterprise_view(db: &Db, code: &CreditCode, status: u16) -> Result<Reply, ApiError> {
+    let (history, _) = applications::records(db, code.as_str()).await?;
+    let rows = db
+        .query(
+            "SELECT kind, determined_on, reference, to_recover_cny, may_apply_from FROM fraud_findings \
+             WHERE uscc = ? ORDER BY id",
+            [SqlValue::from(code.as_str())],
+        )
+        .await?;
+    let fraud: Vec<serde_json::Value> = rows
+        .rows
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "kind": r.get::<&str>(0),
+                "determined_on": r.get::<&str>(1),
+                "reference": r.get::<&str>(2),
+                "to_recover": r.get::<&str>(3),
+                "may_apply_from": r.get::<&str>(4),
+            })
+        })
+        .collect();
+    Ok(json(
+        status,
+        &serde_json::json!({
+            "credit_code": code.as_str(),
+            "history": history,
+            "fraud_findings": fraud,
+        }),
+    ))
+}

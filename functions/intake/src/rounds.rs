@@ -1,0 +1,255 @@
+//! Rounds: created from the year's application guide (PROC-GUIDE), read by anyone,
+//! moved by administrators through open → closed → under_review (the later stages belong
+//! to calculation and notices).
+
+use crate::{COMPONENT, from_json, read_rules_json, to_json};
+use rules::procedure::{Stage, StageContext};
+use rules::{Parameters, Round};
+use serde::{Deserialize, Serialize};
+use service::auth::Role;
+use service::body::JSON_LIMIT;
+use service::db::{Db, SqlValue};
+use service::list::{parse_stage, stage_name};
+use service::{ApiError, Reply, json};
+use spin_sdk::http::Request;
+
+pub fn parse_year(s: &str) -> Result<i64, ApiError> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "year",
+                "年度必须是 2000 至 2100 之间的整数。",
+                "The year must be an integer between 2000 and 2100.",
+            )
+        })
+}
+
+/// A round as shown: the guide's terms, its stage, and the approval once given.
+#[derive(Serialize)]
+pub struct RoundView {
+    #[serde(flatten)]
+    pub round: Round,
+    pub stage: Stage,
+    pub stage_zh: &'static str,
+    pub stage_en: &'static str,
+    pub approved_on: Option<String>,
+    pub approval_reference: Option<String>,
+    /// Applying is free (PROC-FREE).
+    pub fee_cny: &'static str,
+}
+
+const COLUMNS: &str = "round_json, stage, approved_on, approval_reference";
+
+fn views(rows: &service::db::Rows) -> Result<Vec<RoundView>, ApiError> {
+    rows.rows
+        .iter()
+        .map(|r| {
+            let round: Round = from_json(r.get::<&str>(0).unwrap_or("{}"))?;
+            let stage = r
+                .get::<&str>(1)
+                .and_then(parse_stage)
+                .ok_or_else(|| ApiError::internal("unknown stage"))?;
+            Ok(RoundView {
+                round,
+                stage,
+                stage_zh: stage.zh(),
+                stage_en: stage.en(),
+                approved_on: r.get::<&str>(2).map(str::to_owned),
+                approval_reference: r.get::<&str>(3).map(str::to_owned),
+                fee_cny: "0.00",
+            })
+        })
+        .collect()
+}
+
+/// Loads one round (404 when there is none).
+pub async fn load(db: &Db, year: i64) -> Result<RoundView, ApiError> {
+    let rows = db
+        .query(
+            &format!("SELECT {COLUMNS} FROM rounds WHERE year = ?"),
+            [SqlValue::Integer(year)],
+        )
+        .await?;
+    views(&rows)?.into_iter().next().ok_or_else(|| {
+        ApiError::new(
+            404,
+            "round_not_found",
+            format!("没有{year}年度的申报。"),
+            format!("There is no round for {year}."),
+        )
+        .field("year")
+    })
+}
+
+/// PROC-GUIDE, VALID: a new round from the guide.
+pub async fn create(req: Request) -> Result<Reply, ApiError> {
+    let actor = service::auth::require(&req, Role::Admin).await?;
+    let round: Round = read_rules_json(req, JSON_LIMIT).await?;
+    check_round(&round)?;
+    let db = Db::open().await?;
+    let now = service::clock::format(service::clock::now().await);
+    let body = to_json(&round)?;
+    db.transaction(|| async {
+        let exists = db
+            .query(
+                "SELECT 1 AS x FROM rounds WHERE year = ?",
+                [SqlValue::Integer(i64::from(round.year))],
+            )
+            .await?;
+        if !exists.rows.is_empty() {
+            return Err(ApiError::conflict(
+                format!("{}年度的申报已存在。", round.year),
+                format!("The {} round already exists.", round.year),
+            )
+            .field("year"));
+        }
+        db.execute(
+            "INSERT INTO rounds (year, round_json, stage, created_at, updated_at) \
+             VALUES (?, ?, 'open', ?, ?)",
+            [
+                SqlValue::Integer(i64::from(round.year)),
+                SqlValue::from(body.as_str()),
+                SqlValue::from(now.as_str()),
+                SqlValue::from(now.as_str()),
+            ],
+        )
+        .await?;
+        db.audit(
+            &actor,
+            COMPONENT,
+            "round.create",
+            Some(&format!("round:{}", round.year)),
+            &body,
+        )
+        .await
+    })
+    .await?;
+    Ok(json(201, &load(&db, i64::from(round.year)).await?))
+}
+
+fn check_round(round: &Round) -> Result<(), ApiError> {
+    parse_year(&round.year.to_string())?;
+    if round.window.opens_at >= round.window.closes_at {
+        return Err(ApiError::invalid(
+            "window.closes_at",
+            "申报截止时间须晚于开始时间。",
+            "The window must close after it opens.",
+        ));
+    }
+    if round.covered_period.from > round.covered_period.to {
+        return Err(ApiError::invalid(
+            "covered_period.to",
+            "贷款覆盖期间的结束日不得早于开始日。",
+            "The covered period must not end before it starts.",
+        ));
+    }
+    let params = Parameters::default();
+    let shanghai = rules::calendar::shanghai();
+    for (field, t) in [
+        ("window.opens_at", round.window.opens_at),
+        ("window.closes_at", round.window.closes_at),
+    ] {
+        if !params.in_force_on(t.with_timezone(&shanghai).date_naive()) {
+            return Err(ApiError::invalid(
+                field,
+                format!(
+                    "申报期须在本办法有效期内（{} 至 {}，不含）（VALID）。",
+                    params.measures.publication_date,
+                    params.valid_until_exclusive()
+                ),
+                format!(
+                    "The window must lie inside the measures' validity ({} until {}, exclusive) (VALID).",
+                    params.measures.publication_date,
+                    params.valid_until_exclusive()
+                ),
+            ));
+        }
+    }
+    if round.budget.is_zero() {
+        return Err(ApiError::invalid(
+            "budget",
+            "年度预算须大于0（BUDGET）。",
+            "The budget must be more than zero (BUDGET).",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn list() -> Result<Reply, ApiError> {
+    let db = Db::open().await?;
+    let rows = db
+        .query(
+            &format!("SELECT {COLUMNS} FROM rounds ORDER BY year DESC"),
+            [],
+        )
+        .await?;
+    Ok(json(200, &serde_json::json!({ "rounds": views(&rows)? })))
+}
+
+/// The newest round (what the web page pre-checks against).
+pub async fn current() -> Result<Reply, ApiError> {
+    let db = Db::open().await?;
+    let rows = db
+        .query(
+            &format!("SELECT {COLUMNS} FROM rounds ORDER BY year DESC LIMIT 1"),
+            [],
+        )
+        .await?;
+    match views(&rows)?.into_iter().next() {
+        Some(v) => Ok(json(200, &v)),
+        None => Err(ApiError::new(
+            404,
+            "round_not_found",
+            "尚未发布任何年度的申报。",
+            "No round has been published yet.",
+        )),
+    }
+}
+
+pub async fn get(year: i64) -> Result<Reply, ApiError> {
+    let db = Db::open().await?;
+    Ok(json(200, &load(&db, year).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StageChange {
+    to: Stage,
+}
+
+/// Administrators close the window and start the review; intake owns these two steps.
+pub async fn advance(req: Request, year: i64) -> Result<Reply, ApiError> {
+    let actor = service::auth::require(&req, Role::Admin).await?;
+    let change: StageChange = read_rules_json(req, JSON_LIMIT).await?;
+    if !matches!(change.to, Stage::Closed | Stage::UnderReview) {
+        return Err(ApiError::invalid(
+            "to",
+            "此处只能将申报截止（closed）或进入评审（under_review）；其余阶段由分配、公示、审批各自完成。",
+            "Only `closed` and `under_review` are set here; allocation, notice and approval set the later stages.",
+        ));
+    }
+    let db = Db::open().await?;
+    let now = service::clock::now().await;
+    let at = service::clock::format(now);
+    let round = load(&db, year).await?;
+    let ctx = StageContext {
+        now: Some(now),
+        window_closes_at: Some(round.round.window.closes_at),
+        notice: None,
+    };
+    db.transaction(|| async {
+        service::list::advance_stage(&db, year, change.to, &ctx, &at).await?;
+        db.audit(
+            &actor,
+            COMPONENT,
+            "round.stage",
+            Some(&format!("round:{year}")),
+            &format!("{{\"to\":\"{}\"}}", stage_name(change.to)),
+        )
+        .await
+    })
+    .await?;
+    Ok(json(200, &load(&db, year).await?))
+}

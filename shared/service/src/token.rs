@@ -1,0 +1,51 @@
+//! Private tokens (an enterprise's receipt, an objector's tracking token) and digests.
+//!
+//! A token is 32 random bytes from the host (WASI random), written as 64 hex characters;
+//! only its SHA-256 is stored, so a database leak does not open anyone's application.
+
+use sha2::{Digest, Sha256};
+
+/// A new random token.
+pub fn new_token() -> Result<String, crate::ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| crate::ApiError::internal(&e.to_string()))?;
+    Ok(hex(&bytes))
+}
+
+/// SHA-256 of bytes, as lowercase hex.
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// Whether `token` is the one whose digest is `stored_hash` (constant time).
+pub fn matches(token: &str, stored_hash: &str) -> bool {
+    crate::auth::constant_time_eq(
+        sha256_hex(token.trim().as_bytes()).as_bytes(),
+        stored_hash.as_bytes(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_abc() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert!(matches("abc", &sha256_hex(b"abc")));
+        assert!(!matches("abd", &sha256_hex(b"abc")));
+    }
+}

@@ -1,0 +1,773 @@
+//! A whole round through the local host over real HTTP (issue 4): creation, a dozen
+//! enterprises applying, review, allocation over budget, notice, approval, payment,
+//! exports and disclosure; bad input everywhere; concurrent submissions; restarts.
+
+use e2e::{Answer, TempDir, app_manifest, config, ensure_built, get, migrations, request};
+use rules::uscc::CreditCode;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+
+const ADMIN: &str = "admin-token-for-the-round-tests-01";
+const OFFICER: &str = "officer-token-for-the-round-tests-1";
+const JSON: (&str, &str) = ("content-type", "application/json");
+
+async fn start(state: &TempDir, now: &str) -> localspin::Running {
+    ensure_built();
+    let mut c = config(&app_manifest(), &state.0);
+    c.variables.push(("admin_token".into(), ADMIN.into()));
+    c.variables.push(("officer_token".into(), OFFICER.into()));
+    c.variables.push(("clock_override".into(), now.into()));
+    c.sqlite_statements = migrations();
+    localspin::start(c).await.expect("the app starts")
+}
+
+async fn call(
+    a: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &Value,
+) -> Answer {
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let mut headers = vec![JSON];
+    if let Some(h) = &auth {
+        headers.push(("authorization", h.as_str()));
+    }
+    let bytes = if body.is_null() {
+        Vec::new()
+    } else {
+        body.to_string().into_bytes()
+    };
+    request(a, method, path, &headers, &bytes)
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+}
+
+fn assert_error(r: &Answer, status: u16, code: &str) -> Value {
+    assert_eq!(r.status, status, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["error"]["code"], code, "{v}");
+    assert!(!v["error"]["message_zh"].as_str().unwrap_or("").is_empty());
+    assert!(!v["error"]["message_en"].as_str().unwrap_or("").is_empty());
+    v
+}
+
+/// A valid credit code of a Mentougou enterprise, numbered.
+fn code(n: u32) -> String {
+    CreditCode::with_check_char(&format!("91110109MA{n:07}"))
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
+fn round_body() -> Value {
+    json!({
+        "year": 2026,
+        "window": {"opens_at": "2026-04-01T09:00:00+08:00", "closes_at": "2026-04-30T17:00:00+08:00"},
+        "covered_period": {"from": "2025-01-01", "to": "2025-12-31"},
+        "budget": "1000000.00",
+        "guide_reference": "门知发〔2026〕1号"
+    })
+}
+
+/// An application: one bank loan repaid on time in 2025, the given pledge and interest.
+fn application(n: u32, industry: &str, right: Value, interest: &str) -> Value {
+    let name = format!("北京测试企业{n:02}有限公司");
+    let mut right = right;
+    right["owner"] = name.clone().into();
+    json!({
+        "enterprise": {
+            "credit_code": code(n), "name": name,
+            "registered_in_district": true, "pays_tax_in_district": true,
+            "industry": industry
+        },
+        "loans": [{
+            "lender_kind": "bank", "lender_name": "北京银行门头沟支行",
+            "contract_number": format!("JK-{n:04}"), "principal": "5000000.00",
+            "start_date": "2024-06-01", "maturity_date": "2025-05-31",
+            "final_repayment_date": "2025-05-30", "overdue": false,
+            "interest_paid": interest, "pledged_rights": [right]
+        }],
+        "declared_truthful": true
+    })
+}
+
+fn invention() -> Value {
+    json!({"kind": "patent", "application_number": "202310123456.6", "patent_type": "invention"})
+}
+fn utility() -> Value {
+    json!({"kind": "patent", "application_number": "202320654321.8", "patent_type": "utility_model"})
+}
+fn well_known() -> Value {
+    json!({"kind": "trademark", "registration_number": "12345678", "well_known": true})
+}
+
+async fn count(a: SocketAddr) -> usize {
+    let r = call(
+        a,
+        "GET",
+        "/api/applications?round=2026",
+        Some(OFFICER),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.json()["applications"].as_array().unwrap().len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_round_from_creation_to_payment_with_a_dozen_enterprises() {
+    let state = TempDir::new("round-life");
+    let host = start(&state, "2026-04-15T10:00:00+08:00").await;
+    let a = host.addr;
+
+    // PROC-GUIDE: an administrator creates the round; the officer's token is not enough.
+    assert_error(
+        &call(a, "POST", "/api/rounds", None, &round_body()).await,
+        401,
+        "unauthorized",
+    );
+    assert_error(
+        &call(a, "POST", "/api/rounds", Some(OFFICER), &round_body()).await,
+        403,
+        "forbidden",
+    );
+    let r = call(a, "POST", "/api/rounds", Some(ADMIN), &round_body()).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["stage"], "open");
+    assert_eq!(r.json()["fee_cny"], "0.00", "PROC-FREE");
+    assert_eq!(get(a, "/api/rounds/current").await.json()["year"], 2026);
+
+    // History: E5 had three subsidies before; E6 was found to have cheated (FRAUD).
+    let r = call(a, "POST", &format!("/api/enterprises/{}/history", code(5)), Some(OFFICER),
+        &json!({"records": [{"year": 2022, "amount": "50000.00"}, {"year": 2023, "amount": "60000.00"},
+                            {"year": 2024, "amount": "70000.00"}]})).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let r = call(
+        a,
+        "POST",
+        &format!("/api/enterprises/{}/history", code(6)),
+        Some(OFFICER),
+        &json!({"records": [{"year": 2024, "amount": "80000.00"}]}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let r = call(a, "POST", &format!("/api/enterprises/{}/fraud", code(6)), Some(ADMIN),
+        &json!({"kind": "false_documents", "determined_on": "2025-06-01", "reference": "门知罚〔2025〕3号"})).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(
+        r.json()["to_recover"],
+        "80000.00",
+        "FRAUD: all subsidy paid"
+    );
+    assert_eq!(r.json()["may_apply_from"], "2028-06-01");
+
+    // A dozen enterprises apply.
+    let apps = vec![
+        (
+            1,
+            application(1, "artificial_intelligence", invention(), "200000.00"),
+        ), // 120,000 (SUB-KEY)
+        (2, application(2, "manufacturing", utility(), "100000.00")), // 50,000 (SUB-BASE)
+        (
+            3,
+            application(3, "manufacturing", well_known(), "150000.00"),
+        ), // 90,000 (SUB-KEY)
+        (4, application(4, "manufacturing", utility(), "100000.00")), // refused on review (PROC-CREDIT)
+        (5, application(5, "manufacturing", utility(), "100000.00")), // fourth time (CAP-TIMES)
+        (7, application(7, "manufacturing", utility(), "800000.00")), // 400,000 → 300,000 (CAP-YEAR)
+        (8, application(8, "manufacturing", utility(), "200000.00")),
+        (9, application(9, "manufacturing", utility(), "200000.00")),
+        (10, application(10, "manufacturing", utility(), "200000.00")),
+        (11, application(11, "manufacturing", utility(), "200000.00")),
+        (12, application(12, "manufacturing", utility(), "200000.00")),
+    ];
+    let mut receipts = std::collections::BTreeMap::new();
+    for (n, body) in &apps {
+        let r = call(a, "POST", "/api/applications", None, body).await;
+        assert_eq!(r.status, 201, "E{n}: {}", r.text());
+        let v = r.json();
+        assert_eq!(v["fee_cny"], "0.00");
+        receipts.insert(
+            *n,
+            (
+                v["id"].as_str().unwrap().to_owned(),
+                v["receipt_token"].as_str().unwrap().to_owned(),
+            ),
+        );
+        if *n == 5 {
+            assert_eq!(v["decision"]["refused_by"], json!(["CAP-TIMES"]));
+        }
+        if *n == 7 {
+            assert_eq!(v["decision"]["amount"], "300000.00");
+        }
+    }
+    // FRAUD: the barred enterprise's application is not accepted.
+    let r = call(
+        a,
+        "POST",
+        "/api/applications",
+        None,
+        &application(6, "manufacturing", utility(), "1000.00"),
+    )
+    .await;
+    let v = assert_error(&r, 409, "rule_fraud");
+    assert!(
+        v["error"]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("2028-06-01"),
+        "{v}"
+    );
+    // The same loan contract twice in one round is a conflict.
+    let r = call(a, "POST", "/api/applications", None, &apps[0].1).await;
+    let v = assert_error(&r, 409, "conflict");
+    assert_eq!(v["error"]["field"], "loans[0].contract_number");
+    assert_eq!(count(a).await, 11);
+
+    // Idempotency-Key: a retry gets the first answer again (and a working token).
+    let body = application(13, "manufacturing", utility(), "2000.00").to_string();
+    let h = [JSON, ("idempotency-key", "retry-13-abc")];
+    let first = request(a, "POST", "/api/applications", &h, body.as_bytes())
+        .await
+        .unwrap();
+    let again = request(a, "POST", "/api/applications", &h, body.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(first.status, 201);
+    assert_eq!(again.status, 201);
+    assert_eq!(first.json()["id"], again.json()["id"]);
+    assert_eq!(first.json()["decision"], again.json()["decision"]);
+    let id13 = again.json()["id"].as_str().unwrap().to_owned();
+    let token13 = again.json()["receipt_token"].as_str().unwrap().to_owned();
+    let other = application(14, "manufacturing", utility(), "2000.00").to_string();
+    let r = request(a, "POST", "/api/applications", &h, other.as_bytes())
+        .await
+        .unwrap();
+    assert_error(&r, 422, "idempotency_key_reused");
+    assert_eq!(count(a).await, 12);
+
+    // The receipt token opens its own application, nothing else.
+    let (id1, t1) = receipts[&1].clone();
+    let r = call(
+        a,
+        "GET",
+        &format!("/api/applications/{id1}"),
+        Some(&t1),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["decision"]["amount"], "120000.00");
+    let (id2, _) = receipts[&2].clone();
+    assert_error(
+        &call(
+            a,
+            "GET",
+            &format!("/api/applications/{id2}"),
+            Some(&t1),
+            &Value::Null,
+        )
+        .await,
+        403,
+        "forbidden",
+    );
+    assert_error(
+        &call(
+            a,
+            "GET",
+            &format!("/api/applications/{id2}"),
+            None,
+            &Value::Null,
+        )
+        .await,
+        401,
+        "unauthorized",
+    );
+    assert_error(
+        &call(
+            a,
+            "GET",
+            "/api/applications?round=2026",
+            Some(&t1),
+            &Value::Null,
+        )
+        .await,
+        403,
+        "forbidden",
+    );
+
+    // Documents: PDF, JPEG or PNG by content, stored with their SHA-256.
+    let auth13 = format!("Bearer {token13}");
+    let pdf = b"%PDF-1.4\n% a loan contract\n";
+    let r = request(
+        a,
+        "POST",
+        &format!("/api/applications/{id13}/documents?kind=loan_contract"),
+        &[
+            ("authorization", &auth13),
+            ("content-type", "application/pdf"),
+        ],
+        pdf,
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["sha256"].as_str().unwrap().len(), 64);
+    let r = request(
+        a,
+        "POST",
+        &format!("/api/applications/{id13}/documents?kind=loan_contract"),
+        &[
+            ("authorization", &auth13),
+            ("content-type", "application/pdf"),
+        ],
+        b"MZ not a pdf",
+    )
+    .await
+    .unwrap();
+    assert_error(&r, 415, "unsupported_document");
+    // Withdrawn while the window is open.
+    let r = call(
+        a,
+        "POST",
+        &format!("/api/applications/{id13}/withdraw"),
+        Some(&token13),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    host.stop().await;
+
+    // ---- After the window: late applications refused; review (data survives the restart).
+    let host = start(&state, "2026-05-06T10:00:00+08:00").await;
+    let a = host.addr;
+    let r = call(
+        a,
+        "POST",
+        "/api/applications",
+        None,
+        &application(20, "manufacturing", utility(), "1000.00"),
+    )
+    .await;
+    assert_error(&r, 409, "rule_proc_late");
+    assert_eq!(count(a).await, 12);
+    for to in ["closed", "under_review"] {
+        let r = call(
+            a,
+            "POST",
+            "/api/rounds/2026/stage",
+            Some(ADMIN),
+            &json!({"to": to}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{to}: {}", r.text());
+    }
+    let r = call(
+        a,
+        "POST",
+        "/api/rounds/2026/stage",
+        Some(ADMIN),
+        &json!({"to": "paid"}),
+    )
+    .await;
+    assert_error(&r, 400, "invalid_field");
+    let no_objection: Vec<Value> = ["market_supervision", "tax", "emergency_management"]
+        .iter()
+        .map(|d| json!({"department": d, "objects": false}))
+        .collect();
+    for (n, (id, _)) in &receipts {
+        let mut review = json!({"opinions": no_objection});
+        if *n == 4 {
+            review["credit_findings"] =
+                json!([{"kind": "tax_non_compliance", "date": "2025-08-01", "source": "区税务局"}]);
+        }
+        let r = call(
+            a,
+            "POST",
+            &format!("/api/applications/{id}/review"),
+            Some(OFFICER),
+            &review,
+        )
+        .await;
+        assert_eq!(r.status, 200, "E{n}: {}", r.text());
+        let v = r.json();
+        match n {
+            4 => assert_eq!(v["decision"]["refused_by"], json!(["PROC-CREDIT"])),
+            5 => assert_eq!(v["decision"]["refused_by"], json!(["CAP-TIMES"])),
+            _ => assert_eq!(v["status"], "eligible", "E{n}: {v}"),
+        }
+    }
+
+    // Allocation: 1,060,000 asked of a 1,000,000 budget: scaled by one factor, down to the fen.
+    assert_error(
+        &call(
+            a,
+            "POST",
+            "/api/rounds/2026/allocation",
+            Some(OFFICER),
+            &Value::Null,
+        )
+        .await,
+        403,
+        "forbidden",
+    );
+    let r = call(
+        a,
+        "POST",
+        "/api/rounds/2026/allocation",
+        Some(ADMIN),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let v = r.json();
+    assert_eq!(v["version"], 1);
+    let alloc = &v["allocation"];
+    assert_eq!(alloc["requested_total"], "1060000.00");
+    assert_eq!(alloc["scaled"], true);
+    let granted = |id: &str| -> String {
+        alloc["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["id"] == id)
+            .unwrap()["granted"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // ⌊ceiling × 100,000,000 fen / 106,000,000 fen⌋
+    assert_eq!(granted(&receipts[&1].0), "113207.54");
+    assert_eq!(granted(&receipts[&7].0), "283018.86");
+    assert_eq!(granted(&receipts[&8].0), "94339.62");
+    assert_eq!(alloc["granted_total"], "999999.97");
+    // Recomputing with the same data gives the same list, not a new version.
+    let r = call(
+        a,
+        "POST",
+        "/api/rounds/2026/allocation",
+        Some(ADMIN),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["version"], 1);
+    assert_eq!(&r.json()["allocation"], alloc);
+
+    // Exports for officers: CSV with a BOM, XLSX as a ZIP.
+    let r = call(
+        a,
+        "GET",
+        "/api/rounds/2026/allocation/export.csv",
+        Some(OFFICER),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.starts_with(b"\xEF\xBB\xBF"));
+    let csv = String::from_utf8(r.body[3..].to_vec()).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 9, "a header and nine entries");
+    assert!(csv.contains("113207.54"));
+    let r = call(
+        a,
+        "GET",
+        "/api/rounds/2026/allocation/export.xlsx",
+        Some(OFFICER),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.starts_with(b"PK\x03\x04"));
+
+    // Approval before the list was even published: refused.
+    let r = call(
+        a,
+        "POST",
+        "/api/rounds/2026/allocation/approval",
+        Some(ADMIN),
+        &json!({"approved_on": "2026-05-06", "reference": "区政府第12次常务会议"}),
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.text());
+
+    // PROC-NOTICE: publish the list (the notices component).
+    let r = call(
+        a,
+        "POST",
+        "/api/notices",
+        Some(OFFICER),
+        &json!({"kind": "proposed_list", "round_year": 2026}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    host.stop().await;
+
+    // ---- After the notice: approval (PROC-APPROVE), payments, disclosure.
+    let host = start(&state, "2026-05-20T10:00:00+08:00").await;
+    let a = host.addr;
+    let r = call(
+        a,
+        "POST",
+        "/api/rounds/2026/allocation/approval",
+        Some(ADMIN),
+        &json!({"approved_on": "2026-05-11", "reference": "区政府第12次常务会议"}),
+    )
+    .await;
+    // 6 May + 5 working days (Sat 9 May is a working day, Sun 10 is not) ends on 11 May.
+    assert_eq!(
+        r.status,
+        409,
+        "the notice was not over on 11 May: {}",
+        r.text()
+    );
+    let r = call(
+        a,
+        "POST",
+        "/api/rounds/2026/allocation/approval",
+        Some(ADMIN),
+        &json!({"approved_on": "2026-05-12", "reference": "区政府第12次常务会议"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let lines = alloc["lines"].as_array().unwrap().clone();
+    let paid: Vec<&Value> = lines.iter().filter(|l| l["granted"] != "0.00").collect();
+    assert_eq!(paid.len(), 9);
+    let r = call(a, "POST", "/api/rounds/2026/allocation/payments", Some(ADMIN),
+        &json!({"application_id": paid[0]["id"], "paid_on": "2026-05-20", "amount": "1.00", "bank_reference": "X"})).await;
+    assert_error(&r, 400, "invalid_field");
+    for (i, l) in paid.iter().enumerate() {
+        let r = call(a, "POST", "/api/rounds/2026/allocation/payments", Some(ADMIN),
+            &json!({"application_id": l["id"], "paid_on": "2026-05-20", "amount": l["granted"], "bank_reference": format!("BANK-{i}")})).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+        assert_eq!(r.json()["round_paid"], i + 1 == paid.len());
+    }
+    assert_eq!(get(a, "/api/rounds/2026").await.json()["stage"], "paid");
+    let d = get(a, "/api/disclosure").await.json();
+    assert_eq!(d["total"], "999999.97");
+    assert_eq!(d["rounds"][0]["payments"], 9);
+    // The receipt shows the end of the story.
+    let r = call(
+        a,
+        "GET",
+        &format!("/api/applications/{id1}"),
+        Some(&t1),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(r.json()["status"], "paid");
+    let r = call(
+        a,
+        "GET",
+        "/api/rounds/2026/allocation/export.csv?list=paid",
+        Some(OFFICER),
+        &Value::Null,
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&r.body).contains("BANK-0"));
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
+    let state = TempDir::new("round-bad");
+    let host = start(&state, "2026-04-15T10:00:00+08:00").await;
+    let a = host.addr;
+    assert_eq!(
+        call(a, "POST", "/api/rounds", Some(ADMIN), &round_body())
+            .await
+            .status,
+        201
+    );
+    let good = application(1, "manufacturing", utility(), "100000.00");
+    let mut cases: Vec<(&str, Vec<u8>, u16, &str, Option<&str>)> = vec![
+        (
+            "malformed JSON",
+            b"{\"enterprise\":".to_vec(),
+            400,
+            "invalid_field",
+            None,
+        ),
+        (
+            "not JSON at all",
+            b"hello".to_vec(),
+            400,
+            "invalid_field",
+            None,
+        ),
+    ];
+    let mut variants: Vec<(&str, Value, &str)> = Vec::new();
+    let mut v = good.clone();
+    v["enterprise"]["credit_code"] = "91110109MA0000001X".into();
+    variants.push(("bad credit code", v, "enterprise.credit_code"));
+    let mut v = good.clone();
+    v["loans"][0]["pledged_rights"][0]["application_number"] = "202320654321.7".into();
+    variants.push(("bad patent number", v, "loans[0].pledged_rights[0]"));
+    let mut v = good.clone();
+    v["loans"][0]["interest_paid"] = "-5.00".into();
+    variants.push(("negative money", v, "loans[0].interest_paid"));
+    let mut v = good.clone();
+    v["loans"][0]["interest_paid"] = "5.001".into();
+    variants.push(("three decimals", v, "loans[0].interest_paid"));
+    let mut v = good.clone();
+    v["loans"][0]["principal"] = json!(5000);
+    variants.push(("wrong type", v, "loans[0].principal"));
+    let mut v = good.clone();
+    v["enterprise"]["shoe_size"] = json!(42);
+    variants.push(("unknown field", v, "enterprise.shoe_size"));
+    let mut v = good.clone();
+    v["loans"][0]["pledged_rights"][0]["patent_type"] = "invention".into();
+    variants.push((
+        "patent type not the number's",
+        v,
+        "loans[0].pledged_rights[0].patent_type",
+    ));
+    let mut v = good.clone();
+    v["enterprise"]["name"] = "'; DROP TABLE applications; --".into();
+    v["declared_truthful"] = false.into();
+    variants.push(("no truth declaration", v, "declared_truthful"));
+    for (label, v, field) in &variants {
+        cases.push((
+            label,
+            v.to_string().into_bytes(),
+            400,
+            "invalid_field",
+            Some(field),
+        ));
+    }
+    for (label, body, status, code, field) in &cases {
+        let r = request(a, "POST", "/api/applications", &[JSON], body)
+            .await
+            .unwrap();
+        assert_eq!(r.status, *status, "{label}: {}", r.text());
+        let v = r.json();
+        assert!(
+            v["error"]["code"] == *code || v["error"]["code"] == "invalid_json",
+            "{label}: {v}"
+        );
+        if let Some(f) = field {
+            assert_eq!(v["error"]["field"], *f, "{label}: {v}");
+        }
+    }
+    // Oversize body, wrong media type, unknown route.
+    let big = vec![b' '; 300 * 1024];
+    assert_error(
+        &request(a, "POST", "/api/applications", &[JSON], &big)
+            .await
+            .unwrap(),
+        413,
+        "body_too_large",
+    );
+    let r = request(
+        a,
+        "POST",
+        "/api/applications",
+        &[("content-type", "text/plain")],
+        good.to_string().as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_error(&r, 415, "unsupported_media_type");
+    // Wrong tokens.
+    assert_error(
+        &call(
+            a,
+            "GET",
+            "/api/applications",
+            Some("not-the-token-at-all-0000"),
+            &Value::Null,
+        )
+        .await,
+        403,
+        "forbidden",
+    );
+    // Bad rounds: unknown field, wrong dates, out of validity.
+    let mut v = round_body();
+    v["colour"] = "red".into();
+    assert_error(
+        &call(a, "POST", "/api/rounds", Some(ADMIN), &v).await,
+        400,
+        "invalid_field",
+    );
+    let mut v = round_body();
+    v["year"] = 2027.into();
+    v["window"]["closes_at"] = "2026-03-01T00:00:00+08:00".into();
+    let r = call(a, "POST", "/api/rounds", Some(ADMIN), &v).await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_field")["error"]["field"],
+        "window.closes_at"
+    );
+    // Nothing was stored by any of it.
+    assert_eq!(count(a).await, 0);
+    assert_eq!(
+        get(a, "/api/rounds").await.json()["rounds"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // The pre-check answers the same input errors, statelessly.
+    let r = call(
+        a,
+        "POST",
+        "/api/precheck",
+        None,
+        &json!({"as_of": "2026-04-15T10:00:00+08:00", "application": good}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["amount"], "50000.00");
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_hundred_concurrent_submissions_none_lost_none_doubled() {
+    let state = TempDir::new("round-load");
+    let host = start(&state, "2026-04-15T10:00:00+08:00").await;
+    let a = host.addr;
+    assert_eq!(
+        call(a, "POST", "/api/rounds", Some(ADMIN), &round_body())
+            .await
+            .status,
+        201
+    );
+    let mut tasks = Vec::new();
+    for n in 0..300u32 {
+        tasks.push(tokio::spawn(async move {
+            // Every tenth enterprise sends its application twice at once with one key.
+            let body = application(100 + n, "manufacturing", utility(), "1000.00").to_string();
+            let key = format!("key-{n}");
+            let h = [JSON, ("idempotency-key", key.as_str())];
+            let r = request(a, "POST", "/api/applications", &h, body.as_bytes())
+                .await
+                .unwrap();
+            let twin = if n % 10 == 0 {
+                Some(
+                    request(a, "POST", "/api/applications", &h, body.as_bytes())
+                        .await
+                        .unwrap(),
+                )
+            } else {
+                None
+            };
+            (r, twin)
+        }));
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for t in tasks {
+        let (r, twin) = t.await.unwrap();
+        assert_eq!(r.status, 201, "{}", r.text());
+        let id = r.json()["id"].as_str().unwrap().to_owned();
+        if let Some(t) = twin {
+            assert_eq!(t.status, 201, "{}", t.text());
+            assert_eq!(t.json()["id"].as_str().unwrap(), id);
+        }
+        assert!(ids.insert(id), "no application number given twice");
+    }
+    assert_eq!(ids.len(), 300);
+    assert_eq!(count(a).await, 300);
+    host.stop().await;
+    let host = start(&state, "2026-04-15T10:00:00+08:00").await;
+    assert_eq!(count(host.addr).await, 300, "intact after a restart");
+    host.stop().await;
+}
