@@ -771,3 +771,192 @@ async fn three_hundred_concurrent_submissions_none_lost_none_doubled() {
     assert_eq!(count(host.addr).await, 300, "intact after a restart");
     host.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn officer_endpoints_refuse_bad_input_and_store_nothing() {
+    let state = TempDir::new("round-bad-officer");
+    let host = start(&state, "2026-05-06T10:00:00+08:00").await;
+    let a = host.addr;
+    let mut round = round_body();
+    round["window"]["closes_at"] = "2026-05-01T17:00:00+08:00".into();
+    assert_eq!(
+        call(a, "POST", "/api/rounds", Some(ADMIN), &round)
+            .await
+            .status,
+        201
+    );
+    let audit_before = count_audit(&state);
+    let bad_code = "/api/enterprises/91110109MA0000001Z/history";
+    let r = call(a, "POST", bad_code, Some(OFFICER), &json!({"records": []})).await;
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert_eq!(r.json()["error"]["field"], "credit_code");
+    assert!(
+        r.json()["error"]["code"]
+            .as_str()
+            .unwrap()
+            .starts_with("uscc_")
+    );
+    let history = format!("/api/enterprises/{}/history", code(1));
+    for (label, body, field) in [
+        (
+            "future year",
+            json!({"records": [{"year": 2030, "amount": "1.00"}]}),
+            "records[0].year",
+        ),
+        (
+            "zero amount",
+            json!({"records": [{"year": 2024, "amount": "0"}]}),
+            "records[0].amount",
+        ),
+        (
+            "three decimals",
+            json!({"records": [{"year": 2024, "amount": "1.001"}]}),
+            "records[0].amount",
+        ),
+        ("unknown field", json!({"records": [], "x": 1}), "x"),
+    ] {
+        let r = call(a, "POST", &history, Some(OFFICER), &body).await;
+        let v = assert_error(&r, 400, "invalid_field");
+        assert_eq!(v["error"]["field"], field, "{label}: {v}");
+    }
+    let fraud = format!("/api/enterprises/{}/fraud", code(1));
+    assert_error(
+        &call(
+            a,
+            "POST",
+            &fraud,
+            Some(OFFICER),
+            &json!({"kind": "false_documents", "determined_on": "2026-01-01"}),
+        )
+        .await,
+        403,
+        "forbidden",
+    );
+    let v = assert_error(
+        &call(
+            a,
+            "POST",
+            &fraud,
+            Some(ADMIN),
+            &json!({"kind": "lying", "determined_on": "2026-01-01"}),
+        )
+        .await,
+        400,
+        "invalid_field",
+    );
+    assert_eq!(v["error"]["field"], "kind");
+    let v = assert_error(
+        &call(
+            a,
+            "POST",
+            &fraud,
+            Some(ADMIN),
+            &json!({"kind": "false_documents", "determined_on": "2027-01-01"}),
+        )
+        .await,
+        400,
+        "invalid_field",
+    );
+    assert_eq!(v["error"]["field"], "determined_on");
+    // Stages cannot be skipped, and the window cannot be closed twice.
+    assert_error(
+        &call(
+            a,
+            "POST",
+            "/api/rounds/2026/stage",
+            Some(ADMIN),
+            &json!({"to": "under_review"}),
+        )
+        .await,
+        409,
+        "rule_proc_guide",
+    );
+    assert_eq!(
+        call(
+            a,
+            "POST",
+            "/api/rounds/2026/stage",
+            Some(ADMIN),
+            &json!({"to": "closed"})
+        )
+        .await
+        .status,
+        200
+    );
+    assert_error(
+        &call(
+            a,
+            "POST",
+            "/api/rounds/2026/stage",
+            Some(ADMIN),
+            &json!({"to": "closed"}),
+        )
+        .await,
+        409,
+        "rule_proc_guide",
+    );
+    // Allocation, approval and payment out of order, and with bad bodies.
+    assert_error(
+        &call(
+            a,
+            "POST",
+            "/api/rounds/2026/allocation",
+            Some(ADMIN),
+            &Value::Null,
+        )
+        .await,
+        409,
+        "rule_budget",
+    );
+    let r = call(
+        a,
+        "POST",
+        "/api/rounds/2026/allocation/approval",
+        Some(ADMIN),
+        &json!({"approved_on": "2026-05-05", "reference": ""}),
+    )
+    .await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_field")["error"]["field"],
+        "reference"
+    );
+    let r = call(a, "POST", "/api/rounds/2026/allocation/payments", Some(ADMIN), &json!({"application_id": "MTG-2026-00001", "paid_on": "2026-05-05", "amount": "-1", "bank_reference": "B"})).await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_field")["error"]["field"],
+        "amount"
+    );
+    assert_error(
+        &call(
+            a,
+            "GET",
+            "/api/rounds/2026/allocation/export.csv?list=everything",
+            Some(OFFICER),
+            &Value::Null,
+        )
+        .await,
+        404,
+        "list_not_found",
+    );
+    assert_error(
+        &call(
+            a,
+            "POST",
+            "/api/applications/MTG-2026-00001/review",
+            Some(OFFICER),
+            &json!({"opinions": []}),
+        )
+        .await,
+        404,
+        "application_not_found",
+    );
+    // Only the one stage change was written.
+    assert_eq!(count_audit(&state), audit_before + 1);
+    host.stop().await;
+}
+
+/// Rows in the audit trail, read straight from the database file.
+fn count_audit(state: &TempDir) -> i64 {
+    let db = rusqlite::Connection::open(state.0.join("sqlite_db.db")).unwrap();
+    db.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap()
+}

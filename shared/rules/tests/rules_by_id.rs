@@ -821,3 +821,13 @@ fn validation_errors_name_fields() {
     let e = rules::precheck_json(&v.to_string(), &params()).unwrap_err();
     assert_eq!(e.errors[0].code, "unknown_field");
 }
+
+/// Every rule of RULES.md has at least one test here named after its ID.
+#[test]
+fn every_rule_id_has_a_test_named_after_it() {
+    let source = include_str!("rules_by_id.rs");
+    for id in RuleId::ALL {
+        let prefix = format!("fn {}_", id.code().to_lowercase().replace('-', "_"));
+        assert!(source.contains(&prefix), "no test named after {id}");
+    }
+}
