@@ -42,7 +42,9 @@ pub fn precheck(request_json: &str) -> String {
 }
 
 /// The same, under the given parameters (e.g. fetched from the server for this round).
-#[wasm_bindgen]
+///
+/// Not exported to the browser: the pages use the shipped parameters, and leaving it out
+/// (with [`notice_period`]) keeps the bundle under 150 KB gzipped. Native callers keep it.
 pub fn precheck_with(request_json: &str, parameters_json: &str) -> String {
     answer(
         Parameters::from_json(parameters_json).and_then(|p| rules::precheck_json(request_json, &p)),
@@ -106,7 +108,9 @@ pub fn check_patent_number(number: &str) -> String {
 }
 
 /// PROC-NOTICE: the notice period for a publication moment (RFC 3339).
-#[wasm_bindgen]
+///
+/// Not exported to the browser (the notices API gives each notice's period; the
+/// calendar data and its parser cost some 36 KB of wasm). Native callers keep it.
 pub fn notice_period(published_at: &str) -> String {
     answer(
         chrono::DateTime::parse_from_rfc3339(published_at)
