@@ -1,0 +1,175 @@
+// Shared by every page: the language switch, a tiny DOM helper, the API and the wasm bundle.
+
+const LANG_KEY = "lang";
+
+/** The page's language: "zh" (default) or "en". */
+export function lang() {
+  return document.documentElement.dataset.lang === "en" ? "en" : "zh";
+}
+
+function applyLang(l) {
+  const root = document.documentElement;
+  root.dataset.lang = l;
+  root.lang = l === "en" ? "en" : "zh-CN";
+  const b = document.getElementById("lang-toggle");
+  if (b) {
+    // The button names the other language, in that language.
+    b.textContent = l === "en" ? "中文" : "English";
+    b.lang = l === "en" ? "zh-CN" : "en";
+    b.setAttribute("aria-pressed", l === "en" ? "true" : "false");
+  }
+  for (const el of document.querySelectorAll("[data-ph-zh]")) {
+    el.placeholder = l === "en" ? el.dataset.phEn : el.dataset.phZh;
+  }
+  const t = document.querySelector("meta[name=title-en]");
+  if (t) {
+    if (!root.dataset.titleZh) root.dataset.titleZh = document.title;
+    document.title = l === "en" ? t.content : root.dataset.titleZh;
+  }
+  document.dispatchEvent(new CustomEvent("langchange", { detail: l }));
+}
+
+/** Wires the language toggle (persisted in localStorage) and marks the current page. */
+export function initPage() {
+  let l = "zh";
+  try {
+    l = localStorage.getItem(LANG_KEY) === "en" ? "en" : "zh";
+  } catch (_) {
+    /* storage disabled: Chinese */
+  }
+  applyLang(l);
+  const b = document.getElementById("lang-toggle");
+  if (b) {
+    b.addEventListener("click", () => {
+      const next = lang() === "en" ? "zh" : "en";
+      try {
+        localStorage.setItem(LANG_KEY, next);
+      } catch (_) {
+        /* not persisted */
+      }
+      applyLang(next);
+    });
+  }
+  const here = location.pathname.split("/").pop() || "index.html";
+  for (const a of document.querySelectorAll("header nav a")) {
+    if (a.getAttribute("href") === here) a.setAttribute("aria-current", "page");
+  }
+}
+
+/**
+ * Creates an element: h("p", {class: "x"}, "text", child...). Attributes starting with
+ * "on" are listeners; `null`/`false` attributes are skipped; strings become text nodes.
+ */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "dataset") Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+/** Both languages; CSS shows the page's one. */
+export function bi(zh, en) {
+  const f = document.createDocumentFragment();
+  f.append(
+    h("span", { class: "l-zh", lang: "zh-CN" }, zh),
+    h("span", { class: "l-en", lang: "en" }, en ?? zh),
+  );
+  return f;
+}
+
+/** Replaces an element's children. */
+export function put(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+/** Calls the API on this origin; answers {status, body} (body parsed when JSON). */
+export async function api(method, path, body, headers = {}) {
+  const init = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.headers["content-type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const r = await fetch(path, init);
+  let data = null;
+  const text = await r.text();
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch (_) {
+    data = { raw: text };
+  }
+  return { status: r.status, body: data };
+}
+
+/** An API error ({error:{message_zh,message_en}}) or wasm errors as bilingual text. */
+export function errorMessage(body) {
+  if (body && body.error) {
+    const e = body.error;
+    const f = e.field ? ` (${e.field})` : "";
+    return bi(e.message_zh + f, e.message_en + f);
+  }
+  if (body && Array.isArray(body.errors)) {
+    return bi(
+      body.errors.map((e) => e.zh).join("；"),
+      body.errors.map((e) => e.en).join("; "),
+    );
+  }
+  return bi("出现错误，请稍后重试。", "Something went wrong; please try again.");
+}
+
+let wasmPromise = null;
+
+/** Loads the browser bundle once; answers an object whose functions return parsed JSON. */
+export function rules() {
+  if (!wasmPromise) {
+    wasmPromise = import("../pkg/precheck.js").then(async (m) => {
+      await m.default({ module_or_path: new URL("../pkg/precheck_bg.wasm", import.meta.url) });
+      const wrap = (f) => (...args) => JSON.parse(f(...args));
+      return {
+        precheck: wrap(m.precheck),
+        defaultParameters: wrap(m.default_parameters),
+        ruleCatalogue: wrap(m.rule_catalogue),
+        checkCreditCode: wrap(m.check_credit_code),
+        checkPatentNumber: wrap(m.check_patent_number),
+        amountInCapitals: wrap(m.amount_in_capitals),
+      };
+    });
+  }
+  return wasmPromise;
+}
+
+/** "0.60" → "60%". */
+export function percent(rate) {
+  return rate == null ? "—" : `${Math.round(Number(rate) * 100)}%`;
+}
+
+/** "120000.00" → "120,000.00". */
+export function money(m) {
+  if (m == null) return "—";
+  const [i, f] = String(m).split(".");
+  return i.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (f !== undefined ? "." + f : "");
+}
+
+/** A link to a rule on the policy page. */
+export function ruleLink(id) {
+  return h("a", { href: `policy.html#${id}`, class: "rule", "data-rule": id }, id);
+}
+
+/** "2026-04-15T10:00:00+08:00" → "2026-04-15 10:00". */
+export function moment(s) {
+  if (!s) return "—";
+  return String(s).replace("T", " ").replace(/:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)$/, "");
+}

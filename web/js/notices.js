@@ -1,0 +1,252 @@
+// Notices: the current and past notices with their entries and updates (notices API), and,
+// inside a notice period, an objection form for each entry (objections API).
+
+import { api, bi, errorMessage, h, initPage, moment, money, put } from "./common.js";
+
+initPage();
+
+const list = document.getElementById("notices");
+
+const STATUS = {
+  listed: ["公示中", "listed"],
+  amended: ["已调整", "amended"],
+  removed: ["已撤销", "removed"],
+};
+
+async function main() {
+  let r;
+  try {
+    r = await api("GET", "/api/notices");
+  } catch (e) {
+    put(list, h("p", { class: "bad" }, bi("网络不可用，无法加载公示。", "The network is unavailable; notices cannot be loaded.")));
+    return;
+  }
+  if (r.status !== 200) {
+    put(list, h("p", { class: "bad" }, errorMessage(r.body)));
+    return;
+  }
+  const notices = r.body.notices || [];
+  if (!notices.length) {
+    put(list, h("p", {}, bi("目前没有公示。", "There are no notices yet.")));
+    return;
+  }
+  const details = await Promise.all(
+    notices.map((n) => api("GET", `/api/notices/${encodeURIComponent(n.id)}`).catch(() => null)),
+  );
+  put(list);
+  details.forEach((d, i) => {
+    if (d && d.status === 200) list.append(renderNotice(d.body));
+    else list.append(h("p", { class: "bad" }, `${notices[i].id}: `, d ? errorMessage(d.body) : "—"));
+  });
+}
+
+function renderNotice(n) {
+  const open = !!n.objections_open;
+  const p = n.period;
+  const entries = n.current_entries || [];
+  const hid = `title-${n.id}`;
+  const form = open ? objectionForm(n, entries) : null;
+  const table = h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "entries" },
+      h("caption", {}, bi(`共 ${entries.length} 项，合计 ${money(n.current_total)} 元`, `${entries.length} entries, ${money(n.current_total)} CNY in total`)),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, bi("序号", "No.")),
+          h("th", { scope: "col" }, bi("企业", "Enterprise")),
+          h("th", { scope: "col" }, bi("质押权利", "Pledged rights")),
+          h("th", { scope: "col", class: "num" }, bi("补助金额（元）", "Subsidy (CNY)")),
+          h("th", { scope: "col" }, bi("状态", "Status")),
+          open ? h("th", { scope: "col" }, bi("异议", "Objection")) : null,
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        entries.map((e) =>
+          h(
+            "tr",
+            { class: e.status === "removed" ? "removed" : "", "data-entry": e.number },
+            h("th", { scope: "row" }, String(e.number)),
+            h("td", {}, e.enterprise_name),
+            h("td", {}, bi(e.rights_zh, e.rights_en)),
+            h(
+              "td",
+              { class: "num" },
+              money(e.amount),
+              e.original_amount && e.original_amount !== e.amount ? h("div", { class: "hint" }, bi(`原 ${money(e.original_amount)}`, `was ${money(e.original_amount)}`)) : null,
+              e.amount_capitals ? h("div", { class: "hint", lang: "zh-CN" }, e.amount_capitals) : null,
+            ),
+            h("td", {}, bi(...(STATUS[e.status] || [e.status, e.status]))),
+            open
+              ? h(
+                  "td",
+                  {},
+                  h(
+                    "button",
+                    {
+                      type: "button",
+                      class: "secondary object",
+                      "data-entry": e.number,
+                      onclick: () => {
+                        form.details.open = true;
+                        form.entry.value = String(e.number);
+                        form.entry.dispatchEvent(new Event("change"));
+                        form.entry.focus();
+                      },
+                    },
+                    bi(`对第${e.number}项提出异议`, `Object to entry ${e.number}`),
+                  ),
+                )
+              : null,
+          ),
+        ),
+      ),
+    ),
+  );
+  const updates = (n.updates || []).length
+    ? [
+        h("h3", {}, bi("更新与复审结论", "Updates and re-review conclusions")),
+        h(
+          "ol",
+          { class: "updates" },
+          n.updates.map((u) =>
+            h("li", { id: `${n.id}-update-${u.seq}` }, h("time", { datetime: u.at }, moment(u.at)), u.entry ? bi(` 第${u.entry}项：`, ` entry ${u.entry}: `) : " ", bi(u.text_zh, u.text_en)),
+          ),
+        ),
+      ]
+    : null;
+  return h(
+    "article",
+    { class: "notice", "aria-labelledby": hid, "data-notice": n.id },
+    h("h2", { id: hid }, bi(n.title_zh, n.title_en)),
+    h(
+      "p",
+      {},
+      bi(`发布：${moment(n.published_at)}`, `Published ${moment(n.published_at)}`),
+      p ? bi(`；公示期：${p.first_day} 至 ${p.last_day}（${p.working_days}个工作日，PROC-NOTICE）`, `; notice period ${p.first_day} to ${p.last_day} (${p.working_days} working days, PROC-NOTICE)`) : "",
+      " ",
+      p
+        ? open
+          ? h("span", { class: "open" }, bi("· 公示期内，可提出异议", "· open for objections"))
+          : h("span", { class: "closed" }, bi("· 异议期已结束", "· objections closed"))
+        : "",
+    ),
+    h("p", {}, h("a", { href: `/notices/${encodeURIComponent(n.id)}` }, bi("公示原文（可打印）", "The notice as published (printable)"))),
+    table,
+    updates,
+    form ? form.details : null,
+    n.how_to_object && open ? h("p", { class: "hint" }, bi(n.how_to_object.zh, n.how_to_object.en)) : null,
+  );
+}
+
+function fileToBase64(file) {
+  return new Promise((resolve, reject) => {
+    const fr = new FileReader();
+    fr.onload = () => resolve(String(fr.result).replace(/^data:[^,]*,/, ""));
+    fr.onerror = () => reject(fr.error);
+    fr.readAsDataURL(file);
+  });
+}
+
+let formSeq = 0;
+
+function objectionForm(n, entries) {
+  const k = ++formSeq;
+  const id = (s) => `obj-${k}-${s}`;
+  const label = (s, zh, en) => h("label", { for: id(s) }, bi(zh, en));
+  const entry = h(
+    "select",
+    { id: id("entry"), name: "entry" },
+    entries.filter((e) => e.status !== "removed").map((e) => h("option", { value: e.number }, `${e.number} · ${e.enterprise_name}`)),
+  );
+  const out = h("div", { "aria-live": "polite", class: "objection-result" });
+  const f = h(
+    "form",
+    { class: "objection", novalidate: true },
+    h("div", { class: "field" }, label("entry", "异议的项目", "Entry objected to"), entry),
+    h("div", { class: "field" }, label("name", "异议人姓名或单位", "Your name or organisation"), h("input", { type: "text", id: id("name"), name: "name", required: true, autocomplete: "name" })),
+    h("div", { class: "field" }, label("contact", "联系方式（电话或电子邮箱）", "Contact (phone or e-mail)"), h("input", { type: "text", id: id("contact"), name: "contact", required: true, autocomplete: "email" })),
+    h("div", { class: "field" }, label("relation", "与该项目的关系", "Your relation to the entry"), h("input", { type: "text", id: id("relation"), name: "relation", required: true })),
+    h(
+      "div",
+      { class: "field" },
+      label("grounds", "异议理由（10至3000字）", "Grounds (10 to 3000 characters)"),
+      h("textarea", { id: id("grounds"), name: "grounds", required: true, minlength: 10, maxlength: 3000 }),
+    ),
+    h(
+      "div",
+      { class: "field" },
+      label("evidence", "证据（可选，至多3个 PDF/JPEG/PNG 文件，每个不超过1 MB）", "Evidence (optional, up to 3 PDF/JPEG/PNG files of at most 1 MB)"),
+      h("input", { type: "file", id: id("evidence"), name: "evidence", multiple: true, accept: "application/pdf,image/jpeg,image/png" }),
+    ),
+    h("p", { class: "hint" }, bi("异议人的个人信息不予公开（PROC-OBJECT）。", "Objectors' personal data is never published (PROC-OBJECT).")),
+    h("p", {}, h("button", { type: "submit" }, bi("提交异议", "Submit the objection"))),
+    out,
+  );
+  f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const v = (s) => f.querySelector(`#${id(s)}`).value.trim();
+    const missing = ["name", "contact", "relation", "grounds"].find((s) => !v(s));
+    if (missing) {
+      const c = f.querySelector(`#${id(missing)}`);
+      c.setAttribute("aria-invalid", "true");
+      put(out, h("p", { class: "bad", role: "alert" }, bi("请填写所有必填项。", "Please fill in every field.")));
+      c.focus();
+      return;
+    }
+    for (const c of f.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
+    const files = [...f.querySelector(`#${id("evidence")}`).files].slice(0, 3);
+    const button = f.querySelector("button[type=submit]");
+    button.disabled = true;
+    put(out, h("p", { role: "status" }, bi("正在提交…", "Submitting…")));
+    try {
+      const evidence = await Promise.all(
+        files.map(async (file) => ({ file_name: file.name, content_type: file.type || "application/octet-stream", data_base64: await fileToBase64(file) })),
+      );
+      const r = await api("POST", "/api/objections", {
+        notice_id: n.id,
+        entry: Number(entry.value),
+        objector: { name: v("name"), contact: v("contact"), relation: v("relation") },
+        grounds: v("grounds"),
+        evidence,
+      });
+      if (r.status === 201) {
+        const b = r.body;
+        put(
+          out,
+          h(
+            "div",
+            { class: "keep", tabindex: "-1", id: `objection-receipt-${k}` },
+            h("p", {}, bi("异议已受理。受理编号：", "Objection received. Tracking number: "), h("code", { class: "token tracking-number" }, b.tracking_number)),
+            h("p", {}, bi("查询令牌（仅显示这一次）：", "Private token (shown only this once): "), h("code", { class: "token" }, b.token)),
+            h("p", {}, h("strong", {}, bi(b.message_zh, b.message_en))),
+          ),
+        );
+        out.firstChild.focus();
+      } else {
+        put(out, h("p", { class: "bad", role: "alert" }, errorMessage(r.body)));
+      }
+    } catch (e) {
+      put(out, h("p", { class: "bad", role: "alert" }, bi("网络不可用，请稍后重试。", "The network is unavailable; please try again."), ` (${e})`));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  const details = h(
+    "details",
+    { class: "objection-box" },
+    h("summary", {}, bi("提出异议（公示期内）", "Object to an entry (during the notice period)")),
+    f,
+  );
+  return { details, entry };
+}
+
+main();
