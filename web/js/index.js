@@ -15,6 +15,7 @@ const form = new ApplicationForm(document.getElementById("form"), []);
 let r = null;
 let round = null;
 let timer = 0;
+const AS_OF_KEY = "mentougou-as-of";
 
 function saved() {
   try {
@@ -29,6 +30,7 @@ function run() {
   const app = form.read();
   try {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(app));
+    sessionStorage.setItem(AS_OF_KEY, asOf.value);
   } catch (_) {
     /* not kept */
   }
@@ -88,6 +90,15 @@ function run() {
   const c = r.amountInCapitals(d.amount);
   if (typeof c === "string") capitals = c;
   renderDecision(out, d, capitals);
+  // A short summary for screen readers, only when it changes.
+  const live = document.getElementById("live");
+  const say = d.outcome === "eligible"
+    ? (lang() === "en" ? `Eligible: ${money(d.amount)} CNY` : `符合条件：${money(d.amount)} 元`)
+    : (lang() === "en" ? `Not eligible: ${d.refused_by.join(", ")}` : `不符合条件：${d.refused_by.join("、")}`);
+  if (live.textContent !== say) live.textContent = say;
+  const mini = document.getElementById("mini");
+  mini.textContent = say;
+  mini.className = `mini ${d.outcome === "eligible" ? "ok" : "bad"}`;
 }
 
 function schedule() {
@@ -140,6 +151,12 @@ async function main() {
   if (round && asOf.value < round.round.window.opens_at.slice(0, 16)) {
     // Before the window: assess as on its first day.
     asOf.value = round.round.window.opens_at.slice(0, 16);
+  }
+  try {
+    const kept = sessionStorage.getItem(AS_OF_KEY);
+    if (kept) asOf.value = kept;
+  } catch (_) {
+    /* none */
   }
   if (!loaded) return;
   r = loaded;

@@ -38,7 +38,7 @@ async function main() {
             { class: "rule-item", id: x.id, tabindex: "-1" },
             h("h3", {}, h("a", { href: `#${x.id}`, class: "rule" }, x.id), " ", bi(x.title_zh, x.title_en)),
             h("p", {}, bi(x.text_zh, x.text_en)),
-            h("p", { class: "hint" }, bi(`出处：问答 ${x.source}`, `Source: ${x.source}`)),
+            h("p", { class: "hint" }, bi(`出处：${x.source}`, `Source: ${x.source}`)),
           ),
         ),
       );

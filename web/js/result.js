@@ -13,6 +13,9 @@ const EFFECT = {
 export function renderDecision(out, d, capitals) {
   const ok = d.outcome === "eligible";
   const loans = h(
+    "div",
+    { class: "table-wrap" },
+    h(
     "table",
     { id: "loan-results" },
     h("caption", {}, bi("各笔贷款", "Per loan")),
@@ -49,6 +52,7 @@ export function renderDecision(out, d, capitals) {
         ),
       ),
     ),
+  ),
   );
   const caps = d.caps.length
     ? h(

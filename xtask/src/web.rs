@@ -51,8 +51,16 @@ pub fn build() -> Result<BundleSize> {
         raw as f64 / 1024.0,
         gz as f64 / 1024.0
     );
+    if gz >= LIMIT_GZIPPED {
+        return Err(format!(
+            "the browser bundle is {gz} bytes gzipped: over the {LIMIT_GZIPPED}-byte budget (issue 6)"
+        ));
+    }
     Ok(size)
 }
+
+/// The bundle's budget: under 150 KB gzipped (JS glue + wasm).
+pub const LIMIT_GZIPPED: u64 = 150_000;
 
 fn measure(paths: &[PathBuf]) -> Result<BundleSize> {
     let mut files = Vec::new();
