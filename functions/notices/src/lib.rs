@@ -518,7 +518,7 @@ async fn proposed_list(
     };
     let lines = db
         .query(
-            "SELECT application_id, uscc, enterprise_name, rights_zh, rights_en, granted_cny \
+            "SELECT application_id, uscc, enterprise_name, rights_zh, rights_en, granted_cny, number \
              FROM allocation_lines WHERE round_year = ? AND version = ? ORDER BY number, application_id",
             [SqlValue::Integer(year), SqlValue::Integer(version)],
         )
@@ -531,7 +531,13 @@ async fn proposed_list(
         if granted.is_zero() {
             continue;
         }
-        let number = u32::try_from(entries.len() + 1).unwrap_or(u32::MAX);
+        // The list's own 序号, so the notice, the exports and the objections agree.
+        let number = r
+            .get::<u32>(6)
+            .filter(|n| *n >= 1 && !entries.iter().any(|e: &NoticeEntry| e.number == *n))
+            .ok_or_else(|| {
+                ApiError::internal("list line numbers are not unique positive integers")
+            })?;
         entries.push(NoticeEntry {
             number,
             enterprise_name: r.get::<&str>(2).unwrap_or_default().to_owned(),
