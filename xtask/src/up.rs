@@ -1,12 +1,15 @@
-//! `cargo xtask up [options]`: serves spin.toml on the local Spin host (`xtask/host`).
+//! `cargo xtask up [options]`: serves spin.toml on the local Spin host (`xtask/host`,
+//! the `localspin` binary).
 //!
 //! The components and the browser bundle are built first (`build_all`); the project's
 //! migrations (`shared/service/migrations/*.sql`, in name order) run against `default`
-//! before any `--sqlite` the caller adds. Options: see `localspin::cli::USAGE`.
+//! before any `--sqlite` the caller adds. The host runs as its own process, so `xtask`
+//! itself never links wasmtime and `cargo xtask test` builds it only for the tests.
+//! Options: `cargo xtask up --help`.
 
 use std::path::PathBuf;
 
-use crate::{Result, root};
+use crate::{Result, cargo, root, run};
 
 /// The project's migration files, in the order they apply.
 pub fn migration_files() -> Result<Vec<PathBuf>> {
@@ -22,31 +25,28 @@ pub fn migration_files() -> Result<Vec<PathBuf>> {
 
 /// Serves the app until Ctrl-C (the caller has built everything).
 pub fn serve(args: &[String]) -> Result<()> {
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("usage: cargo xtask up [options]\n{}", localspin::cli::USAGE);
-        return Ok(());
+    let mut cmd = cargo();
+    cmd.args(["run", "--quiet", "--release", "--package", "localspin", "--"]);
+    let files = migration_files()?;
+    for f in &files {
+        cmd.arg("--sqlite").arg(format!("@{}", f.display()));
     }
-    let mut config = localspin::Config::new(root().join("spin.toml"));
-    for f in migration_files()? {
-        let sql = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-        config.sqlite_statements.push(sql);
+    if !args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("xtask: applying {} migration file(s) to `default`", files.len());
     }
-    localspin::cli::parse(args, &mut config).map_err(|e| format!("{e:#}"))?;
     // A local run needs no setup: tokens not given (`--variable`, SPIN_VARIABLE_*) are
     // made up for this run and printed, never written anywhere.
     for name in ["admin_token", "officer_token"] {
         let env = format!("SPIN_VARIABLE_{}", name.to_uppercase());
-        if std::env::var_os(&env).is_none() && !config.variables.iter().any(|(k, _)| k == name) {
+        let given = std::env::var_os(&env).is_some()
+            || args.iter().any(|a| a.contains(&format!("{name}=")));
+        if !given {
             let token = dev_token()?;
             println!("xtask: {name} for this run (set {env} to choose one): {token}");
-            config.variables.push((name.into(), token));
+            cmd.env(&env, token);
         }
     }
-    println!(
-        "xtask: applying {} migration file(s) to `default`",
-        migration_files()?.len()
-    );
-    localspin::cli::serve(config).map_err(|e| format!("{e:#}"))
+    run(cmd.args(args))
 }
 
 /// 24 random bytes as hex, from the operating system.
