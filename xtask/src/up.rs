@@ -26,13 +26,23 @@ pub fn migration_files() -> Result<Vec<PathBuf>> {
 /// Serves the app until Ctrl-C (the caller has built everything).
 pub fn serve(args: &[String]) -> Result<()> {
     let mut cmd = cargo();
-    cmd.args(["run", "--quiet", "--release", "--package", "localspin", "--"]);
+    cmd.args([
+        "run",
+        "--quiet",
+        "--release",
+        "--package",
+        "localspin",
+        "--",
+    ]);
     let files = migration_files()?;
     for f in &files {
         cmd.arg("--sqlite").arg(format!("@{}", f.display()));
     }
     if !args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("xtask: applying {} migration file(s) to `default`", files.len());
+        println!(
+            "xtask: applying {} migration file(s) to `default`",
+            files.len()
+        );
     }
     // A local run needs no setup: tokens not given (`--variable`, SPIN_VARIABLE_*) are
     // made up for this run and printed, never written anywhere.
