@@ -9,7 +9,7 @@ mod allocation;
 use rules::{Parameters, PrecheckRequest};
 use service::body::{JSON_LIMIT, read_rules_json};
 use service::db::Db;
-use service::route::{only, request_segments};
+use service::route::{only, parse_year, request_segments};
 use service::{ApiError, Reply, json};
 use spin_sdk::http::{Method, Request};
 use spin_sdk::http_service;
@@ -63,19 +63,6 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
         }
         _ => Err(ApiError::not_found()),
     }
-}
-
-fn parse_year(s: &str) -> Result<i64, ApiError> {
-    s.parse::<i64>()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "year",
-                "年度必须是 2000 至 2100 之间的整数。",
-                "The year must be an integer between 2000 and 2100.",
-            )
-        })
 }
 
 /// The public, stateless pre-check: the same answer as the browser's.

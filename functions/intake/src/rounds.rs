@@ -13,18 +13,7 @@ use service::list::{parse_stage, stage_name};
 use service::{ApiError, Reply, json};
 use spin_sdk::http::Request;
 
-pub fn parse_year(s: &str) -> Result<i64, ApiError> {
-    s.parse::<i64>()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "year",
-                "年度必须是 2000 至 2100 之间的整数。",
-                "The year must be an integer between 2000 and 2100.",
-            )
-        })
-}
+pub use service::route::parse_year;
 
 /// A round as shown: the guide's terms, its stage, and the approval once given.
 #[derive(Serialize)]
@@ -72,15 +61,10 @@ pub async fn load(db: &Db, year: i64) -> Result<RoundView, ApiError> {
             [SqlValue::Integer(year)],
         )
         .await?;
-    views(&rows)?.into_iter().next().ok_or_else(|| {
-        ApiError::new(
-            404,
-            "round_not_found",
-            format!("没有{year}年度的申报。"),
-            format!("There is no round for {year}."),
-        )
-        .field("year")
-    })
+    views(&rows)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| service::list::no_round(year))
 }
 
 /// PROC-GUIDE, VALID: a new round from the guide.

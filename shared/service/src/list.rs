@@ -29,7 +29,8 @@ pub fn parse_stage(s: &str) -> Option<Stage> {
     Stage::ALL.into_iter().find(|st| stage_name(*st) == s)
 }
 
-fn no_round(year: i64) -> ApiError {
+/// 404: no round for that year.
+pub fn no_round(year: i64) -> ApiError {
     ApiError::new(
         404,
         "round_not_found",

@@ -19,6 +19,20 @@ pub fn request_segments(req: &Request) -> Vec<String> {
         .collect()
 }
 
+/// A round's year in a path: an integer from 2000 to 2100.
+pub fn parse_year(s: &str) -> Result<i64, ApiError> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "year",
+                "年度必须是 2000 至 2100 之间的整数。",
+                "The year must be an integer between 2000 and 2100.",
+            )
+        })
+}
+
 /// Refuses methods other than `allowed` with 405 and an `allow` header.
 pub fn only(req: &Request, allowed: &[Method]) -> Result<(), ApiError> {
     if allowed.contains(req.method()) {
