@@ -16,43 +16,43 @@ export function renderDecision(out, d, capitals) {
     "div",
     { class: "table-wrap" },
     h(
-    "table",
-    { id: "loan-results" },
-    h("caption", {}, bi("各笔贷款", "Per loan")),
-    h(
-      "thead",
-      {},
+      "table",
+      { id: "loan-results" },
+      h("caption", {}, bi("各笔贷款", "Per loan")),
       h(
-        "tr",
+        "thead",
         {},
-        h("th", { scope: "col" }, bi("合同编号", "Contract")),
-        h("th", { scope: "col" }, bi("结果", "Result")),
-        h("th", { scope: "col" }, bi("比例", "Rate")),
-        h("th", { scope: "col", class: "num" }, bi("计入利息（元）", "Interest counted (CNY)")),
-        h("th", { scope: "col", class: "num" }, bi("补助上限（元）", "Ceiling (CNY)")),
-      ),
-    ),
-    h(
-      "tbody",
-      {},
-      d.loans.map((l) =>
         h(
           "tr",
-          { class: l.eligible ? "ok" : "bad", "data-contract": l.contract_number },
-          h("th", { scope: "row" }, l.contract_number),
+          {},
+          h("th", { scope: "col" }, bi("合同编号", "Contract")),
+          h("th", { scope: "col" }, bi("结果", "Result")),
+          h("th", { scope: "col" }, bi("比例", "Rate")),
+          h("th", { scope: "col", class: "num" }, bi("计入利息（元）", "Interest counted (CNY)")),
+          h("th", { scope: "col", class: "num" }, bi("补助上限（元）", "Ceiling (CNY)")),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        d.loans.map((l) =>
           h(
-            "td",
-            {},
-            l.eligible ? bi("符合", "Eligible") : bi("不符合", "Not eligible"),
-            l.refused_by.length ? [" (", l.refused_by.map((r, i) => [i ? ", " : "", ruleLink(r)]), ")"] : "",
+            "tr",
+            { class: l.eligible ? "ok" : "bad", "data-contract": l.contract_number },
+            h("th", { scope: "row" }, l.contract_number),
+            h(
+              "td",
+              {},
+              l.eligible ? bi("符合", "Eligible") : bi("不符合", "Not eligible"),
+              l.refused_by.length ? [" (", l.refused_by.map((r, i) => [i ? ", " : "", ruleLink(r)]), ")"] : "",
+            ),
+            h("td", { class: "rate" }, percent(l.rate), l.rate_rule ? [" ", ruleLink(l.rate_rule)] : ""),
+            h("td", { class: "num" }, money(l.interest_counted)),
+            h("td", { class: "num ceiling" }, money(l.ceiling_amount)),
           ),
-          h("td", { class: "rate" }, percent(l.rate), l.rate_rule ? [" ", ruleLink(l.rate_rule)] : ""),
-          h("td", { class: "num" }, money(l.interest_counted)),
-          h("td", { class: "num ceiling" }, money(l.ceiling_amount)),
         ),
       ),
     ),
-  ),
   );
   const caps = d.caps.length
     ? h(

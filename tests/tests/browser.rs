@@ -1,0 +1,725 @@
+//! The public web pages (issue 6) in a real browser: headless Chromium driven over WebDriver
+//! (`fantoccini` + Debian's `chromedriver`) against the app on the local host, started
+//! in-process with its migrations and a pinned clock. Screenshots of every page, desktop and
+//! phone width, go to `target/screenshots/`.
+//!
+//! The browser bundle (`web/pkg/`) must be built first: `cargo xtask test` does it. Without
+//! Chromium and chromedriver the tests are skipped with a message, except under CI
+//! (`CI` set), where they fail.
+
+use e2e::{TempDir, app_manifest, config, ensure_built, migrations, request, root};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+const ADMIN: &str = "admin-token-for-the-browser-tests-1";
+const OFFICER: &str = "officer-token-for-the-browser-test1";
+/// Inside the 2026 round's window (April 2026), a Wednesday and a working day.
+const NOW: &str = "2026-04-15T10:00:00+08:00";
+
+/// One browser at a time: the machine is small and Chromium is not.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    for n in names {
+        let p = PathBuf::from(n);
+        if p.is_absolute() && p.exists() {
+            return Some(p);
+        }
+        if let Some(paths) = std::env::var_os("PATH") {
+            for dir in std::env::split_paths(&paths) {
+                let c = dir.join(n);
+                if c.is_file() {
+                    return Some(c);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// chromedriver on a free port, killed when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+    _profile: TempDir,
+    chromium: PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn driver() -> Option<Driver> {
+    let chromedriver = find_program(&["chromedriver", "/usr/lib/chromium/chromedriver"]);
+    let chromium = find_program(&["/usr/lib/chromium/chromium", "chromium", "chromium-browser"]);
+    let (Some(chromedriver), Some(chromium)) = (chromedriver, chromium) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium and chromedriver are needed (apt-get install chromium chromium-driver)"
+        );
+        eprintln!("SKIPPED: chromium or chromedriver not installed");
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let until = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < until, "chromedriver did not listen");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some(Driver {
+        child,
+        port,
+        _profile: TempDir::new("chromium-profile"),
+        chromium,
+    })
+}
+
+async fn browser(d: &Driver) -> Client {
+    let profile = d._profile.0.display().to_string();
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": d.chromium.display().to_string(),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900",
+                format!("--user-data-dir={profile}"),
+            ]
+        }
+    });
+    let Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let mut b = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+    b.capabilities(caps);
+    b.connect(&format!("http://127.0.0.1:{}", d.port))
+        .await
+        .expect("a WebDriver session")
+}
+
+async fn start(state: &TempDir, now: &str) -> localspin::Running {
+    ensure_built();
+    assert!(
+        root().join("web/pkg/precheck_bg.wasm").exists(),
+        "the browser bundle is missing: run `cargo xtask web` (or `cargo xtask test`)"
+    );
+    let mut c = config(&app_manifest(), &state.0);
+    c.variables.push(("admin_token".into(), ADMIN.into()));
+    c.variables.push(("officer_token".into(), OFFICER.into()));
+    c.variables.push(("clock_override".into(), now.into()));
+    c.sqlite_statements = migrations();
+    localspin::start(c).await.expect("the app starts")
+}
+
+async fn call(a: SocketAddr, method: &str, path: &str, token: &str, body: &Value) -> Value {
+    let auth = format!("Bearer {token}");
+    let r = request(
+        a,
+        method,
+        path,
+        &[
+            ("content-type", "application/json"),
+            ("authorization", &auth),
+        ],
+        if body.is_null() {
+            Vec::new()
+        } else {
+            body.to_string().into_bytes()
+        }
+        .as_slice(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    assert!(r.status < 300, "{method} {path}: {} {}", r.status, r.text());
+    r.json()
+}
+
+/// The 2026 round, open in April 2026, covering loans repaid in 2025.
+async fn open_round(a: SocketAddr) {
+    call(
+        a,
+        "POST",
+        "/api/rounds",
+        ADMIN,
+        &json!({
+            "year": 2026,
+            "window": {"opens_at": "2026-04-01T09:00:00+08:00", "closes_at": "2026-04-30T17:00:00+08:00"},
+            "covered_period": {"from": "2025-01-01", "to": "2025-12-31"},
+            "budget": "1000000.00",
+            "guide_reference": "门知发〔2026〕1号"
+        }),
+    )
+    .await;
+}
+
+/// Sets a control's value as a user would leave it, firing `input` and `change`.
+async fn set(c: &Client, css: &str, value: &str) {
+    let ok = c
+        .execute(
+            "const el = document.querySelector(arguments[0]);
+             if (!el) return false;
+             if (el.type === 'checkbox') el.checked = arguments[1] === 'true';
+             else el.value = arguments[1];
+             el.dispatchEvent(new Event('input', {bubbles: true}));
+             el.dispatchEvent(new Event('change', {bubbles: true}));
+             return true;",
+            vec![json!(css), json!(value)],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(ok, json!(true), "no element {css}");
+}
+
+/// Types into a text field key by key (the as-typed checks run on each key).
+async fn type_in(c: &Client, css: &str, text: &str) {
+    let e = c.find(Locator::Css(css)).await.expect(css);
+    e.clear().await.expect("clear");
+    e.send_keys(text).await.expect("typing");
+}
+
+/// Clicks an element as a user would, after scrolling it to the middle of the window.
+async fn click(c: &Client, css: &str) {
+    let e = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"));
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'})",
+        vec![serde_json::to_value(&e).expect("an element reference")],
+    )
+    .await
+    .expect("script runs");
+    e.click()
+        .await
+        .unwrap_or_else(|err| panic!("click {css}: {err}"));
+}
+
+/// Waits until a script answers something truthy; answers it.
+async fn until(c: &Client, what: &str, script: &str) -> Value {
+    let end = Instant::now() + Duration::from_secs(20);
+    loop {
+        let v = c.execute(script, vec![]).await.expect("script runs");
+        if !(v.is_null() || v == json!(false) || v == json!("")) {
+            return v;
+        }
+        if Instant::now() > end {
+            let body = c
+                .execute("return document.body.innerText", vec![])
+                .await
+                .unwrap_or_default();
+            panic!("timed out waiting for {what}; page text:\n{body}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"))
+        .text()
+        .await
+        .expect("text")
+}
+
+/// Whole-page screenshots at desktop and phone width, under `target/screenshots/`.
+async fn screenshots(c: &Client, name: &str) {
+    let dir = root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("target/screenshots");
+    for (label, width) in [("desktop", 1280u32), ("phone", 390u32)] {
+        c.set_window_size(width, 900).await.expect("resize");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let h = c
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(900)
+            .clamp(600, 6000) as u32;
+        c.set_window_size(width, h + 120).await.expect("resize");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let png = c.screenshot().await.expect("screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        std::fs::write(dir.join(format!("{name}-{label}.png")), png).expect("written");
+    }
+    c.set_window_size(1280, 900).await.expect("resize");
+}
+
+/// Fills the pre-check by hand: an AI enterprise, one bank loan on an invention patent,
+/// repaid on time in 2025, 200,000 CNY interest paid.
+async fn fill_key_industry_invention_loan(c: &Client) {
+    // A wrong check character is flagged as typed, then corrected.
+    type_in(c, "[data-f=credit_code]", "91110109MA01C3KP2Q").await;
+    until(
+        c,
+        "the credit code flagged",
+        "return document.querySelector('[data-f=credit_code]').getAttribute('aria-invalid') === 'true'",
+    )
+    .await;
+    type_in(c, "[data-f=credit_code]", "91110109MA01C3KP2P").await;
+    until(
+        c,
+        "the credit code accepted",
+        "const r = document.querySelector('.check-result[data-for=credit_code]'); \
+         return r.classList.contains('ok') && r.textContent.includes('110109')",
+    )
+    .await;
+    type_in(c, "[data-f=name]", "北京京西智算科技有限公司").await;
+    set(c, "[data-f=industry]", "artificial_intelligence").await;
+    set(c, ".loan [data-f=lender_kind]", "bank").await;
+    type_in(c, ".loan [data-f=lender_name]", "北京银行门头沟支行").await;
+    type_in(c, ".loan [data-f=contract_number]", "BJ-2025-0001").await;
+    type_in(c, ".loan [data-f=principal]", "5,000,000").await;
+    set(c, ".loan [data-f=start_date]", "2024-03-01").await;
+    set(c, ".loan [data-f=maturity_date]", "2025-02-28").await;
+    set(c, ".loan [data-f=final_repayment_date]", "2025-02-28").await;
+    type_in(c, ".loan [data-f=interest_paid]", "200000").await;
+    set(c, ".right [data-f=kind]", "patent").await;
+    // A wrong check digit, then the right number: the type is read from its fifth digit.
+    type_in(c, ".right [data-f=application_number]", "2023 1 0123456.7").await;
+    until(
+        c,
+        "the patent number flagged",
+        "return document.querySelector('.right [data-f=application_number]').getAttribute('aria-invalid') === 'true'",
+    )
+    .await;
+    set(c, ".right [data-f=patent_type]", "design").await;
+    type_in(c, ".right [data-f=application_number]", "2023 1 0123456.6").await;
+    until(
+        c,
+        "the patent type read from the number",
+        "return document.querySelector('.right [data-f=patent_type]').value === 'invention'",
+    )
+    .await;
+}
+
+async fn wait_outcome(c: &Client, outcome: &str) {
+    until(
+        c,
+        &format!("outcome {outcome}"),
+        &format!(
+            "const o = document.getElementById('outcome'); return o && o.dataset.outcome === '{outcome}'"
+        ),
+    )
+    .await;
+}
+
+async fn rules_shown(c: &Client, css: &str) -> Vec<String> {
+    let v = c
+        .execute(
+            "return [...document.querySelectorAll(arguments[0])].map(a => a.dataset.rule)",
+            vec![json!(css)],
+        )
+        .await
+        .expect("script runs");
+    serde_json::from_value(v).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn precheck_of_a_key_industry_invention_patent_loan_shows_60_percent_with_rule_ids() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(d) = driver() else { return };
+    let state = TempDir::new("browser-precheck");
+    let host = start(&state, NOW).await;
+    open_round(host.addr).await;
+    let c = browser(&d).await;
+    c.goto(&format!("http://{}/", host.addr)).await.unwrap();
+    // The page says nothing leaves the browser.
+    let privacy = text_of(&c, "#privacy").await;
+    assert!(privacy.contains("不会离开本浏览器"), "{privacy}");
+    until(
+        &c,
+        "the round",
+        "return document.getElementById('round').textContent.includes('2026')",
+    )
+    .await;
+    set(&c, "#as-of", "2026-04-15T10:00").await;
+    fill_key_industry_invention_loan(&c).await;
+    wait_outcome(&c, "eligible").await;
+    let amount = c
+        .find(Locator::Css("#amount"))
+        .await
+        .unwrap()
+        .attr("data-amount")
+        .await
+        .unwrap();
+    assert_eq!(amount.as_deref(), Some("120000.00"), "60% of 200,000");
+    assert_eq!(text_of(&c, "#loan-results .rate").await, "60% SUB-KEY");
+    assert!(text_of(&c, "#result").await.contains("壹拾贰万元整"));
+    let reasons = rules_shown(&c, "#reasons li").await;
+    for id in ["SUB-KEY", "SCOPE-ENT", "PROC-LATE", "CAP-YEAR", "BUDGET"] {
+        assert!(reasons.iter().any(|r| r == id), "{id} in {reasons:?}");
+    }
+    // Every reason links to its rule on the policy page.
+    let href = c
+        .find(Locator::Css("#reasons li[data-rule='SUB-KEY'] a.rule"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap();
+    assert_eq!(href.as_deref(), Some("policy.html#SUB-KEY"));
+    screenshots(&c, "precheck").await;
+
+    // English, and it stays English on the next page.
+    click(&c, "#lang-toggle").await;
+    let big = text_of(&c, "#outcome .big").await;
+    assert_eq!(big, "Eligible");
+    screenshots(&c, "precheck-en").await;
+
+    // The policy page: the rule the link names, with its anchor.
+    click(&c, "#reasons li[data-rule='SUB-KEY'] a.rule").await;
+    until(
+        &c,
+        "the policy",
+        "return document.getElementById('SUB-KEY')",
+    )
+    .await;
+    let rule = text_of(&c, "#SUB-KEY").await;
+    assert!(rule.contains("SUB-KEY") && rule.contains("60%"), "{rule}");
+    let count = c
+        .execute(
+            "return document.querySelectorAll('.rule-item').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(count, json!(22));
+    screenshots(&c, "policy-en").await;
+    click(&c, "#lang-toggle").await;
+    screenshots(&c, "policy").await;
+
+    // It keeps working when the network drops: the host stops, the form changes.
+    c.back().await.unwrap();
+    wait_outcome(&c, "eligible").await;
+    host.stop().await;
+    type_in(&c, ".loan [data-f=interest_paid]", "100000").await;
+    until(
+        &c,
+        "the amount recomputed offline",
+        "return document.getElementById('amount')?.dataset.amount === '60000.00'",
+    )
+    .await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn precheck_of_a_loan_repaid_late_shows_the_refusal() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(d) = driver() else { return };
+    let state = TempDir::new("browser-late");
+    let host = start(&state, NOW).await;
+    open_round(host.addr).await;
+    let c = browser(&d).await;
+    c.goto(&format!("http://{}/index.html", host.addr))
+        .await
+        .unwrap();
+    until(
+        &c,
+        "the round",
+        "return document.getElementById('round').textContent.includes('2026')",
+    )
+    .await;
+    set(&c, "#as-of", "2026-04-15T10:00").await;
+    fill_key_industry_invention_loan(&c).await;
+    wait_outcome(&c, "eligible").await;
+    // Repaid a month after maturity, with an instalment overdue.
+    set(&c, ".loan [data-f=final_repayment_date]", "2025-03-31").await;
+    set(&c, ".loan [data-f=overdue]", "true").await;
+    wait_outcome(&c, "refused").await;
+    let refused = rules_shown(&c, "#outcome a.rule").await;
+    assert!(
+        refused.iter().any(|r| r == "SUB-REPAID"),
+        "{refused:?} in {}",
+        text_of(&c, "#result").await
+    );
+    let amount = c
+        .find(Locator::Css("#amount"))
+        .await
+        .unwrap()
+        .attr("data-amount")
+        .await
+        .unwrap();
+    let amount: f64 = amount.unwrap_or_default().parse().expect("an amount");
+    assert_eq!(amount, 0.0, "nothing for a loan repaid late");
+    let refusal = c
+        .execute(
+            "return document.querySelector(\"#reasons li.effect-refuse[data-rule='SUB-REPAID']\")?.textContent",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        refusal.as_str().is_some_and(|t| t.contains("2025-03-31")),
+        "{refusal}"
+    );
+    screenshots(&c, "precheck-refused").await;
+    c.close().await.unwrap();
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn an_application_is_submitted_from_the_precheck_and_its_status_opened() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(d) = driver() else { return };
+    let state = TempDir::new("browser-apply");
+    let host = start(&state, NOW).await;
+    open_round(host.addr).await;
+    let c = browser(&d).await;
+    c.goto(&format!("http://{}/", host.addr)).await.unwrap();
+    until(
+        &c,
+        "the round",
+        "return document.getElementById('round').textContent.includes('2026')",
+    )
+    .await;
+    set(&c, "#as-of", "2026-04-15T10:00").await;
+    fill_key_industry_invention_loan(&c).await;
+    wait_outcome(&c, "eligible").await;
+    click(&c, "#to-apply").await;
+    // Prefilled from the pre-check.
+    until(
+        &c,
+        "the form prefilled",
+        "return document.querySelector('[data-f=credit_code]')?.value === '91110109MA01C3KP2P' \
+         && document.querySelector('[data-f=application_number]').value === '202310123456.6'",
+    )
+    .await;
+    assert_eq!(
+        c.execute("return document.getElementById('prefilled').hidden", vec![])
+            .await
+            .unwrap(),
+        json!(false)
+    );
+    // Without the declaration, nothing is sent.
+    click(&c, "#submit").await;
+    until(
+        &c,
+        "the declaration asked for",
+        "return document.getElementById('submitted').textContent.includes('TRUTH')",
+    )
+    .await;
+    click(&c, "#truthful").await;
+    click(&c, "#submit").await;
+    until(
+        &c,
+        "the receipt",
+        "return document.getElementById('receipt-token')",
+    )
+    .await;
+    let id = text_of(&c, "#receipt-id").await;
+    let token = text_of(&c, "#receipt-token").await;
+    assert!(id.starts_with("MTG-2026-"), "{id}");
+    assert!(token.len() >= 32, "{token}");
+    let keep = text_of(&c, "#receipt").await;
+    assert!(
+        keep.contains("请立即保存") && keep.contains("只显示这一次"),
+        "{keep}"
+    );
+    screenshots(&c, "apply-receipt").await;
+
+    // Later, in a fresh page: the status by number and token.
+    c.goto(&format!("http://{}/apply.html", host.addr))
+        .await
+        .unwrap();
+    type_in(&c, "#status-id", &id).await;
+    type_in(&c, "#status-token", &token).await;
+    click(&c, "#status-submit").await;
+    until(
+        &c,
+        "the status",
+        "return document.getElementById('status-view')",
+    )
+    .await;
+    let status = text_of(&c, "#status-view").await;
+    assert!(
+        status.contains(&id) && status.contains("91110109MA01C3KP2P"),
+        "{status}"
+    );
+    let amount = c
+        .execute(
+            "return document.querySelector('#status-view #amount').dataset.amount",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(amount, json!("120000.00"));
+    screenshots(&c, "apply-status").await;
+    // A wrong token opens nothing.
+    type_in(&c, "#status-token", "0000").await;
+    click(&c, "#status-submit").await;
+    until(&c, "the refusal", "return !document.getElementById('status-view') && document.querySelector('#status-result .bad')").await;
+    c.close().await.unwrap();
+    host.stop().await;
+}
+
+/// A round at stage `allocated` with its proposed list (as the calculation component leaves
+/// it), seeded straight into SQLite as `tests/tests/notices.rs` does.
+fn seed_allocated_round(state: &TempDir, year: i64) {
+    let c = rusqlite::Connection::open(state.0.join("sqlite_db.db")).unwrap();
+    c.busy_timeout(Duration::from_secs(10)).unwrap();
+    let at = format!("{year}-08-01T09:00:00+08:00");
+    c.execute(
+        "INSERT INTO rounds (year, round_json, stage, created_at, updated_at) \
+         VALUES (?1, '{}', 'allocated', ?2, ?2)",
+        rusqlite::params![year, at],
+    )
+    .unwrap();
+    let lines = [
+        (
+            "北京京西智算科技有限公司",
+            "发明专利",
+            "invention patent",
+            "120000.00",
+        ),
+        (
+            "门头沟文旅发展有限公司",
+            "驰名商标",
+            "well-known trademark",
+            "300000.00",
+        ),
+    ];
+    let json_lines: Vec<Value> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _, _, amount))| {
+            json!({"id": format!("MTG-{year}-{:05}", i + 1), "enterprise": name,
+                   "ceiling_amount": amount, "capped_amount": amount, "granted": amount, "reasons": []})
+        })
+        .collect();
+    let allocation = json!({
+        "year": year, "budget": "3000000.00", "reading": "proportional",
+        "requested_total": "420000.00", "granted_total": "420000.00", "unallocated": "0.00",
+        "scaled": false, "lines": json_lines,
+    });
+    c.execute(
+        "INSERT INTO allocations (round_year, version, computed_at, reason, input_hash, \
+         allocation_json) VALUES (?1, 1, ?2, 'allocation', 'seed', ?3)",
+        rusqlite::params![year, at, allocation.to_string()],
+    )
+    .unwrap();
+    for (i, (name, rzh, ren, amount)) in lines.iter().enumerate() {
+        let id = format!("MTG-{year}-{:05}", i + 1);
+        let uscc = format!("91110109000000{:04}", i + 1);
+        c.execute(
+            "INSERT INTO applications (id, round_year, seq, uscc, enterprise_name, submitted_at, \
+             status, receipt_hash, payload_json, decision_json, amount_cny, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'proposed', 'x', '{}', '{}', ?7, ?6)",
+            rusqlite::params![id, year, i as i64 + 1, uscc, name, at, amount],
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO allocation_lines (round_year, version, application_id, number, uscc, \
+             enterprise_name, rights_zh, rights_en, ceiling_cny, granted_cny) \
+             VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            rusqlite::params![year, id, i as i64 + 1, uscc, name, rzh, ren, amount],
+        )
+        .unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[allow(clippy::await_holding_lock)]
+async fn an_objection_is_filed_during_a_notice_and_its_tracking_number_shown() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(d) = driver() else { return };
+    let state = TempDir::new("browser-notice");
+    // Published on Friday 2026-09-18 at 10:00; objections run to the end of 2026-09-24.
+    let now = "2026-09-18T10:00:00+08:00";
+    let host = start(&state, now).await;
+    seed_allocated_round(&state, 2026);
+    let n = call(
+        host.addr,
+        "POST",
+        "/api/notices",
+        OFFICER,
+        &json!({"kind": "proposed_list", "round_year": 2026}),
+    )
+    .await;
+    let notice_id = n["id"].as_str().expect("the notice's id").to_owned();
+    let c = browser(&d).await;
+    c.goto(&format!("http://{}/notices.html", host.addr))
+        .await
+        .unwrap();
+    until(
+        &c,
+        "the notice",
+        "return document.querySelector('article.notice table')",
+    )
+    .await;
+    let page = text_of(&c, "article.notice").await;
+    assert!(
+        page.contains("北京京西智算科技有限公司") && page.contains("公示期内"),
+        "{page}"
+    );
+    screenshots(&c, "notices").await;
+    click(&c, "button.object[data-entry='2']").await;
+    // The form opened on entry 2, with the focus on it.
+    let focused = c
+        .execute(
+            "return document.activeElement.name + '=' + document.activeElement.value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(focused, json!("entry=2"));
+    type_in(&c, "form.objection input[name=name]", "张三").await;
+    type_in(
+        &c,
+        "form.objection input[name=contact]",
+        "zhangsan@example.com",
+    )
+    .await;
+    type_in(&c, "form.objection input[name=relation]", "同行业企业员工").await;
+    type_in(
+        &c,
+        "form.objection textarea[name=grounds]",
+        "该企业质押的商标并非驰名商标，不应适用60%的比例，请复核。",
+    )
+    .await;
+    click(&c, "form.objection button[type=submit]").await;
+    let tracking = until(
+        &c,
+        "the tracking number",
+        "return document.querySelector('.tracking-number')?.textContent",
+    )
+    .await;
+    let tracking = tracking.as_str().unwrap().to_owned();
+    assert!(tracking.starts_with("YY-2026-"), "{tracking}");
+    screenshots(&c, "notices-objection").await;
+    // The objection is there, on the notice the page showed.
+    let r = call(
+        host.addr,
+        "GET",
+        &format!("/api/objections?notice={notice_id}"),
+        OFFICER,
+        &Value::Null,
+    )
+    .await;
+    let list = r["objections"].as_array().expect("objections");
+    assert_eq!(list.len(), 1, "{r}");
+    assert_eq!(list[0]["entry"], 2, "{r}");
+    c.close().await.unwrap();
+    host.stop().await;
+}
