@@ -212,6 +212,31 @@ async fn click(c: &Client, css: &str) {
         .unwrap_or_else(|err| panic!("click {css}: {err}"));
 }
 
+/// Every form control has a label (or an accessible name), and there is one `h1`.
+async fn assert_accessible_basics(c: &Client) {
+    let unlabelled = c
+        .execute(
+            "return [...document.querySelectorAll('input, select, textarea')]
+               .filter(e => e.type !== 'hidden' && e.labels.length === 0
+                            && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+               .map(e => e.outerHTML)",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    assert_eq!(unlabelled, json!([]), "controls without a label");
+    let h1 = c
+        .execute("return document.querySelectorAll('h1').length", vec![])
+        .await
+        .expect("script runs");
+    assert_eq!(h1, json!(1));
+    let lang = c
+        .execute("return document.documentElement.lang", vec![])
+        .await
+        .expect("script runs");
+    assert!(lang == json!("zh-CN") || lang == json!("en"), "{lang}");
+}
+
 /// Waits until a script answers something truthy; answers it.
 async fn until(c: &Client, what: &str, script: &str) -> Value {
     let end = Instant::now() + Duration::from_secs(20);
@@ -355,6 +380,7 @@ async fn precheck_of_a_key_industry_invention_patent_loan_shows_60_percent_with_
     set(&c, "#as-of", "2026-04-15T10:00").await;
     fill_key_industry_invention_loan(&c).await;
     wait_outcome(&c, "eligible").await;
+    assert_accessible_basics(&c).await;
     let amount = c
         .find(Locator::Css("#amount"))
         .await
@@ -506,6 +532,7 @@ async fn an_application_is_submitted_from_the_precheck_and_its_status_opened() {
          && document.querySelector('[data-f=application_number]').value === '202310123456.6'",
     )
     .await;
+    assert_accessible_basics(&c).await;
     assert_eq!(
         c.execute("return document.getElementById('prefilled').hidden", vec![])
             .await
@@ -668,6 +695,7 @@ async fn an_objection_is_filed_during_a_notice_and_its_tracking_number_shown() {
         "return document.querySelector('article.notice table')",
     )
     .await;
+    assert_accessible_basics(&c).await;
     let page = text_of(&c, "article.notice").await;
     assert!(
         page.contains("北京京西智算科技有限公司") && page.contains("公示期内"),
