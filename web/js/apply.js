@@ -14,6 +14,17 @@ const out = document.getElementById("submitted");
 const roundEl = document.getElementById("round");
 let idempotencyKey = null;
 
+const STATUS = {
+  submitted: ["已受理，待评审", "received, awaiting review"],
+  eligible: ["评审通过，待分配", "reviewed: eligible, awaiting allocation"],
+  refused: ["不予补助", "refused"],
+  withdrawn: ["已撤回", "withdrawn"],
+  proposed: ["列入拟补助名单（公示）", "on the proposed list (notice)"],
+  removed: ["经复审移出名单", "removed after re-review"],
+  approved: ["区政府会议已审定", "approved by the district government"],
+  paid: ["已拨付", "paid"],
+};
+
 document.addEventListener("langchange", (e) => relabelOptions(document, e.detail));
 document.getElementById("form").addEventListener("input", () => {
   idempotencyKey = null; // a changed form is a new submission
@@ -138,7 +149,7 @@ document.getElementById("status-form").addEventListener("submit", async (ev) => 
           "dl",
           {},
           h("dt", {}, bi("状态", "Status")),
-          h("dd", { id: "status-value" }, a.status),
+          h("dd", { id: "status-value" }, bi(...(STATUS[a.status] || [a.status, a.status])), ` (${a.status})`),
           h("dt", {}, bi("年度", "Round")),
           h("dd", {}, String(a.round_year)),
           h("dt", {}, bi("企业", "Enterprise")),
