@@ -744,7 +744,7 @@ async fn an_objection_lives_from_filing_to_the_updated_notice_and_the_contact_st
     let cur = &n["current_entries"];
     assert_eq!(cur[0]["status"], "listed");
     assert_eq!(cur[1]["status"], "removed");
-    assert_eq!(cur[1]["amount"], "0");
+    assert_eq!(cur[1]["amount"], "0.00");
     assert_eq!(cur[2]["status"], "amended");
     assert_eq!(cur[2]["amount"], "40000.00");
     assert_eq!(cur[2]["amount_capitals"], "肆万元整");

@@ -12,8 +12,14 @@ use std::fmt;
 pub const MAX_AMOUNT: Decimal = Decimal::from_parts(1_215_752_192, 23, 0, false, 0); // 10^11
 
 /// A non-negative amount of CNY with at most two decimals, at most [`MAX_AMOUNT`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(Decimal);
+
+impl Default for Money {
+    fn default() -> Money {
+        Money::ZERO
+    }
+}
 
 /// Why a string is not an amount of money.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +38,8 @@ impl fmt::Display for MoneyError {
 impl std::error::Error for MoneyError {}
 
 impl Money {
-    pub const ZERO: Money = Money(Decimal::ZERO);
+    /// Zero, written `0.00` like every other amount.
+    pub const ZERO: Money = Money(Decimal::from_parts(0, 0, 0, false, 2));
 
     /// Checks a decimal: non-negative, at most two places, at most [`MAX_AMOUNT`].
     pub fn new(value: Decimal) -> Result<Money, MoneyError> {
@@ -250,5 +257,19 @@ mod tests {
         );
         assert_eq!(sixty.percent(), "60%");
         assert!(Rate::new(Decimal::new(11, 1)).is_err());
+    }
+}
+
+#[cfg(test)]
+mod zero_tests {
+    use super::*;
+
+    /// Every amount, zero included, is written with two places.
+    #[test]
+    fn zero_is_written_with_two_places() {
+        assert_eq!(Money::ZERO.to_string(), "0.00");
+        assert_eq!(Money::default().to_string(), "0.00");
+        assert_eq!(Money::from_fen(0).to_string(), "0.00");
+        assert_eq!(serde_json::to_string(&Money::ZERO).unwrap(), "\"0.00\"");
     }
 }
