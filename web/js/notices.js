@@ -48,7 +48,7 @@ function renderNotice(n) {
   const form = open ? objectionForm(n, entries) : null;
   const table = h(
     "div",
-    { class: "table-wrap" },
+    { class: "table-wrap", tabindex: 0 },
     h(
       "table",
       { class: "entries" },

@@ -14,7 +14,7 @@ export function renderDecision(out, d, capitals) {
   const ok = d.outcome === "eligible";
   const loans = h(
     "div",
-    { class: "table-wrap" },
+    { class: "table-wrap", tabindex: 0 },
     h(
       "table",
       { id: "loan-results" },
