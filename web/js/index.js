@@ -170,3 +170,10 @@ async function main() {
 }
 
 main();
+
+// Offline after the first visit: a service worker keeps the pages and the bundle.
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("sw.js").catch(() => {
+    /* the pre-check still works while the page stays open */
+  });
+}

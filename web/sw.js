@@ -1,0 +1,56 @@
+// The pre-check keeps working offline: the pages, the stylesheet, the modules and the
+// bundle are cached when first seen and served from the cache when the network fails
+// (network first, so a new version is picked up at once). The API is never cached.
+
+const CACHE = "mentougou-web-v1";
+const SHELL = [
+  "./",
+  "index.html",
+  "policy.html",
+  "style.css",
+  "js/common.js",
+  "js/form.js",
+  "js/index.js",
+  "js/policy.js",
+  "js/result.js",
+  "js/round.js",
+  "pkg/precheck.js",
+  "pkg/precheck_bg.wasm",
+];
+
+self.addEventListener("install", (e) => {
+  e.waitUntil(
+    caches
+      .open(CACHE)
+      .then((c) => c.addAll(SHELL))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (e) => {
+  e.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (e) => {
+  const url = new URL(e.request.url);
+  if (e.request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (/^\/(api|notices|feeds)\//.test(url.pathname)) return;
+  e.respondWith(
+    fetch(e.request)
+      .then((r) => {
+        if (r.ok) {
+          const copy = r.clone();
+          caches.open(CACHE).then((c) => c.put(e.request, copy));
+        }
+        return r;
+      })
+      .catch(() =>
+        caches.match(e.request, { ignoreSearch: true }).then((r) => r || Response.error()),
+      ),
+  );
+});
