@@ -3,7 +3,7 @@
 //!
 //! The components and the browser bundle are built first (`build_all`); the project's
 //! migrations (`shared/service/migrations/*.sql`, in name order) run against `default`
-//! before any `--sqlite` the caller adds. The host runs as its own process, so `xtask`
+//! before any `--sqlite` the caller adds. The host runs as its own process (`target/release/localspin`), so `xtask`
 //! itself never links wasmtime and `cargo xtask test` builds it only for the tests.
 //! Options: `cargo xtask up --help`.
 
@@ -25,15 +25,10 @@ pub fn migration_files() -> Result<Vec<PathBuf>> {
 
 /// Serves the app until Ctrl-C (the caller has built everything).
 pub fn serve(args: &[String]) -> Result<()> {
-    let mut cmd = cargo();
-    cmd.args([
-        "run",
-        "--quiet",
-        "--release",
-        "--package",
-        "localspin",
-        "--",
-    ]);
+    // Built first, then run as a plain process: a running `cargo run` would keep cargo's
+    // lock on target/ and block every other build while the app is up.
+    run(cargo().args(["build", "--quiet", "--release", "--package", "localspin"]))?;
+    let mut cmd = std::process::Command::new(root().join("target/release/localspin"));
     let files = migration_files()?;
     for f in &files {
         cmd.arg("--sqlite").arg(format!("@{}", f.display()));
