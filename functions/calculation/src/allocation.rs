@@ -112,22 +112,7 @@ pub async fn compute(req: Request, year: i64) -> Result<Reply, ApiError> {
     let mut history = BTreeMap::new();
     for c in &candidates {
         if !history.contains_key(&c.uscc) {
-            let h = db
-                .query(
-                    "SELECT year, amount_cny, recovered, reference FROM subsidy_history WHERE uscc = ? ORDER BY year, id",
-                    [SqlValue::from(c.uscc.as_str())],
-                )
-                .await?;
-            let records: Vec<rules::model::SubsidyRecord> = h
-                .rows
-                .iter()
-                .map(|r| rules::model::SubsidyRecord {
-                    year: r.get::<i64>(0).unwrap_or_default() as i32,
-                    amount: Money::parse(r.get::<&str>(1).unwrap_or("0")).unwrap_or(Money::ZERO),
-                    recovered: r.get::<i64>(2).unwrap_or_default() != 0,
-                    reference: r.get::<&str>(3).unwrap_or_default().to_owned(),
-                })
-                .collect();
+            let records = list::subsidy_history(&db, &c.uscc).await?;
             history.insert(c.uscc.clone(), records);
         }
     }

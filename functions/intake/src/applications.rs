@@ -6,7 +6,7 @@ use crate::rounds::{self, RoundView};
 use crate::{COMPONENT, from_json, input_error, read_rules_json, to_json};
 use rules::model::{Application, FraudFinding, SubsidyRecord};
 use rules::procedure::Stage;
-use rules::{Decision, Money, Parameters, PrecheckRequest, RuleId};
+use rules::{Decision, Parameters, PrecheckRequest, RuleId};
 use serde::Serialize;
 use service::auth::Role;
 use service::db::{Db, SqlValue};
@@ -32,23 +32,7 @@ pub async fn records(
     db: &Db,
     uscc: &str,
 ) -> Result<(Vec<SubsidyRecord>, Vec<FraudFinding>), ApiError> {
-    let rows = db
-        .query(
-            "SELECT year, amount_cny, recovered, reference FROM subsidy_history WHERE uscc = ? \
-             ORDER BY year, id",
-            [SqlValue::from(uscc)],
-        )
-        .await?;
-    let history = rows
-        .rows
-        .iter()
-        .map(|r| SubsidyRecord {
-            year: r.get::<i64>(0).unwrap_or_default() as i32,
-            amount: Money::parse(r.get::<&str>(1).unwrap_or("0")).unwrap_or(Money::ZERO),
-            recovered: r.get::<i64>(2).unwrap_or_default() != 0,
-            reference: r.get::<&str>(3).unwrap_or_default().to_owned(),
-        })
-        .collect();
+    let history = service::list::subsidy_history(db, uscc).await?;
     let rows = db
         .query(
             "SELECT kind, determined_on, reference FROM fraud_findings WHERE uscc = ? ORDER BY id",

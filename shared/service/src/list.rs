@@ -224,3 +224,28 @@ pub async fn record_re_review(
     .await?;
     Ok(())
 }
+
+/// CAP-YEAR, CAP-TIMES, FRAUD: an enterprise's recorded subsidies (imported and paid), in
+/// year order. Intake decides applications with them; calculation allocates with them.
+pub async fn subsidy_history(
+    db: &Db,
+    uscc: &str,
+) -> Result<Vec<rules::model::SubsidyRecord>, ApiError> {
+    let rows = db
+        .query(
+            "SELECT year, amount_cny, recovered, reference FROM subsidy_history WHERE uscc = ? \
+             ORDER BY year, id",
+            [SqlValue::from(uscc)],
+        )
+        .await?;
+    Ok(rows
+        .rows
+        .iter()
+        .map(|r| rules::model::SubsidyRecord {
+            year: r.get::<i64>(0).unwrap_or_default() as i32,
+            amount: Money::parse(r.get::<&str>(1).unwrap_or("0")).unwrap_or(Money::ZERO),
+            recovered: r.get::<i64>(2).unwrap_or_default() != 0,
+            reference: r.get::<&str>(3).unwrap_or_default().to_owned(),
+        })
+        .collect())
+}
