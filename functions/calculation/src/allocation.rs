@@ -299,6 +299,7 @@ pub async fn approve(req: Request, year: i64) -> Result<Reply, ApiError> {
             "The government decision's reference is required (at most 100 characters).",
         ));
     }
+    service::error::prose("reference", &body.reference, 1, 100, false)?;
     let db = Db::open().await?;
     let now = service::clock::now().await;
     let published = db
@@ -404,6 +405,7 @@ pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
             "The bank reference is required (at most 100 characters).",
         ));
     }
+    service::error::prose("bank_reference", &p.bank_reference, 1, 100, false)?;
     let db = Db::open().await?;
     let now = service::clock::now().await;
     if p.paid_on > now.date_naive() {

@@ -392,6 +392,34 @@ pub async fn authorise(req: &Request, app: &Stored) -> Result<Viewer, ApiError> 
     }
 }
 
+/// Loads an application for whoever presents its receipt token or an officer's token.
+/// Anyone else learns nothing, not even whether the number exists: without a token 401,
+/// with another token 403, and only officers see a 404.
+pub async fn load_authorised(
+    req: &Request,
+    db: &Db,
+    id: &str,
+) -> Result<(Stored, Viewer), ApiError> {
+    match load(db, id).await {
+        Ok(app) => {
+            let viewer = authorise(req, &app).await?;
+            Ok((app, viewer))
+        }
+        Err(not_found) => {
+            service::auth::require(req, Role::Officer).await?;
+            Err(not_found)
+        }
+    }
+}
+
+/// The enterprise itself (its receipt token); officers may read but not act for it.
+async fn load_as_owner(req: &Request, db: &Db, id: &str) -> Result<Stored, ApiError> {
+    match load_authorised(req, db, id).await? {
+        (app, Viewer::Owner) => Ok(app),
+        (_, Viewer::Officer) => Err(ApiError::forbidden()),
+    }
+}
+
 #[derive(Serialize)]
 struct DocumentView {
     id: String,
@@ -404,8 +432,7 @@ struct DocumentView {
 
 pub async fn read(req: Request, id: &str) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
-    let app = load(&db, id).await?;
-    let viewer = authorise(&req, &app).await?;
+    let (app, viewer) = load_authorised(&req, &db, id).await?;
     let docs = db
         .query(
             "SELECT id, kind, content_type, size_bytes, sha256, uploaded_at FROM documents \
@@ -449,10 +476,7 @@ pub async fn read(req: Request, id: &str) -> Result<Reply, ApiError> {
 /// The enterprise withdraws its application while the window is open.
 pub async fn withdraw(req: Request, id: &str) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
-    let app = load(&db, id).await?;
-    if authorise(&req, &app).await? != Viewer::Owner {
-        return Err(ApiError::forbidden());
-    }
+    let app = load_as_owner(&req, &db, id).await?;
     let now = service::clock::now().await;
     let round = rounds::load(&db, app.round_year).await?;
     if round.stage != Stage::Open || now > round.round.window.closes_at {
@@ -513,6 +537,8 @@ const DOCUMENT_KINDS: [&str; 4] = [
 
 /// Uploads a supporting document (the raw file as the body, `?kind=`).
 pub async fn upload(req: Request, id: &str) -> Result<Reply, ApiError> {
+    let db = Db::open().await?;
+    let app = load_as_owner(&req, &db, id).await?;
     let kind = req
         .uri()
         .query()
@@ -530,11 +556,6 @@ pub async fn upload(req: Request, id: &str) -> Result<Reply, ApiError> {
                 DOCUMENT_KINDS.join(", ")
             ),
         ));
-    }
-    let db = Db::open().await?;
-    let app = load(&db, id).await?;
-    if authorise(&req, &app).await? != Viewer::Owner {
-        return Err(ApiError::forbidden());
     }
     if !matches!(app.status.as_str(), "submitted" | "eligible" | "refused") {
         return Err(ApiError::conflict(

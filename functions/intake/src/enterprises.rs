@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use service::auth::Role;
 use service::body::JSON_LIMIT;
 use service::db::{Db, SqlValue};
+use service::error::prose;
 use service::{ApiError, Reply, json};
 use spin_sdk::http::Request;
 
@@ -39,6 +40,31 @@ pub struct ReviewRecord {
     pub note: String,
 }
 
+impl ReviewRecord {
+    /// The officers' prose may say anything printable; contract numbers are checked against
+    /// the application later.
+    fn check(&self) -> Result<(), ApiError> {
+        prose("note", &self.note, 0, 2000, true)?;
+        for (i, o) in self.opinions.iter().enumerate() {
+            prose(&format!("opinions[{i}].note"), &o.note, 0, 2000, true)?;
+        }
+        for (i, f) in self.credit_findings.iter().enumerate() {
+            prose(
+                &format!("credit_findings[{i}].source"),
+                &f.source,
+                1,
+                200,
+                false,
+            )?;
+        }
+        for (i, v) in self.verified_interest.iter().enumerate() {
+            let field = format!("verified_interest[{i}].contract_number");
+            prose(&field, &v.contract_number, 1, 100, false)?;
+        }
+        Ok(())
+    }
+}
+
 fn parse_code(code: &str) -> Result<CreditCode, ApiError> {
     CreditCode::parse(code)
         .map_err(|e| ApiError::new(400, e.code, e.zh.clone(), e.en.clone()).field("credit_code"))
@@ -48,6 +74,7 @@ fn parse_code(code: &str) -> Result<CreditCode, ApiError> {
 pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
     let actor = service::auth::require(&req, Role::Officer).await?;
     let record: ReviewRecord = read_rules_json(req, JSON_LIMIT).await?;
+    record.check()?;
     let db = Db::open().await?;
     let app = applications::load(&db, id).await?;
     let round = rounds::load(&db, app.round_year).await?;
@@ -175,6 +202,13 @@ pub async fn import_history(req: Request, code: &str) -> Result<Reply, ApiError>
                 "The amount must be more than zero.",
             ));
         }
+        prose(
+            &format!("records[{i}].reference"),
+            &r.reference,
+            0,
+            200,
+            false,
+        )?;
     }
     let at = service::clock::format(now);
     let db = Db::open().await?;
@@ -215,6 +249,7 @@ pub async fn record_fraud(req: Request, code: &str) -> Result<Reply, ApiError> {
     let actor = service::auth::require(&req, Role::Admin).await?;
     let code = parse_code(code)?;
     let report: FraudReport = read_rules_json(req, JSON_LIMIT).await?;
+    prose("reference", &report.reference, 0, 200, false)?;
     let now = service::clock::now().await;
     if report.determined_on > now.date_naive() {
         return Err(ApiError::invalid(

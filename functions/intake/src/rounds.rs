@@ -151,6 +151,13 @@ fn check_round(round: &Round) -> Result<(), ApiError> {
             ));
         }
     }
+    service::error::prose("guide_reference", &round.guide_reference, 0, 100, false)?;
+    for (i, k) in round.extra_key_industries.iter().enumerate() {
+        let at = |f: &str| format!("extra_key_industries[{i}].{f}");
+        rules::text::check_code(&at("code"), &k.code).map_err(service::error::field_error)?;
+        service::error::prose(&at("zh"), &k.zh, 1, 100, false)?;
+        service::error::prose(&at("en"), &k.en, 1, 100, false)?;
+    }
     if round.budget.is_zero() {
         return Err(ApiError::invalid(
             "budget",

@@ -761,7 +761,8 @@ fn check_text(field: &str, s: &str, max: usize) -> Result<(), ApiError> {
             format!("{field} must not be empty and must hold at most {max} characters."),
         ));
     }
-    Ok(())
+    // Printable text and line breaks only: no NUL or other control characters.
+    service::error::prose(field, s, 1, max, true)
 }
 
 /// A correction: an update with its own time; the published text stays as it was.

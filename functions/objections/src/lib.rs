@@ -649,7 +649,14 @@ async fn show(req: &Request, id: &str) -> Result<Reply, ApiError> {
         return Err(ApiError::unauthorized());
     };
     let db = Db::open().await?;
-    let rec = load_record(&db, id).await?;
+    // Whether a tracking number exists is for its objector and officers only.
+    let rec = match load_record(&db, id).await {
+        Ok(rec) => rec,
+        Err(not_found) => {
+            service::auth::require(req, Role::Officer).await?;
+            return Err(not_found);
+        }
+    };
     let mut r = if matches(presented, &rec.token_hash) {
         json(200, &objector_view(&rec))
     } else {

@@ -80,6 +80,7 @@ pub mod patent;
 pub mod precheck;
 pub mod procedure;
 pub mod rule;
+pub mod text;
 pub mod uscc;
 
 pub use allocation::{Allocation, AllocationRequest, allocate};

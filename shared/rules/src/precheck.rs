@@ -30,16 +30,54 @@ pub fn validate(req: &PrecheckRequest) -> Result<(), InputError> {
         errors.push(FieldError::new(&field, code, zh, en));
     };
     let app = &req.application;
-    let text_fields = [
-        ("application.enterprise.name", &app.enterprise.name, 200),
-        (
-            "application.enterprise.industry",
-            &app.enterprise.industry,
-            64,
-        ),
-    ];
-    for (field, value, max) in text_fields {
-        check_text(field.to_string(), value, max, &mut err);
+    let mut name = |field: String, value: &str| {
+        if let Err(e) = crate::text::check_name(&field, value) {
+            err(e.field, &e.code, e.zh, e.en);
+        }
+    };
+    name("application.enterprise.name".into(), &app.enterprise.name);
+    for (i, loan) in app.loans.iter().enumerate() {
+        name(
+            format!("application.loans[{i}].lender_name"),
+            &loan.lender_name,
+        );
+        for (j, right) in loan.pledged_rights.iter().enumerate() {
+            name(
+                format!("application.loans[{i}].pledged_rights[{j}].owner"),
+                right.owner(),
+            );
+        }
+    }
+    let mut prose = |field: String, value: &str, max: usize, multiline: bool| {
+        if let Err(e) = crate::text::check_prose(&field, value, 0, max, multiline) {
+            err(e.field, &e.code, e.zh, e.en);
+        }
+    };
+    let e = &app.enterprise;
+    for (i, f) in e.credit_findings.iter().enumerate() {
+        let field = format!("application.enterprise.credit_findings[{i}].source");
+        prose(field, &f.source, 200, false);
+    }
+    for (i, f) in e.fraud_findings.iter().enumerate() {
+        let field = format!("application.enterprise.fraud_findings[{i}].reference");
+        prose(field, &f.reference, 200, false);
+    }
+    for (i, h) in app.history.iter().enumerate() {
+        prose(
+            format!("application.history[{i}].reference"),
+            &h.reference,
+            200,
+            false,
+        );
+    }
+    for (i, o) in app.review.iter().flat_map(|r| &r.opinions).enumerate() {
+        let field = format!("application.review.opinions[{i}].note");
+        prose(field, &o.note, 2000, true);
+    }
+    if let Err(e) =
+        crate::text::check_code("application.enterprise.industry", &app.enterprise.industry)
+    {
+        err(e.field, &e.code, e.zh, e.en);
     }
     if app.loans.is_empty() {
         err(
@@ -59,7 +97,6 @@ pub fn validate(req: &PrecheckRequest) -> Result<(), InputError> {
     }
     for (i, loan) in app.loans.iter().enumerate() {
         let at = |f: &str| format!("application.loans[{i}].{f}");
-        check_text(at("lender_name"), &loan.lender_name, 200, &mut err);
         check_text(at("contract_number"), &loan.contract_number, 100, &mut err);
         if app.loans[..i]
             .iter()
@@ -117,7 +154,6 @@ pub fn validate(req: &PrecheckRequest) -> Result<(), InputError> {
         }
         for (j, right) in loan.pledged_rights.iter().enumerate() {
             let at = |f: &str| format!("application.loans[{i}].pledged_rights[{j}].{f}");
-            check_text(at("owner"), right.owner(), 200, &mut err);
             match right {
                 PledgedRight::Patent {
                     application_number,

@@ -822,6 +822,40 @@ fn validation_errors_name_fields() {
     assert_eq!(e.errors[0].code, "unknown_field");
 }
 
+#[test]
+fn validation_refuses_hostile_names_and_control_characters() {
+    let mut v: serde_json::Value = serde_json::from_str(EXAMPLE).unwrap();
+    v["application"]["enterprise"]["name"] = "'; DROP TABLE applications;--".into();
+    v["application"]["loans"][0]["lender_name"] = "<b>银行</b>".into();
+    v["application"]["loans"][0]["pledged_rights"][0]["owner"] = "北京\u{0}公司".into();
+    v["application"]["history"] = serde_json::json!([
+        {"year": 2024, "amount": "1.00", "reference": "门知\u{7}〔2024〕1号"}
+    ]);
+    let e = rules::precheck_json(&v.to_string(), &params()).unwrap_err();
+    let found: Vec<_> = e
+        .errors
+        .iter()
+        .map(|x| (x.field.as_str(), x.code.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("application.enterprise.name", "name_character"),
+            ("application.loans[0].lender_name", "name_character"),
+            (
+                "application.loans[0].pledged_rights[0].owner",
+                "name_character"
+            ),
+            ("application.history[0].reference", "control_character"),
+        ]
+    );
+    // Prose keeps any printable text.
+    let mut v: serde_json::Value = serde_json::from_str(EXAMPLE).unwrap();
+    v["application"]["history"] =
+        serde_json::json!([{"year": 2024, "amount": "1.00", "reference": "'; DROP TABLE x;-- “”"}]);
+    assert!(rules::precheck_json(&v.to_string(), &params()).is_ok());
+}
+
 /// Every rule of RULES.md has at least one test here named after its ID.
 #[test]
 fn every_rule_id_has_a_test_named_after_it() {

@@ -226,6 +226,23 @@ pub fn input_error(e: rules::InputError) -> ApiError {
     }
 }
 
+/// One field's problem found by the rules crate, as a 400 naming the field.
+pub fn field_error(e: rules::FieldError) -> ApiError {
+    input_error(rules::InputError { errors: vec![e] })
+}
+
+/// Free text ([`rules::text::check_prose`]): `min` to `max` characters, printable, line
+/// breaks only where `multiline`; a 400 naming `field` otherwise.
+pub fn prose(
+    field: &str,
+    value: &str,
+    min: usize,
+    max: usize,
+    multiline: bool,
+) -> Result<(), ApiError> {
+    rules::text::check_prose(field, value, min, max, multiline).map_err(field_error)
+}
+
 /// An answer with the given status, content type and body.
 pub fn bytes_reply(status: u16, content_type: &str, body: Bytes) -> Reply {
     Response::builder()

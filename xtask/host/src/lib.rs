@@ -643,13 +643,24 @@ pub async fn start(config: Config) -> Result<Running> {
                     let Ok((stream, client)) = accepted else { continue };
                     let _ = stream.set_nodelay(true);
                     let app = served.clone();
+                    let header_timeout = config.request_timeout;
                     tokio::spawn(async move {
                         let service = hyper::service::service_fn(move |req| {
                             let app = app.clone();
                             async move { Ok::<_, Infallible>(handle(app, client, req).await) }
                         });
+                        // A client that half-closes after its request still gets the
+                        // answer (a body cut short is answered 400 by the component); the
+                        // request head must arrive within the request timeout (slow
+                        // clients cannot hold connections open); hyper's own limits
+                        // answer 431 past 100 headers or ~400 KiB of head, 414 past
+                        // 64 KiB of URL.
                         let _ = hyper::server::conn::http1::Builder::new()
                             .keep_alive(true)
+                            .half_close(true)
+                            .timer(hyper_util::rt::TokioTimer::new())
+                            .header_read_timeout(header_timeout)
+                            .max_headers(100)
                             .serve_connection(TokioIo::new(stream), service)
                             .await;
                     });

@@ -1,0 +1,249 @@
+//! Text fields: names as registered (enterprises, banks, rights holders), and prose
+//! (references, notes, opinions) that may hold any printable text but never control
+//! characters. Lengths count characters of the trimmed text.
+
+use crate::input::FieldError;
+
+/// The longest registered name accepted (names on the business licence are far shorter).
+pub const NAME_MAX: usize = 100;
+
+/// The punctuation a registered name may hold besides letters (CJK included), digits and
+/// spaces: brackets of either width, the middle dot, hyphen, ampersand, full stop and 、.
+pub const NAME_PUNCTUATION: [char; 10] = ['(', ')', '（', '）', '·', '-', '&', '.', '、', ' '];
+
+/// A registered name (企业名称, a bank or branch, a rights holder): 1 to [`NAME_MAX`]
+/// characters of letters, digits, spaces and [`NAME_PUNCTUATION`], with at least one
+/// letter. Quotes, semicolons, angle brackets, backslashes and control characters are
+/// refused, naming the first offending character.
+pub fn check_name(field: &str, value: &str) -> Result<(), FieldError> {
+    check_length(field, value, 1, NAME_MAX)?;
+    let v = value.trim();
+    if let Some(c) = v
+        .chars()
+        .find(|c| !c.is_alphanumeric() && !NAME_PUNCTUATION.contains(c))
+    {
+        let shown = shown(c);
+        return Err(FieldError::new(
+            field,
+            "name_character",
+            format!(
+                "名称含有不允许的字符 {shown}：名称只能由汉字、字母、数字、空格、括号及 · - & . 、 组成"
+            ),
+            format!(
+                "the name holds the character {shown}, which a registered name cannot: only letters (CJK included), digits, spaces, brackets and · - & . 、 are allowed"
+            ),
+        ));
+    }
+    if !v.chars().any(char::is_alphabetic) {
+        return Err(FieldError::new(
+            field,
+            "name_without_letters",
+            "名称须含有汉字或字母".into(),
+            "a name must hold letters (CJK or Latin)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A machine code (an industry such as `artificial_intelligence`): 1 to 64 lower-case
+/// ASCII letters, digits, `_` or `-`, beginning with a letter.
+pub fn check_code(field: &str, value: &str) -> Result<(), FieldError> {
+    let ok = value.len() <= 64
+        && value.starts_with(|c: char| c.is_ascii_lowercase())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            field,
+            "code_invalid",
+            format!("代码须为1至64个小写英文字母、数字、_ 或 -，以字母开头：{value:?}"),
+            format!(
+                "a code is 1 to 64 lower-case letters, digits, _ or -, beginning with a letter: {value:?}"
+            ),
+        ))
+    }
+}
+
+/// Prose of `min` to `max` characters: any printable text; line breaks and tabs only where
+/// `multiline`; never another control character (NUL included).
+pub fn check_prose(
+    field: &str,
+    value: &str,
+    min: usize,
+    max: usize,
+    multiline: bool,
+) -> Result<(), FieldError> {
+    check_length(field, value, min, max)?;
+    if let Some(c) = value
+        .chars()
+        .find(|c| is_forbidden_control(*c) && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+    {
+        let shown = shown(c);
+        return Err(FieldError::new(
+            field,
+            "control_character",
+            format!("含有不可见控制字符 {shown}"),
+            format!("contains the control character {shown}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Control characters (C0, DEL, C1) and the invisible format characters that reorder or
+/// hide text (bidirectional overrides, zero-width joiners aside).
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn check_length(field: &str, value: &str, min: usize, max: usize) -> Result<(), FieldError> {
+    let n = value.trim().chars().count();
+    if n == 0 && min > 0 {
+        Err(FieldError::new(
+            field,
+            "empty",
+            "此项不能为空".into(),
+            "this field must not be empty".into(),
+        ))
+    } else if n < min {
+        Err(FieldError::new(
+            field,
+            "too_short",
+            format!("至少{min}个字符（现为{n}）"),
+            format!("at least {min} characters ({n} given)"),
+        ))
+    } else if n > max {
+        Err(FieldError::new(
+            field,
+            "too_long",
+            format!("不超过{max}个字符（现为{n}）"),
+            format!("at most {max} characters ({n} given)"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A character as an error message shows it: printable ones quoted, others as U+XXXX.
+fn shown(c: char) -> String {
+    if c.is_control() || c.is_whitespace() {
+        format!("U+{:04X}", u32::from(c))
+    } else {
+        format!("“{c}”")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registered_names_pass() {
+        for name in [
+            "北京京西智算科技有限公司",
+            "京西（北京）科技有限公司",
+            "京西(北京)科技有限公司",
+            "中国银行股份有限公司北京门头沟支行",
+            "北京A&B文化传媒有限公司",
+            "Beijing Jingxi Co. Ltd",
+            "阿卜杜·热合曼商贸有限公司",
+            "北京三一重工-门头沟分公司",
+            "北京、天津联合体",
+            "  前后有空格的公司  ",
+        ] {
+            assert!(check_name("n", name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn hostile_names_are_refused_naming_the_character() {
+        for (name, code) in [
+            ("'; DROP TABLE applications;--", "name_character"),
+            ("\" OR 1=1 --", "name_character"),
+            ("北京\u{0}公司", "name_character"),
+            ("北京%27公司", "name_character"),
+            ("北京‘京西’公司", "name_character"),
+            ("北京“京西”公司", "name_character"),
+            ("<script>alert(1)</script>", "name_character"),
+            ("北京\\京西", "name_character"),
+            ("北京;公司", "name_character"),
+            ("北京\n公司", "name_character"),
+            ("=1+2", "name_character"),
+            ("12345", "name_without_letters"),
+            ("()", "name_without_letters"),
+            ("", "empty"),
+            ("   ", "empty"),
+        ] {
+            let e = check_name("enterprise.name", name).unwrap_err();
+            assert_eq!(e.code, code, "{name:?}");
+            assert_eq!(e.field, "enterprise.name");
+            assert!(!e.zh.is_empty() && !e.en.is_empty());
+        }
+        let e = check_name("n", "北京\u{0}公司").unwrap_err();
+        assert!(e.en.contains("U+0000"), "{}", e.en);
+        let e = check_name("n", "北京;公司").unwrap_err();
+        assert!(e.zh.contains("“;”"), "{}", e.zh);
+        let long = "企".repeat(NAME_MAX + 1);
+        assert_eq!(check_name("n", &long).unwrap_err().code, "too_long");
+        assert!(check_name("n", &"企".repeat(NAME_MAX)).is_ok());
+    }
+
+    #[test]
+    fn codes_are_lower_case_ascii() {
+        for ok in ["other", "artificial_intelligence", "uhd-av2"] {
+            assert!(check_code("industry", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "Other",
+            "1abc",
+            "a b",
+            "a;b",
+            "a'--",
+            "制造",
+            "a\u{0}",
+            &"a".repeat(65),
+        ] {
+            let e = check_code("industry", bad).unwrap_err();
+            assert_eq!(
+                (e.field.as_str(), e.code.as_str()),
+                ("industry", "code_invalid")
+            );
+        }
+    }
+
+    #[test]
+    fn prose_keeps_printable_text_and_refuses_control_characters() {
+        let sql = "'; DROP TABLE applications;-- \" OR 1=1 -- %27 ‘’“” <b>&amp;</b> \\";
+        assert!(check_prose("note", sql, 0, 2000, false).is_ok());
+        assert!(check_prose("note", "第一行\n第二行\t", 0, 100, true).is_ok());
+        assert_eq!(
+            check_prose("note", "第一行\n第二行", 0, 100, false)
+                .unwrap_err()
+                .code,
+            "control_character"
+        );
+        for bad in ["a\u{0}b", "a\u{7}b", "a\u{7f}b", "a\u{85}b", "a\u{202E}b"] {
+            let e = check_prose("note", bad, 0, 100, true).unwrap_err();
+            assert_eq!(e.code, "control_character", "{bad:?}");
+            assert_eq!(e.field, "note");
+        }
+        assert!(check_prose("note", "", 0, 10, false).is_ok());
+        assert_eq!(
+            check_prose("note", "", 1, 10, false).unwrap_err().code,
+            "empty"
+        );
+        assert_eq!(
+            check_prose("note", "ab", 3, 10, false).unwrap_err().code,
+            "too_short"
+        );
+        assert_eq!(
+            check_prose("note", &"x".repeat(11), 0, 10, false)
+                .unwrap_err()
+                .code,
+            "too_long"
+        );
+    }
+}

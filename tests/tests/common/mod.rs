@@ -1,0 +1,68 @@
+//! What the authorisation and hostile-input tests share: a round's body, credit codes,
+//! the moments they run at, and the database as rows of text.
+
+use e2e::TempDir;
+use e2e::app::database_file;
+use rules::uscc::CreditCode;
+use serde_json::{Value, json};
+
+/// Inside the 2026 round's application window.
+pub const OPEN: &str = "2026-04-15T10:00:00+08:00";
+/// After the window: the day the list is computed and published (its notice period runs).
+pub const IN_NOTICE: &str = "2026-05-06T10:00:00+08:00";
+/// The smallest PDF the components recognise.
+pub const PDF: &[u8] = b"%PDF-1.4\n% evidence\n";
+
+/// A valid credit code of a Mentougou enterprise, numbered.
+pub fn code(n: u32) -> String {
+    CreditCode::with_check_char(&format!("91110109MA{n:07}"))
+        .unwrap()
+        .as_str()
+        .to_owned()
+}
+
+/// The round of `year` as its guide announces it: April, loans repaid the year before.
+pub fn round(year: i32) -> Value {
+    json!({
+        "year": year,
+        "window": {"opens_at": format!("{year}-04-01T09:00:00+08:00"),
+                   "closes_at": format!("{year}-04-30T17:00:00+08:00")},
+        "covered_period": {"from": format!("{}-01-01", year - 1), "to": format!("{}-12-31", year - 1)},
+        "budget": "1000000.00",
+        "guide_reference": format!("门知发〔{year}〕1号")
+    })
+}
+
+/// The app's SQLite database, opened beside the running host.
+pub fn db(state: &TempDir) -> rusqlite::Connection {
+    let c = rusqlite::Connection::open(database_file(state)).unwrap();
+    c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+    c
+}
+
+/// Every row of every table, as text: two equal dumps mean nothing was written.
+pub fn dump(state: &TempDir) -> Vec<String> {
+    let c = db(state);
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut out = Vec::new();
+    for t in tables {
+        let mut stmt = c.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect();
+                Ok(format!("{t}: {}", cells.join(" | ")))
+            })
+            .unwrap();
+        out.extend(rows.map(Result::unwrap));
+    }
+    out
+}

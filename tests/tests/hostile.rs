@@ -1,0 +1,1115 @@
+//! Hostile input through the local host: SQL-injection strings, NUL and control
+//! characters, quotes and markup in every text field of every write endpoint; JSON that is
+//! too deep, too large, duplicated, truncated or not UTF-8; path traversal on the static
+//! site; huge headers and URLs. Fields with a syntax (codes, dates, money, enums, names)
+//! are refused with a 400 naming the field and nothing stored; prose is stored literally,
+//! read back as sent and escaped on the HTML pages. The database stays intact.
+
+mod common;
+
+use base64::Engine;
+use common::{IN_NOTICE, OPEN, PDF, code, db, dump, round};
+use e2e::app::{assert_error, call, call_raw, start_app};
+use e2e::{Answer, TempDir, get};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+const ADMIN: &str = "admin-token-for-the-hostile-tests-1";
+const OFFICER: &str = "officer-token-for-the-hostile-test";
+
+/// Strings an attacker tries in every field.
+fn hostile() -> Vec<String> {
+    vec![
+        "'; DROP TABLE applications;--".into(),
+        "\" OR 1=1 --".into(),
+        "\u{0}".into(),
+        "%27".into(),
+        "‘引号’“双引号”".into(),
+        "<script>alert(1)</script>".into(),
+        "A".repeat(20_000),
+    ]
+}
+
+/// Printable prose an attacker may send where any text is allowed: stored as sent.
+const PROSE: &str =
+    "'; DROP TABLE applications;-- \" OR 1=1 -- %27 ‘’“” <script>alert(1)</script> & \\ 完";
+
+fn application(n: u32, contract: &str) -> Value {
+    let name = format!("北京恶意输入测试企业{n:02}有限公司");
+    json!({
+        "enterprise": {"credit_code": code(n), "name": name, "registered_in_district": true,
+                       "pays_tax_in_district": true, "industry": "manufacturing"},
+        "loans": [{
+            "lender_kind": "bank", "lender_name": "北京银行门头沟支行",
+            "contract_number": contract, "principal": "5000000.00",
+            "start_date": "2024-06-01", "maturity_date": "2025-05-31",
+            "final_repayment_date": "2025-05-30", "overdue": false,
+            "interest_paid": "100000.00",
+            "pledged_rights": [{"kind": "patent", "application_number": "202320654321.8",
+                                "patent_type": "utility_model", "owner": name}]
+        }],
+        "declared_truthful": true
+    })
+}
+
+fn objection(grounds: &str) -> Value {
+    json!({
+        "notice_id": "2026-proposed", "entry": 1,
+        "objector": {"name": "王五", "contact": "13900000000", "relation": "同行业企业员工"},
+        "grounds": grounds,
+        "evidence": [{"file_name": "bank.pdf", "content_type": "application/pdf",
+                      "data_base64": base64::engine::general_purpose::STANDARD.encode(PDF)}]
+    })
+}
+
+/// A copy of `v` with the value at the JSON pointer `ptr` replaced.
+fn with(v: &Value, ptr: &str, value: impl Into<Value>) -> Value {
+    let mut v = v.clone();
+    let (parent, key) = ptr.rsplit_once('/').expect("a JSON pointer");
+    match v.pointer_mut(parent) {
+        Some(Value::Object(m)) => {
+            m.insert(key.to_owned(), value.into());
+        }
+        Some(Value::Array(list)) => list[key.parse::<usize>().expect("an index")] = value.into(),
+        _ => panic!("{ptr} is not in the body"),
+    }
+    v
+}
+
+/// `/a/0/b` → `a[0].b`, the way errors name fields.
+fn field_of(ptr: &str) -> String {
+    let mut out = String::new();
+    for seg in ptr.trim_start_matches('/').split('/') {
+        if seg.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{seg}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(seg);
+        }
+    }
+    out
+}
+
+/// Every byte but the unreserved ones as `%XX`.
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn count(state: &TempDir, table: &str) -> i64 {
+    db(state)
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+fn one_string(state: &TempDir, sql: &str) -> String {
+    db(state).query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// A 400 that names `field`, in Chinese and English.
+#[track_caller]
+fn assert_field(r: &Answer, field: &str, what: &str) {
+    assert_eq!(r.status, 400, "{what}: {}", r.text());
+    let code = r.json()["error"]["code"].as_str().unwrap_or("").to_owned();
+    assert!(
+        matches!(code.as_str(), "invalid_field" | "invalid_json"),
+        "{what}: {}",
+        r.text()
+    );
+    let e = assert_error(r, 400, &code);
+    assert_eq!(e["field"], field, "{what}: {e}");
+}
+
+/// Every hostile string at each pointer of `body`: a 400 naming the field, nothing stored.
+async fn refuse_everywhere(
+    a: SocketAddr,
+    state: &TempDir,
+    path: &str,
+    token: Option<&str>,
+    body: &Value,
+    pointers: &[&str],
+) {
+    let before = dump(state);
+    for ptr in pointers {
+        for s in hostile() {
+            let r = call(a, "POST", path, token, &with(body, ptr, s.as_str())).await;
+            let what = format!("POST {path} {ptr} = {:?}", &s[..s.len().min(40)]);
+            // Inside a pledged right (a JSON object tagged by `kind`), serde names the
+            // right; the message names the value (e.g. "patent application number").
+            let field = match ptr.split_once("/pledged_rights/0/") {
+                Some((_, inner)) if inner != "owner" => "loans[0].pledged_rights[0]".to_owned(),
+                _ => field_of(ptr),
+            };
+            assert_field(&r, &field, &what);
+        }
+    }
+    assert_eq!(
+        dump(state),
+        before,
+        "POST {path}: a refusal stored something"
+    );
+}
+
+/// NUL and another control character at each pointer: a 400 naming the field.
+async fn refuse_control(
+    a: SocketAddr,
+    state: &TempDir,
+    path: &str,
+    token: Option<&str>,
+    body: &Value,
+    pointers: &[(&str, &str)],
+) {
+    let before = dump(state);
+    for (ptr, field) in pointers {
+        for bad in ["前\u{0}后", "前\u{1b}[31m后"] {
+            let r = call(a, "POST", path, token, &with(body, ptr, bad)).await;
+            assert_field(&r, field, &format!("POST {path} {ptr} = {bad:?}"));
+        }
+    }
+    assert_eq!(
+        dump(state),
+        before,
+        "POST {path}: a refusal stored something"
+    );
+}
+
+fn vars(now: &'static str) -> [(&'static str, &'static str); 3] {
+    [
+        ("admin_token", ADMIN),
+        ("officer_token", OFFICER),
+        ("clock_override", now),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_text_is_refused_or_stored_literally() {
+    let state = TempDir::new("hostile-text");
+    let host = start_app(&state, &vars(OPEN)).await;
+    let a = host.addr;
+    let table_names = |s: &TempDir| -> Vec<String> {
+        db(s)
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let schema = table_names(&state);
+
+    // ---- Rounds: every field with a syntax, then control characters in its prose.
+    let r = round(2026);
+    refuse_everywhere(
+        a,
+        &state,
+        "/api/rounds",
+        Some(ADMIN),
+        &r,
+        &[
+            "/year",
+            "/window/opens_at",
+            "/window/closes_at",
+            "/covered_period/from",
+            "/covered_period/to",
+            "/budget",
+        ],
+    )
+    .await;
+    refuse_control(
+        a,
+        &state,
+        "/api/rounds",
+        Some(ADMIN),
+        &r,
+        &[("/guide_reference", "guide_reference")],
+    )
+    .await;
+    let extra = with(
+        &r,
+        "/extra_key_industries",
+        json!([{"code": "x", "zh": "新", "en": "new"}]),
+    );
+    refuse_everywhere(
+        a,
+        &state,
+        "/api/rounds",
+        Some(ADMIN),
+        &extra,
+        &["/extra_key_industries/0/code"],
+    )
+    .await;
+    let r = with(
+        &r,
+        "/guide_reference",
+        "门知发〔2026〕1号 '; DROP TABLE rounds;--",
+    );
+    assert_eq!(
+        call(a, "POST", "/api/rounds", Some(ADMIN), &r).await.status,
+        201
+    );
+    assert_eq!(
+        get(a, "/api/rounds/2026").await.json()["guide_reference"],
+        "门知发〔2026〕1号 '; DROP TABLE rounds;--"
+    );
+
+    // ---- Applications: codes, dates, money, enums and names refused, field named.
+    let app = application(1, "HT-0001");
+    refuse_everywhere(
+        a,
+        &state,
+        "/api/applications",
+        None,
+        &app,
+        &[
+            "/enterprise/credit_code",
+            "/enterprise/name",
+            "/enterprise/industry",
+            "/loans/0/lender_kind",
+            "/loans/0/lender_name",
+            "/loans/0/principal",
+            "/loans/0/start_date",
+            "/loans/0/maturity_date",
+            "/loans/0/final_repayment_date",
+            "/loans/0/interest_paid",
+            "/loans/0/pledged_rights/0/application_number",
+            "/loans/0/pledged_rights/0/patent_type",
+            "/loans/0/pledged_rights/0/owner",
+        ],
+    )
+    .await;
+    let with_history = with(
+        &app,
+        "/history",
+        json!([{"year": 2024, "amount": "1.00", "reference": "x"}]),
+    );
+    refuse_control(
+        a,
+        &state,
+        "/api/applications",
+        None,
+        &with_history,
+        &[
+            ("/loans/0/contract_number", "loans[0].contract_number"),
+            ("/history/0/reference", "history[0].reference"),
+        ],
+    )
+    .await;
+    let pre = json!({"as_of": OPEN, "application": app.clone()});
+    refuse_control(
+        a,
+        &state,
+        "/api/precheck",
+        None,
+        &pre,
+        &[(
+            "/application/enterprise/name",
+            "application.enterprise.name",
+        )],
+    )
+    .await;
+    // A contract number is free text: stored and read back as sent.
+    let mut receipts = Vec::new();
+    for (i, s) in [
+        "'; DROP TABLE applications;--",
+        "\" OR 1=1 --",
+        "%27",
+        "‘’“”<b>x</b>",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = call(
+            a,
+            "POST",
+            "/api/applications",
+            None,
+            &application(i as u32 + 1, s),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{s}: {}", r.text());
+        let v = r.json();
+        let (id, token) = (
+            v["id"].as_str().unwrap(),
+            v["receipt_token"].as_str().unwrap(),
+        );
+        let back = call(
+            a,
+            "GET",
+            &format!("/api/applications/{id}"),
+            Some(token),
+            &Value::Null,
+        )
+        .await;
+        assert_eq!(
+            back.json()["application"]["loans"][0]["contract_number"],
+            *s
+        );
+        let stored = one_string(
+            &state,
+            &format!("SELECT contract_number FROM application_loans WHERE application_id = '{id}'"),
+        );
+        assert_eq!(stored, *s);
+        receipts.push((id.to_owned(), token.to_owned()));
+    }
+    assert_eq!(count(&state, "applications"), 4);
+
+    // ---- History and fraud (officers, administrators).
+    let hist_path = format!("/api/enterprises/{}/history", code(9));
+    let hist = json!({"records": [{"year": 2020, "amount": "1000.00", "reference": "r"}]});
+    refuse_everywhere(
+        a,
+        &state,
+        &hist_path,
+        Some(OFFICER),
+        &hist,
+        &["/records/0/year", "/records/0/amount"],
+    )
+    .await;
+    refuse_control(
+        a,
+        &state,
+        &hist_path,
+        Some(OFFICER),
+        &hist,
+        &[("/records/0/reference", "records[0].reference")],
+    )
+    .await;
+    let r = call(
+        a,
+        "POST",
+        &hist_path,
+        Some(OFFICER),
+        &with(&hist, "/records/0/reference", PROSE),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["history"][0]["reference"], PROSE);
+    let fraud_path = format!("/api/enterprises/{}/fraud", code(9));
+    let fraud = json!({"kind": "false_documents", "determined_on": "2026-01-05", "reference": "r"});
+    refuse_everywhere(
+        a,
+        &state,
+        &fraud_path,
+        Some(ADMIN),
+        &fraud,
+        &["/kind", "/determined_on"],
+    )
+    .await;
+    refuse_control(
+        a,
+        &state,
+        &fraud_path,
+        Some(ADMIN),
+        &fraud,
+        &[("/reference", "reference")],
+    )
+    .await;
+    for s in hostile() {
+        let path = format!("/api/enterprises/{}/history", percent_encode(&s));
+        let before = dump(&state);
+        let r = call(a, "POST", &path, Some(OFFICER), &hist).await;
+        assert!(matches!(r.status, 400 | 404), "{path}: {}", r.text());
+        assert_error(&r, r.status, r.json()["error"]["code"].as_str().unwrap());
+        assert_eq!(dump(&state), before);
+    }
+    host.stop().await;
+
+    // ---- After the window: review, list, notice, objections, corrections, conclusion.
+    let host = start_app(&state, &vars(IN_NOTICE)).await;
+    let a = host.addr;
+    let stage = json!({"to": "closed"});
+    refuse_everywhere(
+        a,
+        &state,
+        "/api/rounds/2026/stage",
+        Some(ADMIN),
+        &stage,
+        &["/to"],
+    )
+    .await;
+    for to in ["closed", "under_review"] {
+        let r = call(
+            a,
+            "POST",
+            "/api/rounds/2026/stage",
+            Some(ADMIN),
+            &json!({"to": to}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    let (id1, _) = &receipts[0];
+    let review_path = format!("/api/applications/{id1}/review");
+    let review = json!({
+        "opinions": [{"department": "tax", "objects": false, "note": "n"}],
+        "credit_findings": [], "note": "n"
+    });
+    refuse_everywhere(
+        a,
+        &state,
+        &review_path,
+        Some(OFFICER),
+        &review,
+        &["/opinions/0/department"],
+    )
+    .await;
+    let finding = with(
+        &review,
+        "/credit_findings",
+        json!([{"kind": "tax_non_compliance", "date": "2025-01-01", "source": "s", "resolved_on": "2025-02-01"}]),
+    );
+    refuse_everywhere(
+        a,
+        &state,
+        &review_path,
+        Some(OFFICER),
+        &finding,
+        &["/credit_findings/0/kind", "/credit_findings/0/date"],
+    )
+    .await;
+    refuse_control(
+        a,
+        &state,
+        &review_path,
+        Some(OFFICER),
+        &finding,
+        &[
+            ("/note", "note"),
+            ("/opinions/0/note", "opinions[0].note"),
+            ("/credit_findings/0/source", "credit_findings[0].source"),
+        ],
+    )
+    .await;
+    let note = format!("{PROSE}\n第二行\t制表");
+    let review = with(
+        &with(&review, "/note", note.as_str()),
+        "/opinions/0/note",
+        PROSE,
+    );
+    for (id, _) in &receipts {
+        let r = call(
+            a,
+            "POST",
+            &format!("/api/applications/{id}/review"),
+            Some(OFFICER),
+            &review,
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    let back = call(
+        a,
+        "GET",
+        &format!("/api/applications/{id1}"),
+        Some(OFFICER),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(back.json()["review"]["note"], note.as_str());
+    assert_eq!(back.json()["review"]["opinions"][0]["note"], PROSE);
+
+    let r = call(
+        a,
+        "POST",
+        "/api/rounds/2026/allocation",
+        Some(ADMIN),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let publish = json!({"kind": "proposed_list", "round_year": 2026});
+    refuse_everywhere(
+        a,
+        &state,
+        "/api/notices",
+        Some(OFFICER),
+        &publish,
+        &["/kind", "/round_year"],
+    )
+    .await;
+    let r = call(a, "POST", "/api/notices", Some(OFFICER), &publish).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+
+    // Objections: the entry's number has a syntax; names and grounds are prose.
+    let obj = objection("异议理由足够长，请重新审核该企业。");
+    refuse_everywhere(a, &state, "/api/objections", None, &obj, &["/entry"]).await;
+    refuse_control(
+        a,
+        &state,
+        "/api/objections",
+        None,
+        &obj,
+        &[
+            ("/notice_id", "notice_id"),
+            ("/objector/name", "objector.name"),
+            ("/objector/contact", "objector.contact"),
+            ("/objector/relation", "objector.relation"),
+            ("/grounds", "grounds"),
+            ("/evidence/0/file_name", "evidence[0].file_name"),
+        ],
+    )
+    .await;
+    let grounds = format!("{PROSE}\n{}", "理由".repeat(10));
+    let hostile_obj = with(
+        &with(
+            &objection(&grounds),
+            "/objector/name",
+            "'; DROP TABLE objectors;--",
+        ),
+        "/objector/relation",
+        "\" OR 1=1 -- ‘’“”",
+    );
+    let r = call(a, "POST", "/api/objections", None, &hostile_obj).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let tracking = r.json()["tracking_number"].as_str().unwrap().to_owned();
+    let back = call(
+        a,
+        "GET",
+        &format!("/api/objections/{tracking}"),
+        Some(OFFICER),
+        &Value::Null,
+    )
+    .await;
+    let back = back.json();
+    assert_eq!(back["grounds"], grounds.as_str());
+    assert_eq!(back["objector"]["name"], "'; DROP TABLE objectors;--");
+    assert_eq!(back["objector"]["relation"], "\" OR 1=1 -- ‘’“”");
+    assert_eq!(
+        one_string(
+            &state,
+            &format!("SELECT grounds FROM objections WHERE id = '{tracking}'")
+        ),
+        grounds
+    );
+
+    // Corrections and the re-review conclusion: prose, escaped on the HTML page.
+    let corr_path = "/api/notices/2026-proposed/corrections";
+    let corr = json!({"entry": 1, "text_zh": "更正", "text_en": "corrected"});
+    refuse_everywhere(a, &state, corr_path, Some(OFFICER), &corr, &["/entry"]).await;
+    refuse_control(
+        a,
+        &state,
+        corr_path,
+        Some(OFFICER),
+        &corr,
+        &[("/text_zh", "text_zh"), ("/text_en", "text_en")],
+    )
+    .await;
+    let corr = with(&with(&corr, "/text_zh", PROSE), "/text_en", PROSE);
+    assert_eq!(
+        call(a, "POST", corr_path, Some(OFFICER), &corr)
+            .await
+            .status,
+        201
+    );
+    let concl_path = format!("/api/objections/{tracking}/conclusion");
+    let concl = json!({"outcome": "dismissed", "reasons_zh": "理由", "reasons_en": "reasons"});
+    refuse_everywhere(a, &state, &concl_path, Some(OFFICER), &concl, &["/outcome"]).await;
+    refuse_control(
+        a,
+        &state,
+        &concl_path,
+        Some(OFFICER),
+        &concl,
+        &[("/reasons_zh", "reasons_zh"), ("/reasons_en", "reasons_en")],
+    )
+    .await;
+    let concl = with(&concl, "/reasons_zh", PROSE);
+    let r = call(a, "POST", &concl_path, Some(OFFICER), &concl).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let notice = get(a, "/api/notices/2026-proposed").await.json();
+    let texts: Vec<&str> = notice["updates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["text_zh"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts[0], PROSE, "{texts:?}");
+    assert!(texts[1].ends_with(PROSE), "{texts:?}");
+    let page = get(a, "/notices/2026-proposed").await.text();
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "escaped on the page"
+    );
+    assert!(
+        !page.contains("<script>alert(1)"),
+        "never raw markup on the page"
+    );
+    assert!(
+        page.contains("&#39;; DROP TABLE")
+            || page.contains("&#x27;; DROP TABLE")
+            || page.contains("'; DROP TABLE")
+    );
+
+    // Approval and payments: dates, money and references.
+    let approval = json!({"approved_on": "2026-05-06", "reference": "区政府会议"});
+    let appr_path = "/api/rounds/2026/allocation/approval";
+    refuse_everywhere(
+        a,
+        &state,
+        appr_path,
+        Some(ADMIN),
+        &approval,
+        &["/approved_on"],
+    )
+    .await;
+    refuse_control(
+        a,
+        &state,
+        appr_path,
+        Some(ADMIN),
+        &approval,
+        &[("/reference", "reference")],
+    )
+    .await;
+    let pay = json!({"application_id": id1, "paid_on": "2026-05-06", "amount": "1.00", "bank_reference": "B-1"});
+    let pay_path = "/api/rounds/2026/allocation/payments";
+    refuse_everywhere(
+        a,
+        &state,
+        pay_path,
+        Some(ADMIN),
+        &pay,
+        &["/paid_on", "/amount"],
+    )
+    .await;
+    refuse_control(
+        a,
+        &state,
+        pay_path,
+        Some(ADMIN),
+        &pay,
+        &[("/bank_reference", "bank_reference")],
+    )
+    .await;
+
+    // ---- Malformed JSON of every kind: a clear 4xx JSON error, nothing stored.
+    let before = dump(&state);
+    let deep = format!("{{\"a\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let many_keys = {
+        let mut m = serde_json::Map::new();
+        for i in 0..3000 {
+            m.insert(format!("k{i}"), json!(i));
+        }
+        Value::Object(m).to_string()
+    };
+    let dup = r#"{"kind": "proposed_list", "kind": "payments", "round_year": 2026}"#;
+    let long =
+        json!({"kind": "proposed_list", "round_year": 2026, "x": "A".repeat(60_000)}).to_string();
+    let big = json!({"text_zh": "长".repeat(30_000), "text_en": "x"}).to_string();
+    let app_text = application(7, "HT-0007").to_string();
+    let mut not_utf8 = app_text.clone().into_bytes();
+    let at = app_text.find("北京").unwrap();
+    not_utf8.splice(at..at, [0xFF, 0xFE]);
+    let cases: Vec<MalformedCase> = vec![
+        (
+            "/api/applications",
+            "application/json",
+            "deep",
+            deep.clone().into_bytes(),
+            400,
+            "invalid_field",
+        ),
+        (
+            "/api/objections",
+            "application/json",
+            "deep",
+            deep.clone().into_bytes(),
+            400,
+            "invalid_json",
+        ),
+        (
+            "/api/precheck",
+            "application/json",
+            "deep",
+            deep.into_bytes(),
+            413,
+            "body_too_large",
+        ),
+        (
+            "/api/notices/2026-proposed/corrections",
+            "application/json",
+            "over 64 KiB",
+            big.into_bytes(),
+            413,
+            "body_too_large",
+        ),
+        (
+            "/api/notices",
+            "application/json",
+            "many keys",
+            many_keys.clone().into_bytes(),
+            400,
+            "invalid_json",
+        ),
+        (
+            "/api/applications",
+            "application/json",
+            "many keys",
+            many_keys.into_bytes(),
+            400,
+            "invalid_field",
+        ),
+        (
+            "/api/notices",
+            "application/json",
+            "long string",
+            long.into_bytes(),
+            400,
+            "invalid_json",
+        ),
+        (
+            "/api/notices",
+            "application/json",
+            "duplicate keys",
+            dup.as_bytes().to_vec(),
+            400,
+            "invalid_json",
+        ),
+        (
+            "/api/applications",
+            "application/json",
+            "duplicate keys",
+            app_text
+                .replacen("{", "{\"declared_truthful\": false,", 1)
+                .into_bytes(),
+            400,
+            "invalid_field",
+        ),
+        (
+            "/api/applications",
+            "text/plain",
+            "wrong type",
+            app_text.clone().into_bytes(),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "/api/objections",
+            "application/x-www-form-urlencoded",
+            "wrong type",
+            b"a=b".to_vec(),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "/api/applications",
+            "application/json",
+            "truncated",
+            app_text.as_bytes()[..app_text.len() / 2].to_vec(),
+            400,
+            "invalid_field",
+        ),
+        (
+            "/api/objections",
+            "application/json",
+            "truncated",
+            b"{\"notice_id\": \"2026-pro".to_vec(),
+            400,
+            "invalid_json",
+        ),
+        (
+            "/api/applications",
+            "application/json",
+            "not UTF-8",
+            not_utf8,
+            400,
+            "invalid_json",
+        ),
+        (
+            "/api/objections",
+            "application/json",
+            "not UTF-8",
+            b"{\"grounds\": \"\xff\xfe\"}".to_vec(),
+            400,
+            "invalid_json",
+        ),
+        (
+            "/api/notices",
+            "application/json",
+            "empty",
+            Vec::new(),
+            400,
+            "invalid_json",
+        ),
+    ];
+    for (path, ctype, what, body, status, code) in cases {
+        let token = if path == "/api/applications"
+            || path == "/api/objections"
+            || path == "/api/precheck"
+        {
+            None
+        } else {
+            Some(OFFICER)
+        };
+        let r = call_raw(a, "POST", path, token, ctype, &body).await;
+        let got = (
+            r.status,
+            r.json()["error"]["code"].as_str().map(str::to_owned),
+        );
+        assert_eq!(
+            got,
+            (status, Some(code.to_owned())),
+            "{path} {what}: {}",
+            r.text()
+        );
+        assert_error(&r, status, code);
+    }
+    // The whole body must arrive: a connection closed early is not a request.
+    let r = partial_body(a, "/api/applications", app_text.as_bytes()).await;
+    assert!(
+        r.starts_with(b"HTTP/1.1 400"),
+        "{}",
+        String::from_utf8_lossy(&r)
+    );
+    assert_eq!(dump(&state), before, "malformed JSON stored something");
+
+    // ---- After all this: intact tables, the rows legitimately stored and nothing else.
+    let c = db(&state);
+    let ok: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    assert_eq!(table_names(&state), schema, "every table is still there");
+    for (table, n) in [
+        ("rounds", 1),
+        ("applications", 4),
+        ("application_loans", 4),
+        ("subsidy_history", 1),
+        ("fraud_findings", 0),
+        ("notices", 1),
+        ("objections", 1),
+        ("objectors", 1),
+        ("objection_evidence", 1),
+        ("notice_updates", 2),
+        ("payments", 0),
+        ("documents", 0),
+    ] {
+        assert_eq!(count(&state, table), n, "{table}");
+    }
+    host.stop().await;
+}
+
+/// Path, content type, what is wrong, body, expected status and code.
+type MalformedCase = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<u8>,
+    u16,
+    &'static str,
+);
+
+/// Sends a request whose body stops short of its `content-length`, then closes the
+/// sending side; answers whatever the server sent back.
+async fn partial_body(a: SocketAddr, path: &str, body: &[u8]) -> Vec<u8> {
+    let mut s = TcpStream::connect(a).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nhost: {a}\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n",
+        body.len() + 100
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(body).await.unwrap();
+    s.shutdown().await.unwrap();
+    read_answer(s).await
+}
+
+/// Reads until the server closes (or 20 s pass, which fails the test: it must not hang).
+async fn read_answer(mut s: TcpStream) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(20), async {
+        let mut chunk = [0u8; 8192];
+        loop {
+            match s.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the host hung");
+    buf
+}
+
+/// Writes `bytes` while reading the answer (the server may answer and close before it
+/// has read everything); answers what came back.
+async fn send_raw(a: SocketAddr, bytes: Vec<u8>) -> Vec<u8> {
+    let s = TcpStream::connect(a).await.unwrap();
+    let (mut rd, mut wr) = s.into_split();
+    let writer = tokio::spawn(async move {
+        let _ = wr.write_all(&bytes).await;
+        // Keep the sending side open: the request says `connection: close`.
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    });
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(20), async {
+        let mut chunk = [0u8; 8192];
+        loop {
+            match rd.read(&mut chunk).await {
+                Ok(0) => break,
+                Err(e) => {
+                    eprintln!("read: {e}");
+                    break;
+                }
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the host hung");
+    writer.abort();
+    buf
+}
+
+fn status_of(answer: &[u8]) -> Option<u16> {
+    std::str::from_utf8(answer.get(9..12)?).ok()?.parse().ok()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_host_and_the_static_site_stand_hostile_requests() {
+    let state = TempDir::new("hostile-host");
+    let host = start_app(&state, &vars(OPEN)).await;
+    let a = host.addr;
+    let manifest = std::fs::read_to_string(e2e::app_manifest()).unwrap();
+    assert!(manifest.contains("spin_manifest_version"));
+
+    // Path traversal: never a file outside web/.
+    for path in [
+        "/../spin.toml",
+        "/%2e%2e/spin.toml",
+        "/%2E%2E/%2E%2E/spin.toml",
+        "/..%2fspin.toml",
+        "/%2e%2e%2fspin.toml",
+        "/..%5cspin.toml",
+        "/%252e%252e/spin.toml",
+        "/web/../spin.toml",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "/index.html%00.css",
+        "/%00",
+        "/precheck/Cargo.toml",
+        "/precheck/src/lib.rs",
+        "/.git/config",
+        "/pkg/../../spin.toml",
+        "/api/../spin.toml",
+        "/js/%2e%2e/%2e%2e/Cargo.toml",
+        "/%c0%ae%c0%ae/spin.toml",
+        "/..;/spin.toml",
+    ] {
+        let r = get(a, path).await;
+        assert!(
+            matches!(r.status, 400 | 404),
+            "{path}: {} {}",
+            r.status,
+            r.text()
+        );
+        let body = r.text();
+        assert!(
+            !body.contains("spin_manifest_version") && !body.contains("root:"),
+            "{path}"
+        );
+        assert!(
+            !body.contains("[workspace]") && !body.contains("[package]"),
+            "{path}"
+        );
+        assert_error(&r, r.status, r.json()["error"]["code"].as_str().unwrap());
+    }
+    // A backslash is not even a valid request target.
+    let raw = send_raw(
+        a,
+        format!("GET /..\\spin.toml HTTP/1.1\r\nhost: {a}\r\nconnection: close\r\n\r\n")
+            .into_bytes(),
+    )
+    .await;
+    assert!(
+        matches!(status_of(&raw), Some(400 | 404)),
+        "{}",
+        String::from_utf8_lossy(&raw)
+    );
+    assert!(!String::from_utf8_lossy(&raw).contains("spin_manifest_version"));
+    assert_eq!(get(a, "/").await.status, 200, "the site itself is served");
+
+    // Huge headers and URLs: refused at once, and the host serves on.
+    let huge_value = format!(
+        "GET /api/health/assets HTTP/1.1\r\nhost: {a}\r\nx-big: {}\r\nconnection: close\r\n\r\n",
+        "a".repeat(1024 * 1024)
+    );
+    let mut many = format!("GET /api/health/assets HTTP/1.1\r\nhost: {a}\r\nconnection: close\r\n");
+    for i in 0..10_000 {
+        many.push_str(&format!("x-h-{i}: v\r\n"));
+    }
+    many.push_str("\r\n");
+    let long_url = format!(
+        "GET /{} HTTP/1.1\r\nhost: {a}\r\nconnection: close\r\n\r\n",
+        "a".repeat(100 * 1024)
+    );
+    let big_body = format!(
+        "POST /api/applications HTTP/1.1\r\nhost: {a}\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n",
+        64 * 1024 * 1024
+    );
+    for (what, bytes, allowed) in [
+        ("a 1 MiB header", huge_value, &[431u16, 400][..]),
+        ("10,000 headers", many, &[431, 400]),
+        ("a 100 KiB URL", long_url, &[414, 431, 400]),
+        ("a 64 MiB body declared", big_body, &[413]),
+    ] {
+        let answer = send_raw(a, bytes.into_bytes()).await;
+        let status = status_of(&answer);
+        assert!(
+            status.is_some_and(|s| allowed.contains(&s)),
+            "{what}: {:?}",
+            String::from_utf8_lossy(&answer[..answer.len().min(300)])
+        );
+        let r = get(a, "/api/health/assets").await;
+        assert_eq!(r.status, 200, "after {what} the host still serves");
+    }
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_too_slow_with_its_request_head_is_cut_off() {
+    e2e::ensure_built();
+    let state = TempDir::new("hostile-slow");
+    let mut c = e2e::config(&e2e::app_manifest(), &state.0);
+    c.variables.push(("admin_token".into(), ADMIN.into()));
+    c.variables.push(("officer_token".into(), OFFICER.into()));
+    c.sqlite_statements = e2e::migrations();
+    c.request_timeout = Duration::from_secs(1);
+    let host = localspin::start(c).await.expect("the app starts");
+    let a = host.addr;
+    // Half a request head, then nothing: the host closes the connection (slowloris).
+    let mut s = TcpStream::connect(a).await.unwrap();
+    s.write_all(b"GET /api/health/assets HTTP/1.1\r\nhost: x\r\nx-slow: ")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let answer = read_answer(s).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(status_of(&answer), None | Some(408)),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    assert_eq!(get(a, "/api/health/assets").await.status, 200);
+    host.stop().await;
+}
