@@ -11,6 +11,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 pub mod app;
+pub mod fixtures;
+pub mod host_process;
+pub mod load;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -100,7 +103,14 @@ pub fn config(manifest: &Path, state: &Path) -> localspin::Config {
     c.listen = SocketAddr::from(([127, 0, 0, 1], 0));
     c.state_dir = Some(state.to_path_buf());
     c.env = Some(BTreeMap::new());
+    c.compile_cache = Some(compile_cache());
     c
+}
+
+/// Where the tests keep compiled components between host starts (each start would
+/// otherwise compile every component again).
+pub fn compile_cache() -> PathBuf {
+    root().join("target/wasmtime-cache")
 }
 
 /// The fixture manifest (probe components).
@@ -257,8 +267,29 @@ impl Conn {
 
     /// `GET path`; answers the status and body. The server must send `content-length`.
     pub async fn get(&mut self, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
-        let req = format!("GET {path} HTTP/1.1\r\nhost: {}\r\n\r\n", self.addr);
-        self.stream.write_all(req.as_bytes()).await?;
+        let a = self.send("GET", path, &[], &[]).await?;
+        Ok((a.status, a.body))
+    }
+
+    /// Any request on this connection. The server must send `content-length`.
+    pub async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> std::io::Result<Answer> {
+        let mut req = format!("{method} {path} HTTP/1.1\r\nhost: {}\r\n", self.addr);
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        if !body.is_empty() || method == "POST" {
+            req.push_str(&format!("content-length: {}\r\n", body.len()));
+        }
+        req.push_str("\r\n");
+        let mut bytes = req.into_bytes();
+        bytes.extend_from_slice(body);
+        self.stream.write_all(&bytes).await?;
         let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, m.to_owned());
         loop {
             if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
@@ -286,7 +317,19 @@ impl Conn {
                 }
                 let body = self.buf[end + 4..end + 4 + len].to_vec();
                 self.buf.drain(..end + 4 + len);
-                return Ok((status, body));
+                let headers = head
+                    .split("\r\n")
+                    .skip(1)
+                    .filter_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        Some((k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+                    })
+                    .collect();
+                return Ok(Answer {
+                    status,
+                    headers,
+                    body,
+                });
             }
             let mut chunk = [0u8; 8192];
             let n = self.stream.read(&mut chunk).await?;

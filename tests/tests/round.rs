@@ -2,8 +2,9 @@
 //! enterprises applying, review, allocation over budget, notice, approval, payment,
 //! exports and disclosure; bad input everywhere; concurrent submissions; restarts.
 
-use e2e::{Answer, TempDir, app_manifest, config, ensure_built, get, migrations, request};
-use rules::uscc::CreditCode;
+use e2e::{
+    Answer, TempDir, app_manifest, config, ensure_built, fixtures, get, migrations, request,
+};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 
@@ -52,55 +53,20 @@ fn assert_error(r: &Answer, status: u16, code: &str) -> Value {
     v
 }
 
-/// A valid credit code of a Mentougou enterprise, numbered.
 fn code(n: u32) -> String {
-    CreditCode::with_check_char(&format!("91110109MA{n:07}"))
-        .unwrap()
-        .as_str()
-        .to_owned()
+    fixtures::credit_code(n)
 }
 
 fn round_body() -> Value {
-    json!({
-        "year": 2026,
-        "window": {"opens_at": "2026-04-01T09:00:00+08:00", "closes_at": "2026-04-30T17:00:00+08:00"},
-        "covered_period": {"from": "2025-01-01", "to": "2025-12-31"},
-        "budget": "1000000.00",
-        "guide_reference": "门知发〔2026〕1号"
-    })
+    fixtures::round(2026)
 }
 
 /// An application: one bank loan repaid on time in 2025, the given pledge and interest.
 fn application(n: u32, industry: &str, right: Value, interest: &str) -> Value {
-    let name = format!("北京测试企业{n:02}有限公司");
-    let mut right = right;
-    right["owner"] = name.clone().into();
-    json!({
-        "enterprise": {
-            "credit_code": code(n), "name": name,
-            "registered_in_district": true, "pays_tax_in_district": true,
-            "industry": industry
-        },
-        "loans": [{
-            "lender_kind": "bank", "lender_name": "北京银行门头沟支行",
-            "contract_number": format!("JK-{n:04}"), "principal": "5000000.00",
-            "start_date": "2024-06-01", "maturity_date": "2025-05-31",
-            "final_repayment_date": "2025-05-30", "overdue": false,
-            "interest_paid": interest, "pledged_rights": [right]
-        }],
-        "declared_truthful": true
-    })
+    fixtures::application(2026, n, &format!("JK-{n:04}"), industry, right, interest)
 }
 
-fn invention() -> Value {
-    json!({"kind": "patent", "application_number": "202310123456.6", "patent_type": "invention"})
-}
-fn utility() -> Value {
-    json!({"kind": "patent", "application_number": "202320654321.8", "patent_type": "utility_model"})
-}
-fn well_known() -> Value {
-    json!({"kind": "trademark", "registration_number": "12345678", "well_known": true})
-}
+use fixtures::{invention, utility_model as utility, well_known_trademark as well_known};
 
 async fn count(a: SocketAddr) -> usize {
     let r = call(

@@ -16,7 +16,11 @@ options:
   --sqlite SQL|@FILE     SQL run against `default` at start-up (repeatable)
   --variable NAME=VALUE  an application variable (repeatable; beats SPIN_VARIABLE_<NAME>)
   --timeout SECONDS      answer 504 when a request runs longer (default 30)
-  --max-body BYTES       largest request body forwarded (default 10485760)";
+  --max-body BYTES       largest request body forwarded (default 10485760)
+  --server-timing        add `server-timing: instantiate;dur=…, handle;dur=…` to answers
+  --perf-map             write /tmp/perf-<pid>.map so `perf report` names Wasm functions
+  --compile-cache DIR    keep compiled components in DIR, so a restart does not compile them
+  --sqlite-busy-wait     writers wait in SQLite's busy handler, not in the host's queue";
 
 /// Parses options into `config` (whose defaults the caller chose).
 pub fn parse(args: &[String], config: &mut Config) -> Result<()> {
@@ -75,10 +79,31 @@ pub fn parse(args: &[String], config: &mut Config) -> Result<()> {
                     .parse()
                     .with_context(|| format!("--max-body {v}: expected bytes"))?;
             }
+            "--server-timing" => config.server_timing = true,
+            "--perf-map" => config.perf_map = true,
+            "--sqlite-busy-wait" => config.sqlite_busy_wait = true,
+            "--compile-cache" => config.compile_cache = Some(PathBuf::from(value()?)),
             other => bail!("unknown option `{other}`\n{USAGE}"),
         }
     }
     Ok(())
+}
+
+/// The whole `localspin` command: options from the process arguments, then serve.
+pub fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("usage: localspin [options]\n{USAGE}");
+        return std::process::ExitCode::SUCCESS;
+    }
+    let mut config = Config::new("spin.toml");
+    match parse(&args, &mut config).and_then(|()| serve(config)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("localspin: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 /// Starts the host and serves until Ctrl-C, printing the routes first.
@@ -118,6 +143,8 @@ mod tests {
             "a=b=c",
             "--timeout",
             "2.5",
+            "--server-timing",
+            "--perf-map",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -128,6 +155,7 @@ mod tests {
         assert_eq!(c.sqlite_statements, vec!["CREATE TABLE t (x)".to_owned()]);
         assert_eq!(c.variables, vec![("a".to_owned(), "b=c".to_owned())]);
         assert_eq!(c.request_timeout, Duration::from_millis(2500));
+        assert!(c.server_timing && c.perf_map && c.compile_cache.is_none());
         assert!(parse(&["--nope".into()], &mut c).is_err());
         assert!(parse(&["--variable".into(), "novalue".into()], &mut c).is_err());
     }

@@ -1,5 +1,7 @@
 //! The host side of `spin:sqlite@3.1.0` and `spin:variables@3.0.0`.
 
+use std::time::Instant;
+
 use wasmtime::component::{Accessor, FutureReader, HasData, Resource, StreamReader};
 
 use crate::Ctx;
@@ -7,7 +9,7 @@ use crate::bindings::spin::sqlite::sqlite::{
     self, Error, HostConnection, HostConnectionWithStore, QueryResult, RowResult, Value,
 };
 use crate::bindings::spin::variables::variables::{self, Error as VarError};
-use crate::sqlite::{Connection, run, run_sync};
+use crate::sqlite::{Connection, TransactionEdge, run, run_sync};
 
 /// The `HasData` marker the bindings are linked with.
 pub struct SpinHost;
@@ -32,8 +34,10 @@ impl Ctx {
         self.table
             .push(Connection {
                 db,
+                label: database.to_owned(),
                 last_insert_rowid: 0,
                 changes: 0,
+                writing: None,
             })
             .map_err(|e| Error::Io(e.to_string()))
     }
@@ -59,7 +63,11 @@ impl HostConnection for Ctx {
         let db = self.conn(&this)?.db.clone();
         // The synchronous call runs the statement on this thread (statements are short;
         // spin-sdk 7 uses the async functions below).
-        let (result, rowid, changes) = run_sync(&db, &statement, parameters)?;
+        let started = Instant::now();
+        let ran = run_sync(&db, &statement, parameters);
+        self.sqlite_time.statements += 1;
+        self.sqlite_time.running += started.elapsed();
+        let (result, rowid, changes) = ran?;
         if let Ok(c) = self.table.get_mut(&this) {
             c.last_insert_rowid = rowid;
             c.changes = changes;
@@ -102,10 +110,43 @@ impl<U> HostConnectionWithStore<U> for SpinHost {
         ),
         Error,
     > {
-        let db = accessor.with(|mut access| access.get().conn(&this).map(|c| c.db.clone()))?;
+        let edge = TransactionEdge::of(&statement);
+        let (db, queue) = accessor.with(|mut access| {
+            let ctx = access.get();
+            let c = ctx.conn(&this)?;
+            let queue = match edge {
+                TransactionEdge::Begin if c.writing.is_none() => ctx.dbs.writer_queue(&c.label),
+                _ => None,
+            };
+            Ok::<_, Error>((c.db.clone(), queue))
+        })?;
+        // Wait for the writer before this one to commit (see `Connection::writing`).
+        let waiting = Instant::now();
+        let turn = match queue {
+            Some(q) => Some(q.lock_owned().await),
+            None => None,
+        };
+        let queued = waiting.elapsed();
+        let started = Instant::now();
         let outcome = tokio::task::spawn_blocking(move || run(&db, &statement, parameters))
             .await
-            .map_err(|e| Error::Io(e.to_string()))??;
+            .map_err(|e| Error::Io(e.to_string()));
+        let running = started.elapsed();
+        let began = matches!(outcome, Ok(Ok(ref o)) if o.late_error.is_none());
+        accessor.with(|mut access| {
+            let ctx = access.get();
+            ctx.sqlite_time.statements += 1;
+            ctx.sqlite_time.running += running;
+            ctx.sqlite_time.queued += queued;
+            if let Ok(c) = ctx.table.get_mut(&this) {
+                match edge {
+                    TransactionEdge::Begin if began && turn.is_some() => c.writing = turn,
+                    TransactionEdge::End => c.writing = None,
+                    _ => {}
+                }
+            }
+        });
+        let outcome = outcome??;
         accessor.with(|mut access| {
             if let Ok(c) = access.get().table.get_mut(&this) {
                 c.last_insert_rowid = outcome.last_insert_rowid;

@@ -23,7 +23,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use bytes::Bytes;
@@ -70,6 +70,17 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Most requests executing at once (more wait their turn).
     pub max_concurrency: usize,
+    /// Add a `server-timing` header (instantiation and handling, in ms) to every answer
+    /// a component gives: for benchmarks and profiling, not part of Spin.
+    pub server_timing: bool,
+    /// Write `/tmp/perf-<pid>.map` so `perf` names the compiled Wasm functions.
+    pub perf_map: bool,
+    /// A folder where wasmtime keeps compiled components, so that a restart does not
+    /// compile them again (seconds per start; see docs/BENCHMARKS.md). `None`: no cache.
+    pub compile_cache: Option<PathBuf>,
+    /// Writers wait in SQLite's busy handler instead of the host's queue (for comparing
+    /// the two in benchmarks; see `sqlite::Connection::writing`).
+    pub sqlite_busy_wait: bool,
 }
 
 impl Config {
@@ -84,6 +95,10 @@ impl Config {
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 10 * 1024 * 1024,
             max_concurrency: 256,
+            server_timing: false,
+            perf_map: false,
+            compile_cache: None,
+            sqlite_busy_wait: false,
         }
     }
 }
@@ -96,6 +111,16 @@ pub struct Ctx {
     hooks: DenyOutbound,
     component: Arc<ComponentRt>,
     dbs: Arc<sqlite::Databases>,
+    /// Where this request's time went, for `server-timing`.
+    sqlite_time: SqliteTime,
+}
+
+/// Time a request spent on SQLite statements and waiting for its turn to write.
+#[derive(Default)]
+pub(crate) struct SqliteTime {
+    pub statements: u32,
+    pub running: Duration,
+    pub queued: Duration,
 }
 
 impl WasiView for Ctx {
@@ -162,11 +187,20 @@ pub struct App {
     timeout: Duration,
     max_body: usize,
     permits: Semaphore,
+    server_timing: bool,
     pub state_dir: PathBuf,
 }
 
-fn engine() -> Result<Engine> {
+fn engine(config: &Config) -> Result<Engine> {
     let mut cfg = EngineConfig::new();
+    if config.perf_map {
+        cfg.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
+    if let Some(dir) = &config.compile_cache {
+        let mut cache = wasmtime::CacheConfig::new();
+        cache.with_directory(dir);
+        cfg.cache(Some(wasmtime::Cache::new(cache)?));
+    }
     cfg.wasm_component_model_async(true);
     cfg.epoch_interruption(true);
     let mut pool = PoolingAllocationConfig::new();
@@ -240,7 +274,7 @@ impl App {
         };
         let app_vars = variables::resolve_app(m, &config.variables, &process_env)?;
 
-        let engine = engine()?;
+        let engine = engine(config)?;
         let mut linker: Linker<Ctx> = Linker::new(&engine);
         wt(
             wasmtime_wasi::p2::add_to_linker_async(&mut linker),
@@ -272,7 +306,10 @@ impl App {
         let log_dir = state_dir.join("logs");
         std::fs::create_dir_all(&log_dir)
             .with_context(|| format!("cannot create {}", log_dir.display()))?;
-        let dbs = Arc::new(sqlite::Databases::open_default(&state_dir)?);
+        let dbs = Arc::new(sqlite::Databases::open_default(
+            &state_dir,
+            !config.sqlite_busy_wait,
+        )?);
 
         // Only components some trigger uses are loaded, like Spin.
         let mut used: Vec<&String> = m.trigger.http.iter().map(|t| &t.component).collect();
@@ -354,6 +391,7 @@ impl App {
             timeout: config.request_timeout,
             max_body: config.max_body_bytes,
             permits: Semaphore::new(config.max_concurrency.max(1)),
+            server_timing: config.server_timing,
             state_dir,
         })
     }
@@ -381,6 +419,7 @@ impl App {
             hooks: DenyOutbound,
             component: c.clone(),
             dbs: self.dbs.clone(),
+            sqlite_time: SqliteTime::default(),
         };
         let mut store = Store::new(&self.engine, ctx);
         // Wasm yields to the executor at every epoch tick, so a busy loop cannot hold a
@@ -526,8 +565,10 @@ async fn run<B>(
 where
     B: http_body::Body<Data = Bytes, Error = wasmtime_wasi_http::Error> + Send + 'static,
 {
+    let start = Instant::now();
     let mut store = app.new_store(component)?;
     let service = component.pre.instantiate_async(&mut store).await?;
+    let instantiated = start.elapsed();
     let (req, io) = wasmtime_wasi_http::p3::Request::from_http(&mut store.data_mut().hooks, req);
     let res = store
         .run_concurrent(async |store| {
@@ -556,7 +597,22 @@ where
         })
         .await??;
     match res {
-        Ok(res) => Ok(res.map(Full::new)),
+        Ok(mut res) => {
+            if app.server_timing {
+                let ms = |d: Duration| d.as_secs_f64() * 1e3;
+                let sql = &store.data().sqlite_time;
+                let timing = format!(
+                    "instantiate;dur={:.3}, handle;dur={:.3}, sqlite;dur={:.3};desc=\"{}\", queue;dur={:.3}",
+                    ms(instantiated),
+                    ms(start.elapsed() - instantiated),
+                    ms(sql.running),
+                    sql.statements,
+                    ms(sql.queued),
+                );
+                insert(res.headers_mut(), "server-timing", &timing);
+            }
+            Ok(res.map(Full::new))
+        }
         Err(code) => {
             if code.contains("HttpRequestBodySize") {
                 Ok(host_error(

@@ -22,19 +22,34 @@ use crate::bindings::spin::sqlite::sqlite::{Error, QueryResult, RowResult, Value
 #[derive(Default)]
 pub struct Databases {
     dbs: HashMap<String, PathBuf>,
+    /// One idle connection per database for the host's lifetime. Without it, every
+    /// request's connection is the last one when it closes, and SQLite then checkpoints
+    /// the WAL into the database, syncs and deletes it: several milliseconds per request.
+    _keepers: Vec<Mutex<rusqlite::Connection>>,
+    /// One writer at a time per database, in arrival order (see `Connection::writing`).
+    writers: HashMap<String, Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Databases {
     /// Opens (creating it if needed) `default` at `<state_dir>/sqlite_db.db`.
-    pub fn open_default(state_dir: &Path) -> Result<Self> {
+    /// With `queue_writers`, writers take turns in the host's queue (`Connection::writing`).
+    pub fn open_default(state_dir: &Path, queue_writers: bool) -> Result<Self> {
         std::fs::create_dir_all(state_dir)
             .with_context(|| format!("cannot create the state folder {}", state_dir.display()))?;
         let path = state_dir.join("sqlite_db.db");
-        // Opened once here so that a bad path fails at start-up, not on the first request.
-        open_file(&path)?;
+        // Opened here so that a bad path fails at start-up, not on the first request.
+        let keeper = open_file(&path)?;
         let mut dbs = HashMap::new();
         dbs.insert("default".to_owned(), path);
-        Ok(Databases { dbs })
+        let mut writers = HashMap::new();
+        if queue_writers {
+            writers.insert("default".to_owned(), Arc::default());
+        }
+        Ok(Databases {
+            dbs,
+            _keepers: vec![Mutex::new(keeper)],
+            writers,
+        })
     }
 
     pub fn default_path(state_dir: &Path) -> PathBuf {
@@ -51,12 +66,38 @@ impl Databases {
         open_file(path).ok().map(|c| Arc::new(Mutex::new(c)))
     }
 
+    /// The queue of writers to `label`.
+    pub fn writer_queue(&self, label: &str) -> Option<Arc<tokio::sync::Mutex<()>>> {
+        self.writers.get(label).cloned()
+    }
+
     /// Runs a batch of statements (Spin's `--sqlite` statements and migration files).
     pub fn execute_batch(&self, label: &str, sql: &str) -> Result<()> {
         let db = self.get(label).context("no such database")?;
         let conn = db.lock().unwrap_or_else(|p| p.into_inner());
         conn.execute_batch(sql)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TransactionEdge::{self, *};
+
+    #[test]
+    fn transaction_edges_are_recognised() {
+        for (sql, edge) in [
+            ("BEGIN IMMEDIATE", Begin),
+            ("  begin;", Begin),
+            ("COMMIT", End),
+            ("end transaction", End),
+            ("ROLLBACK", End),
+            ("rollback to sp1", Inside),
+            ("INSERT INTO t VALUES (1)", Inside),
+            ("", Inside),
+        ] {
+            assert_eq!(TransactionEdge::of(sql), edge, "{sql}");
+        }
     }
 }
 
@@ -73,8 +114,42 @@ fn open_file(path: &Path) -> Result<rusqlite::Connection> {
 /// The `connection` resource.
 pub struct Connection {
     pub db: Arc<Mutex<rusqlite::Connection>>,
+    pub label: String,
     pub last_insert_rowid: i64,
     pub changes: u64,
+    /// Held from `BEGIN` to `COMMIT`/`ROLLBACK` (or until the connection is dropped).
+    /// Writers then wait their turn in order, instead of in SQLite's busy handler, which
+    /// polls with sleeps of up to 100 ms: under a burst of submissions that made the
+    /// slowest answers wait most of a second while the lock sat free.
+    pub writing: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+/// Where a statement stands to an explicit transaction.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TransactionEdge {
+    Begin,
+    End,
+    Inside,
+}
+
+impl TransactionEdge {
+    pub fn of(statement: &str) -> Self {
+        let words: Vec<String> = statement
+            .split_whitespace()
+            .take(2)
+            .map(|w| w.trim_end_matches(';').to_ascii_uppercase())
+            .collect();
+        match (
+            words.first().map(String::as_str),
+            words.get(1).map(String::as_str),
+        ) {
+            (Some("BEGIN"), _) => TransactionEdge::Begin,
+            // `ROLLBACK TO savepoint` stays inside the transaction.
+            (Some("ROLLBACK"), Some("TO")) => TransactionEdge::Inside,
+            (Some("COMMIT" | "END" | "ROLLBACK"), _) => TransactionEdge::End,
+            _ => TransactionEdge::Inside,
+        }
+    }
 }
 
 fn to_sql(v: Value) -> SqlValue {

@@ -1,0 +1,364 @@
+//! Load, cold start and sizes (issue 7). Not a timed test: run it with
+//! `cargo bench -p e2e --bench load` and read the tables it prints (docs/BENCHMARKS.md).
+//!
+//! The local host runs as its own process (the `e2e-host` binary, release build) on the
+//! app's `spin.toml` plus the hello-world `probe` at `/bench/...`; this process is the load
+//! generator (`e2e::load`, closed loop over keep-alive connections). Each route is measured
+//! beside hello-world in the same run, and its cost is given as a ratio to hello-world.
+//!
+//! Settings (environment): `LOAD_SECONDS` per measurement (default 5), `LOAD_CONNECTIONS`
+//! for the throughput runs (default 16), `LOAD_ONLY` = a route label to measure only it
+//! (for profiling), `LOAD_PERF_MAP=1` to start the host with `--perf-map`.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use e2e::fixtures::{application, invention, round, utility_model, well_known_trademark};
+use e2e::host_process::{HostProcess, migration_args, spawn, variable_args};
+use e2e::load::{Report, Request, app_with_hello_world, run};
+use e2e::{Answer, TempDir, ensure_built, request, root};
+use serde_json::{Value, json};
+
+const ADMIN: &str = "bench-admin-token-0123456789";
+const OFFICER: &str = "bench-officer-token-0123456789";
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn start(manifest: &Path, state: &Path, clock: &str, extra: &[&str]) -> HostProcess {
+    let mut args = vec!["--from".to_owned(), manifest.display().to_string()];
+    args.extend(variable_args(&[
+        ("admin_token", ADMIN),
+        ("officer_token", OFFICER),
+        ("clock_override", clock),
+    ]));
+    args.extend(migration_args());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    spawn(Path::new(env!("CARGO_BIN_EXE_e2e-host")), state, &args)
+}
+
+async fn call(host: &HostProcess, method: &str, path: &str, token: &str, body: &Value) -> Answer {
+    let auth = format!("Bearer {token}");
+    let body = if body.is_null() {
+        Vec::new()
+    } else {
+        body.to_string().into_bytes()
+    };
+    let mut headers = vec![("content-type", "application/json")];
+    if !token.is_empty() {
+        headers.push(("authorization", auth.as_str()));
+    }
+    request(host.addr, method, path, &headers, &body)
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+}
+
+fn ok(r: Answer, what: &str) -> Answer {
+    assert!(
+        (200..300).contains(&r.status),
+        "{what}: {} {}",
+        r.status,
+        r.text()
+    );
+    r
+}
+
+/// A published proposed list of 2025 (so the feed has a real notice with a dozen entries),
+/// then the 2026 round open for applications. Answers the host at the moment of the load.
+async fn seed(manifest: &Path, state: &Path, extra: &[&str]) -> HostProcess {
+    let rights = [invention(), utility_model(), well_known_trademark()];
+    let h = start(manifest, state, "2025-04-15T10:00:00+08:00", &[]);
+    ok(
+        call(&h, "POST", "/api/rounds", ADMIN, &round(2025)).await,
+        "round 2025",
+    );
+    let mut ids = Vec::new();
+    for n in 1..=12u32 {
+        let body = application(
+            2025,
+            n,
+            &format!("JK-2025-{n:04}"),
+            if n % 3 == 0 {
+                "new_generation_it"
+            } else {
+                "manufacturing"
+            },
+            rights[n as usize % 3].clone(),
+            "150000.00",
+        );
+        let r = ok(
+            call(&h, "POST", "/api/applications", "", &body).await,
+            "apply",
+        );
+        ids.push(r.json()["id"].as_str().expect("an id").to_owned());
+    }
+    drop(h);
+    let h = start(manifest, state, "2025-05-06T10:00:00+08:00", &[]);
+    for to in ["closed", "under_review"] {
+        let r = call(
+            &h,
+            "POST",
+            "/api/rounds/2025/stage",
+            ADMIN,
+            &json!({"to": to}),
+        )
+        .await;
+        ok(r, to);
+    }
+    let opinions: Vec<Value> = ["market_supervision", "tax", "emergency_management"]
+        .iter()
+        .map(|d| json!({"department": d, "objects": false}))
+        .collect();
+    for id in &ids {
+        let path = format!("/api/applications/{id}/review");
+        ok(
+            call(&h, "POST", &path, OFFICER, &json!({"opinions": opinions})).await,
+            "review",
+        );
+    }
+    let r = call(
+        &h,
+        "POST",
+        "/api/rounds/2025/allocation",
+        ADMIN,
+        &Value::Null,
+    )
+    .await;
+    ok(r, "allocation");
+    let notice = json!({"kind": "proposed_list", "round_year": 2025});
+    ok(
+        call(&h, "POST", "/api/notices", OFFICER, &notice).await,
+        "notice",
+    );
+    drop(h);
+    let h = start(manifest, state, "2026-04-15T10:00:00+08:00", extra);
+    ok(
+        call(&h, "POST", "/api/rounds", ADMIN, &round(2026)).await,
+        "round 2026",
+    );
+    h
+}
+
+struct Route {
+    label: &'static str,
+    make: Arc<dyn Fn(u64) -> Request + Send + Sync>,
+    expect: &'static [u16],
+}
+
+fn routes() -> Vec<Route> {
+    let precheck: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("shared/rules/data/example-precheck-request.json"))
+            .expect("the documented example request"),
+    )
+    .expect("JSON");
+    let precheck = Request::post_json("/api/precheck", &precheck);
+    vec![
+        Route {
+            label: "hello-world `GET /bench/hello`",
+            make: Arc::new(|_| Request::get("/bench/hello")),
+            expect: &[200],
+        },
+        Route {
+            label: "static page `GET /index.html`",
+            make: Arc::new(|_| Request::get("/index.html")),
+            expect: &[200],
+        },
+        Route {
+            label: "pre-check `POST /api/precheck`",
+            make: Arc::new(move |_| precheck.clone()),
+            expect: &[200],
+        },
+        Route {
+            label: "Atom feed `GET /feeds/notices.atom`",
+            make: Arc::new(|_| Request::get("/feeds/notices.atom")),
+            expect: &[200],
+        },
+        Route {
+            label: "submission `POST /api/applications`",
+            // A new enterprise and contract each time (across runs): every request stores
+            // an application.
+            make: Arc::new(|_| {
+                static NEXT: AtomicU32 = AtomicU32::new(100_000);
+                let n = NEXT.fetch_add(1, Ordering::Relaxed);
+                let body = application(
+                    2026,
+                    n,
+                    &format!("JK-{n}"),
+                    "manufacturing",
+                    invention(),
+                    "120000.00",
+                );
+                Request::post_json("/api/applications", &body)
+            }),
+            expect: &[201],
+        },
+    ]
+}
+
+fn row(label: &str, r: &Report, hello: Option<&Report>) -> String {
+    let inst = r.mean_timing_us("instantiate");
+    let handle = r.mean_timing_us("handle");
+    let sqlite = r.mean_timing_us("sqlite");
+    let queue = r.mean_timing_us("queue");
+    let statements = r.mean_statements();
+    let ratio = |f: f64, h: f64| format!("{:.1}×", f / h);
+    let (p50_ratio, tput_ratio) = match hello {
+        Some(h) => (
+            ratio(r.percentile_us(0.5), h.percentile_us(0.5)),
+            ratio(h.throughput(), r.throughput()),
+        ),
+        None => ("1×".into(), "1×".into()),
+    };
+    format!(
+        "| {label} | {} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {p50_ratio} | {tput_ratio} | {inst:.0} | {handle:.0} | {sqlite:.0} ({statements:.0}) | {queue:.0} |",
+        r.connections,
+        r.requests(),
+        r.throughput(),
+        r.percentile_us(0.5),
+        r.percentile_us(0.9),
+        r.percentile_us(0.99),
+    )
+}
+
+async fn first_answers(h: &HostProcess) {
+    println!("| component | first request ms | second request ms |");
+    println!("|---|---|---|");
+    for (component, path) in [
+        ("hello-world (probe)", "/bench/hello"),
+        ("intake", "/api/health/intake"),
+        ("calculation", "/api/health/calculation"),
+        ("notices", "/api/health/notices"),
+        ("objections", "/api/health/objections"),
+        ("assets", "/api/health/assets"),
+    ] {
+        let mut t = Vec::new();
+        for _ in 0..2 {
+            let at = Instant::now();
+            let r = request(h.addr, "GET", path, &[], &[]).await.expect(path);
+            assert_eq!(r.status, 200, "{path}: {}", r.text());
+            t.push(at.elapsed().as_secs_f64() * 1e3);
+        }
+        println!("| {component} | {:.2} | {:.2} |", t[0], t[1]);
+    }
+}
+
+fn sizes() {
+    println!("| component | `.wasm` bytes |");
+    println!("|---|---|");
+    for c in [
+        "intake",
+        "calculation",
+        "notices",
+        "objections",
+        "assets",
+        "probe",
+    ] {
+        let len = std::fs::metadata(e2e::wasm(c))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        println!("| {c} | {len} |");
+    }
+}
+
+/// Measures each route (or only those whose label contains `only`) beside hello-world,
+/// with each number of connections, and prints the table.
+async fn table(
+    addr: std::net::SocketAddr,
+    conns: &[usize],
+    only: Option<&str>,
+    duration: Duration,
+) {
+    println!(
+        "| route | connections | requests | req/s | p50 µs | p90 µs | p99 µs | p50 / hello | hello req/s / route req/s | instantiate µs | handle µs | SQLite µs (statements) | write queue µs |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let warmup = Duration::from_millis(500);
+    for &c in conns {
+        let mut hello: Option<Report> = None;
+        for route in routes() {
+            let is_hello = route.label.starts_with("hello");
+            if only.is_some_and(|o| !route.label.contains(o)) && !is_hello {
+                continue;
+            }
+            let r = run(addr, c, warmup, duration, route.expect, route.make).await;
+            assert_eq!(r.errors, 0, "{}: connection errors", route.label);
+            println!("{}", row(route.label, &r, hello.as_ref()));
+            if is_hello {
+                hello = Some(r);
+            }
+        }
+    }
+}
+
+fn main() {
+    // `cargo test --benches` runs benches in test mode: do nothing there.
+    if std::env::args().any(|a| a == "--test" || a == "--list") {
+        return;
+    }
+    ensure_built();
+    let seconds: f64 = env_or("LOAD_SECONDS", 5.0);
+    let conns: usize = env_or("LOAD_CONNECTIONS", 16);
+    let only = std::env::var("LOAD_ONLY").ok();
+    let perf_map = std::env::var_os("LOAD_PERF_MAP").is_some();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    rt.block_on(async {
+        let dir = TempDir::new("bench-load");
+        let manifest = app_with_hello_world(&dir.0);
+        let state = dir.0.join("state");
+        std::fs::create_dir_all(&state).expect("state folder");
+
+        println!("## Component sizes\n");
+        sizes();
+
+        println!("\n## Cold start\n");
+        let extra: &[&str] = if perf_map { &["--server-timing", "--perf-map"] } else { &["--server-timing"] };
+        let host = seed(&manifest, &state, extra).await;
+        println!(
+            "host process start → serving (loads the manifest, compiles 6 components, runs the \
+             migrations): {:.0} ms\n",
+            host.ready_after.as_secs_f64() * 1e3
+        );
+        let cache_state = dir.0.join("cache-state");
+        std::fs::create_dir_all(&cache_state).expect("state folder");
+        let cache = dir.0.join("compile-cache").display().to_string();
+        for attempt in ["first", "second"] {
+            let h = start(&manifest, &cache_state, "2026-04-15T10:00:00+08:00", &["--compile-cache", &cache]);
+            println!(
+                "with `--compile-cache` (an empty folder at first), {attempt} start: {:.0} ms",
+                h.ready_after.as_secs_f64() * 1e3
+            );
+            if attempt == "second" {
+                println!();
+                first_answers(&h).await;
+            }
+        }
+        println!("\n(the app host above, without the cache)\n");
+        first_answers(&host).await;
+
+        println!(
+            "\n## Load ({seconds} s per measurement after 0.5 s warm-up; closed loop; fresh instance per request)\n"
+        );
+        let duration = Duration::from_secs_f64(seconds);
+        table(host.addr, &[1, conns], only.as_deref(), duration).await;
+        drop(host);
+
+        println!(
+            "\n## Writers: the host's queue (above) against SQLite's busy handler (`--sqlite-busy-wait`)\n"
+        );
+        let host = start(&manifest, &state, "2026-04-15T10:00:00+08:00", &["--server-timing", "--sqlite-busy-wait"]);
+        table(host.addr, &[1, conns], Some("submission"), duration).await;
+        let stored = call(&host, "GET", "/api/applications?round=2026", OFFICER, &Value::Null).await;
+        let n = stored.json()["applications"].as_array().map_or(0, Vec::len);
+        println!("\napplications stored by the submission runs: {n}");
+        drop(host);
+    });
+}
