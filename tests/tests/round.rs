@@ -588,6 +588,17 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
         v,
         "loans[0].pledged_rights[0].patent_type",
     ));
+    // PROC-REVIEW: the review record and the verified interest are the officers' to write.
+    let mut v = good.clone();
+    v["review"] = json!({"opinions": []});
+    variants.push(("a review filled in by the applicant", v, "review"));
+    let mut v = good.clone();
+    v["loans"][0]["verified_interest_paid"] = "100000.00".into();
+    variants.push((
+        "verified interest filled in by the applicant",
+        v,
+        "loans[0].verified_interest_paid",
+    ));
     let mut v = good.clone();
     v["enterprise"]["name"] = "'; DROP TABLE applications; --".into();
     v["declared_truthful"] = false.into();

@@ -136,10 +136,34 @@ async fn open_round(db: &Db) -> Result<RoundView, ApiError> {
     }
 }
 
+/// PROC-REVIEW: the review record and the verified interest are written by officers at
+/// review; an application that brings its own is refused, not silently trusted.
+fn refuse_officer_fields(app: &Application) -> Result<(), ApiError> {
+    let officers_only = |field: String| {
+        ApiError::invalid(
+            &field,
+            "该字段由审核人员在审核时填写，申报时不得提交（PROC-REVIEW）。",
+            "This field is filled in by officers at review; an application may not carry it (PROC-REVIEW).",
+        )
+    };
+    if app.review.is_some() {
+        return Err(officers_only("review".into()));
+    }
+    if let Some(i) = app
+        .loans
+        .iter()
+        .position(|l| l.verified_interest_paid.is_some())
+    {
+        return Err(officers_only(format!("loans[{i}].verified_interest_paid")));
+    }
+    Ok(())
+}
+
 /// Submits an application (public). Idempotent with `Idempotency-Key`.
 pub async fn submit(req: Request) -> Result<Reply, ApiError> {
     let key = idempotency_key(&req)?;
     let app: Application = read_rules_json(req, APPLICATION_LIMIT).await?;
+    refuse_officer_fields(&app)?;
     if !app.declared_truthful {
         return Err(ApiError::invalid(
             "declared_truthful",
