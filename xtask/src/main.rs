@@ -3,9 +3,13 @@
 //! - `up`    builds everything and serves `spin.toml` on the local Spin host
 //! - `build` builds every Spin component (wasm32-wasip2) and the browser bundle
 //! - `web`   builds only the browser bundle (`web/pkg/`) and reports its size
-//! - `test`  builds everything, then runs every test of the workspace
+//! - `test`  builds everything, runs every test of the workspace, then each fuzz target
+//!   for `FUZZ_SECONDS` (45 by default)
+//! - `fuzz`  `[target|all] [seconds]`: builds `fuzz/` on stable and runs its libFuzzer
+//!   targets for a bounded time over the committed seed corpus
 
 mod components;
+mod fuzz;
 mod up;
 mod web;
 
@@ -19,8 +23,9 @@ fn main() -> ExitCode {
         Some("build") => build_all(),
         Some("test") => test(&args[1..]),
         Some("up") => up(&args[1..]),
+        Some("fuzz") => fuzz::main(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <up|build|web|test> [args]");
+            eprintln!("usage: cargo xtask <up|build|web|test|fuzz> [args]");
             return ExitCode::from(2);
         }
     };
@@ -68,7 +73,8 @@ fn build_all() -> Result<()> {
 
 fn test(extra: &[String]) -> Result<()> {
     build_all()?;
-    run(cargo().args(["test", "--workspace"]).args(extra))
+    run(cargo().args(["test", "--workspace"]).args(extra))?;
+    fuzz::all()
 }
 
 fn up(args: &[String]) -> Result<()> {

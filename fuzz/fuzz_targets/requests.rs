@@ -1,0 +1,120 @@
+//! What the routes make of a request before any policy runs: the JSON bodies the
+//! components read (an application, a round; any JSON through `service::body`), the path
+//! segments and the year in them, stage names, and the bearer token of `Authorization`.
+//! The same input is given to each. None may panic; every refusal must still be a
+//! well-formed JSON error; what is accepted must keep the properties the routes rely on.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rules::input::parse_json;
+use rules::model::{Application, Round};
+use service::auth::{bearer_token, check, constant_time_eq, tokens};
+use service::error::input_error;
+use service::route::{parse_year, segments};
+
+/// A configured access token (at least 16 characters, as `check` demands).
+const TOKEN: &str = "0123456789abcdef-fuzz";
+
+fuzz_target!(|data: &[u8]| {
+    any_json_body(data);
+    halves_compare(data);
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    rules_body::<Application>(text);
+    rules_body::<Round>(text);
+    path(text);
+    authorization(text);
+});
+
+/// `service::body::parse_json`: the bodies of the notices and objections components.
+fn any_json_body(data: &[u8]) {
+    if let Err(e) = service::body::parse_json::<serde_json::Value>(data) {
+        assert_eq!(e.status, 400);
+        error_is_json(&e);
+    }
+}
+
+/// `read_rules_json`: strict parsing of a rules type (intake's application, a round);
+/// what parses survives a round trip, and a refusal names its field in valid JSON.
+fn rules_body<T>(text: &str)
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + PartialEq + std::fmt::Debug,
+{
+    match parse_json::<T>(text) {
+        Ok(value) => {
+            let json = serde_json::to_string(&value).expect("serialises");
+            let again: T = parse_json(&json).expect("a serialised body parses");
+            assert_eq!(again, value, "round trip of {json}");
+        }
+        Err(e) => {
+            assert!(!e.errors.is_empty());
+            let api = input_error(e);
+            assert_eq!(api.status, 400);
+            error_is_json(&api);
+        }
+    }
+}
+
+fn error_is_json(e: &service::ApiError) {
+    let json = e.to_json();
+    let v: serde_json::Value = serde_json::from_str(&json).expect("an error reply is JSON");
+    assert!(v.is_object(), "{json}");
+}
+
+/// The path as the components split it, and the year some of its segments hold.
+fn path(text: &str) {
+    let path = text.split_once('?').map_or(text, |(p, _)| p);
+    let segs = segments(path);
+    for s in &segs {
+        assert!(!s.is_empty() && !s.contains('/'), "{s:?}");
+    }
+    assert_eq!(segs.concat().len(), path.replace('/', "").len());
+    for s in segs.iter().copied().chain(std::iter::once(text)) {
+        match parse_year(s) {
+            Ok(y) => assert!((2000..=2100).contains(&y), "{s:?} → {y}"),
+            Err(e) => {
+                assert_eq!(e.status, 400);
+                error_is_json(&e);
+            }
+        }
+        if let Some(stage) = service::list::parse_stage(s) {
+            assert_eq!(
+                service::list::parse_stage(service::list::stage_name(stage)),
+                Some(stage)
+            );
+        }
+    }
+}
+
+/// `Authorization: Bearer <token>` against one configured token, and the token list of
+/// a Spin variable.
+fn authorization(header: &str) {
+    let presented = bearer_token(Some(header));
+    if let Some(t) = presented {
+        assert!(
+            !t.is_empty() && t == t.trim() && header.contains(t),
+            "{header:?}"
+        );
+    }
+    match check(Some(header), &[TOKEN]) {
+        Ok(()) => assert_eq!(presented, Some(TOKEN)),
+        Err(e) => {
+            assert_ne!(presented, Some(TOKEN));
+            assert_eq!(e.status, if presented.is_some() { 403 } else { 401 });
+        }
+    }
+    for t in tokens(header) {
+        assert!(!t.is_empty() && !t.contains(',') && !t.contains(char::is_whitespace));
+    }
+    let digest = service::token::sha256_hex(header.trim().as_bytes());
+    assert!(service::token::matches(header, &digest));
+}
+
+/// The constant-time comparison is equality.
+fn halves_compare(data: &[u8]) {
+    let (a, b) = data.split_at(data.len() / 2);
+    assert_eq!(constant_time_eq(a, b), a == b);
+    assert!(constant_time_eq(a, a));
+}
