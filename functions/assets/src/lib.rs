@@ -39,13 +39,13 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
         return Err(ApiError::not_found());
     }
     let body = std::fs::read(&full).map_err(|_| ApiError::not_found())?;
-    let etag = format!("\"{:016x}\"", fnv1a(&body));
+    let etag = service::validators::etag(&body);
     let cache = cache_control(&rel);
     let not_modified = req
         .headers()
         .get("if-none-match")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        .is_some_and(|v| service::validators::if_none_match(v, &etag));
     let (status, body) = if not_modified {
         (304, Bytes::new())
     } else if req.method() == Method::HEAD {
@@ -127,12 +127,6 @@ fn cache_control(rel: &str) -> &'static str {
     } else {
         "public, max-age=300"
     }
-}
-
-fn fnv1a(data: &[u8]) -> u64 {
-    data.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

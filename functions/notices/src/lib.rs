@@ -366,11 +366,7 @@ fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
 /// otherwise `If-Modified-Since` at one-second precision (RFC 9110 §13.2.2).
 fn not_modified(req: &Request, etag: &str, last: Option<DateTime<FixedOffset>>) -> bool {
     if let Some(inm) = header(req, "if-none-match") {
-        let bare = etag.trim_start_matches("W/");
-        return inm
-            .split(',')
-            .map(str::trim)
-            .any(|t| t == "*" || t.trim_start_matches("W/") == bare);
+        return service::validators::if_none_match(inm, etag);
     }
     match (header(req, "if-modified-since"), last) {
         (Some(ims), Some(last)) => DateTime::parse_from_rfc2822(ims.trim())
@@ -388,8 +384,7 @@ fn conditional(
     content_type: &str,
     last: Option<DateTime<FixedOffset>>,
 ) -> Reply {
-    let digest = service::token::sha256_hex(&body);
-    let etag = format!("\"{}\"", &digest[..32]);
+    let etag = service::validators::etag(&body);
     let fresh = not_modified(req, &etag, last);
     let status = if fresh { 304 } else { 200 };
     let body = if fresh || req.method() == Method::HEAD {

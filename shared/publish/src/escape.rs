@@ -3,16 +3,23 @@
 /// Escapes text for HTML content or a quoted attribute.
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Copies the runs between special characters whole (they are ASCII, so byte
+    // positions are character boundaries): most text has none and is one copy.
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        out.push_str(entity);
+        from = i + 1;
     }
+    out.push_str(&s[from..]);
     out
 }
 
@@ -36,5 +43,10 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
         assert_eq!(super::xml("a\u{0}b\u{1b}c'"), "abc&apos;");
+        assert_eq!(super::html("门头沟"), "门头沟");
+        assert_eq!(
+            super::html("<门>头&沟\"'区"),
+            "&lt;门&gt;头&amp;沟&quot;&#39;区"
+        );
     }
 }

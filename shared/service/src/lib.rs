@@ -25,6 +25,7 @@ pub mod notice;
 pub mod route;
 pub mod schema;
 pub mod token;
+pub mod validators;
 
 pub use error::{ApiError, Reply, json};
 

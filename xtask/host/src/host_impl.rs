@@ -28,17 +28,11 @@ impl Ctx {
         {
             return Err(Error::AccessDenied);
         }
-        let Some(db) = self.dbs.get(database) else {
+        let Some(connection) = self.dbs.connect(database) else {
             return Err(Error::NoSuchDatabase);
         };
         self.table
-            .push(Connection {
-                db,
-                label: database.to_owned(),
-                last_insert_rowid: 0,
-                changes: 0,
-                writing: None,
-            })
+            .push(connection)
             .map_err(|e| Error::Io(e.to_string()))
     }
 
@@ -115,7 +109,7 @@ impl<U> HostConnectionWithStore<U> for SpinHost {
             let ctx = access.get();
             let c = ctx.conn(&this)?;
             let queue = match edge {
-                TransactionEdge::Begin if c.writing.is_none() => ctx.dbs.writer_queue(&c.label),
+                TransactionEdge::Begin if c.writing.is_none() => c.writer_queue(),
                 _ => None,
             };
             Ok::<_, Error>((c.db.clone(), queue))

@@ -18,16 +18,53 @@ use rusqlite::types::{Value as SqlValue, ValueRef};
 
 use crate::bindings::spin::sqlite::sqlite::{Error, QueryResult, RowResult, Value};
 
+/// A connection shared between a request's resource and the blocking pool.
+pub type SharedConn = Arc<Mutex<rusqlite::Connection>>;
+
 /// The databases of the app, by label.
 #[derive(Default)]
 pub struct Databases {
-    dbs: HashMap<String, PathBuf>,
-    /// One idle connection per database for the host's lifetime. Without it, every
-    /// request's connection is the last one when it closes, and SQLite then checkpoints
-    /// the WAL into the database, syncs and deletes it: several milliseconds per request.
-    _keepers: Vec<Mutex<rusqlite::Connection>>,
-    /// One writer at a time per database, in arrival order (see `Connection::writing`).
-    writers: HashMap<String, Arc<tokio::sync::Mutex<()>>>,
+    dbs: HashMap<String, Arc<Database>>,
+}
+
+/// One database file, its idle connections and its queue of writers.
+pub struct Database {
+    path: PathBuf,
+    /// Connections of finished requests, with no transaction open, for the next ones.
+    /// A new connection parses the schema on its first statement (a visible share of a
+    /// read route's time), and when the last connection to a WAL database closes,
+    /// SQLite checkpoints, syncs and deletes the WAL: a few milliseconds per request.
+    idle: Mutex<Vec<SharedConn>>,
+    /// One writer at a time, in arrival order (see `Connection::writing`).
+    writers: Option<Arc<tokio::sync::Mutex<()>>>,
+}
+
+/// Idle connections kept per database.
+const IDLE_MAX: usize = 32;
+
+impl Database {
+    /// An idle connection, or a new one.
+    fn take(&self) -> Result<SharedConn> {
+        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        match idle {
+            Some(c) => Ok(c),
+            None => Ok(Arc::new(Mutex::new(open_file(&self.path)?))),
+        }
+    }
+
+    /// Takes back a connection whose request is over, unless it is still busy (a
+    /// statement of a timed-out request) or a transaction cannot be rolled back.
+    fn give_back(&self, conn: &SharedConn) {
+        let Ok(c) = conn.try_lock() else { return };
+        if !c.is_autocommit() && c.execute_batch("ROLLBACK").is_err() {
+            return;
+        }
+        drop(c);
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < IDLE_MAX {
+            idle.push(conn.clone());
+        }
+    }
 }
 
 impl Databases {
@@ -37,19 +74,17 @@ impl Databases {
         std::fs::create_dir_all(state_dir)
             .with_context(|| format!("cannot create the state folder {}", state_dir.display()))?;
         let path = state_dir.join("sqlite_db.db");
-        // Opened here so that a bad path fails at start-up, not on the first request.
-        let keeper = open_file(&path)?;
+        // Opened here so that a bad path fails at start-up, not on the first request;
+        // it stays open in the pool, so the WAL is never checkpointed away on close.
+        let first = open_file(&path)?;
+        let db = Database {
+            path,
+            idle: Mutex::new(vec![Arc::new(Mutex::new(first))]),
+            writers: queue_writers.then(Arc::default),
+        };
         let mut dbs = HashMap::new();
-        dbs.insert("default".to_owned(), path);
-        let mut writers = HashMap::new();
-        if queue_writers {
-            writers.insert("default".to_owned(), Arc::default());
-        }
-        Ok(Databases {
-            dbs,
-            _keepers: vec![Mutex::new(keeper)],
-            writers,
-        })
+        dbs.insert("default".to_owned(), Arc::new(db));
+        Ok(Databases { dbs })
     }
 
     pub fn default_path(state_dir: &Path) -> PathBuf {
@@ -60,21 +95,24 @@ impl Databases {
         self.dbs.contains_key(label)
     }
 
-    /// A new connection to the database `label`; `None` when the host does not know it.
-    pub fn get(&self, label: &str) -> Option<Arc<Mutex<rusqlite::Connection>>> {
-        let path = self.dbs.get(label)?;
-        open_file(path).ok().map(|c| Arc::new(Mutex::new(c)))
-    }
-
-    /// The queue of writers to `label`.
-    pub fn writer_queue(&self, label: &str) -> Option<Arc<tokio::sync::Mutex<()>>> {
-        self.writers.get(label).cloned()
+    /// A connection to the database `label` for a request; `None` when the host does not
+    /// know it (or cannot open it).
+    pub fn connect(&self, label: &str) -> Option<Connection> {
+        let database = self.dbs.get(label)?.clone();
+        let db = database.take().ok()?;
+        Some(Connection {
+            db,
+            database,
+            last_insert_rowid: 0,
+            changes: 0,
+            writing: None,
+        })
     }
 
     /// Runs a batch of statements (Spin's `--sqlite` statements and migration files).
     pub fn execute_batch(&self, label: &str, sql: &str) -> Result<()> {
-        let db = self.get(label).context("no such database")?;
-        let conn = db.lock().unwrap_or_else(|p| p.into_inner());
+        let c = self.connect(label).context("no such database")?;
+        let conn = c.db.lock().unwrap_or_else(|p| p.into_inner());
         conn.execute_batch(sql)?;
         Ok(())
     }
@@ -113,8 +151,8 @@ fn open_file(path: &Path) -> Result<rusqlite::Connection> {
 
 /// The `connection` resource.
 pub struct Connection {
-    pub db: Arc<Mutex<rusqlite::Connection>>,
-    pub label: String,
+    pub db: SharedConn,
+    database: Arc<Database>,
     pub last_insert_rowid: i64,
     pub changes: u64,
     /// Held from `BEGIN` to `COMMIT`/`ROLLBACK` (or until the connection is dropped).
@@ -122,6 +160,20 @@ pub struct Connection {
     /// polls with sleeps of up to 100 ms: under a burst of submissions that made the
     /// slowest answers wait most of a second while the lock sat free.
     pub writing: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Connection {
+    /// The queue this connection's writers wait in, if the host queues them.
+    pub fn writer_queue(&self) -> Option<Arc<tokio::sync::Mutex<()>>> {
+        self.database.writers.clone()
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        // Rolled back (if need be) and pooled before `writing` lets the next writer in.
+        self.database.give_back(&self.db);
+    }
 }
 
 /// Where a statement stands to an explicit transaction.
