@@ -21,8 +21,10 @@ pub fn request_segments(req: &Request) -> Vec<String> {
 
 /// A round's year in a path: an integer from 2000 to 2100.
 pub fn parse_year(s: &str) -> Result<i64, ApiError> {
-    s.parse::<i64>()
-        .ok()
+    // Exactly four digits: one address per round (`+2026` and `02026` are not 2026).
+    Some(s)
+        .filter(|s| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|s| s.parse::<i64>().ok())
         .filter(|y| (2000..=2100).contains(y))
         .ok_or_else(|| {
             ApiError::invalid(
@@ -115,5 +117,14 @@ mod tests {
             vec!["api", "rounds", "2025"]
         );
         assert!(segments("/").is_empty());
+    }
+
+    #[test]
+    fn a_year_is_four_digits_between_2000_and_2100() {
+        assert_eq!(parse_year("2026").ok(), Some(2026));
+        for bad in ["+2026", "02026", "1999", "2101", "20 26", "", "２０２６"] {
+            let e = parse_year(bad).expect_err(bad);
+            assert_eq!((e.status, e.field.as_deref()), (400, Some("year")), "{bad}");
+        }
     }
 }
