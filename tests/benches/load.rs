@@ -44,19 +44,8 @@ fn start(manifest: &Path, state: &Path, clock: &str, extra: &[&str]) -> HostProc
 }
 
 async fn call(host: &HostProcess, method: &str, path: &str, token: &str, body: &Value) -> Answer {
-    let auth = format!("Bearer {token}");
-    let body = if body.is_null() {
-        Vec::new()
-    } else {
-        body.to_string().into_bytes()
-    };
-    let mut headers = vec![("content-type", "application/json")];
-    if !token.is_empty() {
-        headers.push(("authorization", auth.as_str()));
-    }
-    request(host.addr, method, path, &headers, &body)
-        .await
-        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    let token = Some(token).filter(|t| !t.is_empty());
+    e2e::app::call(host.addr, method, path, token, body).await
 }
 
 fn ok(r: Answer, what: &str) -> Answer {

@@ -3,8 +3,6 @@
 
 use e2e::TempDir;
 use e2e::app::database_file;
-use rules::uscc::CreditCode;
-use serde_json::{Value, json};
 
 /// Inside the 2026 round's application window.
 pub const OPEN: &str = "2026-04-15T10:00:00+08:00";
@@ -13,25 +11,7 @@ pub const IN_NOTICE: &str = "2026-05-06T10:00:00+08:00";
 /// The smallest PDF the components recognise.
 pub const PDF: &[u8] = b"%PDF-1.4\n% evidence\n";
 
-/// A valid credit code of a Mentougou enterprise, numbered.
-pub fn code(n: u32) -> String {
-    CreditCode::with_check_char(&format!("91110109MA{n:07}"))
-        .unwrap()
-        .as_str()
-        .to_owned()
-}
-
-/// The round of `year` as its guide announces it: April, loans repaid the year before.
-pub fn round(year: i32) -> Value {
-    json!({
-        "year": year,
-        "window": {"opens_at": format!("{year}-04-01T09:00:00+08:00"),
-                   "closes_at": format!("{year}-04-30T17:00:00+08:00")},
-        "covered_period": {"from": format!("{}-01-01", year - 1), "to": format!("{}-12-31", year - 1)},
-        "budget": "1000000.00",
-        "guide_reference": format!("门知发〔{year}〕1号")
-    })
-}
+pub use e2e::fixtures::{credit_code as code, round};
 
 /// The app's SQLite database, opened beside the running host.
 pub fn db(state: &TempDir) -> rusqlite::Connection {
