@@ -546,7 +546,9 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
         201
     );
     let good = application(1, "manufacturing", utility(), "100000.00");
-    let mut cases: Vec<(&str, Vec<u8>, u16, &str, Option<&str>)> = vec![
+    // (what, body, status, error code, field named)
+    type Case<'a> = (&'a str, Vec<u8>, u16, &'a str, Option<&'a str>);
+    let mut cases: Vec<Case> = vec![
         (
             "malformed JSON",
             b"{\"enterprise\":".to_vec(),

@@ -141,7 +141,9 @@ impl Router {
 
     pub fn route(&self, path: &str) -> Option<Match<'_>> {
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let mut best: Option<(Vec<u8>, &Route, Vec<(String, String)>, usize)> = None;
+        // (rank, route, parameters, segments used) of the most specific match so far.
+        type Candidate<'r> = (Vec<u8>, &'r Route, Vec<(String, String)>, usize);
+        let mut best: Option<Candidate<'_>> = None;
         for r in &self.routes {
             if let Some((params, used)) = r.matches(&segs) {
                 let rank = r.rank();
