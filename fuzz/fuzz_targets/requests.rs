@@ -1,6 +1,7 @@
 //! What the routes make of a request before any policy runs: the JSON bodies the
 //! components read (an application, a round; any JSON through `service::body`), the path
-//! segments and the year in them, stage names, and the bearer token of `Authorization`.
+//! segments and the year in them, the static file a path names, stage names, and the
+//! bearer token of `Authorization`.
 //! The same input is given to each. None may panic; every refusal must still be a
 //! well-formed JSON error; what is accepted must keep the properties the routes rely on.
 
@@ -25,8 +26,32 @@ fuzz_target!(|data: &[u8]| {
     rules_body::<Application>(text);
     rules_body::<Round>(text);
     path(text);
+    static_file(text);
     authorization(text);
 });
+
+/// `service::static_path::resolve`: whatever the URL path, a file it names stays inside
+/// the mount, is no dotfile, no `precheck/` source, and has no separator smuggled in.
+fn static_file(text: &str) {
+    let Some(rel) = service::static_path::resolve(text) else {
+        return;
+    };
+    assert!(
+        !rel.starts_with('/') && !rel.is_empty(),
+        "{text:?} -> {rel:?}"
+    );
+    assert!(!rel.contains(['\\', '\0']), "{text:?} -> {rel:?}");
+    let segs: Vec<&str> = rel.split('/').collect();
+    assert!(
+        segs.iter().all(|s| !s.is_empty() && !s.starts_with('.')),
+        "{text:?} -> {rel:?}"
+    );
+    assert_ne!(segs[0], "precheck", "{text:?} -> {rel:?}");
+    assert!(
+        segs.last().is_some_and(|f| f.contains('.')),
+        "{text:?} -> {rel:?}"
+    );
+}
 
 /// `service::body::parse_json`: the bodies of the notices and objections components.
 fn any_json_body(data: &[u8]) {

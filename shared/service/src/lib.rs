@@ -24,6 +24,7 @@ pub mod list;
 pub mod notice;
 pub mod route;
 pub mod schema;
+pub mod static_path;
 pub mod token;
 pub mod validators;
 
