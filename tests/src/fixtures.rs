@@ -71,3 +71,89 @@ pub fn utility_model() -> Value {
 pub fn well_known_trademark() -> Value {
     json!({"kind": "trademark", "registration_number": "12345678", "well_known": true})
 }
+
+/// One line of a seeded proposed list: enterprise, rights (zh, en), amount granted.
+pub type ListLine = (&'static str, &'static str, &'static str, &'static str);
+
+/// Three enterprises of a seeded list: an invention patent, a well-known trademark, a
+/// utility model.
+pub const LIST_LINES: &[ListLine] = &[
+    (
+        "北京京西智算科技有限公司",
+        "发明专利",
+        "invention patent",
+        "120000.00",
+    ),
+    (
+        "门头沟文旅发展有限公司",
+        "驰名商标",
+        "well-known trademark",
+        "300000.00",
+    ),
+    (
+        "北京永定河医疗器械有限公司",
+        "实用新型专利",
+        "utility model patent",
+        "45678.90",
+    ),
+];
+
+/// The id of the `i`-th (from 0) application of a round.
+pub fn application_id(year: i64, i: usize) -> String {
+    format!("MTG-{year}-{:05}", i + 1)
+}
+
+/// Writes straight into the database a round of `year` at stage `allocated` with version 1
+/// of its proposed list, as the calculation component leaves it (`allocations` +
+/// `allocation_lines`, applications `proposed`): for tests of what comes after.
+pub fn seed_allocated_list(c: &rusqlite::Connection, year: i64, lines: &[ListLine]) {
+    let at = format!("{year}-08-01T09:00:00+08:00");
+    c.execute(
+        "INSERT INTO rounds (year, round_json, stage, created_at, updated_at) \
+         VALUES (?1, '{}', 'allocated', ?2, ?2)",
+        rusqlite::params![year, at],
+    )
+    .unwrap();
+    let fen = |amount: &str| -> i64 { amount.replace('.', "").parse().expect("0.00 money") };
+    let total_fen: i64 = lines.iter().map(|l| fen(l.3)).sum();
+    let total = format!("{}.{:02}", total_fen / 100, total_fen % 100);
+    let json_lines: Vec<Value> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _, _, amount))| {
+            json!({
+                "id": application_id(year, i), "enterprise": name, "ceiling_amount": amount,
+                "capped_amount": amount, "granted": amount, "reasons": []
+            })
+        })
+        .collect();
+    let allocation = json!({
+        "year": year, "budget": "3000000.00", "reading": "proportional",
+        "requested_total": total, "granted_total": total, "unallocated": "0.00",
+        "scaled": false, "lines": json_lines,
+    });
+    c.execute(
+        "INSERT INTO allocations (round_year, version, computed_at, reason, input_hash, \
+         allocation_json) VALUES (?1, 1, ?2, 'allocation', 'seed', ?3)",
+        rusqlite::params![year, at, allocation.to_string()],
+    )
+    .unwrap();
+    for (i, (name, rzh, ren, amount)) in lines.iter().enumerate() {
+        let id = application_id(year, i);
+        let uscc = format!("91110109000000{:04}", i + 1);
+        c.execute(
+            "INSERT INTO applications (id, round_year, seq, uscc, enterprise_name, submitted_at, \
+             status, receipt_hash, payload_json, decision_json, amount_cny, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'proposed', 'x', '{}', '{}', ?7, ?6)",
+            rusqlite::params![id, year, i as i64 + 1, uscc, name, at, amount],
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO allocation_lines (round_year, version, application_id, number, uscc, \
+             enterprise_name, rights_zh, rights_en, ceiling_cny, granted_cny) \
+             VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            rusqlite::params![year, id, i as i64 + 1, uscc, name, rzh, ren, amount],
+        )
+        .unwrap();
+    }
+}

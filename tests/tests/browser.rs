@@ -7,7 +7,7 @@
 //! Chromium and chromedriver the tests are skipped with a message, except under CI
 //! (`CI` set), where they fail.
 
-use e2e::{TempDir, app_manifest, config, ensure_built, migrations, request, root};
+use e2e::{TempDir, ensure_built, request, root};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -121,12 +121,12 @@ async fn start(state: &TempDir, now: &str) -> localspin::Running {
         root().join("web/pkg/precheck_bg.wasm").exists(),
         "the browser bundle is missing: run `cargo xtask web` (or `cargo xtask test`)"
     );
-    let mut c = config(&app_manifest(), &state.0);
-    c.variables.push(("admin_token".into(), ADMIN.into()));
-    c.variables.push(("officer_token".into(), OFFICER.into()));
-    c.variables.push(("clock_override".into(), now.into()));
-    c.sqlite_statements = migrations();
-    localspin::start(c).await.expect("the app starts")
+    let vars = [
+        ("admin_token", ADMIN),
+        ("officer_token", OFFICER),
+        ("clock_override", now),
+    ];
+    e2e::app::start_app(state, &vars).await
 }
 
 async fn call(a: SocketAddr, method: &str, path: &str, token: &str, body: &Value) -> Value {
@@ -154,20 +154,7 @@ async fn call(a: SocketAddr, method: &str, path: &str, token: &str, body: &Value
 
 /// The 2026 round, open in April 2026, covering loans repaid in 2025.
 async fn open_round(a: SocketAddr) {
-    call(
-        a,
-        "POST",
-        "/api/rounds",
-        ADMIN,
-        &json!({
-            "year": 2026,
-            "window": {"opens_at": "2026-04-01T09:00:00+08:00", "closes_at": "2026-04-30T17:00:00+08:00"},
-            "covered_period": {"from": "2025-01-01", "to": "2025-12-31"},
-            "budget": "1000000.00",
-            "guide_reference": "门知发〔2026〕1号"
-        }),
-    )
-    .await;
+    call(a, "POST", "/api/rounds", ADMIN, &e2e::fixtures::round(2026)).await;
 }
 
 /// Sets a control's value as a user would leave it, firing `input` and `change`.
@@ -618,69 +605,11 @@ async fn an_application_is_submitted_from_the_precheck_and_its_status_opened() {
     host.stop().await;
 }
 
-/// A round at stage `allocated` with its proposed list (as the calculation component leaves
-/// it), seeded straight into SQLite as `tests/tests/notices.rs` does.
+/// A round at stage `allocated` with the first two enterprises of the seeded list.
 fn seed_allocated_round(state: &TempDir, year: i64) {
     let c = rusqlite::Connection::open(state.0.join("sqlite_db.db")).unwrap();
     c.busy_timeout(Duration::from_secs(10)).unwrap();
-    let at = format!("{year}-08-01T09:00:00+08:00");
-    c.execute(
-        "INSERT INTO rounds (year, round_json, stage, created_at, updated_at) \
-         VALUES (?1, '{}', 'allocated', ?2, ?2)",
-        rusqlite::params![year, at],
-    )
-    .unwrap();
-    let lines = [
-        (
-            "北京京西智算科技有限公司",
-            "发明专利",
-            "invention patent",
-            "120000.00",
-        ),
-        (
-            "门头沟文旅发展有限公司",
-            "驰名商标",
-            "well-known trademark",
-            "300000.00",
-        ),
-    ];
-    let json_lines: Vec<Value> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _, _, amount))| {
-            json!({"id": format!("MTG-{year}-{:05}", i + 1), "enterprise": name,
-                   "ceiling_amount": amount, "capped_amount": amount, "granted": amount, "reasons": []})
-        })
-        .collect();
-    let allocation = json!({
-        "year": year, "budget": "3000000.00", "reading": "proportional",
-        "requested_total": "420000.00", "granted_total": "420000.00", "unallocated": "0.00",
-        "scaled": false, "lines": json_lines,
-    });
-    c.execute(
-        "INSERT INTO allocations (round_year, version, computed_at, reason, input_hash, \
-         allocation_json) VALUES (?1, 1, ?2, 'allocation', 'seed', ?3)",
-        rusqlite::params![year, at, allocation.to_string()],
-    )
-    .unwrap();
-    for (i, (name, rzh, ren, amount)) in lines.iter().enumerate() {
-        let id = format!("MTG-{year}-{:05}", i + 1);
-        let uscc = format!("91110109000000{:04}", i + 1);
-        c.execute(
-            "INSERT INTO applications (id, round_year, seq, uscc, enterprise_name, submitted_at, \
-             status, receipt_hash, payload_json, decision_json, amount_cny, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'proposed', 'x', '{}', '{}', ?7, ?6)",
-            rusqlite::params![id, year, i as i64 + 1, uscc, name, at, amount],
-        )
-        .unwrap();
-        c.execute(
-            "INSERT INTO allocation_lines (round_year, version, application_id, number, uscc, \
-             enterprise_name, rights_zh, rights_en, ceiling_cny, granted_cny) \
-             VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            rusqlite::params![year, id, i as i64 + 1, uscc, name, rzh, ren, amount],
-        )
-        .unwrap();
-    }
+    e2e::fixtures::seed_allocated_list(&c, year, &e2e::fixtures::LIST_LINES[..2]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -6,6 +6,7 @@
 //! another moment restarts the host on the same state folder.
 
 use base64::Engine;
+use e2e::fixtures::{self, ListLine};
 use e2e::{Answer, TempDir, app_manifest, config, ensure_built, get, migrations, request};
 use serde_json::{Value, json};
 
@@ -32,83 +33,10 @@ fn db(state: &TempDir) -> rusqlite::Connection {
     c
 }
 
-/// One line of a seeded list: enterprise, rights (zh, en), amount granted.
-type Line = (&'static str, &'static str, &'static str, &'static str);
+const LINES: &[ListLine] = fixtures::LIST_LINES;
 
-const LINES: &[Line] = &[
-    (
-        "北京京西智算科技有限公司",
-        "发明专利",
-        "invention patent",
-        "120000.00",
-    ),
-    (
-        "门头沟文旅发展有限公司",
-        "驰名商标",
-        "well-known trademark",
-        "300000.00",
-    ),
-    (
-        "北京永定河医疗器械有限公司",
-        "实用新型专利",
-        "utility model patent",
-        "45678.90",
-    ),
-];
-
-fn app_id(year: i64, i: usize) -> String {
-    format!("MTG-{year}-{:05}", i + 1)
-}
-
-/// A round at stage `allocated` with version 1 of its proposed list.
-fn seed(state: &TempDir, year: i64, lines: &[Line]) {
-    let c = db(state);
-    let at = format!("{year}-08-01T09:00:00+08:00");
-    c.execute(
-        "INSERT INTO rounds (year, round_json, stage, created_at, updated_at) \
-         VALUES (?1, '{}', 'allocated', ?2, ?2)",
-        rusqlite::params![year, at],
-    )
-    .unwrap();
-    let mut json_lines = Vec::new();
-    let mut total = 0f64;
-    for (i, (name, _, _, amount)) in lines.iter().enumerate() {
-        total += amount.parse::<f64>().unwrap();
-        json_lines.push(json!({
-            "id": app_id(year, i), "enterprise": name, "ceiling_amount": amount,
-            "capped_amount": amount, "granted": amount, "reasons": []
-        }));
-    }
-    let total = format!("{total:.2}");
-    let allocation = json!({
-        "year": year, "budget": "3000000.00", "reading": "proportional",
-        "requested_total": total, "granted_total": total, "unallocated": "0.00",
-        "scaled": false, "lines": json_lines,
-    });
-    c.execute(
-        "INSERT INTO allocations (round_year, version, computed_at, reason, input_hash, \
-         allocation_json) VALUES (?1, 1, ?2, 'allocation', 'seed', ?3)",
-        rusqlite::params![year, at, allocation.to_string()],
-    )
-    .unwrap();
-    for (i, (name, rzh, ren, amount)) in lines.iter().enumerate() {
-        let id = app_id(year, i);
-        let uscc = format!("91110109000000{:04}", i + 1);
-        c.execute(
-            "INSERT INTO applications (id, round_year, seq, uscc, enterprise_name, submitted_at, \
-             status, receipt_hash, payload_json, decision_json, amount_cny, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'proposed', 'x', '{}', '{}', ?7, ?6)",
-            rusqlite::params![id, year, i as i64 + 1, uscc, name, at, amount],
-        )
-        .unwrap();
-        c.execute(
-            "INSERT INTO allocation_lines (round_year, version, application_id, number, uscc, \
-             enterprise_name, rights_zh, rights_en, ceiling_cny, granted_cny) \
-             VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            rusqlite::params![year, id, i as i64 + 1, uscc, name, rzh, ren, amount],
-        )
-        .unwrap();
-    }
+fn seed(state: &TempDir, year: i64, lines: &[ListLine]) {
+    fixtures::seed_allocated_list(&db(state), year, lines);
 }
 
 fn count(state: &TempDir, table: &str) -> i64 {

@@ -2,9 +2,7 @@
 //! enterprises applying, review, allocation over budget, notice, approval, payment,
 //! exports and disclosure; bad input everywhere; concurrent submissions; restarts.
 
-use e2e::{
-    Answer, TempDir, app_manifest, config, ensure_built, fixtures, get, migrations, request,
-};
+use e2e::{Answer, TempDir, fixtures, get, request};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 
@@ -13,13 +11,12 @@ const OFFICER: &str = "officer-token-for-the-round-tests-1";
 const JSON: (&str, &str) = ("content-type", "application/json");
 
 async fn start(state: &TempDir, now: &str) -> localspin::Running {
-    ensure_built();
-    let mut c = config(&app_manifest(), &state.0);
-    c.variables.push(("admin_token".into(), ADMIN.into()));
-    c.variables.push(("officer_token".into(), OFFICER.into()));
-    c.variables.push(("clock_override".into(), now.into()));
-    c.sqlite_statements = migrations();
-    localspin::start(c).await.expect("the app starts")
+    let vars = [
+        ("admin_token", ADMIN),
+        ("officer_token", OFFICER),
+        ("clock_override", now),
+    ];
+    e2e::app::start_app(state, &vars).await
 }
 
 async fn call(

@@ -23,7 +23,7 @@ pub fn resolve(path: &str) -> Option<String> {
 }
 
 /// `%XX` decoding of one path segment; `None` when malformed or not UTF-8.
-pub fn percent_decode(s: &str) -> Option<String> {
+fn percent_decode(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -87,10 +87,6 @@ impl Databases {
         Ok(Databases { dbs })
     }
 
-    pub fn default_path(state_dir: &Path) -> PathBuf {
-        state_dir.join("sqlite_db.db")
-    }
-
     pub fn contains(&self, label: &str) -> bool {
         self.dbs.contains_key(label)
     }
