@@ -349,5 +349,69 @@ fn main() {
         let n = stored.json()["applications"].as_array().map_or(0, Vec::len);
         println!("\napplications stored by the submission runs: {n}");
         drop(host);
+
+        real_spin(&state, duration).await;
     });
+}
+
+/// The same routes on the real Spin 4.1 (when there is one: `tests/build.rs`), on the state
+/// the local host left (switched to the rollback journal Spin itself uses), one keep-alive
+/// connection: what a browser's page loads and API calls cost on the runtime users get.
+/// Spin has no `server-timing`; the ratio to hello-world is the figure.
+async fn real_spin(state: &Path, duration: Duration) {
+    let Some(bin) = e2e::spin::binary() else {
+        println!("\n## Real Spin: skipped (no Spin binary; see tests/build.rs)");
+        return;
+    };
+    println!(
+        "\n## Real Spin ({}), keep-alive, one connection\n",
+        bin.display()
+    );
+    rusqlite::Connection::open(state.join("sqlite_db.db"))
+        .and_then(|db| db.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(())))
+        .expect("the seeded database");
+    let manifest = e2e::load::app_with_hello_world_in_place();
+    let vars = [
+        ("admin_token", ADMIN),
+        ("officer_token", OFFICER),
+        ("clock_override", "2026-04-15T10:00:00+08:00"),
+    ];
+    let spin = e2e::spin::SpinProcess::start(&e2e::spin::SpinConfig {
+        manifest: &manifest,
+        state,
+        variables: &vars,
+        sqlite_files: e2e::migration_files(),
+        runtime_config: None,
+    });
+    let _ = std::fs::remove_file(&manifest);
+    println!(
+        "`spin up` → serving: {:.0} ms\n",
+        spin.ready_after.as_secs_f64() * 1e3
+    );
+    println!("| route | requests | p50 µs | p90 µs | p99 µs | p50 / hello |");
+    println!("|---|---|---|---|---|---|");
+    let mut hello_p50 = None;
+    for route in routes() {
+        let r = run(
+            spin.addr,
+            1,
+            Duration::from_millis(500),
+            duration,
+            route.expect,
+            route.make,
+        )
+        .await;
+        assert_eq!(r.errors, 0, "{}: connection errors", route.label);
+        let p50 = r.percentile_us(0.5);
+        let h = *hello_p50.get_or_insert(p50);
+        println!(
+            "| {} | {} | {:.0} | {:.0} | {:.0} | {:.1}× |",
+            route.label,
+            r.requests(),
+            p50,
+            r.percentile_us(0.9),
+            r.percentile_us(0.99),
+            p50 / h
+        );
+    }
 }

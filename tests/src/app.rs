@@ -2,21 +2,101 @@
 //! Spin variables (tokens, `clock_override`), JSON calls with a bearer token, and the
 //! checks every error answer must pass.
 
+use crate::spin::{SpinConfig, SpinProcess};
 use crate::{Answer, TempDir, app_manifest, config, ensure_built, migrations, request};
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-/// Starts the app on the state folder `state` with these Spin variables (for instance
-/// `admin_token`, `officer_token`, `clock_override`).
-pub async fn start_app(state: &TempDir, vars: &[(&str, &str)]) -> localspin::Running {
-    ensure_built();
-    let mut c = config(&app_manifest(), &state.0);
-    for (k, v) in vars {
-        c.variables.push(((*k).to_owned(), (*v).to_owned()));
+/// Which runtime serves the app in a test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runtime {
+    /// The project's local host (`xtask/host`), in this process.
+    Local,
+    /// The real Spin 4.1 (`spin up`), as its own process.
+    Spin,
+}
+
+/// The app (or a fixture) served by one of the runtimes.
+pub struct AppHost {
+    pub addr: SocketAddr,
+    pub runtime: Runtime,
+    served: Served,
+}
+
+enum Served {
+    Local(localspin::Running),
+    Spin(SpinProcess),
+}
+
+impl AppHost {
+    pub fn local(running: localspin::Running) -> Self {
+        AppHost {
+            addr: running.addr,
+            runtime: Runtime::Local,
+            served: Served::Local(running),
+        }
     }
-    c.sqlite_statements = migrations();
-    localspin::start(c).await.expect("the app starts")
+
+    pub fn spin(process: SpinProcess) -> Self {
+        AppHost {
+            addr: process.addr,
+            runtime: Runtime::Spin,
+            served: Served::Spin(process),
+        }
+    }
+
+    /// Stops serving (the local host finishes its accept loop; Spin is killed).
+    pub async fn stop(self) {
+        match self.served {
+            Served::Local(r) => r.stop().await,
+            Served::Spin(p) => drop(p),
+        }
+    }
+}
+
+/// Starts the app on the local host, on the state folder `state` with these Spin
+/// variables (for instance `admin_token`, `officer_token`, `clock_override`).
+pub async fn start_app(state: &TempDir, vars: &[(&str, &str)]) -> AppHost {
+    start_app_on(Runtime::Local, state, vars).await
+}
+
+/// Starts the app on `runtime`: the project's manifest, its migrations applied to
+/// `default`, these variables.
+pub async fn start_app_on(runtime: Runtime, state: &TempDir, vars: &[(&str, &str)]) -> AppHost {
+    ensure_built();
+    match runtime {
+        Runtime::Local => {
+            let mut c = config(&app_manifest(), &state.0);
+            for (k, v) in vars {
+                c.variables.push(((*k).to_owned(), (*v).to_owned()));
+            }
+            c.sqlite_statements = migrations();
+            AppHost::local(localspin::start(c).await.expect("the app starts"))
+        }
+        Runtime::Spin => {
+            let manifest = app_manifest();
+            let state = state.0.clone();
+            let vars: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            let process = tokio::task::spawn_blocking(move || {
+                let vars: Vec<(&str, &str)> =
+                    vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                SpinProcess::start(&SpinConfig {
+                    manifest: &manifest,
+                    state: &state,
+                    variables: &vars,
+                    sqlite_files: crate::migration_files(),
+                    runtime_config: None,
+                })
+            })
+            .await
+            .expect("spin up starts");
+            AppHost::spin(process)
+        }
+    }
 }
 
 /// The SQLite file of the `default` database in a state folder.

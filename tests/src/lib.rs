@@ -14,6 +14,7 @@ pub mod app;
 pub mod fixtures;
 pub mod host_process;
 pub mod load;
+pub mod spin;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -123,8 +124,8 @@ pub fn app_manifest() -> PathBuf {
     root().join("spin.toml")
 }
 
-/// The project's migrations, in order (as `cargo xtask up` applies them).
-pub fn migrations() -> Vec<String> {
+/// The project's migration files, in the order they apply.
+pub fn migration_files() -> Vec<PathBuf> {
     let dir = root().join("shared/service/migrations");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
@@ -133,9 +134,45 @@ pub fn migrations() -> Vec<String> {
         .collect();
     files.sort();
     files
+}
+
+/// The project's migrations, in order (as `cargo xtask up` applies them).
+pub fn migrations() -> Vec<String> {
+    migration_files()
         .iter()
         .map(|f| std::fs::read_to_string(f).unwrap())
         .collect()
+}
+
+/// A test run on both runtimes: `$name::local_host` on the local host and
+/// `$name::real_spin` on the real Spin 4.1, the latter ignored (and listed as such) when
+/// no Spin binary was found at build time (`tests/build.rs`). The body gets the runtime
+/// as `$rt` ([`app::Runtime`]).
+#[macro_export]
+macro_rules! on_both_hosts {
+    ($(#[doc = $doc:literal])* async fn $name:ident($rt:ident) $body:block) => {
+        $(#[doc = $doc])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($rt: $crate::app::Runtime) $body
+
+            #[tokio::test(flavor = "multi_thread")]
+            async fn local_host() {
+                run($crate::app::Runtime::Local).await
+            }
+
+            #[tokio::test(flavor = "multi_thread")]
+            #[cfg_attr(
+                not(has_spin),
+                ignore = "no Spin binary (SPIN_BIN, ../shared/tools/spin/spin or spin on PATH)"
+            )]
+            async fn real_spin() {
+                run($crate::app::Runtime::Spin).await
+            }
+        }
+    };
 }
 
 /// An HTTP answer.

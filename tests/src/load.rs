@@ -240,6 +240,21 @@ pub fn app_with_hello_world(dir: &Path) -> PathBuf {
     path
 }
 
+/// For the real Spin, which refuses `files` outside the application directory: the app's
+/// `spin.toml` with the hello-world `probe` at `/bench/...` added, written beside it as
+/// `.spin-bench.toml` (ignored by git; the caller removes it). Answers its path.
+pub fn app_with_hello_world_in_place() -> PathBuf {
+    let root = crate::root();
+    let mut text = std::fs::read_to_string(crate::app_manifest()).expect("spin.toml");
+    text.push_str(
+        "\n[[trigger.http]]\nroute = \"/bench/...\"\ncomponent = \"bench-hello\"\n\n\
+         [component.bench-hello]\nsource = \"target/wasm32-wasip2/wasm/probe.wasm\"\n",
+    );
+    let path = root.join(".spin-bench.toml");
+    std::fs::write(&path, text).expect("the workspace is writable");
+    path
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

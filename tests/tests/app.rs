@@ -1,18 +1,19 @@
 //! The app's own `spin.toml` and components on the local host, with the project's
 //! migrations applied the way `cargo xtask up` applies them.
 
-use e2e::{TempDir, app_manifest, config, ensure_built, get, migrations, request};
+use e2e::app::{AppHost, Runtime, start_app_on};
+use e2e::{TempDir, get, request};
 
 const ADMIN: &str = "admin-token-for-the-tests-0123";
 const OFFICER: &str = "officer-token-for-the-tests-0123";
 
-async fn start(state: &TempDir) -> localspin::Running {
-    ensure_built();
-    let mut c = config(&app_manifest(), &state.0);
-    c.variables.push(("admin_token".into(), ADMIN.into()));
-    c.variables.push(("officer_token".into(), OFFICER.into()));
-    c.sqlite_statements = migrations();
-    localspin::start(c).await.expect("the app starts")
+async fn start(rt: Runtime, state: &TempDir) -> AppHost {
+    start_app_on(
+        rt,
+        state,
+        &[("admin_token", ADMIN), ("officer_token", OFFICER)],
+    )
+    .await
 }
 
 fn assert_error_shape(v: &serde_json::Value, status: u16, code: &str) {
@@ -24,10 +25,10 @@ fn assert_error_shape(v: &serde_json::Value, status: u16, code: &str) {
     assert!(!e["message_en"].as_str().unwrap().is_empty(), "{v}");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn every_component_answers_its_health_route_with_the_current_schema() {
+e2e::on_both_hosts! {
+async fn every_component_answers_its_health_route_with_the_current_schema(rt) {
     let state = TempDir::new("app-health");
-    let host = start(&state).await;
+    let host = start(rt, &state).await;
     for c in ["intake", "calculation", "notices", "objections"] {
         let r = get(host.addr, &format!("/api/health/{c}")).await;
         assert_eq!(r.status, 200, "{c}: {}", r.text());
@@ -40,11 +41,12 @@ async fn every_component_answers_its_health_route_with_the_current_schema() {
     assert_eq!(v["component"], "assets");
     host.stop().await;
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_public_routes_reach_the_right_component() {
+e2e::on_both_hosts! {
+async fn the_public_routes_reach_the_right_component(rt) {
     let state = TempDir::new("app-routes");
-    let host = start(&state).await;
+    let host = start(rt, &state).await;
     let a = host.addr;
     // `/api/rounds/:year/allocation/...` (calculation) beats `/api/rounds/...` (intake).
     let r = get(a, "/api/rounds/2026/allocation").await;
@@ -82,5 +84,35 @@ async fn the_public_routes_reach_the_right_component() {
     .await
     .unwrap();
     assert_eq!(r.status, 200, "{}", r.text());
+
+    // As Spin routes: an empty segment inside a path is a segment (`/api//health/intake`
+    // is no health route; `/api/rounds/2026//allocation` is intake's, not calculation's).
+    assert_error_shape(&get(a, "/api//health/intake").await.json(), 404, "not_found");
+    assert_eq!(get(a, "/api/health/intake/").await.status, 200);
+    let r = get(a, "/api/rounds/2026//allocation").await;
+    assert_ne!(r.status, 401, "calculation would ask for a token: {}", r.text());
+
+    // The component's method check comes before any size check: a declared body far over
+    // every limit, sent to a route that takes no POST, is 405 (Spin has no limit of its own).
+    let r = raw(a, "DELETE /api/precheck HTTP/1.1\r\nhost: x\r\ncontent-length: 900000000\r\nconnection: close\r\n\r\n").await;
+    assert!(r.starts_with("HTTP/1.1 405"), "{r}");
     host.stop().await;
+}
+}
+
+/// Sends `head` as it is and reads until the server has answered one response head.
+async fn raw(a: std::net::SocketAddr, head: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(a).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = s.read(&mut chunk).await.unwrap();
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    String::from_utf8_lossy(&buf).into_owned()
 }

@@ -198,7 +198,7 @@ async fn created(r: Answer) -> Value {
 
 /// A round in its notice period: two enterprises' applications reviewed and on the
 /// published list, one objection with one evidence file.
-async fn seed(state: &TempDir) -> (localspin::Running, Seeded) {
+async fn seed(state: &TempDir) -> (e2e::app::AppHost, Seeded) {
     let host = start_app(state, &vars(OPEN)).await;
     let a = host.addr;
     created(call(a, "POST", "/api/rounds", Some(ADMIN), &round(2026)).await).await;

@@ -115,7 +115,7 @@ async fn browser(d: &Driver) -> Client {
         .expect("a WebDriver session")
 }
 
-async fn start(state: &TempDir, now: &str) -> localspin::Running {
+async fn start(state: &TempDir, now: &str) -> e2e::app::AppHost {
     ensure_built();
     assert!(
         root().join("web/pkg/precheck_bg.wasm").exists(),

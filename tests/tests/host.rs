@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use e2e::app::{AppHost, Runtime};
 use e2e::{TempDir, config, ensure_built, fixture_manifest, get, request};
 
 const SECRET: &str = "s3cret-from-the-test";
@@ -16,10 +17,30 @@ async fn start(state: &TempDir) -> localspin::Running {
     localspin::start(c).await.expect("the host starts")
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn routes_match_like_spin_most_specific_first() {
+/// The fixture on either runtime (the local host as [`start`] sets it up).
+async fn start_on(rt: Runtime, state: &TempDir) -> AppHost {
+    match rt {
+        Runtime::Local => AppHost::local(start(state).await),
+        Runtime::Spin => {
+            ensure_built();
+            let dir = state.0.clone();
+            AppHost::spin(
+                tokio::task::spawn_blocking(move || {
+                    e2e::spin::start_fixture(&dir, &[("secret", SECRET)])
+                })
+                .await
+                .unwrap(),
+            )
+        }
+    }
+}
+
+e2e::on_both_hosts! {
+/// The routing table: Spin's rules, Spin's `spin-*` headers (Spin appends its own after
+/// any a client sent), end slashes ignored and inner empty segments kept.
+async fn routes_match_like_spin_most_specific_first(rt) {
     let state = TempDir::new("routes");
-    let host = start(&state).await;
+    let host = start_on(rt, &state).await;
     let a = host.addr;
 
     // Exact route.
@@ -61,7 +82,38 @@ async fn routes_match_like_spin_most_specific_first() {
     assert!(r.header("etag").is_some());
     assert_eq!(get(a, "/secret.toml").await.status, 404);
     assert_eq!(get(a, "/../spin.toml").await.status, 404);
+
+    // Slashes at either end do not count; an empty segment inside does.
+    for (path, route, info) in [
+        ("//probe/exact/headers", "/probe/exact/headers", ""),
+        ("/probe/exact/headers//", "/probe/exact/headers", ""),
+        ("/probe/x/headers/", "/probe/:id/headers", ""),
+        ("/probe//x/headers", "/probe/...", "//x/headers"),
+        ("/probe/exact//headers", "/probe/...", "/exact//headers"),
+        ("/probe/a/b/headers/", "/probe/...", "/a/b/headers/"),
+    ] {
+        let r = get(a, path).await.json();
+        assert_eq!(r["spin-matched-route"], route, "{path}: {r}");
+        assert_eq!(r["spin-path-info"], info, "{path}: {r}");
+    }
+
+    // A client's own `spin-*` headers stay, and the runtime's come after them.
+    let r = request(
+        a,
+        "GET",
+        "/probe/forged/headers",
+        &[("spin-client-addr", "10.9.8.7:1234"), ("spin-path-match-id", "x")],
+        &[],
+    )
+    .await
+    .unwrap();
+    let t = r.text();
+    let forged = t.find("\"spin-client-addr\":\"10.9.8.7:1234\"").expect(&t);
+    let real = t.find("\"spin-client-addr\":\"127.0.0.1:").expect(&t);
+    assert!(forged < real, "the runtime's value comes last: {t}");
+    assert_eq!(r.json()["spin-path-match-id"], "forged", "{t}");
     host.stop().await;
+}
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -6,8 +6,9 @@
 //! another moment restarts the host on the same state folder.
 
 use base64::Engine;
+use e2e::app::{AppHost, Runtime, start_app_on};
 use e2e::fixtures::{self, ListLine};
-use e2e::{Answer, TempDir, app_manifest, config, ensure_built, get, migrations, request};
+use e2e::{Answer, TempDir, app_manifest, get, request};
 use serde_json::{Value, json};
 
 const ADMIN: &str = "admin-token-for-the-tests-0123";
@@ -15,16 +16,15 @@ const OFFICER: &str = "officer-token-for-the-tests-0123";
 const BASE: &str = "https://zscqj.example.gov.cn";
 const JSON: (&str, &str) = ("content-type", "application/json");
 
-async fn start(state: &TempDir, now: &str) -> localspin::Running {
-    ensure_built();
-    let mut c = config(&app_manifest(), &state.0);
-    c.variables.push(("admin_token".into(), ADMIN.into()));
-    c.variables.push(("officer_token".into(), OFFICER.into()));
-    c.variables
-        .push(("public_base_url".into(), format!("{BASE}/")));
-    c.variables.push(("clock_override".into(), now.into()));
-    c.sqlite_statements = migrations();
-    localspin::start(c).await.expect("the app starts")
+async fn start(rt: Runtime, state: &TempDir, now: &str) -> AppHost {
+    let base = format!("{BASE}/");
+    let vars = [
+        ("admin_token", ADMIN),
+        ("officer_token", OFFICER),
+        ("public_base_url", base.as_str()),
+        ("clock_override", now),
+    ];
+    start_app_on(rt, state, &vars).await
 }
 
 fn db(state: &TempDir) -> rusqlite::Connection {
@@ -139,6 +139,7 @@ async fn file(addr: std::net::SocketAddr, body: &Value) -> Answer {
 /// Publishes `year`'s list at `published`, then files objections at `last_second` (accepted)
 /// and `next_second` (refused, naming the period and PROC-OBJECT).
 async fn boundary(
+    rt: Runtime,
     state: &TempDir,
     year: i64,
     published: &str,
@@ -146,7 +147,7 @@ async fn boundary(
     last_second: &str,
     next_second: &str,
 ) {
-    let host = start(state, published).await;
+    let host = start(rt, state, published).await;
     seed(state, year, LINES);
     let n = publish(host.addr, year).await;
     assert_eq!(n["period"]["last_day"], last_day, "{n}");
@@ -155,7 +156,7 @@ async fn boundary(
     let id = n["id"].as_str().unwrap().to_owned();
     host.stop().await;
 
-    let host = start(state, last_second).await;
+    let host = start(rt, state, last_second).await;
     let r = file(
         host.addr,
         &objection(
@@ -169,7 +170,7 @@ async fn boundary(
     assert_eq!(r.status, 201, "{last_second}: {}", r.text());
     host.stop().await;
 
-    let host = start(state, next_second).await;
+    let host = start(rt, state, next_second).await;
     let r = file(
         host.addr,
         &objection(
@@ -203,13 +204,14 @@ async fn boundary(
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_period_ends_after_the_fifth_working_day_across_a_weekend_with_an_adjusted_sunday() {
+e2e::on_both_hosts! {
+async fn the_period_ends_after_the_fifth_working_day_across_a_weekend_with_an_adjusted_sunday(rt) {
     // Fri 2026-09-18 is day 1; Sat 19 is off; Sun 20 is an adjusted working day (调休,
     // National Day 2026) so it is day 2; Mon 21, Tue 22, Wed 23 are days 3–5. The moments
     // are given in UTC: the count is in Asia/Shanghai all the same.
     let state = TempDir::new("notices-weekend");
     boundary(
+        rt,
         &state,
         2026,
         "2026-09-18T02:00:00Z",
@@ -219,14 +221,16 @@ async fn the_period_ends_after_the_fifth_working_day_across_a_weekend_with_an_ad
     )
     .await;
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_period_skips_the_national_day_holiday_and_ends_at_midnight_in_shanghai() {
+e2e::on_both_hosts! {
+async fn the_period_skips_the_national_day_holiday_and_ends_at_midnight_in_shanghai(rt) {
     // Tue 2025-09-30 is day 1; Oct 1–8 are the National Day and Mid-Autumn holidays;
     // Thu 9, Fri 10, Sat 11 (adjusted working day) are days 2–4; Sun 12 is off; Mon 13 is
     // day 5. Published in the evening (Beijing time): the day still counts.
     let state = TempDir::new("notices-holiday");
     boundary(
+        rt,
         &state,
         2025,
         "2025-09-30T21:30:00+08:00",
@@ -236,13 +240,14 @@ async fn the_period_skips_the_national_day_holiday_and_ends_at_midnight_in_shang
     )
     .await;
 }
+}
 
 // ------------------------------------------------------------------ feeds
 
-#[tokio::test(flavor = "multi_thread")]
-async fn both_feeds_parse_with_feed_rs_field_by_field_and_repeat_requests_get_304() {
+e2e::on_both_hosts! {
+async fn both_feeds_parse_with_feed_rs_field_by_field_and_repeat_requests_get_304(rt) {
     let state = TempDir::new("notices-feeds");
-    let host = start(&state, "2026-09-18T10:00:00+08:00").await;
+    let host = start(rt, &state, "2026-09-18T10:00:00+08:00").await;
     seed(&state, 2026, LINES);
     let a = host.addr;
     let n = publish(a, 2026).await;
@@ -252,7 +257,7 @@ async fn both_feeds_parse_with_feed_rs_field_by_field_and_repeat_requests_get_30
     host.stop().await;
 
     // A correction later that day, and a disclosed payment (DISCLOSE) in November.
-    let host = start(&state, "2026-09-18T16:30:00+08:00").await;
+    let host = start(rt, &state, "2026-09-18T16:30:00+08:00").await;
     let r = post(
         host.addr,
         "/api/notices/2026-proposed/corrections",
@@ -276,7 +281,7 @@ async fn both_feeds_parse_with_feed_rs_field_by_field_and_repeat_requests_get_30
         )
         .unwrap();
     }
-    let host = start(&state, "2026-11-20T10:00:00+08:00").await;
+    let host = start(rt, &state, "2026-11-20T10:00:00+08:00").await;
     let a = host.addr;
     let r = post(
         a,
@@ -467,11 +472,12 @@ async fn both_feeds_parse_with_feed_rs_field_by_field_and_repeat_requests_get_30
     );
     host.stop().await;
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn old_feed_items_are_paged() {
+e2e::on_both_hosts! {
+async fn old_feed_items_are_paged(rt) {
     let state = TempDir::new("notices-paging");
-    let host = start(&state, "2026-09-18T10:00:00+08:00").await;
+    let host = start(rt, &state, "2026-09-18T10:00:00+08:00").await;
     seed(&state, 2026, LINES);
     let a = host.addr;
     publish(a, 2026).await;
@@ -513,18 +519,19 @@ async fn old_feed_items_are_paged() {
     );
     host.stop().await;
 }
+}
 
 // ------------------------------------------------------------------ an objection's life
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_objection_lives_from_filing_to_the_updated_notice_and_the_contact_stays_private() {
+e2e::on_both_hosts! {
+async fn an_objection_lives_from_filing_to_the_updated_notice_and_the_contact_stays_private(rt) {
     let state = TempDir::new("notices-life");
-    let host = start(&state, "2026-09-18T10:00:00+08:00").await;
+    let host = start(rt, &state, "2026-09-18T10:00:00+08:00").await;
     seed(&state, 2026, LINES);
     publish(host.addr, 2026).await;
     host.stop().await;
 
-    let host = start(&state, "2026-09-21T11:00:00+08:00").await;
+    let host = start(rt, &state, "2026-09-21T11:00:00+08:00").await;
     let a = host.addr;
     let secret_contact = "objector-13912345678@example.com";
     let pdf = base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.4\n%evidence\n");
@@ -611,7 +618,7 @@ async fn an_objection_lives_from_filing_to_the_updated_notice_and_the_contact_st
     host.stop().await;
 
     // Re-review after the period: partly upheld, upheld, dismissed.
-    let host = start(&state, "2026-09-25T15:00:00+08:00").await;
+    let host = start(rt, &state, "2026-09-25T15:00:00+08:00").await;
     let a = host.addr;
     let r = post(
         a,
@@ -737,13 +744,14 @@ async fn an_objection_lives_from_filing_to_the_updated_notice_and_the_contact_st
     }
     host.stop().await;
 }
+}
 
 // ------------------------------------------------------------------ limits
 
-#[tokio::test(flavor = "multi_thread")]
-async fn repeated_objections_and_floods_from_one_address_are_refused_politely() {
+e2e::on_both_hosts! {
+async fn repeated_objections_and_floods_from_one_address_are_refused_politely(rt) {
     let state = TempDir::new("notices-flood");
-    let host = start(&state, "2026-09-18T10:00:00+08:00").await;
+    let host = start(rt, &state, "2026-09-18T10:00:00+08:00").await;
     seed(&state, 2026, LINES);
     let a = host.addr;
     publish(a, 2026).await;
@@ -802,11 +810,12 @@ async fn repeated_objections_and_floods_from_one_address_are_refused_politely() 
     assert_error(&r, 429, "too_many_requests");
     host.stop().await;
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn bad_input_on_every_endpoint_gets_a_clear_4xx_and_changes_nothing() {
+e2e::on_both_hosts! {
+async fn bad_input_on_every_endpoint_gets_a_clear_4xx_and_changes_nothing(rt) {
     let state = TempDir::new("notices-bad");
-    let host = start(&state, "2026-09-18T10:00:00+08:00").await;
+    let host = start(rt, &state, "2026-09-18T10:00:00+08:00").await;
     seed(&state, 2026, LINES);
     let a = host.addr;
     publish(a, 2026).await;
@@ -1296,6 +1305,7 @@ async fn bad_input_on_every_endpoint_gets_a_clear_4xx_and_changes_nothing() {
 
     assert_eq!(snapshot(&state), before, "no bad request changed anything");
     host.stop().await;
+}
 }
 
 #[test]

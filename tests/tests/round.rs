@@ -2,6 +2,7 @@
 //! enterprises applying, review, allocation over budget, notice, approval, payment,
 //! exports and disclosure; bad input everywhere; concurrent submissions; restarts.
 
+use e2e::app::{AppHost, Runtime};
 use e2e::{Answer, TempDir, fixtures, get, request};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -10,13 +11,13 @@ const ADMIN: &str = "admin-token-for-the-round-tests-01";
 const OFFICER: &str = "officer-token-for-the-round-tests-1";
 const JSON: (&str, &str) = ("content-type", "application/json");
 
-async fn start(state: &TempDir, now: &str) -> localspin::Running {
+async fn start(rt: Runtime, state: &TempDir, now: &str) -> AppHost {
     let vars = [
         ("admin_token", ADMIN),
         ("officer_token", OFFICER),
         ("clock_override", now),
     ];
-    e2e::app::start_app(state, &vars).await
+    e2e::app::start_app_on(rt, state, &vars).await
 }
 
 async fn call(
@@ -78,10 +79,10 @@ async fn count(a: SocketAddr) -> usize {
     r.json()["applications"].as_array().unwrap().len()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_round_from_creation_to_payment_with_a_dozen_enterprises() {
+e2e::on_both_hosts! {
+async fn a_round_from_creation_to_payment_with_a_dozen_enterprises(rt) {
     let state = TempDir::new("round-life");
-    let host = start(&state, "2026-04-15T10:00:00+08:00").await;
+    let host = start(rt, &state, "2026-04-15T10:00:00+08:00").await;
     let a = host.addr;
 
     // PROC-GUIDE: an administrator creates the round; the officer's token is not enough.
@@ -303,7 +304,7 @@ async fn a_round_from_creation_to_payment_with_a_dozen_enterprises() {
     host.stop().await;
 
     // ---- After the window: late applications refused; review (data survives the restart).
-    let host = start(&state, "2026-05-06T10:00:00+08:00").await;
+    let host = start(rt, &state, "2026-05-06T10:00:00+08:00").await;
     let a = host.addr;
     let r = call(
         a,
@@ -467,7 +468,7 @@ async fn a_round_from_creation_to_payment_with_a_dozen_enterprises() {
     host.stop().await;
 
     // ---- After the notice: approval (PROC-APPROVE), payments, disclosure.
-    let host = start(&state, "2026-05-20T10:00:00+08:00").await;
+    let host = start(rt, &state, "2026-05-20T10:00:00+08:00").await;
     let a = host.addr;
     let r = call(
         a,
@@ -530,11 +531,12 @@ async fn a_round_from_creation_to_payment_with_a_dozen_enterprises() {
     assert!(String::from_utf8_lossy(&r.body).contains("BANK-0"));
     host.stop().await;
 }
+}
 
-#[tokio::test(flavor = "multi_thread")]
-async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
+e2e::on_both_hosts! {
+async fn bad_input_gets_a_clear_4xx_and_changes_nothing(rt) {
     let state = TempDir::new("round-bad");
-    let host = start(&state, "2026-04-15T10:00:00+08:00").await;
+    let host = start(rt, &state, "2026-04-15T10:00:00+08:00").await;
     let a = host.addr;
     assert_eq!(
         call(a, "POST", "/api/rounds", Some(ADMIN), &round_body())
@@ -695,11 +697,12 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing() {
     assert_eq!(r.json()["amount"], "50000.00");
     host.stop().await;
 }
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn three_hundred_concurrent_submissions_none_lost_none_doubled() {
     let state = TempDir::new("round-load");
-    let host = start(&state, "2026-04-15T10:00:00+08:00").await;
+    let host = start(Runtime::Local, &state, "2026-04-15T10:00:00+08:00").await;
     let a = host.addr;
     assert_eq!(
         call(a, "POST", "/api/rounds", Some(ADMIN), &round_body())
@@ -743,15 +746,15 @@ async fn three_hundred_concurrent_submissions_none_lost_none_doubled() {
     assert_eq!(ids.len(), 300);
     assert_eq!(count(a).await, 300);
     host.stop().await;
-    let host = start(&state, "2026-04-15T10:00:00+08:00").await;
+    let host = start(Runtime::Local, &state, "2026-04-15T10:00:00+08:00").await;
     assert_eq!(count(host.addr).await, 300, "intact after a restart");
     host.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn officer_endpoints_refuse_bad_input_and_store_nothing() {
+e2e::on_both_hosts! {
+async fn officer_endpoints_refuse_bad_input_and_store_nothing(rt) {
     let state = TempDir::new("round-bad-officer");
-    let host = start(&state, "2026-05-06T10:00:00+08:00").await;
+    let host = start(rt, &state, "2026-05-06T10:00:00+08:00").await;
     let a = host.addr;
     let mut round = round_body();
     round["window"]["closes_at"] = "2026-05-01T17:00:00+08:00".into();
@@ -928,6 +931,7 @@ async fn officer_endpoints_refuse_bad_input_and_store_nothing() {
     // Only the one stage change was written.
     assert_eq!(count_audit(&state), audit_before + 1);
     host.stop().await;
+}
 }
 
 /// Rows in the audit trail, read straight from the database file.

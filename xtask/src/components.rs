@@ -8,8 +8,27 @@ pub const COMPONENTS: &[&str] = &["intake", "calculation", "notices", "objection
 /// Components only the end-to-end tests and the benchmark load (tests/fixtures/).
 pub const FIXTURES: &[&str] = &["probe"];
 
+/// Builds one component of the app (`spin build` runs this through `cargo xtask component`).
+pub fn build_one(name: &str) -> Result<()> {
+    if !COMPONENTS.contains(&name) {
+        return Err(format!(
+            "no component `{name}`: the app's are {}",
+            COMPONENTS.join(", ")
+        ));
+    }
+    run(cargo().args([
+        "build",
+        "--profile",
+        "wasm",
+        "--target",
+        "wasm32-wasip2",
+        "-p",
+        name,
+    ]))
+}
+
 /// Builds every component to `target/wasm32-wasip2/wasm/<name>.wasm` in one cargo call
-/// (the same command as each `[component.x.build]`, so `spin build` produces the same).
+/// (the same command `[component.x.build]` runs for each, so `spin build` produces the same).
 pub fn build() -> Result<()> {
     let mut cmd = cargo();
     cmd.args(["build", "--profile", "wasm", "--target", "wasm32-wasip2"]);

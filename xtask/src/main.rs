@@ -2,6 +2,8 @@
 //!
 //! - `up`    builds everything and serves `spin.toml` on the local Spin host
 //! - `build` builds every Spin component (wasm32-wasip2) and the browser bundle
+//! - `component <name>` builds one Spin component (spin.toml's build commands); `assets`
+//!   also builds the browser bundle it serves
 //! - `web`   builds only the browser bundle (`web/pkg/`) and reports its size
 //! - `test`  builds everything, runs every test of the workspace, then each fuzz target
 //!   for `FUZZ_SECONDS` (45 by default)
@@ -10,6 +12,7 @@
 
 mod components;
 mod fuzz;
+mod targets;
 mod up;
 mod web;
 
@@ -19,13 +22,14 @@ use std::process::{Command, ExitCode};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("web") => web::build().map(|_| ()),
+        Some("web") => targets::ensure().and_then(|()| web::build()).map(|_| ()),
         Some("build") => build_all(),
+        Some("component") => component(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("up") => up(&args[1..]),
         Some("fuzz") => fuzz::main(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <up|build|web|test|fuzz> [args]");
+            eprintln!("usage: cargo xtask <up|build|component|web|test|fuzz> [args]");
             return ExitCode::from(2);
         }
     };
@@ -66,14 +70,35 @@ fn cargo() -> Command {
 }
 
 fn build_all() -> Result<()> {
+    targets::ensure()?;
     components::build()?;
     web::build()?;
     Ok(())
 }
 
+fn component(args: &[String]) -> Result<()> {
+    let [name] = args else {
+        return Err(format!(
+            "usage: cargo xtask component <{}>",
+            components::COMPONENTS.join("|")
+        ));
+    };
+    targets::ensure()?;
+    components::build_one(name)?;
+    if name == "assets" {
+        web::build()?;
+    }
+    Ok(())
+}
+
 fn test(extra: &[String]) -> Result<()> {
     build_all()?;
-    run(cargo().args(["test", "--workspace"]).args(extra))?;
+    // The end-to-end tests also run on the real Spin when `tests/build.rs` finds one
+    // (`SPIN_BIN`, `../shared/tools/spin/spin`, `spin` on PATH); otherwise they are
+    // listed as ignored, with the reason.
+    let mut cmd = cargo();
+    cmd.args(["test", "--workspace"]).args(extra);
+    run(&mut cmd)?;
     fuzz::all()
 }
 

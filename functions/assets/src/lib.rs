@@ -18,7 +18,8 @@ const MAX_FILE: u64 = 8 * 1024 * 1024;
 
 #[http_service]
 async fn handle(req: Request) -> Reply {
-    service::error::finish(route(&req).await)
+    let method = req.method().clone();
+    service::error::finish(&method, route(&req).await)
 }
 
 async fn route(req: &Request) -> Result<Reply, ApiError> {
@@ -47,10 +48,9 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
         .get("if-none-match")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| service::validators::if_none_match(v, &etag));
+    // HEAD gets the GET answer's head: `finish` drops the body, keeping its length.
     let (status, body) = if not_modified {
         (304, Bytes::new())
-    } else if req.method() == Method::HEAD {
-        (200, Bytes::new())
     } else {
         (200, Bytes::from(body))
     };

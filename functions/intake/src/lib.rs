@@ -18,7 +18,8 @@ const COMPONENT: &str = "intake";
 
 #[http_service]
 async fn handle(req: Request) -> Reply {
-    service::error::finish(route(req).await)
+    let method = req.method().clone();
+    service::error::finish(&method, route(req).await)
 }
 
 async fn route(req: Request) -> Result<Reply, ApiError> {

@@ -33,7 +33,8 @@ const COMPONENT: &str = "notices";
 
 #[http_service]
 async fn handle(req: Request) -> Reply {
-    service::error::finish(route(req).await)
+    let method = req.method().clone();
+    service::error::finish(&method, route(req).await)
 }
 
 async fn route(req: Request) -> Result<Reply, ApiError> {
@@ -377,7 +378,7 @@ fn not_modified(req: &Request, etag: &str, last: Option<DateTime<FixedOffset>>) 
 }
 
 /// A public, cacheable, cross-origin readable answer with ETag and Last-Modified; 304
-/// when the client's copy is current; no body for HEAD.
+/// when the client's copy is current (HEAD: `service::error::finish` drops the body).
 fn conditional(
     req: &Request,
     body: Vec<u8>,
@@ -387,11 +388,7 @@ fn conditional(
     let etag = service::validators::etag(&body);
     let fresh = not_modified(req, &etag, last);
     let status = if fresh { 304 } else { 200 };
-    let body = if fresh || req.method() == Method::HEAD {
-        Vec::new()
-    } else {
-        body
-    };
+    let body = if fresh { Vec::new() } else { body };
     let mut r = bytes_reply(status, content_type, body.into());
     let h = r.headers_mut();
     let mut set = |name: &'static str, value: &str| {

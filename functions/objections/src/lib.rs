@@ -52,7 +52,8 @@ pub const PER_HOUR: i64 = 5;
 
 #[http_service]
 async fn handle(req: Request) -> Reply {
-    service::error::finish(route(req).await)
+    let method = req.method().clone();
+    service::error::finish(&method, route(req).await)
 }
 
 async fn route(req: Request) -> Result<Reply, ApiError> {
@@ -284,13 +285,11 @@ fn normalise(s: &str) -> String {
         .collect()
 }
 
-/// The client's address without the port (`spin-client-addr`), hashed: the flood limit
-/// needs to recognise a client, not to keep its address.
+/// The client's address without the port (`spin-client-addr`, the value Spin appended,
+/// never one the client sent), hashed: the flood limit needs to recognise a client, not to
+/// keep its address.
 fn client_key(req: &Request) -> String {
-    let addr = req
-        .headers()
-        .get("spin-client-addr")
-        .and_then(|v| v.to_str().ok())
+    let addr = service::route::spin_header(req, "spin-client-addr")
         .unwrap_or("unknown")
         .trim();
     let host = if let Some(rest) = addr.strip_prefix('[') {

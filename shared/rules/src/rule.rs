@@ -361,7 +361,7 @@ mod tests {
     /// The rule IDs in RULES.md itself: each table row's ID is one of ours.
     #[test]
     fn every_id_in_rules_md_is_known() {
-        let md = include_str!("../../../../shared/policy/RULES.md");
+        let md = include_str!("../../../docs/policy/RULES.md");
         let mut found = 0;
         for line in md.lines() {
             if let Some(rest) = line.strip_prefix("| ") {
@@ -374,5 +374,45 @@ mod tests {
             }
         }
         assert_eq!(found, RuleId::ALL.len());
+    }
+
+    /// The Chinese words RULES.md quotes for each rule, e.g. `(逾期不予受理)`, stand in the
+    /// official Q&A (`docs/policy/measures-qa.zh.txt`); `…` in a quotation skips text. Two
+    /// quotations are RULES.md's own wording, named here with the Q&A's.
+    #[test]
+    fn every_quotation_in_rules_md_is_in_the_qa_text() {
+        let md = include_str!("../../../docs/policy/RULES.md");
+        let qa: String = include_str!("../../../docs/policy/measures-qa.zh.txt")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let paraphrases = [
+            ("申报指南、申报通知", "申报指南和申报通知"),
+            ("较大及以上责任事故", "较大责任事故"),
+        ];
+        let mut quotations = 0;
+        for line in md.lines().filter(|l| l.starts_with("| ")) {
+            for quoted in line.split(['(', '（']).skip(1) {
+                let Some(q) = quoted.split([')', '）', ':']).next() else {
+                    continue;
+                };
+                if !q.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+                    continue;
+                }
+                quotations += 1;
+                let q = paraphrases
+                    .iter()
+                    .find(|(ours, _)| *ours == q)
+                    .map_or(q, |(_, qa_words)| qa_words);
+                let mut rest = qa.as_str();
+                for part in q.split('…').filter(|p| !p.is_empty()) {
+                    let at = rest
+                        .find(part)
+                        .unwrap_or_else(|| panic!("RULES.md quotes ({q}), not in the Q&A: {line}"));
+                    rest = &rest[at + part.len()..];
+                }
+            }
+        }
+        assert!(quotations >= 30, "only {quotations} quotations found");
     }
 }

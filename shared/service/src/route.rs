@@ -19,6 +19,18 @@ pub fn request_segments(req: &Request) -> Vec<String> {
         .collect()
 }
 
+/// A header Spin sets on the request (`spin-client-addr`, `spin-full-url`, …): the **last**
+/// value. Spin passes a header of that name sent by the client through and appends its
+/// own after it, so the first value is whatever the client chose to claim.
+pub fn spin_header<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
+    last_value(req.headers().get_all(name).iter().map(|v| v.to_str().ok()))
+}
+
+/// The last of a header's values, if it is text (a pure helper of [`spin_header`]).
+fn last_value<'v>(values: impl Iterator<Item = Option<&'v str>>) -> Option<&'v str> {
+    values.last().flatten()
+}
+
 /// A round's year in a path: an integer from 2000 to 2100.
 pub fn parse_year(s: &str) -> Result<i64, ApiError> {
     // Exactly four digits: one address per round (`+2026` and `02026` are not 2026).
@@ -117,6 +129,23 @@ mod tests {
             vec!["api", "rounds", "2025"]
         );
         assert!(segments("/").is_empty());
+    }
+
+    /// Spin appends its own `spin-client-addr` after one a client sent: only the last counts.
+    #[test]
+    fn the_last_spin_header_value_is_spins() {
+        let forged_then_spin = [Some("10.9.8.7:1234"), Some("127.0.0.1:5555")];
+        assert_eq!(
+            last_value(forged_then_spin.into_iter()),
+            Some("127.0.0.1:5555")
+        );
+        assert_eq!(
+            last_value([Some("127.0.0.1:1")].into_iter()),
+            Some("127.0.0.1:1")
+        );
+        assert_eq!(last_value(std::iter::empty()), None);
+        // A last value that is not text is not replaced by an earlier, client-sent one.
+        assert_eq!(last_value([Some("10.9.8.7:1"), None].into_iter()), None);
     }
 
     #[test]

@@ -243,6 +243,15 @@ fn file_mounts(
                 host.display()
             );
         }
+        // As Spin: a component sees files of the application, nothing beside it.
+        let (real, app_dir) = (host.canonicalize()?, loaded.dir.canonicalize()?);
+        if !real.starts_with(&app_dir) {
+            bail!(
+                "component `{id}`: files source `{src}` lies outside the application directory \
+                 `{}`; Spin refuses it too",
+                app_dir.display()
+            );
+        }
         out.push((host, dst));
     }
     Ok(out)
@@ -445,7 +454,8 @@ fn first_line(s: &str) -> &str {
 
 type HostBody = Full<Bytes>;
 
-/// The JSON error shape of the app, for answers the host gives itself.
+/// The JSON error shape of the app, for answers the host gives itself (Spin gives none of
+/// these: docs/LOCAL_HOST.md says what it does instead).
 fn host_error(status: u16, code: &str, zh: &str, en: &str) -> http::Response<HostBody> {
     let body = format!(
         "{{\"error\":{{\"status\":{status},\"code\":\"{code}\",\"field\":null,\"message_zh\":\"{zh}\",\"message_en\":\"{en}\"}}}}"
@@ -453,8 +463,19 @@ fn host_error(status: u16, code: &str, zh: &str, en: &str) -> http::Response<Hos
     http::Response::builder()
         .status(status)
         .header("content-type", "application/json; charset=utf-8")
+        .header("x-content-type-options", "nosniff")
         .body(Full::new(Bytes::from(body)))
         .expect("a valid response")
+}
+
+/// The host's own 413, worded as the components' (`service::error::ApiError::body_too_large`).
+fn body_too_large(limit: usize) -> http::Response<HostBody> {
+    host_error(
+        413,
+        "body_too_large",
+        &format!("请求体过大（上限 {limit} 字节）。"),
+        &format!("The request body is too large (limit {limit} bytes)."),
+    )
 }
 
 fn body_error(e: Box<dyn std::error::Error + Send + Sync>) -> wasmtime_wasi_http::Error {
@@ -474,25 +495,25 @@ fn insert(headers: &mut http::HeaderMap, name: &str, value: &str) {
     }
 }
 
+/// Adds a `spin-*` header as Spin does: after any value of that name the client sent,
+/// which stays (a component must read the last value).
+fn append(headers: &mut http::HeaderMap, name: &str, value: &str) {
+    if let (Ok(n), Ok(v)) = (
+        http::HeaderName::from_bytes(name.as_bytes()),
+        http::HeaderValue::from_str(value),
+    ) {
+        headers.append(n, v);
+    }
+}
+
 /// Serves one request.
 pub async fn handle(
     app: Arc<App>,
     client: SocketAddr,
     req: http::Request<Incoming>,
 ) -> http::Response<HostBody> {
-    let declared = req
-        .headers()
-        .get(http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > app.max_body as u64) {
-        return host_error(
-            413,
-            "body_too_large",
-            "请求体过大。",
-            "The request body is too large.",
-        );
-    }
+    // No check of a declared length here: as under Spin, the component answers first (a
+    // wrong method is 405 whatever the size); the body stream itself stops at the limit.
     let path = req.uri().path().to_owned();
     let Some(m) = app.router.route(&path) else {
         return host_error(404, "not_found", "未找到该资源。", "No such resource.");
@@ -519,23 +540,36 @@ pub async fn handle(
         }
     }
     let h = &mut parts.headers;
-    insert(h, "spin-full-url", &full_url);
-    insert(h, "spin-path-info", &m.path_info);
-    insert(h, "spin-matched-route", &m.route.raw);
-    insert(h, "spin-raw-component-route", &m.route.raw);
-    insert(h, "spin-component-route", &m.route.component_route);
-    insert(h, "spin-base-path", "/");
-    insert(h, "spin-client-addr", &client.to_string());
+    append(h, "spin-full-url", &full_url);
+    append(h, "spin-path-info", &m.path_info);
+    append(h, "spin-matched-route", &m.route.raw);
+    append(h, "spin-raw-component-route", &m.route.raw);
+    append(h, "spin-component-route", &m.route.component_route);
+    append(h, "spin-base-path", "/");
+    append(h, "spin-client-addr", &client.to_string());
     for (name, value) in &m.params {
-        insert(h, &format!("spin-path-match-{name}"), value);
+        append(h, &format!("spin-path-match-{name}"), value);
     }
-    let body = Limited::new(body, app.max_body).map_err(body_error);
+    // Spin has no body limit; this host's `--max-body` stops the stream there, and then
+    // the answer is the host's 413, whatever the component made of a body cut short.
+    let over_limit = Arc::new(AtomicBool::new(false));
+    let body = Limited::new(body, app.max_body).map_err({
+        let over_limit = over_limit.clone();
+        move |e| {
+            let e = body_error(e);
+            if matches!(e, wasmtime_wasi_http::Error::HttpRequestBodySize(_)) {
+                over_limit.store(true, Ordering::SeqCst);
+            }
+            e
+        }
+    });
     let req = http::Request::from_parts(parts, body);
 
     let Ok(_permit) = app.permits.acquire().await else {
         return host_error(503, "unavailable", "服务暂不可用。", "Service unavailable.");
     };
     match tokio::time::timeout(app.timeout, run(&app, &component, req)).await {
+        Ok(_) if over_limit.load(Ordering::SeqCst) => body_too_large(app.max_body),
         Ok(Ok(res)) => res,
         Ok(Err(e)) => {
             eprintln!("localspin: component `{}` failed: {e:?}", component.id);
@@ -619,12 +653,7 @@ where
         }
         Err(code) => {
             if code.contains("HttpRequestBodySize") {
-                Ok(host_error(
-                    413,
-                    "body_too_large",
-                    "请求体过大。",
-                    "The request body is too large.",
-                ))
+                Ok(body_too_large(app.max_body))
             } else {
                 bail!("the component answered an error code: {code}")
             }

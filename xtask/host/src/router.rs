@@ -116,6 +116,18 @@ impl Route {
     }
 }
 
+/// A request path's segments as Spin's router sees them: slashes at either end do not
+/// count (`//a/b//` is `a/b`), an empty segment inside does (`/a//b` is `a`, ``, `b`, and
+/// matches neither `/a/b` nor `/a/:x/b`).
+fn path_segments(path: &str) -> Vec<&str> {
+    let inner = path.trim_matches('/');
+    if inner.is_empty() {
+        Vec::new()
+    } else {
+        inner.split('/').collect()
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Router {
     routes: Vec<Route>,
@@ -140,7 +152,7 @@ impl Router {
     }
 
     pub fn route(&self, path: &str) -> Option<Match<'_>> {
-        let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let segs = path_segments(path);
         // (rank, route, parameters, segments used) of the most specific match so far.
         type Candidate<'r> = (Vec<u8>, &'r Route, Vec<(String, String)>, usize);
         let mut best: Option<Candidate<'_>> = None;
@@ -244,6 +256,49 @@ mod tests {
         assert_eq!(
             (m.route.component_route.as_str(), m.path_info.as_str()),
             ("", "/env/api")
+        );
+    }
+
+    /// As Spin 4.1 routes (seen on it with the probe fixture): end slashes ignored, inner
+    /// empty segments kept.
+    #[test]
+    fn empty_segments_route_as_in_spin() {
+        let r = router(&[
+            "/...",
+            "/probe/...",
+            "/probe/exact/headers",
+            "/probe/:id/headers",
+        ]);
+        assert_eq!(pick(&r, "/probe//x/headers"), Some("/probe/..."));
+        assert_eq!(
+            r.route("/probe//x/headers").unwrap().path_info,
+            "//x/headers"
+        );
+        assert_eq!(pick(&r, "/probe/exact//headers"), Some("/probe/..."));
+        assert_eq!(
+            pick(&r, "//probe/exact/headers"),
+            Some("/probe/exact/headers")
+        );
+        assert_eq!(
+            pick(&r, "/probe/exact/headers//"),
+            Some("/probe/exact/headers")
+        );
+        assert_eq!(pick(&r, "/probe/x/headers/"), Some("/probe/:id/headers"));
+        assert_eq!(
+            r.route("/probe/a/b/headers/").unwrap().path_info,
+            "/a/b/headers/"
+        );
+        assert_eq!(pick(&r, "///"), Some("/..."));
+        let api = router(&[
+            "/...",
+            "/api/health/intake",
+            "/api/rounds/...",
+            "/api/rounds/:year/allocation/...",
+        ]);
+        assert_eq!(pick(&api, "/api//health/intake"), Some("/..."));
+        assert_eq!(
+            pick(&api, "/api/rounds/2026//allocation"),
+            Some("/api/rounds/...")
         );
     }
 
