@@ -301,7 +301,7 @@ fn main() {
         .expect("a runtime");
     rt.block_on(async {
         let dir = TempDir::new("bench-load");
-        let manifest = app_with_hello_world(&dir.0);
+        let manifest = app_with_hello_world();
         let state = dir.0.join("state");
         std::fs::create_dir_all(&state).expect("state folder");
 
@@ -370,7 +370,7 @@ async fn real_spin(state: &Path, duration: Duration) {
     rusqlite::Connection::open(state.join("sqlite_db.db"))
         .and_then(|db| db.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(())))
         .expect("the seeded database");
-    let manifest = e2e::load::app_with_hello_world_in_place();
+    let manifest = app_with_hello_world();
     let vars = [
         ("admin_token", ADMIN),
         ("officer_token", OFFICER),
@@ -383,7 +383,6 @@ async fn real_spin(state: &Path, duration: Duration) {
         sqlite_files: e2e::migration_files(),
         runtime_config: None,
     });
-    let _ = std::fs::remove_file(&manifest);
     println!(
         "`spin up` → serving: {:.0} ms\n",
         spin.ready_after.as_secs_f64() * 1e3

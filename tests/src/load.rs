@@ -190,69 +190,38 @@ fn server_timing(v: &str) -> Vec<(String, f64, Option<String>)> {
         .collect()
 }
 
-/// Writes into `dir` the app's `spin.toml` with every path made absolute, plus the
-/// hello-world `probe` component at `/bench/...`, so that routes are measured beside
-/// hello-world on the same host in the same run. Answers the new manifest's path.
-pub fn app_with_hello_world(dir: &Path) -> PathBuf {
-    let root = crate::root();
-    let text = std::fs::read_to_string(crate::app_manifest()).expect("spin.toml");
-    let mut doc: toml::Table = toml::from_str(&text).expect("spin.toml is TOML");
-    let absolute = |p: &str| root.join(p).to_string_lossy().into_owned();
-    let components = doc
-        .get_mut("component")
-        .and_then(toml::Value::as_table_mut)
-        .expect("[component] tables");
-    for (_, c) in components.iter_mut() {
-        let c = c.as_table_mut().expect("a component table");
-        if let Some(toml::Value::String(s)) = c.get_mut("source") {
-            *s = absolute(s);
-        }
-        if let Some(toml::Value::Array(files)) = c.get_mut("files") {
-            for f in files {
-                match f {
-                    toml::Value::String(s) => *s = absolute(s),
-                    toml::Value::Table(t) => {
-                        if let Some(toml::Value::String(s)) = t.get_mut("source") {
-                            *s = absolute(s);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    let mut probe = toml::Table::new();
-    probe.insert(
-        "source".into(),
-        crate::wasm("probe").to_string_lossy().into_owned().into(),
-    );
-    components.insert("bench-hello".into(), probe.into());
-    let mut trigger = toml::Table::new();
-    trigger.insert("route".into(), "/bench/...".into());
-    trigger.insert("component".into(), "bench-hello".into());
-    doc.get_mut("trigger")
-        .and_then(|t| t.get_mut("http"))
-        .and_then(toml::Value::as_array_mut)
-        .expect("[[trigger.http]]")
-        .push(trigger.into());
-    let path = dir.join("spin.toml");
-    std::fs::write(&path, toml::to_string(&doc).expect("TOML")).expect("writable");
-    path
-}
-
-/// For the real Spin, which refuses `files` outside the application directory: the app's
-/// `spin.toml` with the hello-world `probe` at `/bench/...` added, written beside it as
-/// `.spin-bench.toml` (ignored by git; the caller removes it). Answers its path.
-pub fn app_with_hello_world_in_place() -> PathBuf {
-    let root = crate::root();
+/// The app's `spin.toml` plus the hello-world `probe` at `/bench/...`, so that routes are
+/// measured beside hello-world on the same host in the same run. It is written beside
+/// `spin.toml` (as `.spin-hello-<pid>-<n>.toml`, ignored by git) because Spin, and the local
+/// host like it, refuse `files` outside the application directory; dropping the answer
+/// removes the file.
+pub fn app_with_hello_world() -> HelloManifest {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
     let mut text = std::fs::read_to_string(crate::app_manifest()).expect("spin.toml");
     text.push_str(
         "\n[[trigger.http]]\nroute = \"/bench/...\"\ncomponent = \"bench-hello\"\n\n\
          [component.bench-hello]\nsource = \"target/wasm32-wasip2/wasm/probe.wasm\"\n",
     );
-    let path = root.join(".spin-bench.toml");
+    let path = crate::root().join(format!(".spin-hello-{}-{n}.toml", std::process::id()));
     std::fs::write(&path, text).expect("the workspace is writable");
-    path
+    HelloManifest(path)
+}
+
+/// A manifest written by [`app_with_hello_world`], removed when dropped.
+pub struct HelloManifest(pub PathBuf);
+
+impl std::ops::Deref for HelloManifest {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for HelloManifest {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 #[cfg(test)]

@@ -206,7 +206,7 @@ async fn killing_the_host_mid_submissions_keeps_every_confirmed_application_exac
 async fn a_looping_or_trapping_component_does_not_hold_up_the_app() {
     ensure_built();
     let dir = TempDir::new("fault-loop");
-    let manifest = e2e::load::app_with_hello_world(&dir.0);
+    let manifest = e2e::load::app_with_hello_world();
     let state = dir.0.join("state");
     std::fs::create_dir_all(&state).unwrap();
     let mut c = config(&manifest, &state);
