@@ -413,4 +413,51 @@ async fn real_spin(state: &Path, duration: Duration) {
             p50 / h
         );
     }
+    drop(spin);
+    runtime_floor(duration).await;
+}
+
+/// What any SQLite read costs on this Spin, whatever the app does: the `probe` reading one
+/// row of a one-table database beside its hello-world, on a fresh state folder. Spin 4.1
+/// opens a new SQLite connection for every request (`spin-sqlite-inproc`) and runs every
+/// statement on a blocking thread, so this ratio is the least a route that reads SQLite
+/// can cost, relative to hello-world.
+async fn runtime_floor(duration: Duration) {
+    let state = TempDir::new("load-floor");
+    let spin = e2e::spin::start_fixture(&state.0, &[("secret", "bench-secret-0123456789")]);
+    let created = request(spin.addr, "GET", "/probe/db/default/count", &[], b"")
+        .await
+        .expect("the probe answers");
+    assert_eq!(created.status, 200, "{}", created.text());
+    println!("\nThe runtime's floor: the probe component, a one-table database, same Spin\n");
+    println!("| route | requests | p50 µs | p90 µs | p99 µs | p50 / hello |");
+    println!("|---|---|---|---|---|---|");
+    let mut hello_p50 = None;
+    for (label, path) in [
+        ("hello-world `GET /hello`", "/hello"),
+        (
+            "one SQLite read `GET /probe/db/default/read`",
+            "/probe/db/default/read",
+        ),
+    ] {
+        let r = run(
+            spin.addr,
+            1,
+            Duration::from_millis(500),
+            duration,
+            &[200],
+            Arc::new(move |_| Request::get(path)),
+        )
+        .await;
+        assert_eq!(r.errors, 0, "{label}: connection errors");
+        let p50 = r.percentile_us(0.5);
+        let h = *hello_p50.get_or_insert(p50);
+        println!(
+            "| {label} | {} | {p50:.0} | {:.0} | {:.0} | {:.1}× |",
+            r.requests(),
+            r.percentile_us(0.9),
+            r.percentile_us(0.99),
+            p50 / h
+        );
+    }
 }

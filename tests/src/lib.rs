@@ -126,7 +126,7 @@ pub fn app_manifest() -> PathBuf {
 
 /// The project's migration files, in the order they apply.
 pub fn migration_files() -> Vec<PathBuf> {
-    let dir = root().join("shared/service/migrations");
+    let dir = root().join("shared/store/migrations");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -98,6 +98,14 @@ fn test(extra: &[String]) -> Result<()> {
     // listed as ignored, with the reason.
     let mut cmd = cargo();
     cmd.args(["test", "--workspace"]).args(extra);
+    // One test at a time: the end-to-end tests start hosts, real Spin processes and
+    // hundreds of concurrent clients, and on two cores two such tests at once starve
+    // each other into connection resets. Sequential, the suite is ~20 s longer and
+    // every test has the machine to itself. (`cargo xtask test -- --test-threads=N`
+    // chooses otherwise.)
+    if !extra.iter().any(|a| a == "--") {
+        cmd.args(["--", "--test-threads=1"]);
+    }
     run(&mut cmd)?;
     fuzz::all()
 }

@@ -2,7 +2,7 @@
 //! the `localspin` binary).
 //!
 //! The components and the browser bundle are built first (`build_all`); the project's
-//! migrations (`shared/service/migrations/*.sql`, in name order) run against `default`
+//! migrations (`shared/store/migrations/*.sql`, in name order) run against `default`
 //! before any `--sqlite` the caller adds. The host runs as its own process (`target/release/localspin`), so `xtask`
 //! itself never links wasmtime and `cargo xtask test` builds it only for the tests.
 //! Options: `cargo xtask up --help`.
@@ -13,7 +13,7 @@ use crate::{Result, cargo, root, run};
 
 /// The project's migration files, in the order they apply.
 pub fn migration_files() -> Result<Vec<PathBuf>> {
-    let dir = root().join("shared/service/migrations");
+    let dir = root().join("shared/store/migrations");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -4,18 +4,20 @@
 
 use crate::COMPONENT;
 use publish::{Cell, Table};
-use rules::allocation::{Allocation, AllocationRequest, ApprovedApplication};
+use rules::allocation::{AllocationRequest, ApprovedApplication};
 use rules::model::{Application, PledgedRight};
 use rules::procedure::{Stage, StageContext};
 use rules::{Decision, Money, Parameters};
 use serde::Deserialize;
 use service::auth::Role;
 use service::body::{JSON_LIMIT, read_rules_json};
-use service::db::{Db, SqlValue};
+use service::db::Db;
 use service::list::{self, stage_name};
-use service::{ApiError, Reply, from_json, json, to_json};
+use service::{ApiError, Reply, json, to_json};
 use spin_sdk::http::Request;
 use std::collections::BTreeMap;
+use store::applications::Status;
+use store::payments::ListKind;
 
 /// The kinds of pledged rights that count on a loan that qualifies, for the notice
 /// (e.g. `发明专利、驰名商标`).
@@ -79,34 +81,26 @@ pub async fn compute(req: Request, year: i64) -> Result<Reply, ApiError> {
             ),
         ));
     }
-    let round_rows = db
-        .query(
-            "SELECT round_json FROM rounds WHERE year = ?",
-            [SqlValue::Integer(year)],
-        )
-        .await?;
-    let round: rules::Round = from_json(round_rows.first::<&str>("round_json").unwrap_or("{}"))?;
-    let rows = db
-        .query(
-            "SELECT id, uscc, enterprise_name, submitted_at, payload_json, decision_json \
-             FROM applications WHERE round_year = ? AND status IN ('eligible', 'proposed', 'refused') \
-             AND review_json IS NOT NULL ORDER BY id",
-            [SqlValue::Integer(year)],
-        )
-        .await?;
+    let round = store::rounds::find(
+        db.store(),
+        i32::try_from(year).map_err(|_| list::no_round(year))?,
+    )
+    .await?
+    .ok_or_else(|| list::no_round(year))?
+    .round;
     let mut candidates = Vec::new();
-    for r in &rows.rows {
-        let decision: Decision = from_json(r.get::<&str>(5).unwrap_or("{}"))?;
-        if !decision.is_eligible() {
+    let y = i32::try_from(year).map_err(|_| list::no_round(year))?;
+    for a in store::applications::reviewed_in_round(db.store(), y).await? {
+        if !a.decision.is_eligible() {
             continue;
         }
         candidates.push(Candidate {
-            id: r.get::<&str>(0).unwrap_or_default().to_owned(),
-            uscc: r.get::<&str>(1).unwrap_or_default().to_owned(),
-            name: r.get::<&str>(2).unwrap_or_default().to_owned(),
-            submitted_at: r.get::<&str>(3).unwrap_or_default().to_owned(),
-            payload: from_json(r.get::<&str>(4).unwrap_or("{}"))?,
-            decision,
+            id: a.id,
+            uscc: a.uscc,
+            name: a.enterprise_name,
+            submitted_at: a.submitted_at_text,
+            payload: a.payload,
+            decision: a.decision,
         });
     }
     let mut history = BTreeMap::new();
@@ -138,85 +132,84 @@ pub async fn compute(req: Request, year: i64) -> Result<Reply, ApiError> {
         rules::allocate(&request, &Parameters::default()).map_err(service::error::input_error)?;
     let now = service::clock::now().await;
     let at = service::clock::format(now);
+    let y = i32::try_from(year).map_err(|_| list::no_round(year))?;
 
     let (version, created) = db
         .transaction(|| async {
-            if let Some((v, _)) = list::latest(&db, year).await? {
-                let same = db
-                    .query(
-                        "SELECT input_hash FROM allocations WHERE round_year = ? AND version = ?",
-                        [SqlValue::Integer(year), SqlValue::Integer(v)],
-                    )
-                    .await?;
-                if same.first::<&str>("input_hash") == Some(input_hash.as_str()) {
-                    return Ok((v, false));
+            let previous = store::allocations::latest(db.store(), y).await?;
+            if let Some(p) = &previous {
+                if p.input_hash == input_hash {
+                    return Ok((p.number, false));
                 }
                 if stage != Stage::Allocated && stage != Stage::UnderReview {
-                    return Err(ApiError::conflict("名单已公示，不能重算。", "The list is published; it cannot be recomputed."));
+                    return Err(ApiError::conflict(
+                        "名单已公示，不能重算。",
+                        "The list is published; it cannot be recomputed.",
+                    ));
                 }
             }
-            let v = list::latest(&db, year).await?.map_or(1, |(v, _)| v + 1);
-            db.execute(
-                "INSERT INTO allocations (round_year, version, computed_at, reason, input_hash, allocation_json) \
-                 VALUES (?, ?, ?, 'allocation', ?, ?)",
-                [
-                    SqlValue::Integer(year),
-                    SqlValue::Integer(v),
-                    SqlValue::from(at.as_str()),
-                    SqlValue::from(input_hash.as_str()),
-                    SqlValue::from(to_json(&allocation)?),
-                ],
+            let v = previous.map_or(1, |p| p.number + 1);
+            let version = store::allocations::Version {
+                number: v,
+                input_hash: input_hash.clone(),
+                allocation: allocation.clone(),
+            };
+            store::allocations::add_version(
+                db.store(),
+                y,
+                &version,
+                store::allocations::Reason::Allocation,
+                &at,
             )
             .await?;
             let mut number = 0;
             for line in &allocation.lines {
-                let Some(c) = candidates.iter().find(|c| c.id == line.id) else { continue };
-                let status = if line.granted.is_zero() { "refused" } else { "proposed" };
-                db.execute(
-                    "UPDATE applications SET status = ?, updated_at = ? WHERE id = ?",
-                    [SqlValue::from(status), SqlValue::from(at.as_str()), SqlValue::from(line.id.as_str())],
-                )
-                .await?;
+                let Some(c) = candidates.iter().find(|c| c.id == line.id) else {
+                    continue;
+                };
+                let status = if line.granted.is_zero() {
+                    Status::Refused
+                } else {
+                    Status::Proposed
+                };
+                store::applications::set_status(db.store(), &line.id, status, &at).await?;
                 if line.granted.is_zero() {
                     continue;
                 }
                 number += 1;
                 let (rights_zh, rights_en) = rights_kinds(&c.payload, &c.decision);
-                db.execute(
-                    "INSERT INTO allocation_lines (round_year, version, application_id, number, uscc, \
-                     enterprise_name, rights_zh, rights_en, ceiling_cny, granted_cny) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        SqlValue::Integer(year),
-                        SqlValue::Integer(v),
-                        SqlValue::from(line.id.as_str()),
-                        SqlValue::Integer(number),
-                        SqlValue::from(c.uscc.as_str()),
-                        SqlValue::from(c.name.as_str()),
-                        SqlValue::from(rights_zh),
-                        SqlValue::from(rights_en),
-                        SqlValue::from(line.ceiling_amount.to_string()),
-                        SqlValue::from(line.granted.to_string()),
-                    ],
-                )
-                .await?;
+                let stored = store::allocations::Line {
+                    application_id: line.id.clone(),
+                    number,
+                    uscc: c.uscc.clone(),
+                    enterprise_name: c.name.clone(),
+                    rights_zh,
+                    rights_en,
+                    ceiling: line.ceiling_amount,
+                    granted: line.granted,
+                };
+                store::allocations::add_line(db.store(), y, v, &stored).await?;
             }
             if stage == Stage::UnderReview {
-                list::advance_stage(&db, year, Stage::Allocated, &StageContext::default(), &at).await?;
+                list::advance_stage(&db, year, Stage::Allocated, &StageContext::default(), &at)
+                    .await?;
             }
-            db.execute(
-                "INSERT INTO audit_log (actor, component, action, subject, rule_ids, detail_json) \
-                 VALUES (?, ?, 'allocation.compute', ?, '[\"CAP-YEAR\",\"CAP-TIMES\",\"BUDGET\"]', ?)",
-                [
-                    SqlValue::from(actor.as_str()),
-                    SqlValue::from(COMPONENT),
-                    SqlValue::from(format!("round:{year}")),
-                    SqlValue::from(format!(
-                        "{{\"version\":{v},\"granted\":\"{}\",\"budget\":\"{}\"}}",
-                        allocation.granted_total, allocation.budget
-                    )),
+            let detail = format!(
+                "{{\"version\":{v},\"granted\":\"{}\",\"budget\":\"{}\"}}",
+                allocation.granted_total, allocation.budget
+            );
+            db.audit_entry(&store::audit::Entry {
+                actor: &actor,
+                component: COMPONENT,
+                action: "allocation.compute",
+                subject: Some(&format!("round:{year}")),
+                rules: &[
+                    rules::RuleId::CapYear,
+                    rules::RuleId::CapTimes,
+                    rules::RuleId::Budget,
                 ],
-            )
+                detail_json: &detail,
+            })
             .await?;
             Ok((v, true))
         })
@@ -248,15 +241,11 @@ pub async fn read(req: Request, year: i64) -> Result<Reply, ApiError> {
     let (version, allocation) = match version {
         None => list::latest(&db, year).await?.ok_or_else(no_list)?,
         Some(v) => {
-            let rows = db
-                .query(
-                    "SELECT allocation_json FROM allocations WHERE round_year = ? AND version = ?",
-                    [SqlValue::Integer(year), SqlValue::Integer(v)],
-                )
-                .await?;
-            let a: Allocation =
-                from_json(rows.first::<&str>("allocation_json").ok_or_else(no_list)?)?;
-            (v, a)
+            let y = i32::try_from(year).map_err(|_| list::no_round(year))?;
+            let found = store::allocations::by_number(db.store(), y, v)
+                .await?
+                .ok_or_else(no_list)?;
+            (v, found.allocation)
         }
     };
     Ok(json(
@@ -302,25 +291,20 @@ pub async fn approve(req: Request, year: i64) -> Result<Reply, ApiError> {
     service::error::prose("reference", &body.reference, 1, 100, false)?;
     let db = Db::open().await?;
     let now = service::clock::now().await;
-    let published = db
-        .query(
-            "SELECT published_at FROM notices WHERE round_year = ? AND kind = 'proposed_list'",
-            [SqlValue::Integer(year)],
-        )
-        .await?;
-    let notice = match published.first::<&str>("published_at") {
-        Some(p) => {
-            let at = chrono::DateTime::parse_from_rfc3339(p)
-                .map_err(|e| ApiError::internal(&e.to_string()))?;
-            Some(
-                rules::procedure::notice_period(
-                    &rules::Calendar::official(),
-                    &Parameters::default(),
-                    at,
-                )
-                .map_err(|e| ApiError::internal(&e.en))?,
+    let published = store::notices::proposed_list_published_at(
+        db.store(),
+        i32::try_from(year).map_err(|_| list::no_round(year))?,
+    )
+    .await?;
+    let notice = match published {
+        Some(at) => Some(
+            rules::procedure::notice_period(
+                &rules::Calendar::official(),
+                &Parameters::default(),
+                at,
             )
-        }
+            .map_err(|e| ApiError::internal(&e.en))?,
+        ),
         None => None,
     };
     if body.approved_on > now.date_naive() {
@@ -355,23 +339,31 @@ pub async fn approve(req: Request, year: i64) -> Result<Reply, ApiError> {
     let at = service::clock::format(now);
     db.transaction(|| async {
         list::advance_stage(&db, year, Stage::Approved, &ctx, &at).await?;
-        db.execute(
-            "UPDATE rounds SET approved_on = ?, approval_reference = ? WHERE year = ?",
-            [
-                SqlValue::from(body.approved_on.to_string()),
-                SqlValue::from(body.reference.trim()),
-                SqlValue::Integer(year),
-            ],
+        store::rounds::set_approval(
+            db.store(),
+            i32::try_from(year).map_err(|_| list::no_round(year))?,
+            body.approved_on,
+            body.reference.trim(),
+            &at,
         )
         .await?;
-        db.execute(
-            "UPDATE applications SET status = 'approved', updated_at = ? WHERE round_year = ? AND status = 'proposed'",
-            [SqlValue::from(at.as_str()), SqlValue::Integer(year)],
+        store::applications::move_round_status(
+            db.store(),
+            i32::try_from(year).map_err(|_| list::no_round(year))?,
+            Status::Proposed,
+            Status::Approved,
+            &at,
         )
         .await?;
-        db.audit(&actor, COMPONENT, "round.approve", Some(&format!("round:{year}")), &to_json(&serde_json::json!({
-            "approved_on": body.approved_on, "reference": body.reference.trim()
-        }))?)
+        db.audit(
+            &actor,
+            COMPONENT,
+            "round.approve",
+            Some(&format!("round:{year}")),
+            &to_json(&serde_json::json!({
+                "approved_on": body.approved_on, "reference": body.reference.trim()
+            }))?,
+        )
         .await
     })
     .await?;
@@ -431,19 +423,16 @@ pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
         ));
     }
     let (version, _) = list::latest(&db, year).await?.ok_or_else(no_list)?;
-    let line = db
-        .query(
-            "SELECT l.uscc, l.granted_cny, a.status FROM allocation_lines l JOIN applications a ON a.id = l.application_id \
-             WHERE l.round_year = ? AND l.version = ? AND l.application_id = ?",
-            [SqlValue::Integer(year), SqlValue::Integer(version), SqlValue::from(p.application_id.as_str())],
-        )
-        .await?;
-    let (Some(uscc), Some(granted), Some(status)) = (
-        line.first::<&str>("uscc").map(str::to_owned),
-        line.first::<&str>("granted_cny")
-            .and_then(|g| Money::parse(g).ok()),
-        line.first::<&str>("status").map(str::to_owned),
-    ) else {
+    let y = i32::try_from(year).map_err(|_| list::no_round(year))?;
+    let listed = store::allocations::lines(db.store(), y, version)
+        .await?
+        .into_iter()
+        .find(|l| l.application_id == p.application_id);
+    let status = store::applications::find(db.store(), &p.application_id)
+        .await?
+        .map(|a| a.status);
+    let (Some(store::allocations::Line { uscc, granted, .. }), Some(status)) = (listed, status)
+    else {
         return Err(ApiError::new(
             404,
             "not_on_list",
@@ -452,7 +441,7 @@ pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
         )
         .field("application_id"));
     };
-    if status != "approved" {
+    if status != Status::Approved {
         return Err(ApiError::conflict(
             format!("该申请当前状态为 {status}，不能拨付。"),
             format!("The application is {status}; it cannot be paid."),
@@ -470,51 +459,52 @@ pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
     let payment_id = format!("PAY-{}", p.application_id);
     let all_paid = db
         .transaction(|| async {
-            db.execute(
-                "INSERT INTO payments (id, round_year, application_id, uscc, amount_cny, paid_on, bank_reference, created_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    SqlValue::from(payment_id.as_str()),
-                    SqlValue::Integer(year),
-                    SqlValue::from(p.application_id.as_str()),
-                    SqlValue::from(uscc.as_str()),
-                    SqlValue::from(p.amount.to_string()),
-                    SqlValue::from(p.paid_on.to_string()),
-                    SqlValue::from(p.bank_reference.trim()),
-                    SqlValue::from(at.as_str()),
-                ],
+            store::payments::add(
+                db.store(),
+                &store::payments::NewPayment {
+                    id: &payment_id,
+                    round_year: i32::try_from(year).map_err(|_| list::no_round(year))?,
+                    application_id: &p.application_id,
+                    uscc: &uscc,
+                    amount: p.amount,
+                    paid_on: p.paid_on,
+                    bank_reference: p.bank_reference.trim(),
+                    at: &at,
+                },
             )
             .await?;
             // CAP-YEAR, CAP-TIMES: a payment is a subsidy in the enterprise's history.
-            db.execute(
-                "INSERT INTO subsidy_history (uscc, year, amount_cny, recovered, source, reference, created_at) \
-                 VALUES (?, ?, ?, 0, 'payment', ?, ?)",
-                [
-                    SqlValue::from(uscc.as_str()),
-                    SqlValue::Integer(year),
-                    SqlValue::from(p.amount.to_string()),
-                    SqlValue::from(payment_id.as_str()),
-                    SqlValue::from(at.as_str()),
-                ],
+            store::history::add_subsidy(
+                db.store(),
+                &uscc,
+                &rules::model::SubsidyRecord {
+                    year: i32::try_from(year).map_err(|_| list::no_round(year))?,
+                    amount: p.amount,
+                    recovered: false,
+                    reference: payment_id.clone(),
+                },
+                store::history::Source::Payment,
+                &at,
             )
             .await?;
-            db.execute(
-                "UPDATE applications SET status = 'paid', updated_at = ? WHERE id = ?",
-                [SqlValue::from(at.as_str()), SqlValue::from(p.application_id.as_str())],
-            )
-            .await?;
+            // The guard again inside the transaction: a concurrent payment wins, not this one.
+            if !store::applications::move_status(db.store(), &p.application_id, Status::Approved, Status::Paid, &at).await? {
+                return Err(ApiError::conflict(
+                    "该申请已拨付或不在审议通过名单中。",
+                    "The application is already paid or not approved.",
+                )
+                .field("application_id"));
+            }
             db.audit(&actor, COMPONENT, "payment.record", Some(&p.application_id), &to_json(&serde_json::json!({
                 "amount": p.amount, "paid_on": p.paid_on, "bank_reference": p.bank_reference.trim()
             }))?)
             .await?;
-            let left = db
-                .query(
-                    "SELECT count(*) AS n FROM applications WHERE round_year = ? AND status = 'approved'",
-                    [SqlValue::Integer(year)],
-                )
-                .await?
-                .first::<i64>("n")
-                .unwrap_or(0);
+            let left = store::applications::count_with_status(
+                db.store(),
+                i32::try_from(year).map_err(|_| list::no_round(year))?,
+                Status::Approved,
+            )
+            .await?;
             if left == 0 {
                 list::advance_stage(&db, year, Stage::Paid, &StageContext::default(), &at).await?;
             }
@@ -536,10 +526,10 @@ pub async fn export(req: Request, year: i64, file: &str) -> Result<Reply, ApiErr
     let which = query_param(&req, "list").unwrap_or("proposed");
     let db = Db::open().await?;
     let (version, _) = list::latest(&db, year).await?.ok_or_else(no_list)?;
-    let (title, filter) = match which {
-        "proposed" => ("拟补助名单", "1 = 1"),
-        "approved" => ("审议通过名单", "a.status IN ('approved', 'paid')"),
-        "paid" => ("已拨付名单", "a.status = 'paid'"),
+    let (title, kind) = match which {
+        "proposed" => ("拟补助名单", ListKind::Proposed),
+        "approved" => ("审议通过名单", ListKind::Approved),
+        "paid" => ("已拨付名单", ListKind::Paid),
         _ => {
             return Err(ApiError::invalid(
                 "list",
@@ -548,20 +538,8 @@ pub async fn export(req: Request, year: i64, file: &str) -> Result<Reply, ApiErr
             ));
         }
     };
-    let rows = db
-        .query(
-            &format!(
-                "SELECT l.number, l.application_id, l.uscc, l.enterprise_name, l.rights_zh, l.ceiling_cny, \
-                 l.granted_cny, a.status, p.paid_on, p.bank_reference FROM allocation_lines l \
-                 JOIN applications a ON a.id = l.application_id \
-                 LEFT JOIN payments p ON p.application_id = l.application_id \
-                 WHERE l.round_year = ? AND l.version = ? AND l.granted_cny != '0.00' AND {filter} ORDER BY l.number"
-            ),
-            [SqlValue::Integer(year), SqlValue::Integer(version)],
-        )
-        .await?;
-    let money =
-        |s: Option<&str>| Cell::Money(s.and_then(|v| Money::parse(v).ok()).unwrap_or(Money::ZERO));
+    let y = i32::try_from(year).map_err(|_| list::no_round(year))?;
+    let lines = store::payments::export(db.store(), y, version, kind).await?;
     let table = Table {
         name: format!("{year}年度{title}"),
         headers: [
@@ -580,26 +558,21 @@ pub async fn export(req: Request, year: i64, file: &str) -> Result<Reply, ApiErr
         .iter()
         .map(|s| s.to_string())
         .collect(),
-        rows: rows
-            .rows
-            .iter()
-            .map(|r| {
-                let granted = r
-                    .get::<&str>(6)
-                    .and_then(|v| Money::parse(v).ok())
-                    .unwrap_or(Money::ZERO);
+        rows: lines
+            .into_iter()
+            .map(|l| {
                 vec![
-                    Cell::Int(r.get::<i64>(0).unwrap_or_default()),
-                    Cell::from(r.get::<&str>(1).unwrap_or_default()),
-                    Cell::from(r.get::<&str>(2).unwrap_or_default()),
-                    Cell::from(r.get::<&str>(3).unwrap_or_default()),
-                    Cell::from(r.get::<&str>(4).unwrap_or_default()),
-                    money(r.get::<&str>(5)),
-                    Cell::Money(granted),
-                    Cell::from(publish::notice::capitals(granted)),
-                    Cell::from(r.get::<&str>(7).unwrap_or_default()),
-                    Cell::from(r.get::<&str>(8).unwrap_or_default()),
-                    Cell::from(r.get::<&str>(9).unwrap_or_default()),
+                    Cell::Int(i64::from(l.number)),
+                    Cell::from(l.application_id.as_str()),
+                    Cell::from(l.uscc.as_str()),
+                    Cell::from(l.enterprise_name.as_str()),
+                    Cell::from(l.rights_zh.as_str()),
+                    Cell::Money(l.ceiling),
+                    Cell::Money(l.granted),
+                    Cell::from(publish::notice::capitals(l.granted)),
+                    Cell::from(l.status.name()),
+                    Cell::from(l.paid_on.map(|d| d.to_string()).unwrap_or_default()),
+                    Cell::from(l.bank_reference.unwrap_or_default()),
                 ]
             })
             .collect(),

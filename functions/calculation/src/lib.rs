@@ -79,28 +79,7 @@ async fn precheck(req: Request) -> Result<Reply, ApiError> {
 /// DISCLOSE: what was paid, per round and per enterprise (public).
 async fn disclosure() -> Result<Reply, ApiError> {
     let db = Db::open().await?;
-    let rows = db
-        .query(
-            "SELECT p.round_year, p.application_id, p.uscc, a.enterprise_name, p.paid_on, p.amount_cny \
-             FROM payments p JOIN applications a ON a.id = p.application_id ORDER BY p.paid_on, p.id",
-            [],
-        )
-        .await?;
-    let mut payments = Vec::new();
-    for r in &rows.rows {
-        payments.push(rules::oversight::Payment {
-            year: r.get::<i64>(0).unwrap_or_default() as i32,
-            application_id: r.get::<&str>(1).unwrap_or_default().to_owned(),
-            enterprise_code: r.get::<&str>(2).unwrap_or_default().to_owned(),
-            enterprise_name: r.get::<&str>(3).unwrap_or_default().to_owned(),
-            paid_on: r
-                .get::<&str>(4)
-                .and_then(|d| d.parse().ok())
-                .ok_or_else(|| ApiError::internal("stored date unreadable"))?,
-            amount: rules::Money::parse(r.get::<&str>(5).unwrap_or("0"))
-                .map_err(|e| ApiError::internal(&e.to_string()))?,
-        });
-    }
+    let payments = store::payments::all(db.store()).await?;
     let mut reply = json(200, &rules::oversight::disclosure(&payments));
     reply.headers_mut().insert(
         "access-control-allow-origin",

@@ -9,9 +9,10 @@ use rules::procedure::Stage;
 use rules::{Decision, Parameters, PrecheckRequest, RuleId};
 use serde::Serialize;
 use service::auth::Role;
-use service::db::{Db, SqlValue};
+use service::db::Db;
 use service::{ApiError, Reply, json};
 use spin_sdk::http::Request;
+use store::applications::Status;
 
 /// An application body is small JSON: 50 loans of a few rights fit in 256 KiB.
 const APPLICATION_LIMIT: usize = 256 * 1024;
@@ -33,24 +34,11 @@ pub async fn records(
     uscc: &str,
 ) -> Result<(Vec<SubsidyRecord>, Vec<FraudFinding>), ApiError> {
     let history = service::list::subsidy_history(db, uscc).await?;
-    let rows = db
-        .query(
-            "SELECT kind, determined_on, reference FROM fraud_findings WHERE uscc = ? ORDER BY id",
-            [SqlValue::from(uscc)],
-        )
-        .await?;
-    let mut fraud = Vec::new();
-    for r in &rows.rows {
-        fraud.push(FraudFinding {
-            kind: serde_json::from_value(serde_json::Value::from(r.get::<&str>(0).unwrap_or("")))
-                .map_err(|e| ApiError::internal(&e.to_string()))?,
-            determined_on: r
-                .get::<&str>(1)
-                .and_then(|d| d.parse().ok())
-                .ok_or_else(|| ApiError::internal("stored date unreadable"))?,
-            reference: r.get::<&str>(2).unwrap_or_default().to_owned(),
-        });
-    }
+    let fraud = store::history::findings(db.store(), uscc)
+        .await?
+        .into_iter()
+        .map(|f| f.finding)
+        .collect();
     Ok((history, fraud))
 }
 
@@ -119,14 +107,8 @@ fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
 
 /// The open round: the newest one at stage `open`.
 async fn open_round(db: &Db) -> Result<RoundView, ApiError> {
-    let rows = db
-        .query(
-            "SELECT year FROM rounds WHERE stage = 'open' ORDER BY year DESC LIMIT 1",
-            [],
-        )
-        .await?;
-    match rows.first::<i64>("year") {
-        Some(y) => rounds::load(db, y).await,
+    match store::rounds::newest_open(db.store()).await? {
+        Some(r) => Ok(RoundView::from(r)),
         None => Err(ApiError::new(
             409,
             "rule_proc_guide",
@@ -206,15 +188,8 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
     let answer = db
         .transaction(|| async {
             if let Some(k) = &key {
-                let rows = db
-                    .query(
-                        "SELECT request_hash, response_json FROM idempotency_keys \
-                         WHERE component = ? AND key = ?",
-                        [SqlValue::from(COMPONENT), SqlValue::from(k.as_str())],
-                    )
-                    .await?;
-                if let Some(stored_hash) = rows.first::<&str>("request_hash") {
-                    if stored_hash != request_hash {
+                if let Some(first) = store::idempotency::find(db.store(), COMPONENT, k).await? {
+                    if first.request_hash != request_hash {
                         return Err(ApiError::new(
                             422,
                             "idempotency_key_reused",
@@ -225,14 +200,11 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
                     }
                     // The first answer again. Its token was never stored, so a fresh one
                     // replaces it: whoever retries gets a token that works.
-                    let mut first: Submitted =
-                        from_json(rows.first::<&str>("response_json").unwrap_or("{}"))?;
-                    db.execute(
-                        "UPDATE applications SET receipt_hash = ? WHERE id = ?",
-                        [
-                            SqlValue::from(service::token::sha256_hex(token.as_bytes())),
-                            SqlValue::from(first.id.as_str()),
-                        ],
+                    let mut first: Submitted = from_json(&first.response_json)?;
+                    store::applications::set_receipt(
+                        db.store(),
+                        &first.id,
+                        &service::token::sha256_hex(token.as_bytes()),
                     )
                     .await?;
                     first.receipt_token = Some(token.clone());
@@ -240,18 +212,14 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
                 }
             }
             for (i, loan) in app.loans.iter().enumerate() {
-                let taken = db
-                    .query(
-                        "SELECT application_id FROM application_loans \
-                         WHERE round_year = ? AND uscc = ? AND contract_number = ?",
-                        [
-                            SqlValue::Integer(i64::from(year)),
-                            SqlValue::from(uscc.as_str()),
-                            SqlValue::from(loan.contract_number.trim()),
-                        ],
-                    )
-                    .await?;
-                if let Some(other) = taken.first::<&str>("application_id") {
+                let holder = store::applications::loan_holder(
+                    db.store(),
+                    year,
+                    &uscc,
+                    loan.contract_number.trim(),
+                )
+                .await?;
+                if let Some(other) = holder {
                     return Err(ApiError::conflict(
                         format!(
                             "本年度已有申报 {other} 包含该企业的贷款合同 {}。",
@@ -265,47 +233,18 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
                     .field(format!("loans[{i}].contract_number")));
                 }
             }
-            let seq = db
-                .query(
-                    "SELECT coalesce(max(seq), 0) + 1 AS next FROM applications WHERE round_year = ?",
-                    [SqlValue::Integer(i64::from(year))],
-                )
-                .await?
-                .first::<i64>("next")
-                .unwrap_or(1);
-            let id = format!("MTG-{year}-{seq:05}");
-            db.execute(
-                "INSERT INTO applications (id, round_year, seq, uscc, enterprise_name, submitted_at, \
-                 status, receipt_hash, payload_json, decision_json, amount_cny, updated_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?)",
-                [
-                    SqlValue::from(id.as_str()),
-                    SqlValue::Integer(i64::from(year)),
-                    SqlValue::Integer(seq),
-                    SqlValue::from(uscc.as_str()),
-                    SqlValue::from(app.enterprise.name.trim()),
-                    SqlValue::from(at.as_str()),
-                    SqlValue::from(service::token::sha256_hex(token.as_bytes())),
-                    SqlValue::from(to_json(&app)?),
-                    SqlValue::from(to_json(&decision)?),
-                    SqlValue::from(decision.amount.to_string()),
-                    SqlValue::from(at.as_str()),
-                ],
+            let receipt_hash = service::token::sha256_hex(token.as_bytes());
+            let id = store::applications::insert(
+                db.store(),
+                &store::applications::NewApplication {
+                    round_year: year,
+                    receipt_hash: &receipt_hash,
+                    payload: &app,
+                    decision: &decision,
+                    at: &at,
+                },
             )
             .await?;
-            for loan in &app.loans {
-                db.execute(
-                    "INSERT INTO application_loans (round_year, uscc, contract_number, application_id) \
-                     VALUES (?, ?, ?, ?)",
-                    [
-                        SqlValue::Integer(i64::from(year)),
-                        SqlValue::from(uscc.as_str()),
-                        SqlValue::from(loan.contract_number.trim()),
-                        SqlValue::from(id.as_str()),
-                    ],
-                )
-                .await?;
-            }
             let answer = Submitted {
                 id: id.clone(),
                 round_year: year,
@@ -318,17 +257,11 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
                 notice_en: Some("Keep the application number and the receipt token: you need both to follow, withdraw or document the application. The token is not shown again.".into()),
             };
             if let Some(k) = &key {
-                db.execute(
-                    "INSERT INTO idempotency_keys (key, component, request_hash, status, response_json) \
-                     VALUES (?, ?, ?, 201, ?)",
-                    [
-                        SqlValue::from(k.as_str()),
-                        SqlValue::from(COMPONENT),
-                        SqlValue::from(request_hash.as_str()),
-                        SqlValue::from(to_json(&answer)?),
-                    ],
-                )
-                .await?;
+                let remembered = store::idempotency::Remembered {
+                    request_hash: request_hash.clone(),
+                    response_json: to_json(&answer)?,
+                };
+                store::idempotency::remember(db.store(), COMPONENT, k, 201, &remembered).await?;
             }
             db.audit(
                 "enterprise",
@@ -355,46 +288,20 @@ pub enum Viewer {
 }
 
 /// A stored application.
-pub struct Stored {
-    pub id: String,
-    pub round_year: i64,
-    pub uscc: String,
-    pub status: String,
-    pub receipt_hash: String,
-    pub payload: Application,
-    pub review_json: Option<String>,
-    pub decision: Decision,
-    pub submitted_at: String,
-}
+pub type Stored = store::applications::ApplicationRow;
 
 pub async fn load(db: &Db, id: &str) -> Result<Stored, ApiError> {
-    let rows = db
-        .query(
-            "SELECT id, round_year, uscc, status, receipt_hash, payload_json, review_json, \
-             decision_json, submitted_at FROM applications WHERE id = ?",
-            [SqlValue::from(id)],
-        )
-        .await?;
-    let r = rows.rows.first().ok_or_else(|| {
-        ApiError::new(
-            404,
-            "application_not_found",
-            "没有该申报编号。",
-            "No application with this number.",
-        )
-        .field("id")
-    })?;
-    Ok(Stored {
-        id: r.get::<&str>(0).unwrap_or_default().to_owned(),
-        round_year: r.get::<i64>(1).unwrap_or_default(),
-        uscc: r.get::<&str>(2).unwrap_or_default().to_owned(),
-        status: r.get::<&str>(3).unwrap_or_default().to_owned(),
-        receipt_hash: r.get::<&str>(4).unwrap_or_default().to_owned(),
-        payload: from_json(r.get::<&str>(5).unwrap_or("{}"))?,
-        review_json: r.get::<&str>(6).map(str::to_owned),
-        decision: from_json(r.get::<&str>(7).unwrap_or("{}"))?,
-        submitted_at: r.get::<&str>(8).unwrap_or_default().to_owned(),
-    })
+    store::applications::find(db.store(), id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                404,
+                "application_not_found",
+                "没有该申报编号。",
+                "No application with this number.",
+            )
+            .field("id")
+        })
 }
 
 /// Officers (their tokens) or the enterprise (its receipt token) only; a receipt token
@@ -456,42 +363,31 @@ struct DocumentView {
 
 pub async fn read(req: Request, id: &str) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
-    let (app, viewer) = load_authorised(&req, &db, id).await?;
-    let docs = db
-        .query(
-            "SELECT id, kind, content_type, size_bytes, sha256, uploaded_at FROM documents \
-             WHERE application_id = ? ORDER BY uploaded_at, id",
-            [SqlValue::from(id)],
-        )
-        .await?;
-    let documents: Vec<DocumentView> = docs
-        .rows
-        .iter()
-        .map(|r| DocumentView {
-            id: r.get::<&str>(0).unwrap_or_default().to_owned(),
-            kind: r.get::<&str>(1).unwrap_or_default().to_owned(),
-            content_type: r.get::<&str>(2).unwrap_or_default().to_owned(),
-            size_bytes: r.get::<i64>(3).unwrap_or_default(),
-            sha256: r.get::<&str>(4).unwrap_or_default().to_owned(),
-            uploaded_at: r.get::<&str>(5).unwrap_or_default().to_owned(),
+    let (app, _) = load_authorised(&req, &db, id).await?;
+    let documents: Vec<DocumentView> = store::applications::documents(db.store(), id)
+        .await?
+        .into_iter()
+        .map(|d| DocumentView {
+            id: d.id,
+            kind: d.kind,
+            content_type: d.content_type,
+            size_bytes: d.size_bytes,
+            sha256: d.sha256,
+            uploaded_at: d.uploaded_at,
         })
         .collect();
-    let review: Option<serde_json::Value> = match (&app.review_json, viewer) {
-        (Some(r), _) => Some(from_json(r)?),
-        (None, _) => None,
-    };
     Ok(json(
         200,
         &serde_json::json!({
             "id": app.id,
             "round_year": app.round_year,
             "credit_code": app.uscc,
-            "status": app.status,
-            "submitted_at": app.submitted_at,
+            "status": app.status.name(),
+            "submitted_at": app.submitted_at_text,
             "fee_cny": "0.00",
             "application": app.payload,
             "decision": app.decision,
-            "review": review,
+            "review": app.review,
             "documents": documents,
         }),
     ))
@@ -502,7 +398,7 @@ pub async fn withdraw(req: Request, id: &str) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
     let app = load_as_owner(&req, &db, id).await?;
     let now = service::clock::now().await;
-    let round = rounds::load(&db, app.round_year).await?;
+    let round = rounds::load(&db, i64::from(app.round_year)).await?;
     if round.stage != Stage::Open || now > round.round.window.closes_at {
         return Err(ApiError::new(
             409,
@@ -511,26 +407,30 @@ pub async fn withdraw(req: Request, id: &str) -> Result<Reply, ApiError> {
             "The window has closed; the application can no longer be withdrawn (PROC-LATE).",
         ));
     }
-    if app.status != "submitted" {
-        return Err(ApiError::conflict(
-            format!("该申报当前状态为 {}，不能撤回。", app.status),
-            format!("The application is {}; it cannot be withdrawn.", app.status),
-        ));
+    let not_withdrawable = |status: Status| {
+        ApiError::conflict(
+            format!("该申报当前状态为 {status}，不能撤回。"),
+            format!("The application is {status}; it cannot be withdrawn."),
+        )
+    };
+    if app.status != Status::Submitted {
+        return Err(not_withdrawable(app.status));
     }
     let at = service::clock::format(now);
     db.transaction(|| async {
-        db.execute(
-            "UPDATE applications SET status = 'withdrawn', updated_at = ? WHERE id = ? AND status = 'submitted'",
-            [SqlValue::from(at.as_str()), SqlValue::from(id)],
+        // The guard again inside the transaction: a concurrent change wins, not this one.
+        if !store::applications::withdraw(db.store(), id, &at).await? {
+            let now = load(&db, id).await?;
+            return Err(not_withdrawable(now.status));
+        }
+        db.audit(
+            "enterprise",
+            COMPONENT,
+            "application.withdraw",
+            Some(id),
+            "{}",
         )
-        .await?;
-        db.execute(
-            "DELETE FROM application_loans WHERE application_id = ?",
-            [SqlValue::from(id)],
-        )
-        .await?;
-        db.audit("enterprise", COMPONENT, "application.withdraw", Some(id), "{}")
-            .await
+        .await
     })
     .await?;
     Ok(json(
@@ -581,7 +481,7 @@ pub async fn upload(req: Request, id: &str) -> Result<Reply, ApiError> {
             ),
         ));
     }
-    if !matches!(app.status.as_str(), "submitted" | "eligible" | "refused") {
+    if !app.status.in_review() {
         return Err(ApiError::conflict(
             format!("该申报当前状态为 {}，不能再上传材料。", app.status),
             format!(
@@ -604,23 +504,23 @@ pub async fn upload(req: Request, id: &str) -> Result<Reply, ApiError> {
     let at = service::clock::format(service::clock::now().await);
     let doc_id = format!("DOC-{}", &sha[..16]);
     db.transaction(|| async {
-        db.execute(
-            "INSERT OR IGNORE INTO documents (id, application_id, kind, content_type, size_bytes, sha256, data, uploaded_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                SqlValue::from(format!("{doc_id}-{id}")),
-                SqlValue::from(id),
-                SqlValue::from(kind.as_str()),
-                SqlValue::from(content_type),
-                SqlValue::Integer(data.len() as i64),
-                SqlValue::from(sha.as_str()),
-                SqlValue::Blob(data.to_vec()),
-                SqlValue::from(at.as_str()),
-            ],
+        let doc = store::applications::Document {
+            id: format!("{doc_id}-{id}"),
+            kind: kind.clone(),
+            content_type: content_type.to_owned(),
+            size_bytes: data.len() as i64,
+            sha256: sha.clone(),
+            uploaded_at: at.clone(),
+        };
+        store::applications::add_document(db.store(), id, &doc, &data).await?;
+        db.audit(
+            "enterprise",
+            COMPONENT,
+            "document.upload",
+            Some(id),
+            &format!("{{\"sha256\":\"{sha}\",\"kind\":\"{kind}\"}}"),
         )
-        .await?;
-        db.audit("enterprise", COMPONENT, "document.upload", Some(id), &format!("{{\"sha256\":\"{sha}\",\"kind\":\"{kind}\"}}"))
-            .await
+        .await
     })
     .await?;
     Ok(json(
@@ -647,36 +547,21 @@ pub async fn list(req: Request) -> Result<Reply, ApiError> {
         .map(rounds::parse_year)
         .transpose()?;
     let db = Db::open().await?;
-    let rows = match year {
-        Some(y) => {
-            db.query(
-                "SELECT id, round_year, uscc, enterprise_name, status, amount_cny, submitted_at \
-                 FROM applications WHERE round_year = ? ORDER BY seq",
-                [SqlValue::Integer(y)],
-            )
-            .await?
-        }
-        None => {
-            db.query(
-                "SELECT id, round_year, uscc, enterprise_name, status, amount_cny, submitted_at \
-                 FROM applications ORDER BY round_year DESC, seq",
-                [],
-            )
-            .await?
-        }
-    };
-    let list: Vec<serde_json::Value> = rows
-        .rows
-        .iter()
-        .map(|r| {
+    let year = year
+        .map(|y| i32::try_from(y).map_err(|_| service::list::no_round(y)))
+        .transpose()?;
+    let list: Vec<serde_json::Value> = store::applications::summaries(db.store(), year)
+        .await?
+        .into_iter()
+        .map(|a| {
             serde_json::json!({
-                "id": r.get::<&str>(0),
-                "round_year": r.get::<i64>(1),
-                "credit_code": r.get::<&str>(2),
-                "enterprise_name": r.get::<&str>(3),
-                "status": r.get::<&str>(4),
-                "amount": r.get::<&str>(5),
-                "submitted_at": r.get::<&str>(6),
+                "id": a.id,
+                "round_year": a.round_year,
+                "credit_code": a.uscc,
+                "enterprise_name": a.enterprise_name,
+                "status": a.status.name(),
+                "amount": a.amount,
+                "submitted_at": a.submitted_at,
             })
         })
         .collect();

@@ -4,17 +4,21 @@
 use crate::applications::{self, decide, with_records};
 use crate::rounds;
 use crate::{COMPONENT, read_rules_json, to_json};
-use rules::model::{CreditFinding, DepartmentOpinion, FraudKind, Review, SubsidyRecord};
+use rules::model::{
+    CreditFinding, DepartmentOpinion, FraudFinding, FraudKind, Review, SubsidyRecord,
+};
 use rules::procedure::Stage;
 use rules::uscc::CreditCode;
 use rules::{Money, Parameters};
 use serde::{Deserialize, Serialize};
 use service::auth::Role;
 use service::body::JSON_LIMIT;
-use service::db::{Db, SqlValue};
+use service::db::Db;
 use service::error::prose;
 use service::{ApiError, Reply, json};
 use spin_sdk::http::Request;
+use store::applications::Status;
+use store::history::{FindingRow, Source};
 
 /// SUB-BASE: the interest of one loan as verified against the bank statements.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -77,7 +81,7 @@ pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
     record.check()?;
     let db = Db::open().await?;
     let app = applications::load(&db, id).await?;
-    let round = rounds::load(&db, app.round_year).await?;
+    let round = rounds::load(&db, i64::from(app.round_year)).await?;
     if round.stage != Stage::UnderReview {
         return Err(ApiError::new(
             409,
@@ -92,7 +96,7 @@ pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
             ),
         ));
     }
-    if !matches!(app.status.as_str(), "submitted" | "eligible" | "refused") {
+    if !app.status.in_review() {
         return Err(ApiError::conflict(
             format!("该申报当前状态为 {}，不能再评审。", app.status),
             format!(
@@ -126,46 +130,32 @@ pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
     payload.review = Some(Review {
         opinions: record.opinions.clone(),
     });
-    let submitted_at = chrono::DateTime::parse_from_rfc3339(&app.submitted_at)
-        .map_err(|e| ApiError::internal(&e.to_string()))?;
+    let submitted_at = app.submitted_at;
     let full = with_records(&db, payload.clone()).await?;
     // Decided as of the submission, so the window (PROC-LATE) is judged when it applied.
     let decision = decide(&full, &round, submitted_at);
     let status = if decision.is_eligible() {
-        "eligible"
+        Status::Eligible
     } else {
-        "refused"
+        Status::Refused
     };
     let at = service::clock::format(service::clock::now().await);
-    let rule_ids = to_json(&decision.refused_by)?;
     db.transaction(|| async {
-        db.execute(
-            "UPDATE applications SET status = ?, review_json = ?, payload_json = ?, decision_json = ?, \
-             amount_cny = ?, updated_at = ? WHERE id = ?",
-            [
-                SqlValue::from(status),
-                SqlValue::from(to_json(&record)?),
-                SqlValue::from(to_json(&payload)?),
-                SqlValue::from(to_json(&decision)?),
-                SqlValue::from(decision.amount.to_string()),
-                SqlValue::from(at.as_str()),
-                SqlValue::from(id),
-            ],
-        )
-        .await?;
-        db.execute(
-            "INSERT INTO audit_log (actor, component, action, subject, rule_ids, detail_json) \
-             VALUES (?, ?, 'application.review', ?, ?, ?)",
-            [
-                SqlValue::from(actor.as_str()),
-                SqlValue::from(COMPONENT),
-                SqlValue::from(id),
-                SqlValue::from(rule_ids.as_str()),
-                SqlValue::from(format!("{{\"status\":\"{status}\",\"amount\":\"{}\"}}", decision.amount)),
-            ],
-        )
+        store::applications::set_review(db.store(), id, status, &record, &payload, &decision, &at)
+            .await?;
+        let detail = format!(
+            "{{\"status\":\"{status}\",\"amount\":\"{}\"}}",
+            decision.amount
+        );
+        db.audit_entry(&store::audit::Entry {
+            actor: &actor,
+            component: COMPONENT,
+            action: "application.review",
+            subject: Some(id),
+            rules: &decision.refused_by,
+            detail_json: &detail,
+        })
         .await
-        .map(|_| ())
     })
     .await?;
     Ok(json(
@@ -214,22 +204,16 @@ pub async fn import_history(req: Request, code: &str) -> Result<Reply, ApiError>
     let db = Db::open().await?;
     db.transaction(|| async {
         for r in &body.records {
-            db.execute(
-                "INSERT INTO subsidy_history (uscc, year, amount_cny, recovered, source, reference, created_at) \
-                 VALUES (?, ?, ?, ?, 'import', ?, ?)",
-                [
-                    SqlValue::from(code.as_str()),
-                    SqlValue::Integer(i64::from(r.year)),
-                    SqlValue::from(r.amount.to_string()),
-                    SqlValue::Integer(i64::from(r.recovered)),
-                    SqlValue::from(r.reference.as_str()),
-                    SqlValue::from(at.as_str()),
-                ],
-            )
-            .await?;
+            store::history::add_subsidy(db.store(), code.as_str(), r, Source::Import, &at).await?;
         }
-        db.audit(&actor, COMPONENT, "history.import", Some(code.as_str()), &to_json(&body.records)?)
-            .await
+        db.audit(
+            &actor,
+            COMPONENT,
+            "history.import",
+            Some(code.as_str()),
+            &to_json(&body.records)?,
+        )
+        .await
     })
     .await?;
     enterprise_view(&db, &code, 201).await
@@ -264,32 +248,25 @@ pub async fn record_fraud(req: Request, code: &str) -> Result<Reply, ApiError> {
         rules::oversight::fraud_consequence(&history, report.determined_on, &Parameters::default());
     let at = service::clock::format(now);
     db.transaction(|| async {
-        db.execute(
-            "INSERT INTO fraud_findings (uscc, kind, determined_on, reference, to_recover_cny, may_apply_from, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                SqlValue::from(code.as_str()),
-                SqlValue::from(to_json(&report.kind)?.trim_matches('"')),
-                SqlValue::from(report.determined_on.to_string()),
-                SqlValue::from(report.reference.as_str()),
-                SqlValue::from(c.to_recover.to_string()),
-                SqlValue::from(c.may_apply_from.to_string()),
-                SqlValue::from(at.as_str()),
-            ],
-        )
-        .await?;
-        db.execute(
-            "INSERT INTO audit_log (actor, component, action, subject, rule_ids, detail_json) \
-             VALUES (?, ?, 'fraud.record', ?, '[\"FRAUD\"]', ?)",
-            [
-                SqlValue::from(actor.as_str()),
-                SqlValue::from(COMPONENT),
-                SqlValue::from(code.as_str()),
-                SqlValue::from(to_json(&c)?),
-            ],
-        )
+        let row = FindingRow {
+            finding: FraudFinding {
+                kind: report.kind,
+                determined_on: report.determined_on,
+                reference: report.reference.clone(),
+            },
+            to_recover: c.to_recover,
+            may_apply_from: c.may_apply_from,
+        };
+        store::history::add_finding(db.store(), code.as_str(), &row, &at).await?;
+        db.audit_entry(&store::audit::Entry {
+            actor: &actor,
+            component: COMPONENT,
+            action: "fraud.record",
+            subject: Some(code.as_str()),
+            rules: &[rules::RuleId::Fraud],
+            detail_json: &to_json(&c)?,
+        })
         .await
-        .map(|_| ())
     })
     .await?;
     Ok(json(
@@ -312,23 +289,16 @@ pub async fn read(req: Request, code: &str) -> Result<Reply, ApiError> {
 
 async fn enterprise_view(db: &Db, code: &CreditCode, status: u16) -> Result<Reply, ApiError> {
     let (history, _) = applications::records(db, code.as_str()).await?;
-    let rows = db
-        .query(
-            "SELECT kind, determined_on, reference, to_recover_cny, may_apply_from FROM fraud_findings \
-             WHERE uscc = ? ORDER BY id",
-            [SqlValue::from(code.as_str())],
-        )
-        .await?;
-    let fraud: Vec<serde_json::Value> = rows
-        .rows
-        .iter()
-        .map(|r| {
+    let fraud: Vec<serde_json::Value> = store::history::findings(db.store(), code.as_str())
+        .await?
+        .into_iter()
+        .map(|f| {
             serde_json::json!({
-                "kind": r.get::<&str>(0),
-                "determined_on": r.get::<&str>(1),
-                "reference": r.get::<&str>(2),
-                "to_recover": r.get::<&str>(3),
-                "may_apply_from": r.get::<&str>(4),
+                "kind": f.finding.kind,
+                "determined_on": f.finding.determined_on,
+                "reference": f.finding.reference,
+                "to_recover": f.to_recover,
+                "may_apply_from": f.may_apply_from,
             })
         })
         .collect();

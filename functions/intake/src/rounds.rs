@@ -2,14 +2,14 @@
 //! moved by administrators through open → closed → under_review (the later stages belong
 //! to calculation and notices).
 
-use crate::{COMPONENT, from_json, read_rules_json, to_json};
+use crate::{COMPONENT, read_rules_json, to_json};
 use rules::procedure::{Stage, StageContext};
 use rules::{Parameters, Round};
 use serde::{Deserialize, Serialize};
 use service::auth::Role;
 use service::body::JSON_LIMIT;
-use service::db::{Db, SqlValue};
-use service::list::{parse_stage, stage_name};
+use service::db::Db;
+use service::list::stage_name;
 use service::{ApiError, Reply, json};
 use spin_sdk::http::Request;
 
@@ -29,41 +29,26 @@ pub struct RoundView {
     pub fee_cny: &'static str,
 }
 
-const COLUMNS: &str = "round_json, stage, approved_on, approval_reference";
-
-fn views(rows: &service::db::Rows) -> Result<Vec<RoundView>, ApiError> {
-    rows.rows
-        .iter()
-        .map(|r| {
-            let round: Round = from_json(r.get::<&str>(0).unwrap_or("{}"))?;
-            let stage = r
-                .get::<&str>(1)
-                .and_then(parse_stage)
-                .ok_or_else(|| ApiError::internal("unknown stage"))?;
-            Ok(RoundView {
-                round,
-                stage,
-                stage_zh: stage.zh(),
-                stage_en: stage.en(),
-                approved_on: r.get::<&str>(2).map(str::to_owned),
-                approval_reference: r.get::<&str>(3).map(str::to_owned),
-                fee_cny: "0.00",
-            })
-        })
-        .collect()
+impl From<store::rounds::RoundRow> for RoundView {
+    fn from(r: store::rounds::RoundRow) -> Self {
+        RoundView {
+            round: r.round,
+            stage: r.stage,
+            stage_zh: r.stage.zh(),
+            stage_en: r.stage.en(),
+            approved_on: r.approved_on.map(|d| d.to_string()),
+            approval_reference: r.approval_reference,
+            fee_cny: "0.00",
+        }
+    }
 }
 
 /// Loads one round (404 when there is none).
 pub async fn load(db: &Db, year: i64) -> Result<RoundView, ApiError> {
-    let rows = db
-        .query(
-            &format!("SELECT {COLUMNS} FROM rounds WHERE year = ?"),
-            [SqlValue::Integer(year)],
-        )
-        .await?;
-    views(&rows)?
-        .into_iter()
-        .next()
+    let y = i32::try_from(year).map_err(|_| service::list::no_round(year))?;
+    store::rounds::find(db.store(), y)
+        .await?
+        .map(RoundView::from)
         .ok_or_else(|| service::list::no_round(year))
 }
 
@@ -76,30 +61,14 @@ pub async fn create(req: Request) -> Result<Reply, ApiError> {
     let now = service::clock::format(service::clock::now().await);
     let body = to_json(&round)?;
     db.transaction(|| async {
-        let exists = db
-            .query(
-                "SELECT 1 AS x FROM rounds WHERE year = ?",
-                [SqlValue::Integer(i64::from(round.year))],
-            )
-            .await?;
-        if !exists.rows.is_empty() {
+        if store::rounds::find(db.store(), round.year).await?.is_some() {
             return Err(ApiError::conflict(
                 format!("{}年度的申报已存在。", round.year),
                 format!("The {} round already exists.", round.year),
             )
             .field("year"));
         }
-        db.execute(
-            "INSERT INTO rounds (year, round_json, stage, created_at, updated_at) \
-             VALUES (?, ?, 'open', ?, ?)",
-            [
-                SqlValue::Integer(i64::from(round.year)),
-                SqlValue::from(body.as_str()),
-                SqlValue::from(now.as_str()),
-                SqlValue::from(now.as_str()),
-            ],
-        )
-        .await?;
+        store::rounds::insert(db.store(), &round, &now).await?;
         db.audit(
             &actor,
             COMPONENT,
@@ -170,26 +139,19 @@ fn check_round(round: &Round) -> Result<(), ApiError> {
 
 pub async fn list() -> Result<Reply, ApiError> {
     let db = Db::open().await?;
-    let rows = db
-        .query(
-            &format!("SELECT {COLUMNS} FROM rounds ORDER BY year DESC"),
-            [],
-        )
-        .await?;
-    Ok(json(200, &serde_json::json!({ "rounds": views(&rows)? })))
+    let rounds: Vec<RoundView> = store::rounds::list(db.store())
+        .await?
+        .into_iter()
+        .map(RoundView::from)
+        .collect();
+    Ok(json(200, &serde_json::json!({ "rounds": rounds })))
 }
 
 /// The newest round (what the web page pre-checks against).
 pub async fn current() -> Result<Reply, ApiError> {
     let db = Db::open().await?;
-    let rows = db
-        .query(
-            &format!("SELECT {COLUMNS} FROM rounds ORDER BY year DESC LIMIT 1"),
-            [],
-        )
-        .await?;
-    match views(&rows)?.into_iter().next() {
-        Some(v) => Ok(json(200, &v)),
+    match store::rounds::newest(db.store()).await? {
+        Some(r) => Ok(json(200, &RoundView::from(r))),
         None => Err(ApiError::new(
             404,
             "round_not_found",

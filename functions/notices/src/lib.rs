@@ -16,13 +16,13 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 use publish::{Contact, Notice, NoticeEntry, NoticeKind, NoticeUpdate, UpdateKind};
+use rules::Parameters;
 use rules::calendar::Calendar;
 use rules::procedure::{Stage, StageContext};
-use rules::{Money, Parameters};
 use serde::Deserialize;
 use serde_json::json;
 use service::body::{JSON_LIMIT, read_json};
-use service::db::{Db, SqlValue};
+use service::db::Db;
 use service::error::bytes_reply;
 use service::route::{only, request_segments};
 use service::{ApiError, Reply, clock, json, list};
@@ -215,23 +215,15 @@ fn page_param(req: &Request) -> Result<usize, ApiError> {
     Ok(page)
 }
 
-fn corrupt(what: &str) -> ApiError {
-    ApiError::internal(&format!("stored notice unreadable: {what}"))
-}
-
-fn parse_time(s: &str) -> Result<DateTime<FixedOffset>, ApiError> {
-    DateTime::parse_from_rfc3339(s).map_err(|_| corrupt(s))
-}
-
 /// Every notice with its updates, newest first, and now.
 async fn load_public() -> Result<(Vec<Notice>, DateTime<FixedOffset>), ApiError> {
     let db = Db::open().await?;
-    let notices = load(&db, None).await?;
+    let notices = store::notices::all(db.store()).await?;
     Ok((notices, clock::now().await))
 }
 
 async fn load_one(db: &Db, id: &str) -> Result<Notice, ApiError> {
-    load(db, Some(id)).await?.into_iter().next().ok_or_else(|| {
+    store::notices::find(db.store(), id).await?.ok_or_else(|| {
         ApiError::new(
             404,
             "notice_not_found",
@@ -240,59 +232,6 @@ async fn load_one(db: &Db, id: &str) -> Result<Notice, ApiError> {
         )
         .field("id")
     })
-}
-
-async fn load(db: &Db, id: Option<&str>) -> Result<Vec<Notice>, ApiError> {
-    let filter = if id.is_some() { "WHERE id = ?" } else { "" };
-    let param: Vec<SqlValue> = id.map(SqlValue::from).into_iter().collect();
-    let rows = db
-        .query(
-            &format!("SELECT notice_json FROM notices {filter} ORDER BY published_at DESC, id"),
-            param.clone(),
-        )
-        .await?;
-    let mut notices = Vec::with_capacity(rows.rows.len());
-    for r in &rows.rows {
-        let s = r.get::<&str>(0).ok_or_else(|| corrupt("notice_json"))?;
-        let n: Notice = serde_json::from_str(s).map_err(|e| corrupt(&e.to_string()))?;
-        notices.push(n);
-    }
-    let ufilter = if id.is_some() {
-        "WHERE notice_id = ?"
-    } else {
-        ""
-    };
-    let rows = db
-        .query(
-            &format!(
-                "SELECT notice_id, seq, at, kind, entry, new_amount_cny, text_zh, text_en \
-                 FROM notice_updates {ufilter} ORDER BY notice_id, seq"
-            ),
-            param,
-        )
-        .await?;
-    for r in &rows.rows {
-        let nid = r.get::<&str>(0).unwrap_or_default();
-        let kind: UpdateKind = serde_json::from_value(json!(r.get::<&str>(3).unwrap_or("")))
-            .map_err(|e| corrupt(&e.to_string()))?;
-        let new_amount = match r.get::<&str>(5) {
-            Some(s) => Some(Money::parse(s).map_err(|_| corrupt(s))?),
-            None => None,
-        };
-        let u = NoticeUpdate {
-            seq: r.get::<u32>(1).ok_or_else(|| corrupt("seq"))?,
-            at: parse_time(r.get::<&str>(2).unwrap_or(""))?,
-            kind,
-            entry: r.get::<u32>(4),
-            new_amount,
-            text_zh: r.get::<&str>(6).unwrap_or_default().to_owned(),
-            text_en: r.get::<&str>(7).unwrap_or_default().to_owned(),
-        };
-        if let Some(n) = notices.iter_mut().find(|n| n.id == nid) {
-            n.updates.push(u);
-        }
-    }
-    Ok(notices)
 }
 
 /// When what a reader sees last changed: publication, the latest update, and the end of
@@ -495,53 +434,30 @@ async fn proposed_list(
         )
         .field("round_year"));
     }
-    let rows = db
-        .query(
-            "SELECT max(version) AS v FROM allocations WHERE round_year = ?",
-            [SqlValue::Integer(year)],
-        )
-        .await?;
-    let Some(version) = rows.first::<i64>("v") else {
+    let y = i32::try_from(year).map_err(|_| service::list::no_round(year))?;
+    let Some(version) = store::allocations::latest(db.store(), y).await? else {
         return Err(ApiError::conflict(
             format!("{year}年度尚未形成拟补助名单。"),
             format!("The {year} round has no proposed list yet."),
         )
         .field("round_year"));
     };
-    let lines = db
-        .query(
-            "SELECT application_id, uscc, enterprise_name, rights_zh, rights_en, granted_cny, number \
-             FROM allocation_lines WHERE round_year = ? AND version = ? ORDER BY number, application_id",
-            [SqlValue::Integer(year), SqlValue::Integer(version)],
-        )
-        .await?;
+    let version = version.number;
     let mut entries = Vec::new();
     let mut private = Vec::new();
-    for r in &lines.rows {
-        let granted = Money::parse(r.get::<&str>(5).unwrap_or(""))
-            .map_err(|e| ApiError::internal(&format!("stored amount unreadable: {e}")))?;
-        if granted.is_zero() {
+    // The list's own 序号, so the notice, the exports and the objections agree.
+    for line in store::allocations::lines(db.store(), y, version).await? {
+        if line.granted.is_zero() {
             continue;
         }
-        // The list's own 序号, so the notice, the exports and the objections agree.
-        let number = r
-            .get::<u32>(6)
-            .filter(|n| *n >= 1 && !entries.iter().any(|e: &NoticeEntry| e.number == *n))
-            .ok_or_else(|| {
-                ApiError::internal("list line numbers are not unique positive integers")
-            })?;
         entries.push(NoticeEntry {
-            number,
-            enterprise_name: r.get::<&str>(2).unwrap_or_default().to_owned(),
-            rights_zh: r.get::<&str>(3).unwrap_or_default().to_owned(),
-            rights_en: r.get::<&str>(4).unwrap_or_default().to_owned(),
-            amount: granted,
+            number: line.number,
+            enterprise_name: line.enterprise_name,
+            rights_zh: line.rights_zh,
+            rights_en: line.rights_en,
+            amount: line.granted,
         });
-        private.push((
-            number,
-            r.get::<&str>(0).unwrap_or_default().to_owned(),
-            r.get::<&str>(1).unwrap_or_default().to_owned(),
-        ));
+        private.push((line.number, line.application_id, line.uscc));
     }
     if entries.is_empty() {
         return Err(ApiError::conflict(
@@ -585,17 +501,14 @@ async fn proposed_list(
         actor,
     )
     .await?;
-    for (number, app, uscc) in &private {
-        db.execute(
-            "INSERT INTO notice_entries (notice_id, number, application_id, uscc) VALUES (?, ?, ?, ?)",
-            [
-                SqlValue::from(notice.id.as_str()),
-                SqlValue::Integer(i64::from(*number)),
-                SqlValue::from(app.as_str()),
-                SqlValue::from(uscc.as_str()),
-            ],
-        )
-        .await?;
+    for (number, application_id, uscc) in private {
+        let entry = store::notices::PrivateEntry {
+            number,
+            application_id,
+            uscc,
+            payment_id: None,
+        };
+        store::notices::add_entry(db.store(), &notice.id, &entry).await?;
     }
     let at = clock::format(now);
     let ctx = StageContext {
@@ -614,54 +527,32 @@ async fn payments(
     actor: &str,
 ) -> Result<Notice, ApiError> {
     list::stage(db, year).await?;
-    let rows = db
-        .query(
-            "SELECT p.id, p.application_id, p.uscc, p.amount_cny, a.enterprise_name, \
-             coalesce((SELECT l.rights_zh FROM allocation_lines l WHERE l.application_id = p.application_id \
-                       ORDER BY l.version DESC LIMIT 1), ''), \
-             coalesce((SELECT l.rights_en FROM allocation_lines l WHERE l.application_id = p.application_id \
-                       ORDER BY l.version DESC LIMIT 1), '') \
-             FROM payments p JOIN applications a ON a.id = p.application_id \
-             WHERE p.round_year = ? AND p.id NOT IN \
-               (SELECT payment_id FROM notice_entries WHERE payment_id IS NOT NULL) \
-             ORDER BY p.paid_on, p.id",
-            [SqlValue::Integer(year)],
-        )
-        .await?;
-    if rows.rows.is_empty() {
+    let y = round_year_i32(year);
+    let payments = store::notices::undisclosed_payments(db.store(), y).await?;
+    if payments.is_empty() {
         return Err(ApiError::conflict(
             format!("{year}年度没有尚未公开的拨付记录（DISCLOSE）。"),
             format!("The {year} round has no payment left to disclose (DISCLOSE)."),
         )
         .field("round_year"));
     }
-    let count = db
-        .query(
-            "SELECT count(*) AS n FROM notices WHERE round_year = ? AND kind = 'payments'",
-            [SqlValue::Integer(year)],
-        )
-        .await?
-        .first::<i64>("n")
-        .unwrap_or(0);
+    let count = store::notices::count_of_kind(db.store(), y, NoticeKind::Payments).await?;
     let mut entries = Vec::new();
     let mut private = Vec::new();
-    for r in &rows.rows {
-        let amount = Money::parse(r.get::<&str>(3).unwrap_or(""))
-            .map_err(|e| ApiError::internal(&format!("stored amount unreadable: {e}")))?;
-        let number = u32::try_from(entries.len() + 1).unwrap_or(u32::MAX);
+    for (p, number) in payments.into_iter().zip(1u32..) {
         entries.push(NoticeEntry {
             number,
-            enterprise_name: r.get::<&str>(4).unwrap_or_default().to_owned(),
-            rights_zh: r.get::<&str>(5).unwrap_or_default().to_owned(),
-            rights_en: r.get::<&str>(6).unwrap_or_default().to_owned(),
-            amount,
+            enterprise_name: p.enterprise_name,
+            rights_zh: p.rights_zh,
+            rights_en: p.rights_en,
+            amount: p.amount,
         });
-        private.push((
+        private.push(store::notices::PrivateEntry {
             number,
-            r.get::<&str>(0).unwrap_or_default().to_owned(),
-            r.get::<&str>(1).unwrap_or_default().to_owned(),
-            r.get::<&str>(2).unwrap_or_default().to_owned(),
-        ));
+            application_id: p.application_id,
+            uscc: p.uscc,
+            payment_id: Some(p.payment_id),
+        });
     }
     let seq = count + 1;
     let notice = Notice {
@@ -679,19 +570,8 @@ async fn payments(
         contact: Contact::default(),
     };
     store(db, &notice, None, None, actor).await?;
-    for (number, payment, app, uscc) in &private {
-        db.execute(
-            "INSERT INTO notice_entries (notice_id, number, application_id, uscc, payment_id) \
-             VALUES (?, ?, ?, ?, ?)",
-            [
-                SqlValue::from(notice.id.as_str()),
-                SqlValue::Integer(i64::from(*number)),
-                SqlValue::from(app.as_str()),
-                SqlValue::from(uscc.as_str()),
-                SqlValue::from(payment.as_str()),
-            ],
-        )
-        .await?;
+    for entry in &private {
+        store::notices::add_entry(db.store(), &notice.id, entry).await?;
     }
     Ok(notice)
 }
@@ -703,26 +583,8 @@ async fn store(
     ends_at: Option<String>,
     actor: &str,
 ) -> Result<(), ApiError> {
-    let notice_json = serde_json::to_string(n).map_err(|e| ApiError::internal(&e.to_string()))?;
-    let kind = match n.kind {
-        NoticeKind::ProposedList => "proposed_list",
-        NoticeKind::Payments => "payments",
-    };
-    db.execute(
-        "INSERT INTO notices (id, round_year, kind, allocation_version, published_at, \
-         period_ends_at, notice_json, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            SqlValue::from(n.id.as_str()),
-            SqlValue::Integer(i64::from(n.round_year)),
-            SqlValue::from(kind),
-            SqlValue::from(version),
-            SqlValue::from(clock::format(n.published_at)),
-            SqlValue::from(ends_at),
-            SqlValue::from(notice_json),
-            SqlValue::from(actor),
-        ],
-    )
-    .await?;
+    store::notices::add(db.store(), n, version, ends_at.as_deref(), actor).await?;
+    let kind = store::notices::kind_name(n.kind);
     db.audit(
         actor,
         COMPONENT,
@@ -779,20 +641,16 @@ async fn correction(req: Request, id: &str) -> Result<Reply, ApiError> {
     let at = clock::format(now);
     let seq = db
         .transaction(|| async {
-            let seq = service::notice::append_update(
-                &db,
-                &service::notice::NewUpdate {
-                    notice_id: id,
-                    at: &at,
-                    kind: service::notice::UpdateKind::Correction,
-                    entry: body.entry,
-                    new_amount: None,
-                    text_zh: body.text_zh.trim(),
-                    text_en: body.text_en.trim(),
-                    objection_id: None,
-                },
-            )
-            .await?;
+            let update = NoticeUpdate {
+                seq: 0,
+                at: now,
+                kind: UpdateKind::Correction,
+                entry: body.entry,
+                new_amount: None,
+                text_zh: body.text_zh.trim().to_owned(),
+                text_en: body.text_en.trim().to_owned(),
+            };
+            let seq = store::notices::append_update(db.store(), id, &update, None).await?;
             db.audit(
                 &actor,
                 COMPONENT,

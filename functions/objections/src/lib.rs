@@ -18,7 +18,7 @@
 //! objections are refused politely; the limits live in SQLite (`objection_rate`).
 
 use base64::Engine;
-use chrono::{DateTime, FixedOffset, Timelike};
+use chrono::Timelike;
 use publish::{EntryStatus, Notice, NoticeKind, NoticeUpdate, UpdateKind};
 use rules::Money;
 use rules::procedure::Stage;
@@ -26,14 +26,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use service::auth::{Role, bearer_token};
 use service::body::{JSON_LIMIT, read_json};
-use service::db::{Db, SqlValue};
+use service::db::Db;
 use service::list::ReReview;
-use service::notice::{NewUpdate, UpdateKind as StoredKind};
 use service::route::{only, request_segments};
 use service::token::{matches, new_token, sha256_hex};
 use service::{ApiError, Reply, clock, json, list};
 use spin_sdk::http::{HeaderValue, Method, Request};
 use spin_sdk::http_service;
+use store::objections::Status;
 
 const COMPONENT: &str = "objections";
 
@@ -358,14 +358,7 @@ async fn file(req: Request) -> Result<Reply, ApiError> {
     let id = db
         .transaction(|| async {
             // PROC-OBJECT, politely: a flood from one address, or the same objection again.
-            let used = db
-                .query(
-                    "SELECT count FROM objection_rate WHERE client = ? AND hour = ?",
-                    [SqlValue::from(client.as_str()), SqlValue::from(hour.as_str())],
-                )
-                .await?
-                .first::<i64>("count")
-                .unwrap_or(0);
+            let used = store::objections::filed_in_hour(db.store(), &client, &hour).await?;
             if used >= PER_HOUR {
                 let wait = 3600 - i64::from(now.minute() * 60 + now.second());
                 return Err(ApiError::new(
@@ -379,13 +372,7 @@ async fn file(req: Request) -> Result<Reply, ApiError> {
                     ),
                 ));
             }
-            let same = db
-                .query(
-                    "SELECT id FROM objections WHERE dedup_hash = ?",
-                    [SqlValue::from(dedup.as_str())],
-                )
-                .await?;
-            if let Some(existing) = same.first::<&str>("id") {
+            if let Some(existing) = store::objections::same_as(db.store(), &dedup).await? {
                 return Err(ApiError::new(
                     409,
                     "duplicate_objection",
@@ -395,72 +382,46 @@ async fn file(req: Request) -> Result<Reply, ApiError> {
                     ),
                 ));
             }
-            let app = db
-                .query(
-                    "SELECT application_id FROM notice_entries WHERE notice_id = ? AND number = ?",
-                    [
-                        SqlValue::from(notice_id.as_str()),
-                        SqlValue::Integer(i64::from(body.entry)),
-                    ],
-                )
+            let app = store::notices::entry(db.store(), &notice_id, body.entry)
                 .await?
-                .first::<&str>("application_id")
-                .map(str::to_owned)
+                .map(|e| e.application_id)
                 .ok_or_else(|| ApiError::internal("notice entry without its application"))?;
-            let seq = db
-                .query("SELECT coalesce(max(seq), 0) + 1 AS next FROM objections", [])
-                .await?
-                .first::<i64>("next")
-                .unwrap_or(1);
-            let id = format!("YY-{}-{seq:06}", notice.round_year);
-            db.execute(
-                "INSERT INTO objections (id, seq, notice_id, entry, application_id, filed_at, \
-                 token_hash, grounds, dedup_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    SqlValue::from(id.as_str()),
-                    SqlValue::Integer(seq),
-                    SqlValue::from(notice_id.as_str()),
-                    SqlValue::Integer(i64::from(body.entry)),
-                    SqlValue::from(app.as_str()),
-                    SqlValue::from(at.as_str()),
-                    SqlValue::from(sha256_hex(token.as_bytes())),
-                    SqlValue::from(grounds.as_str()),
-                    SqlValue::from(dedup.as_str()),
-                ],
+            let objector = store::objections::Objector {
+                name: name.clone(),
+                contact: contact.clone(),
+                relation: relation.clone(),
+            };
+            let evidence: Vec<(store::objections::Evidence, Vec<u8>)> = files
+                .iter()
+                .map(|f| {
+                    let e = store::objections::Evidence {
+                        number: 0,
+                        file_name: f.file_name.clone(),
+                        content_type: f.content_type.to_owned(),
+                        size_bytes: f.data.len() as i64,
+                        sha256: sha256_hex(&f.data),
+                    };
+                    (e, f.data.clone())
+                })
+                .collect();
+            let token_hash = sha256_hex(token.as_bytes());
+            let id = store::objections::insert(
+                db.store(),
+                &store::objections::NewObjection {
+                    round_year: notice.round_year,
+                    notice_id: &notice_id,
+                    entry: body.entry,
+                    application_id: &app,
+                    filed_at: &at,
+                    token_hash: &token_hash,
+                    grounds: &grounds,
+                    dedup_hash: &dedup,
+                    objector: &objector,
+                    evidence: &evidence,
+                },
             )
             .await?;
-            db.execute(
-                "INSERT INTO objectors (objection_id, name, contact, relation) VALUES (?, ?, ?, ?)",
-                [
-                    SqlValue::from(id.as_str()),
-                    SqlValue::from(name.as_str()),
-                    SqlValue::from(contact.as_str()),
-                    SqlValue::from(relation.as_str()),
-                ],
-            )
-            .await?;
-            for (i, f) in files.iter().enumerate() {
-                db.execute(
-                    "INSERT INTO objection_evidence (objection_id, number, file_name, content_type, \
-                     size_bytes, sha256, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        SqlValue::from(id.as_str()),
-                        SqlValue::Integer(i as i64 + 1),
-                        SqlValue::from(f.file_name.as_str()),
-                        SqlValue::from(f.content_type),
-                        SqlValue::Integer(f.data.len() as i64),
-                        SqlValue::from(sha256_hex(&f.data)),
-                        SqlValue::Blob(f.data.clone()),
-                    ],
-                )
-                .await?;
-            }
-            db.execute(
-                "INSERT INTO objection_rate (client, hour, count) VALUES (?, ?, 1) \
-                 ON CONFLICT (client, hour) DO UPDATE SET count = count + 1",
-                [SqlValue::from(client.as_str()), SqlValue::from(hour.as_str())],
-            )
-            .await?;
+            store::objections::count_filing(db.store(), &client, &hour).await?;
             // The audit trail names the objection, never the objector.
             db.audit(
                 "public",
@@ -520,46 +481,37 @@ struct Record {
     token_hash: String,
 }
 
-const RECORD_COLUMNS: &str = "o.id, o.notice_id, o.entry, o.application_id, o.filed_at, \
-    o.grounds, o.status, o.new_amount_cny, o.reasons_zh, o.reasons_en, o.concluded_at, \
-    o.notice_update, o.token_hash";
-
-fn record(r: &spin_sdk::sqlite::RowResult) -> Record {
-    let s = |i: usize| r.get::<&str>(i).unwrap_or_default().to_owned();
-    let o = |i: usize| r.get::<&str>(i).map(str::to_owned);
+fn record(r: store::objections::ObjectionRow) -> Record {
     Record {
-        tracking_number: s(0),
-        notice_id: s(1),
-        entry: r.get::<u32>(2).unwrap_or_default(),
-        application_id: s(3),
-        filed_at: s(4),
-        grounds: s(5),
-        status: s(6),
-        new_amount: o(7),
-        reasons_zh: o(8),
-        reasons_en: o(9),
-        concluded_at: o(10),
-        notice_update: r.get::<u32>(11),
-        token_hash: s(12),
+        tracking_number: r.tracking_number,
+        notice_id: r.notice_id,
+        entry: r.entry,
+        application_id: r.application_id,
+        filed_at: r.filed_at,
+        grounds: r.grounds,
+        status: r.status.name().to_owned(),
+        new_amount: r.new_amount.map(|m| m.to_string()),
+        reasons_zh: r.reasons_zh,
+        reasons_en: r.reasons_en,
+        concluded_at: r.concluded_at,
+        notice_update: r.notice_update,
+        token_hash: r.token_hash,
     }
 }
 
 async fn load_record(db: &Db, id: &str) -> Result<Record, ApiError> {
-    let rows = db
-        .query(
-            &format!("SELECT {RECORD_COLUMNS} FROM objections o WHERE o.id = ?"),
-            [SqlValue::from(id)],
-        )
-        .await?;
-    rows.rows.first().map(record).ok_or_else(|| {
-        ApiError::new(
-            404,
-            "objection_not_found",
-            format!("没有受理编号为 {id} 的异议。"),
-            format!("There is no objection {id}."),
-        )
-        .field("id")
-    })
+    store::objections::find(db.store(), id)
+        .await?
+        .map(record)
+        .ok_or_else(|| {
+            ApiError::new(
+                404,
+                "objection_not_found",
+                format!("没有受理编号为 {id} 的异议。"),
+                format!("There is no objection {id}."),
+            )
+            .field("id")
+        })
 }
 
 fn status_text(status: &str) -> (&'static str, &'static str) {
@@ -602,36 +554,23 @@ fn objector_view(r: &Record) -> serde_json::Value {
 
 async fn officer_view(db: &Db, r: &Record) -> Result<serde_json::Value, ApiError> {
     let mut v = serde_json::to_value(r).map_err(|e| ApiError::internal(&e.to_string()))?;
-    let who = db
-        .query(
-            "SELECT name, contact, relation FROM objectors WHERE objection_id = ?",
-            [SqlValue::from(r.tracking_number.as_str())],
-        )
-        .await?;
+    let who = store::objections::objector(db.store(), &r.tracking_number).await?;
     v["objector"] = json!({
-        "name": who.first::<&str>("name"),
-        "contact": who.first::<&str>("contact"),
-        "relation": who.first::<&str>("relation"),
+        "name": who.as_ref().map(|w| &w.name),
+        "contact": who.as_ref().map(|w| &w.contact),
+        "relation": who.as_ref().map(|w| &w.relation),
     });
-    let files = db
-        .query(
-            "SELECT number, file_name, content_type, size_bytes, sha256 FROM objection_evidence \
-             WHERE objection_id = ? ORDER BY number",
-            [SqlValue::from(r.tracking_number.as_str())],
-        )
-        .await?;
-    v["evidence"] = files
-        .rows
-        .iter()
+    v["evidence"] = store::objections::evidence_of(db.store(), &r.tracking_number)
+        .await?
+        .into_iter()
         .map(|f| {
-            let n = f.get::<i64>(0).unwrap_or_default();
             json!({
-                "number": n,
-                "file_name": f.get::<&str>(1),
-                "content_type": f.get::<&str>(2),
-                "size_bytes": f.get::<i64>(3),
-                "sha256": f.get::<&str>(4),
-                "url": format!("/api/objections/{}/evidence/{n}", r.tracking_number),
+                "number": f.number,
+                "file_name": f.file_name,
+                "content_type": f.content_type,
+                "size_bytes": f.size_bytes,
+                "sha256": f.sha256,
+                "url": format!("/api/objections/{}/evidence/{}", r.tracking_number, f.number),
             })
         })
         .collect();
@@ -686,30 +625,15 @@ async fn officer_list(req: &Request) -> Result<Reply, ApiError> {
     }
     let db = Db::open().await?;
     let Some(notice) = notice else {
-        let rows = db
-            .query(
-                "SELECT status, count(*) FROM objections GROUP BY status ORDER BY status",
-                [],
-            )
-            .await?;
         let mut by_status = serde_json::Map::new();
-        for r in &rows.rows {
-            let status = r.get::<&str>(0).unwrap_or_default().to_owned();
-            by_status.insert(status, r.get::<i64>(1).unwrap_or_default().into());
+        for (status, n) in store::objections::count_by_status(db.store()).await? {
+            by_status.insert(status.name().to_owned(), n.into());
         }
         return Ok(json(200, &json!({ "by_status": by_status })));
     };
     load_notice(&db, &notice, "notice").await?;
-    let rows = db
-        .query(
-            &format!(
-                "SELECT {RECORD_COLUMNS} FROM objections o WHERE o.notice_id = ? ORDER BY o.entry, o.seq"
-            ),
-            [SqlValue::from(notice.as_str())],
-        )
-        .await?;
     let mut list = Vec::new();
-    for row in &rows.rows {
+    for row in store::objections::of_notice(db.store(), &notice).await? {
         list.push(officer_view(&db, &record(row)).await?);
     }
     let mut r = json(200, &json!({ "notice_id": notice, "objections": list }));
@@ -727,17 +651,7 @@ async fn evidence(id: &str, n: &str) -> Result<Reply, ApiError> {
         )
     })?;
     let db = Db::open().await?;
-    let rows = db
-        .query(
-            "SELECT content_type, data, file_name FROM objection_evidence \
-             WHERE objection_id = ? AND number = ?",
-            [SqlValue::from(id), SqlValue::Integer(n)],
-        )
-        .await?;
-    let (Some(ty), Some(data)) = (
-        rows.first::<&str>("content_type"),
-        rows.first::<&[u8]>("data"),
-    ) else {
+    let Some((file, data)) = store::objections::evidence_file(db.store(), id, n).await? else {
         return Err(ApiError::new(
             404,
             "evidence_not_found",
@@ -746,7 +660,7 @@ async fn evidence(id: &str, n: &str) -> Result<Reply, ApiError> {
         )
         .field("n"));
     };
-    let mut r = service::error::bytes_reply(200, ty, data.to_vec().into());
+    let mut r = service::error::bytes_reply(200, &file.content_type, data.into());
     r.headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-store"));
     r.headers_mut().insert(
@@ -760,51 +674,15 @@ async fn evidence(id: &str, n: &str) -> Result<Reply, ApiError> {
 
 /// A notice with its updates, as published (read only: the notices component owns it).
 async fn load_notice(db: &Db, id: &str, field: &str) -> Result<Notice, ApiError> {
-    let rows = db
-        .query(
-            "SELECT notice_json FROM notices WHERE id = ?",
-            [SqlValue::from(id)],
-        )
-        .await?;
-    let Some(json_text) = rows.first::<&str>("notice_json") else {
-        return Err(ApiError::new(
+    store::notices::find(db.store(), id).await?.ok_or_else(|| {
+        ApiError::new(
             404,
             "notice_not_found",
             format!("没有编号为 {id} 的公示。"),
             format!("There is no notice {id}."),
         )
-        .field(field));
-    };
-    let corrupt = |e: String| ApiError::internal(&format!("stored notice unreadable: {e}"));
-    let mut n: Notice = serde_json::from_str(json_text).map_err(|e| corrupt(e.to_string()))?;
-    let rows = db
-        .query(
-            "SELECT seq, at, kind, entry, new_amount_cny, text_zh, text_en FROM notice_updates \
-             WHERE notice_id = ? ORDER BY seq",
-            [SqlValue::from(id)],
-        )
-        .await?;
-    for r in &rows.rows {
-        let kind: UpdateKind = serde_json::from_value(json!(r.get::<&str>(2).unwrap_or("")))
-            .map_err(|e| corrupt(e.to_string()))?;
-        let at: DateTime<FixedOffset> =
-            DateTime::parse_from_rfc3339(r.get::<&str>(1).unwrap_or(""))
-                .map_err(|e| corrupt(e.to_string()))?;
-        let new_amount = match r.get::<&str>(4) {
-            Some(s) => Some(Money::parse(s).map_err(|e| corrupt(e.to_string()))?),
-            None => None,
-        };
-        n.updates.push(NoticeUpdate {
-            seq: r.get::<u32>(0).unwrap_or_default(),
-            at,
-            kind,
-            entry: r.get::<u32>(3),
-            new_amount,
-            text_zh: r.get::<&str>(5).unwrap_or_default().to_owned(),
-            text_en: r.get::<&str>(6).unwrap_or_default().to_owned(),
-        });
-    }
-    Ok(n)
+        .field(field)
+    })
 }
 
 // ------------------------------------------------------------------ re-review
@@ -909,52 +787,42 @@ async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> {
     let now = clock::now().await;
     let at = clock::format(now);
     let (status, kind, outcome) = match body.outcome {
-        Outcome::Upheld => ("upheld", StoredKind::ReReviewUpheld, ReReview::Upheld),
+        Outcome::Upheld => (Status::Upheld, UpdateKind::ReReviewUpheld, ReReview::Upheld),
         Outcome::PartlyUpheld => (
-            "partly_upheld",
-            StoredKind::ReReviewPartlyUpheld,
+            Status::PartlyUpheld,
+            UpdateKind::ReReviewPartlyUpheld,
             ReReview::PartlyUpheld(body.new_amount.unwrap_or(Money::ZERO)),
         ),
         Outcome::Dismissed => (
-            "dismissed",
-            StoredKind::ReReviewDismissed,
+            Status::Dismissed,
+            UpdateKind::ReReviewDismissed,
             ReReview::Dismissed,
         ),
     };
     let text_zh = format!("受理编号 {id} 的异议经重审：{reasons_zh}");
     let text_en = format!("Objection {id} on re-review: {reasons_en}");
     db.transaction(|| async {
-        let seq = service::notice::append_update(
-            &db,
-            &NewUpdate {
-                notice_id: &rec.notice_id,
-                at: &at,
-                kind,
-                entry: Some(rec.entry),
-                new_amount: body.new_amount,
-                text_zh: &text_zh,
-                text_en: &text_en,
-                objection_id: Some(id),
-            },
-        )
-        .await?;
-        let changed = db
-            .execute(
-                "UPDATE objections SET status = ?, new_amount_cny = ?, reasons_zh = ?, \
-                 reasons_en = ?, concluded_at = ?, notice_update = ? \
-                 WHERE id = ? AND status = 'received'",
-                [
-                    SqlValue::from(status),
-                    SqlValue::from(body.new_amount.map(|m| m.to_string())),
-                    SqlValue::from(reasons_zh.as_str()),
-                    SqlValue::from(reasons_en.as_str()),
-                    SqlValue::from(at.as_str()),
-                    SqlValue::Integer(i64::from(seq)),
-                    SqlValue::from(id),
-                ],
-            )
-            .await?;
-        if changed != 1 {
+        let update = NoticeUpdate {
+            seq: 0,
+            at: now,
+            kind,
+            entry: Some(rec.entry),
+            new_amount: body.new_amount,
+            text_zh: text_zh.clone(),
+            text_en: text_en.clone(),
+        };
+        let seq =
+            store::notices::append_update(db.store(), &rec.notice_id, &update, Some(id)).await?;
+        let conclusion = store::objections::Conclusion {
+            status,
+            new_amount: body.new_amount,
+            reasons_zh: &reasons_zh,
+            reasons_en: &reasons_en,
+            at: &at,
+            notice_update: seq,
+        };
+        let concluded = store::objections::conclude(db.store(), id, &conclusion).await?;
+        if !concluded {
             return Err(ApiError::conflict(
                 format!("异议 {id} 已有重审结论。"),
                 format!("Objection {id} already has its re-review conclusion."),
@@ -966,7 +834,7 @@ async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> {
             COMPONENT,
             "conclude_objection",
             Some(id),
-            &json!({ "outcome": status, "new_amount": body.new_amount,
+            &json!({ "outcome": status.name(), "new_amount": body.new_amount,
                      "notice_update": seq, "rule": "PROC-OBJECT" })
             .to_string(),
         )

@@ -30,6 +30,5 @@ pub fn system_now() -> DateTime<FixedOffset> {
 
 /// A moment as stored and shown: RFC 3339 with the +08:00 offset, whole seconds.
 pub fn format(t: DateTime<FixedOffset>) -> String {
-    t.with_timezone(&shanghai())
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    store::moment(t)
 }

@@ -170,6 +170,31 @@ impl ApiError {
         )
     }
 
+    /// The answer to a store failure. Failures that are the server's, not the caller's,
+    /// are logged (Spin keeps a component's stderr in its logs) with what the store knows:
+    /// the statement, and the column of an unreadable value.
+    pub fn from_store(e: store::StoreError) -> Self {
+        use store::StoreError as E;
+        if !matches!(e, E::Duplicate { .. }) {
+            eprintln!("store error: {e}");
+        }
+        match e {
+            E::Unavailable { reason } => Self::server_misconfigured(&reason),
+            E::Duplicate { .. } => Self::conflict("该记录已存在。", "This record already exists."),
+            E::Failed { message, .. } => Self::database(&message),
+            E::Unreadable {
+                statement, column, ..
+            } => Self::new(
+                500,
+                "stored_value_unreadable",
+                format!("服务器内部错误：已存储的数据无法读取（{statement}.{column}），已记录。"),
+                format!(
+                    "Internal server error: a stored value cannot be read ({statement}.{column}); it has been logged."
+                ),
+            ),
+        }
+    }
+
     /// The JSON body of this error.
     pub fn to_json(&self) -> String {
         serde_json::to_string(&Envelope { error: self }).expect("an ApiError always serialises")
@@ -359,5 +384,11 @@ mod tests {
     fn missing_field_is_null() {
         let v: serde_json::Value = serde_json::from_str(&ApiError::not_found().to_json()).unwrap();
         assert!(v["error"]["field"].is_null());
+    }
+}
+
+impl From<store::StoreError> for ApiError {
+    fn from(e: store::StoreError) -> Self {
+        ApiError::from_store(e)
     }
 }

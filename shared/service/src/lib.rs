@@ -4,14 +4,13 @@
 //!   English message) and the reply helpers;
 //! - [`body`]: request-body limits and JSON parsing with the failing field named;
 //! - [`auth`]: bearer tokens checked in constant time against Spin variables;
-//! - [`schema`]: the SQLite schema, as migrations owned by one component each;
-//! - [`db`]: helpers over `spin_sdk::sqlite` that always drain rows and await the result;
+//! - [`db`]: the component's connection to the store (`shared/store`) and its
+//!   transactions;
 //! - [`route`]: the little routing every component does after Spin picked it;
 //! - [`clock`]: the current moment (Asia/Shanghai), overridable for tests only;
 //! - [`token`]: random private tokens and SHA-256 digests;
 //! - [`list`]: the round's stage and its proposed list, shared by the components that
 //!   change them (allocation, publication, re-review);
-//! - [`notice`]: updates to a published notice (corrections, re-review conclusions).
 //!
 //! Nothing here holds policy: the rules live in `shared/rules`.
 
@@ -21,9 +20,7 @@ pub mod clock;
 pub mod db;
 pub mod error;
 pub mod list;
-pub mod notice;
 pub mod route;
-pub mod schema;
 pub mod static_path;
 pub mod token;
 pub mod validators;

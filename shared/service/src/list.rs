@@ -5,29 +5,14 @@
 //! None of these functions opens a transaction: the caller runs them inside its own
 //! [`Db::transaction`], together with its other writes.
 
-use crate::db::{Db, SqlValue};
+use crate::db::Db;
 use crate::error::ApiError;
 use rules::allocation::Allocation;
 use rules::decision::{Effect, Reason};
 use rules::procedure::{Stage, StageContext};
 use rules::{Money, RuleId};
 
-/// The stage of a round, as stored (`rounds.stage`).
-pub fn stage_name(s: Stage) -> &'static str {
-    match s {
-        Stage::Open => "open",
-        Stage::Closed => "closed",
-        Stage::UnderReview => "under_review",
-        Stage::Allocated => "allocated",
-        Stage::InNotice => "in_notice",
-        Stage::Approved => "approved",
-        Stage::Paid => "paid",
-    }
-}
-
-pub fn parse_stage(s: &str) -> Option<Stage> {
-    Stage::ALL.into_iter().find(|st| stage_name(*st) == s)
-}
+pub use store::rounds::{parse_stage, stage_name};
 
 /// 404: no round for that year.
 pub fn no_round(year: i64) -> ApiError {
@@ -42,14 +27,9 @@ pub fn no_round(year: i64) -> ApiError {
 
 /// The current stage of a round.
 pub async fn stage(db: &Db, year: i64) -> Result<Stage, ApiError> {
-    let rows = db
-        .query(
-            "SELECT stage FROM rounds WHERE year = ?",
-            [SqlValue::Integer(year)],
-        )
-        .await?;
-    rows.first::<&str>("stage")
-        .and_then(parse_stage)
+    let y = i32::try_from(year).map_err(|_| no_round(year))?;
+    store::rounds::stage(db.store(), y)
+        .await?
         .ok_or_else(|| no_round(year))
 }
 
@@ -78,37 +58,17 @@ pub async fn advance_stage(
 ) -> Result<(), ApiError> {
     let from = stage(db, year).await?;
     rules::procedure::check_transition(from, to, ctx).map_err(|r| refusal(&r))?;
-    db.execute(
-        "UPDATE rounds SET stage = ?, updated_at = ? WHERE year = ? AND stage = ?",
-        [
-            SqlValue::from(stage_name(to)),
-            SqlValue::from(at),
-            SqlValue::Integer(year),
-            SqlValue::from(stage_name(from)),
-        ],
-    )
-    .await?;
+    let y = i32::try_from(year).map_err(|_| no_round(year))?;
+    store::rounds::set_stage(db.store(), y, from, to, at).await?;
     Ok(())
 }
 
 /// The newest version of a round's list and its allocation, if computed.
 pub async fn latest(db: &Db, year: i64) -> Result<Option<(i64, Allocation)>, ApiError> {
-    let rows = db
-        .query(
-            "SELECT version, allocation_json FROM allocations WHERE round_year = ? \
-             ORDER BY version DESC LIMIT 1",
-            [SqlValue::Integer(year)],
-        )
-        .await?;
-    let (Some(version), Some(json)) = (
-        rows.first::<i64>("version"),
-        rows.first::<&str>("allocation_json"),
-    ) else {
-        return Ok(None);
-    };
-    let allocation: Allocation = serde_json::from_str(json)
-        .map_err(|e| ApiError::internal(&format!("stored allocation unreadable: {e}")))?;
-    Ok(Some((version, allocation)))
+    let y = i32::try_from(year).map_err(|_| no_round(year))?;
+    Ok(store::allocations::latest(db.store(), y)
+        .await?
+        .map(|v| (v.number, v.allocation)))
 }
 
 /// A re-review conclusion (PROC-OBJECT).
@@ -135,7 +95,7 @@ pub async fn record_re_review(
         ReReview::Dismissed => return Ok(()),
         ReReview::Upheld => (
             Money::ZERO,
-            "removed",
+            store::applications::Status::Removed,
             Reason::new(
                 RuleId::ProcObject,
                 Effect::Refuse,
@@ -145,7 +105,7 @@ pub async fn record_re_review(
         ),
         ReReview::PartlyUpheld(m) => (
             m,
-            "proposed",
+            store::applications::Status::Proposed,
             Reason::new(
                 RuleId::ProcObject,
                 Effect::Limit,
@@ -183,45 +143,18 @@ pub async fn record_re_review(
     let granted: Money = allocation.lines.iter().map(|l| l.granted).sum();
     allocation.granted_total = granted;
     allocation.unallocated = allocation.budget.saturating_sub(granted);
-    let json =
-        serde_json::to_string(&allocation).map_err(|e| ApiError::internal(&e.to_string()))?;
-    let next = version + 1;
-    db.execute(
-        "INSERT INTO allocations (round_year, version, computed_at, reason, input_hash, allocation_json) \
-         VALUES (?, ?, ?, 're_review', ?, ?)",
-        [
-            SqlValue::Integer(year),
-            SqlValue::Integer(next),
-            SqlValue::from(at),
-            SqlValue::from(format!("re_review:{application_id}:{next}")),
-            SqlValue::from(json),
-        ],
+    let y = i32::try_from(year).map_err(|_| no_round(year))?;
+    store::allocations::add_re_review_version(
+        db.store(),
+        y,
+        version,
+        &allocation,
+        application_id,
+        new_amount,
+        at,
     )
     .await?;
-    db.execute(
-        "INSERT INTO allocation_lines (round_year, version, application_id, number, uscc, \
-         enterprise_name, rights_zh, rights_en, ceiling_cny, granted_cny) \
-         SELECT round_year, ?, application_id, number, uscc, enterprise_name, rights_zh, \
-         rights_en, ceiling_cny, CASE WHEN application_id = ? THEN ? ELSE granted_cny END \
-         FROM allocation_lines WHERE round_year = ? AND version = ?",
-        [
-            SqlValue::Integer(next),
-            SqlValue::from(application_id),
-            SqlValue::from(new_amount.to_string()),
-            SqlValue::Integer(year),
-            SqlValue::Integer(version),
-        ],
-    )
-    .await?;
-    db.execute(
-        "UPDATE applications SET status = ?, updated_at = ? WHERE id = ?",
-        [
-            SqlValue::from(status),
-            SqlValue::from(at),
-            SqlValue::from(application_id),
-        ],
-    )
-    .await?;
+    store::applications::set_status(db.store(), application_id, status, at).await?;
     Ok(())
 }
 
@@ -231,21 +164,5 @@ pub async fn subsidy_history(
     db: &Db,
     uscc: &str,
 ) -> Result<Vec<rules::model::SubsidyRecord>, ApiError> {
-    let rows = db
-        .query(
-            "SELECT year, amount_cny, recovered, reference FROM subsidy_history WHERE uscc = ? \
-             ORDER BY year, id",
-            [SqlValue::from(uscc)],
-        )
-        .await?;
-    Ok(rows
-        .rows
-        .iter()
-        .map(|r| rules::model::SubsidyRecord {
-            year: r.get::<i64>(0).unwrap_or_default() as i32,
-            amount: Money::parse(r.get::<&str>(1).unwrap_or("0")).unwrap_or(Money::ZERO),
-            recovered: r.get::<i64>(2).unwrap_or_default() != 0,
-            reference: r.get::<&str>(3).unwrap_or_default().to_owned(),
-        })
-        .collect())
+    Ok(store::history::subsidies(db.store(), uscc).await?)
 }

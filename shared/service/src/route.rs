@@ -86,7 +86,7 @@ pub async fn health(component: &str, uses_db: bool) -> Reply {
             },
         );
     }
-    let expected = crate::schema::latest();
+    let expected = store::schema::latest();
     let schema = match Db::open().await {
         Ok(db) => db.schema_version().await,
         Err(e) => Err(e),

@@ -1,9 +1,11 @@
 //! The SQLite schema, as idempotent migrations owned by one component each.
 //!
-//! The files live in `shared/service/migrations/` and are applied in order at start-up:
+//! The files live in `shared/store/migrations/` and are applied in order at start-up:
 //! by `cargo xtask up` on the local host, and by `spin up --sqlite @<file>` (one flag per
 //! file) under Spin. Each file is safe to run again (`IF NOT EXISTS`, `INSERT OR IGNORE`)
 //! and records itself in `schema_migrations`.
+
+use crate::sql::{Sql, Statement, StoreError};
 
 /// One migration file.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +45,21 @@ pub fn latest() -> &'static str {
     MIGRATIONS.last().map(|m| m.id).unwrap_or("")
 }
 
+pub const APPLIED: Statement = Statement::new(
+    "schema.applied",
+    "SELECT max(id) AS id FROM schema_migrations",
+);
+
+/// The newest migration applied to the database (the health routes compare it with
+/// [`latest`]); `None` on a database without migrations.
+pub async fn applied(db: &impl Sql) -> Result<Option<String>, StoreError> {
+    let rows = db.query(&APPLIED, vec![]).await?;
+    Ok(match rows.first() {
+        Some(r) => r.opt_text("id")?.map(str::to_owned),
+        None => None,
+    })
+}
+
 /// The migrations a component owns.
 pub fn owned_by(component: &str) -> impl Iterator<Item = &'static Migration> + '_ {
     MIGRATIONS.iter().filter(move |m| m.owner == component)
@@ -77,6 +94,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_migrated_database_reports_the_latest_migration() {
+        let db = crate::native::migrated();
+        assert_eq!(
+            crate::native::block_on(applied(&db)).unwrap().as_deref(),
+            Some(latest())
+        );
+        let empty = rusqlite::Connection::open_in_memory().unwrap();
+        assert!(
+            crate::native::block_on(applied(&empty)).is_err(),
+            "no schema_migrations table"
+        );
     }
 
     #[test]

@@ -5,10 +5,8 @@
 //! are refused with a 400 naming the field and nothing stored; prose is stored literally,
 //! read back as sent and escaped on the HTML pages. The database stays intact.
 
-mod common;
-
+use crate::common::{IN_NOTICE, OPEN, PDF, code, db, dump, round};
 use base64::Engine;
-use common::{IN_NOTICE, OPEN, PDF, code, db, dump, round};
 use e2e::app::{assert_error, call, call_raw, start_app};
 use e2e::{Answer, TempDir, get};
 use serde_json::{Value, json};

@@ -5,10 +5,8 @@
 //! new route must be added here. Refusals must leave the database exactly as it was;
 //! allowed writes leave an audit trail.
 
-mod common;
-
+use crate::common::{IN_NOTICE, OPEN, PDF, code, db, dump, round};
 use base64::Engine;
-use common::{IN_NOTICE, OPEN, PDF, code, db, dump, round};
 use e2e::app::{assert_error, call, call_raw, start_app};
 use e2e::{Answer, TempDir, get};
 use serde_json::{Value, json};

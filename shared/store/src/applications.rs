@@ -1,0 +1,627 @@
+//! Applications: as submitted (the payload, `rules::Application`), the latest decision, the
+//! review record, the loans they claim (SUB-LOAN: one loan counted once per round) and the
+//! supporting documents. Written by intake (submission, withdrawal, review, documents), by
+//! calculation (allocation, approval, payment) and by objections (a re-review's outcome).
+
+use chrono::{DateTime, FixedOffset};
+use rules::model::Application;
+use rules::{Decision, Money};
+
+use crate::sql::{Row, Sql, Statement, StoreError, Value};
+
+/// Where an application stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Received; the pre-check's decision stands until review.
+    Submitted,
+    /// Withdrawn by the enterprise inside the window.
+    Withdrawn,
+    /// Reviewed (PROC-REVIEW) and eligible.
+    Eligible,
+    /// Reviewed and refused, or granted nothing by the allocation.
+    Refused,
+    /// On the proposed list.
+    Proposed,
+    /// Taken off the list by a re-review (PROC-OBJECT).
+    Removed,
+    /// Approved by the district government (PROC-APPROVE).
+    Approved,
+    /// Paid.
+    Paid,
+}
+
+impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::Submitted,
+        Status::Withdrawn,
+        Status::Eligible,
+        Status::Refused,
+        Status::Proposed,
+        Status::Removed,
+        Status::Approved,
+        Status::Paid,
+    ];
+
+    /// The name stored and shown (`submitted`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Submitted => "submitted",
+            Status::Withdrawn => "withdrawn",
+            Status::Eligible => "eligible",
+            Status::Refused => "refused",
+            Status::Proposed => "proposed",
+            Status::Removed => "removed",
+            Status::Approved => "approved",
+            Status::Paid => "paid",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.name() == s)
+    }
+
+    /// Still before the allocation: review and documents may change it.
+    pub fn in_review(self) -> bool {
+        matches!(self, Status::Submitted | Status::Eligible | Status::Refused)
+    }
+}
+
+/// Shown by its stored name, as the API has always answered.
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An application as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationRow {
+    /// `MTG-<year>-<seq>`.
+    pub id: String,
+    pub round_year: i32,
+    pub uscc: String,
+    pub enterprise_name: String,
+    pub status: Status,
+    /// SHA-256 of the receipt token (the token itself is never stored).
+    pub receipt_hash: String,
+    /// As submitted, and as the review completed it (verified interest, findings).
+    pub payload: Application,
+    /// The officers' review record, once reviewed.
+    pub review: Option<serde_json::Value>,
+    pub decision: Decision,
+    pub submitted_at: DateTime<FixedOffset>,
+    /// As stored (the answer shows the moment as it was recorded).
+    pub submitted_at_text: String,
+}
+
+/// One line of an officer's list of applications.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub id: String,
+    pub round_year: i32,
+    pub uscc: String,
+    pub enterprise_name: String,
+    pub status: Status,
+    /// The decision's amount (before BUDGET).
+    pub amount: Money,
+    pub submitted_at: String,
+}
+
+/// A supporting document's description (its bytes stay in the database).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub id: String,
+    pub kind: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_at: String,
+}
+
+/// A new application, as intake stores it.
+#[derive(Debug, Clone)]
+pub struct NewApplication<'a> {
+    pub round_year: i32,
+    pub receipt_hash: &'a str,
+    pub payload: &'a Application,
+    pub decision: &'a Decision,
+    pub at: &'a str,
+}
+
+pub const BY_ID: Statement = Statement::new(
+    "applications.by_id",
+    "SELECT id, round_year, uscc, enterprise_name, status, receipt_hash, payload_json, \
+     review_json, decision_json, submitted_at FROM applications WHERE id = ?",
+);
+pub const REVIEWED_IN_ROUND: Statement = Statement::new(
+    "applications.reviewed_in_round",
+    "SELECT id, round_year, uscc, enterprise_name, status, receipt_hash, payload_json, \
+     review_json, decision_json, submitted_at FROM applications WHERE round_year = ? \
+     AND status IN ('eligible', 'proposed', 'refused') AND review_json IS NOT NULL ORDER BY id",
+);
+pub const SUMMARIES_OF_ROUND: Statement = Statement::new(
+    "applications.summaries_of_round",
+    "SELECT id, round_year, uscc, enterprise_name, status, amount_cny, submitted_at \
+     FROM applications WHERE round_year = ? ORDER BY seq",
+);
+pub const SUMMARIES: Statement = Statement::new(
+    "applications.summaries",
+    "SELECT id, round_year, uscc, enterprise_name, status, amount_cny, submitted_at \
+     FROM applications ORDER BY round_year DESC, seq",
+);
+pub const NEXT_SEQ: Statement = Statement::new(
+    "applications.next_seq",
+    "SELECT coalesce(max(seq), 0) + 1 AS next FROM applications WHERE round_year = ?",
+);
+pub const INSERT: Statement = Statement::new(
+    "applications.insert",
+    "INSERT INTO applications (id, round_year, seq, uscc, enterprise_name, submitted_at, \
+     status, receipt_hash, payload_json, decision_json, amount_cny, updated_at) \
+     VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?)",
+);
+pub const SET_RECEIPT: Statement = Statement::new(
+    "applications.set_receipt",
+    "UPDATE applications SET receipt_hash = ? WHERE id = ?",
+);
+pub const SET_STATUS: Statement = Statement::new(
+    "applications.set_status",
+    "UPDATE applications SET status = ?, updated_at = ? WHERE id = ?",
+);
+pub const MOVE_STATUS: Statement = Statement::new(
+    "applications.move_status",
+    "UPDATE applications SET status = ?, updated_at = ? WHERE id = ? AND status = ?",
+);
+pub const MOVE_ROUND_STATUS: Statement = Statement::new(
+    "applications.move_round_status",
+    "UPDATE applications SET status = ?, updated_at = ? WHERE round_year = ? AND status = ?",
+);
+pub const COUNT_WITH_STATUS: Statement = Statement::new(
+    "applications.count_with_status",
+    "SELECT count(*) AS n FROM applications WHERE round_year = ? AND status = ?",
+);
+pub const SET_REVIEW: Statement = Statement::new(
+    "applications.set_review",
+    "UPDATE applications SET status = ?, review_json = ?, payload_json = ?, decision_json = ?, \
+     amount_cny = ?, updated_at = ? WHERE id = ?",
+);
+pub const LOAN_HOLDER: Statement = Statement::new(
+    "applications.loan_holder",
+    "SELECT application_id FROM application_loans \
+     WHERE round_year = ? AND uscc = ? AND contract_number = ?",
+);
+pub const CLAIM_LOAN: Statement = Statement::new(
+    "applications.claim_loan",
+    "INSERT INTO application_loans (round_year, uscc, contract_number, application_id) \
+     VALUES (?, ?, ?, ?)",
+);
+pub const RELEASE_LOANS: Statement = Statement::new(
+    "applications.release_loans",
+    "DELETE FROM application_loans WHERE application_id = ?",
+);
+pub const DOCUMENTS_OF: Statement = Statement::new(
+    "applications.documents_of",
+    "SELECT id, kind, content_type, size_bytes, sha256, uploaded_at FROM documents \
+     WHERE application_id = ? ORDER BY uploaded_at, id",
+);
+/// The same file uploaded again for the same application is stored once.
+pub const ADD_DOCUMENT: Statement = Statement::new(
+    "applications.add_document",
+    "INSERT OR IGNORE INTO documents (id, application_id, kind, content_type, size_bytes, \
+     sha256, data, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+);
+
+fn status(row: &Row<'_>) -> Result<Status, StoreError> {
+    let s = row.text("status")?;
+    Status::parse(s).ok_or_else(|| row.unreadable("status", format!("{s:?} is no status")))
+}
+
+fn full(row: &Row<'_>) -> Result<ApplicationRow, StoreError> {
+    let submitted_at_text = row.text("submitted_at")?.to_owned();
+    let submitted_at = DateTime::parse_from_rfc3339(&submitted_at_text)
+        .map_err(|e| row.unreadable("submitted_at", format!("{submitted_at_text:?}: {e}")))?;
+    Ok(ApplicationRow {
+        id: row.text("id")?.to_owned(),
+        round_year: row.int_as("round_year")?,
+        uscc: row.text("uscc")?.to_owned(),
+        enterprise_name: row.text("enterprise_name")?.to_owned(),
+        status: status(row)?,
+        receipt_hash: row.text("receipt_hash")?.to_owned(),
+        payload: row.json("payload_json")?,
+        review: row.opt_json("review_json")?,
+        decision: row.json("decision_json")?,
+        submitted_at,
+        submitted_at_text,
+    })
+}
+
+fn summary(row: &Row<'_>) -> Result<Summary, StoreError> {
+    Ok(Summary {
+        id: row.text("id")?.to_owned(),
+        round_year: row.int_as("round_year")?,
+        uscc: row.text("uscc")?.to_owned(),
+        enterprise_name: row.text("enterprise_name")?.to_owned(),
+        status: status(row)?,
+        amount: row.money("amount_cny")?,
+        submitted_at: row.text("submitted_at")?.to_owned(),
+    })
+}
+
+fn document(row: &Row<'_>) -> Result<Document, StoreError> {
+    Ok(Document {
+        id: row.text("id")?.to_owned(),
+        kind: row.text("kind")?.to_owned(),
+        content_type: row.text("content_type")?.to_owned(),
+        size_bytes: row.int("size_bytes")?,
+        sha256: row.text("sha256")?.to_owned(),
+        uploaded_at: row.text("uploaded_at")?.to_owned(),
+    })
+}
+
+fn json(statement: &'static str, v: &impl serde::Serialize) -> Result<Value, StoreError> {
+    serde_json::to_string(v)
+        .map(Value::Text)
+        .map_err(|e| StoreError::Failed {
+            statement,
+            message: format!("does not serialise: {e}"),
+        })
+}
+
+/// The application `id`, if there is one.
+pub async fn find(db: &impl Sql, id: &str) -> Result<Option<ApplicationRow>, StoreError> {
+    let rows = db.query(&BY_ID, vec![id.into()]).await?;
+    rows.first().map(|r| full(&r)).transpose()
+}
+
+/// The reviewed applications of a round that the allocation considers, by id.
+pub async fn reviewed_in_round(
+    db: &impl Sql,
+    year: i32,
+) -> Result<Vec<ApplicationRow>, StoreError> {
+    db.query(&REVIEWED_IN_ROUND, vec![year.into()])
+        .await?
+        .read(full)
+}
+
+/// Every application of a round (`Some(year)`) or of all rounds, for officers.
+pub async fn summaries(db: &impl Sql, year: Option<i32>) -> Result<Vec<Summary>, StoreError> {
+    let rows = match year {
+        Some(y) => db.query(&SUMMARIES_OF_ROUND, vec![y.into()]).await?,
+        None => db.query(&SUMMARIES, vec![]).await?,
+    };
+    rows.read(summary)
+}
+
+/// SUB-LOAN: the application of the round that already claims this enterprise's loan
+/// contract, if any.
+pub async fn loan_holder(
+    db: &impl Sql,
+    year: i32,
+    uscc: &str,
+    contract_number: &str,
+) -> Result<Option<String>, StoreError> {
+    let rows = db
+        .query(
+            &LOAN_HOLDER,
+            vec![year.into(), uscc.into(), contract_number.into()],
+        )
+        .await?;
+    Ok(match rows.first() {
+        Some(r) => Some(r.text("application_id")?.to_owned()),
+        None => None,
+    })
+}
+
+/// Stores a new application with the next number of its round and claims its loans;
+/// answers its id.
+pub async fn insert(db: &impl Sql, new: &NewApplication<'_>) -> Result<String, StoreError> {
+    let rows = db.query(&NEXT_SEQ, vec![new.round_year.into()]).await?;
+    let seq = rows
+        .first()
+        .map(|r| r.int("next"))
+        .transpose()?
+        .unwrap_or(1);
+    let id = format!("MTG-{}-{seq:05}", new.round_year);
+    let uscc = new.payload.enterprise.credit_code.as_str();
+    db.execute(
+        &INSERT,
+        vec![
+            id.as_str().into(),
+            new.round_year.into(),
+            seq.into(),
+            uscc.into(),
+            new.payload.enterprise.name.trim().into(),
+            new.at.into(),
+            new.receipt_hash.into(),
+            json(INSERT.name, new.payload)?,
+            json(INSERT.name, new.decision)?,
+            new.decision.amount.into(),
+            new.at.into(),
+        ],
+    )
+    .await?;
+    for loan in &new.payload.loans {
+        db.execute(
+            &CLAIM_LOAN,
+            vec![
+                new.round_year.into(),
+                uscc.into(),
+                loan.contract_number.trim().into(),
+                id.as_str().into(),
+            ],
+        )
+        .await?;
+    }
+    Ok(id)
+}
+
+/// A new receipt token's digest (an idempotent retry gets a token that works).
+pub async fn set_receipt(db: &impl Sql, id: &str, receipt_hash: &str) -> Result<(), StoreError> {
+    db.execute(&SET_RECEIPT, vec![receipt_hash.into(), id.into()])
+        .await?;
+    Ok(())
+}
+
+/// Sets the status of `id`, whatever it was.
+pub async fn set_status(db: &impl Sql, id: &str, to: Status, at: &str) -> Result<(), StoreError> {
+    db.execute(&SET_STATUS, vec![to.name().into(), at.into(), id.into()])
+        .await?;
+    Ok(())
+}
+
+/// Moves `id` from `from` to `to`; false when it was not at `from`.
+pub async fn move_status(
+    db: &impl Sql,
+    id: &str,
+    from: Status,
+    to: Status,
+    at: &str,
+) -> Result<bool, StoreError> {
+    let changed = db
+        .execute(
+            &MOVE_STATUS,
+            vec![to.name().into(), at.into(), id.into(), from.name().into()],
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+/// Moves every application of a round at `from` to `to`; answers how many moved.
+pub async fn move_round_status(
+    db: &impl Sql,
+    year: i32,
+    from: Status,
+    to: Status,
+    at: &str,
+) -> Result<u64, StoreError> {
+    db.execute(
+        &MOVE_ROUND_STATUS,
+        vec![to.name().into(), at.into(), year.into(), from.name().into()],
+    )
+    .await
+}
+
+/// How many applications of a round are at `status`.
+pub async fn count_with_status(
+    db: &impl Sql,
+    year: i32,
+    status: Status,
+) -> Result<i64, StoreError> {
+    let rows = db
+        .query(&COUNT_WITH_STATUS, vec![year.into(), status.name().into()])
+        .await?;
+    rows.first()
+        .map(|r| r.int("n"))
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
+
+/// The enterprise withdraws `id`: only from `submitted`, and its loans are free again.
+/// False when it was no longer `submitted`.
+pub async fn withdraw(db: &impl Sql, id: &str, at: &str) -> Result<bool, StoreError> {
+    if !move_status(db, id, Status::Submitted, Status::Withdrawn, at).await? {
+        return Ok(false);
+    }
+    db.execute(&RELEASE_LOANS, vec![id.into()]).await?;
+    Ok(true)
+}
+
+/// PROC-REVIEW: the review record, the payload it completed and the new decision.
+pub async fn set_review(
+    db: &impl Sql,
+    id: &str,
+    status: Status,
+    review: &impl serde::Serialize,
+    payload: &Application,
+    decision: &Decision,
+    at: &str,
+) -> Result<(), StoreError> {
+    db.execute(
+        &SET_REVIEW,
+        vec![
+            status.name().into(),
+            json(SET_REVIEW.name, review)?,
+            json(SET_REVIEW.name, payload)?,
+            json(SET_REVIEW.name, decision)?,
+            decision.amount.into(),
+            at.into(),
+            id.into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The documents of `id`, oldest first.
+pub async fn documents(db: &impl Sql, id: &str) -> Result<Vec<Document>, StoreError> {
+    db.query(&DOCUMENTS_OF, vec![id.into()])
+        .await?
+        .read(document)
+}
+
+/// Stores a document of `application_id` (once per content).
+pub async fn add_document(
+    db: &impl Sql,
+    application_id: &str,
+    doc: &Document,
+    data: &[u8],
+) -> Result<(), StoreError> {
+    db.execute(
+        &ADD_DOCUMENT,
+        vec![
+            doc.id.as_str().into(),
+            application_id.into(),
+            doc.kind.as_str().into(),
+            doc.content_type.as_str().into(),
+            doc.size_bytes.into(),
+            doc.sha256.as_str().into(),
+            Value::Blob(data.to_vec()),
+            doc.uploaded_at.as_str().into(),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::native::{block_on, migrated};
+    use crate::testing::round;
+
+    fn example() -> (Application, Decision) {
+        let request: serde_json::Value = serde_json::from_str(include_str!(
+            "../../rules/data/example-precheck-request.json"
+        ))
+        .unwrap();
+        let req: rules::PrecheckRequest = serde_json::from_value(request).unwrap();
+        let decision = rules::precheck(&req, &rules::Parameters::default());
+        (req.application, decision)
+    }
+
+    fn db() -> rusqlite::Connection {
+        let db = migrated();
+        block_on(crate::rounds::insert(&db, &round(2026), "t")).unwrap();
+        db
+    }
+
+    const AT: &str = "2026-04-15T10:00:00+08:00";
+
+    /// SUB-LOAN: an application is numbered in its round, claims its loans, and frees
+    /// them when withdrawn.
+    #[test]
+    fn an_application_is_stored_read_reviewed_and_withdrawn() {
+        let db = db();
+        let (app, decision) = example();
+        block_on(async {
+            let new = NewApplication {
+                round_year: 2026,
+                receipt_hash: "r",
+                payload: &app,
+                decision: &decision,
+                at: AT,
+            };
+            let id = insert(&db, &new).await.unwrap();
+            assert_eq!(id, "MTG-2026-00001");
+            let row = find(&db, &id).await.unwrap().unwrap();
+            assert_eq!(row.payload, app);
+            assert_eq!(row.decision, decision);
+            assert_eq!(row.status, Status::Submitted);
+            assert_eq!(row.submitted_at_text, AT);
+            let uscc = app.enterprise.credit_code.as_str();
+            let contract = app.loans[0].contract_number.trim();
+            assert_eq!(
+                loan_holder(&db, 2026, uscc, contract)
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some(id.as_str())
+            );
+            let s = summaries(&db, Some(2026)).await.unwrap();
+            assert_eq!(s.len(), 1);
+            assert_eq!(s[0].amount, decision.amount);
+            assert!(summaries(&db, Some(2025)).await.unwrap().is_empty());
+
+            assert!(withdraw(&db, &id, AT).await.unwrap());
+            assert!(
+                !withdraw(&db, &id, AT).await.unwrap(),
+                "only from submitted"
+            );
+            assert_eq!(loan_holder(&db, 2026, uscc, contract).await.unwrap(), None);
+            assert_eq!(
+                count_with_status(&db, 2026, Status::Withdrawn)
+                    .await
+                    .unwrap(),
+                1
+            );
+            let second = insert(&db, &new).await.unwrap();
+            assert_eq!(second, "MTG-2026-00002");
+            set_review(
+                &db,
+                &second,
+                Status::Eligible,
+                &serde_json::json!({"note": "ok"}),
+                &app,
+                &decision,
+                AT,
+            )
+            .await
+            .unwrap();
+            assert_eq!(reviewed_in_round(&db, 2026).await.unwrap().len(), 1);
+        });
+    }
+
+    #[test]
+    fn a_damaged_application_is_unreadable() {
+        let (app, decision) = example();
+        for (sql, column) in [
+            ("UPDATE applications SET status = 'lost'", "status"),
+            (
+                "UPDATE applications SET payload_json = '{}'",
+                "payload_json",
+            ),
+            (
+                "UPDATE applications SET decision_json = 'null'",
+                "decision_json",
+            ),
+            (
+                "UPDATE applications SET submitted_at = 'spring'",
+                "submitted_at",
+            ),
+            ("UPDATE applications SET amount_cny = '1e5'", "amount_cny"),
+        ] {
+            let db = db();
+            // The schema's CHECK on status would refuse the damage this test needs.
+            db.execute_batch("PRAGMA ignore_check_constraints = ON")
+                .unwrap();
+            block_on(insert(
+                &db,
+                &NewApplication {
+                    round_year: 2026,
+                    receipt_hash: "r",
+                    payload: &app,
+                    decision: &decision,
+                    at: AT,
+                },
+            ))
+            .unwrap();
+            db.execute_batch(sql).unwrap();
+            let err = if column == "amount_cny" {
+                block_on(summaries(&db, None)).map(|_| ()).unwrap_err()
+            } else {
+                block_on(find(&db, "MTG-2026-00001"))
+                    .map(|_| ())
+                    .unwrap_err()
+            };
+            match err {
+                StoreError::Unreadable { column: c, .. } => assert_eq!(c, column, "{sql}"),
+                other => panic!("{sql}: {other:?}"),
+            }
+        }
+    }
+}

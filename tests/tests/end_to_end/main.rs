@@ -1,0 +1,15 @@
+//! Every end-to-end test in one binary, so the host (wasmtime) is linked once rather than
+//! once per file. Each module is one concern; `cargo test -p e2e --test end_to_end <module>`
+//! runs one of them.
+
+mod app;
+mod authz;
+mod browser;
+mod common;
+mod faults;
+mod host;
+mod hostile;
+mod notices;
+mod openapi;
+mod round;
+mod stored;
