@@ -19,7 +19,8 @@ const MAX_FILE: u64 = 8 * 1024 * 1024;
 #[http_service]
 async fn handle(req: Request) -> Reply {
     let method = req.method().clone();
-    service::error::finish(&method, route(&req).await)
+    let path = req.uri().path().to_owned();
+    service::error::finish(&method, &path, route(&req).await)
 }
 
 async fn route(req: &Request) -> Result<Reply, ApiError> {

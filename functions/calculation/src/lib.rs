@@ -5,6 +5,9 @@
 //! Routes: `/api/precheck`, `/api/rounds/:year/allocation/...`, `/api/disclosure`.
 
 mod allocation;
+mod approval;
+mod export;
+mod payment;
 
 use rules::{Parameters, PrecheckRequest};
 use service::body::{JSON_LIMIT, read_rules_json};
@@ -19,7 +22,8 @@ const COMPONENT: &str = "calculation";
 #[http_service]
 async fn handle(req: Request) -> Reply {
     let method = req.method().clone();
-    service::error::finish(&method, route(req).await)
+    let path = req.uri().path().to_owned();
+    service::error::finish(&method, &path, route(req).await)
 }
 
 async fn route(req: Request) -> Result<Reply, ApiError> {
@@ -48,16 +52,16 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
                 }
                 (["approval"], _) => {
                     only(&req, &[Method::POST])?;
-                    allocation::approve(req, year).await
+                    approval::approve(req, year).await
                 }
                 (["payments"], _) => {
                     only(&req, &[Method::POST])?;
-                    allocation::pay(req, year).await
+                    payment::pay(req, year).await
                 }
                 ([file], _) if file.starts_with("export.") => {
                     only(&req, &[Method::GET])?;
                     let file = (*file).to_owned();
-                    allocation::export(req, year, &file).await
+                    export::export(req, year, &file).await
                 }
                 _ => Err(ApiError::not_found()),
             }

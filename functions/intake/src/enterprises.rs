@@ -13,6 +13,7 @@ use rules::{Money, Parameters};
 use serde::{Deserialize, Serialize};
 use service::auth::Role;
 use service::body::JSON_LIMIT;
+use service::code::Code;
 use service::db::Db;
 use service::error::prose;
 use service::{ApiError, Reply, json};
@@ -70,8 +71,15 @@ impl ReviewRecord {
 }
 
 fn parse_code(code: &str) -> Result<CreditCode, ApiError> {
-    CreditCode::parse(code)
-        .map_err(|e| ApiError::new(400, e.code, e.zh.clone(), e.en.clone()).field("credit_code"))
+    CreditCode::parse(code).map_err(|e| {
+        ApiError::new(
+            400,
+            Code::Input(e.code.to_owned()),
+            e.zh.clone(),
+            e.en.clone(),
+        )
+        .field("credit_code")
+    })
 }
 
 /// Records the review and decides again with it.
@@ -85,7 +93,7 @@ pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
     if round.stage != Stage::UnderReview {
         return Err(ApiError::new(
             409,
-            "rule_proc_review",
+            Code::Rule(rules::RuleId::ProcReview),
             format!(
                 "{}年度申报当前阶段为“{}”，不在评审阶段（PROC-REVIEW）。",
                 app.round_year, round.stage_zh

@@ -7,7 +7,9 @@
 
 mod applications;
 mod enterprises;
+mod owner;
 mod rounds;
+mod submission;
 
 use service::route::{only, request_segments};
 use service::{ApiError, Reply};
@@ -19,7 +21,8 @@ const COMPONENT: &str = "intake";
 #[http_service]
 async fn handle(req: Request) -> Reply {
     let method = req.method().clone();
-    service::error::finish(&method, route(req).await)
+    let path = req.uri().path().to_owned();
+    service::error::finish(&method, &path, route(req).await)
 }
 
 async fn route(req: Request) -> Result<Reply, ApiError> {
@@ -49,7 +52,7 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
             let year = rounds::parse_year(year)?;
             rounds::advance(req, year).await
         }
-        ["api", "applications"] if post => applications::submit(req).await,
+        ["api", "applications"] if post => submission::submit(req).await,
         ["api", "applications"] => {
             only(&req, &[Method::GET, Method::POST])?;
             applications::list(req).await
@@ -62,12 +65,12 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
         ["api", "applications", id, "withdraw"] => {
             only(&req, &[Method::POST])?;
             let id = (*id).to_owned();
-            applications::withdraw(req, &id).await
+            owner::withdraw(req, &id).await
         }
         ["api", "applications", id, "documents"] => {
             only(&req, &[Method::POST])?;
             let id = (*id).to_owned();
-            applications::upload(req, &id).await
+            owner::upload(req, &id).await
         }
         ["api", "applications", id, "review"] => {
             only(&req, &[Method::POST])?;

@@ -8,6 +8,7 @@ use rules::{Parameters, Round};
 use serde::{Deserialize, Serialize};
 use service::auth::Role;
 use service::body::JSON_LIMIT;
+use service::code::Code;
 use service::db::Db;
 use service::list::stage_name;
 use service::{ApiError, Reply, json};
@@ -154,7 +155,7 @@ pub async fn current() -> Result<Reply, ApiError> {
         Some(r) => Ok(json(200, &RoundView::from(r))),
         None => Err(ApiError::new(
             404,
-            "round_not_found",
+            Code::RoundNotFound,
             "尚未发布任何年度的申报。",
             "No round has been published yet.",
         )),

@@ -79,6 +79,7 @@ pub mod params;
 pub mod patent;
 pub mod precheck;
 pub mod procedure;
+pub mod re_review;
 pub mod rule;
 pub mod text;
 pub mod uscc;

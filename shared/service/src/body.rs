@@ -3,6 +3,7 @@
 //! Spin sets no body-size limit: each endpoint states its own, and the body is read
 //! through [`read_limited`] so that a client cannot make a component buffer more.
 
+use crate::code::Code;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
 use serde::de::DeserializeOwned;
@@ -47,7 +48,7 @@ pub async fn read_limited(req: Request, limit: usize) -> Result<Bytes, ApiError>
             } else {
                 Err(ApiError::new(
                     400,
-                    "body_unreadable",
+                    Code::BodyUnreadable,
                     "无法读取请求体。",
                     format!("The request body could not be read: {e}"),
                 ))

@@ -11,6 +11,7 @@
 //! `code` is stable and machine-readable; `field` names the offending input (a JSON
 //! path such as `loans[0].interest_paid`, a query parameter or a header) when there is one.
 
+use crate::code::Code;
 use bytes::Bytes;
 use serde::Serialize;
 use spin_sdk::http::{FullBody, HeaderValue, Method, Response};
@@ -28,6 +29,9 @@ pub struct ApiError {
     pub field: Option<String>,
     pub message_zh: String,
     pub message_en: String,
+    /// A 405's `Allow` header: the methods the address takes.
+    #[serde(skip)]
+    pub allow: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -38,16 +42,17 @@ struct Envelope<'a> {
 impl ApiError {
     pub fn new(
         status: u16,
-        code: &str,
+        code: Code,
         message_zh: impl Into<String>,
         message_en: impl Into<String>,
     ) -> Self {
         Self {
             status,
-            code: code.into(),
+            code: code.as_str().into_owned(),
             field: None,
             message_zh: message_zh.into(),
             message_en: message_en.into(),
+            allow: None,
         }
     }
 
@@ -58,22 +63,35 @@ impl ApiError {
     }
 
     pub fn not_found() -> Self {
-        Self::new(404, "not_found", "未找到该资源。", "No such resource.")
+        Self::new(404, Code::NotFound, "未找到该资源。", "No such resource.")
     }
 
+    /// 405, with the `Allow` header listing `allowed` (RFC 9110 §15.5.6).
     pub fn method_not_allowed(allowed: &str) -> Self {
-        Self::new(
+        let mut e = Self::new(
             405,
-            "method_not_allowed",
+            Code::MethodNotAllowed,
             format!("不支持该请求方法（允许：{allowed}）。"),
             format!("Method not allowed (allowed: {allowed})."),
+        );
+        e.allow = Some(allowed.to_owned());
+        e
+    }
+
+    /// 404: no published notice `id` (notices and objections both look notices up).
+    pub fn notice_not_found(id: &str) -> Self {
+        Self::new(
+            404,
+            Code::NoticeNotFound,
+            format!("没有编号为 {id} 的公示。"),
+            format!("There is no notice {id}."),
         )
     }
 
     pub fn not_implemented() -> Self {
         Self::new(
             501,
-            "not_implemented",
+            Code::NotImplemented,
             "该功能尚未开放。",
             "This endpoint is not available yet.",
         )
@@ -82,7 +100,7 @@ impl ApiError {
     pub fn body_too_large(limit: usize) -> Self {
         Self::new(
             413,
-            "body_too_large",
+            Code::BodyTooLarge,
             format!("请求体过大（上限 {limit} 字节）。"),
             format!("The request body is too large (limit {limit} bytes)."),
         )
@@ -91,7 +109,7 @@ impl ApiError {
     pub fn bad_json(field: Option<String>, detail: &str) -> Self {
         let e = Self::new(
             400,
-            "invalid_json",
+            Code::InvalidJson,
             format!("请求内容不是有效的 JSON 或字段不符合要求：{detail}"),
             format!("The request body is not valid JSON for this endpoint: {detail}"),
         );
@@ -106,13 +124,13 @@ impl ApiError {
         message_zh: impl Into<String>,
         message_en: impl Into<String>,
     ) -> Self {
-        Self::new(400, "invalid_field", message_zh, message_en).field(field)
+        Self::new(400, Code::InvalidField, message_zh, message_en).field(field)
     }
 
     pub fn unsupported_media_type() -> Self {
         Self::new(
             415,
-            "unsupported_media_type",
+            Code::UnsupportedMediaType,
             "请求内容类型必须为 application/json。",
             "The request content type must be application/json.",
         )
@@ -122,7 +140,7 @@ impl ApiError {
     pub fn unauthorized() -> Self {
         Self::new(
             401,
-            "unauthorized",
+            Code::Unauthorized,
             "需要有效的访问令牌（Authorization: Bearer …）。",
             "A valid access token is required (Authorization: Bearer …).",
         )
@@ -132,7 +150,7 @@ impl ApiError {
     pub fn forbidden() -> Self {
         Self::new(
             403,
-            "forbidden",
+            Code::Forbidden,
             "该访问令牌无权执行此操作。",
             "This access token does not allow this operation.",
         )
@@ -140,13 +158,13 @@ impl ApiError {
     }
 
     pub fn conflict(message_zh: impl Into<String>, message_en: impl Into<String>) -> Self {
-        Self::new(409, "conflict", message_zh, message_en)
+        Self::new(409, Code::Conflict, message_zh, message_en)
     }
 
     pub fn internal(detail: &str) -> Self {
         Self::new(
             500,
-            "internal_error",
+            Code::InternalError,
             format!("服务器内部错误：{detail}"),
             format!("Internal server error: {detail}"),
         )
@@ -155,7 +173,7 @@ impl ApiError {
     pub fn database(detail: &str) -> Self {
         Self::new(
             503,
-            "database_unavailable",
+            Code::DatabaseUnavailable,
             format!("数据库暂不可用：{detail}"),
             format!("The database is unavailable: {detail}"),
         )
@@ -164,7 +182,7 @@ impl ApiError {
     pub fn server_misconfigured(what: &str) -> Self {
         Self::new(
             500,
-            "server_misconfigured",
+            Code::ServerMisconfigured,
             format!("服务器配置缺失：{what}"),
             format!("The server is misconfigured: {what}"),
         )
@@ -186,7 +204,7 @@ impl ApiError {
                 statement, column, ..
             } => Self::new(
                 500,
-                "stored_value_unreadable",
+                Code::StoredValueUnreadable,
                 format!("服务器内部错误：已存储的数据无法读取（{statement}.{column}），已记录。"),
                 format!(
                     "Internal server error: a stored value cannot be read ({statement}.{column}); it has been logged."
@@ -212,6 +230,13 @@ impl ApiError {
                 "www-authenticate",
                 spin_sdk::http::HeaderValue::from_static("Bearer"),
             );
+        }
+        if let Some(v) = self
+            .allow
+            .as_deref()
+            .and_then(|a| spin_sdk::http::HeaderValue::from_str(a).ok())
+        {
+            r.headers_mut().insert("allow", v);
         }
         r
     }
@@ -245,7 +270,7 @@ pub fn input_error(e: rules::InputError) -> ApiError {
         .first()
         .map(|x| x.field.clone())
         .unwrap_or_default();
-    let err = ApiError::new(400, "invalid_field", zh, en);
+    let err = ApiError::new(400, Code::InvalidField, zh, en);
     if first.is_empty() {
         err
     } else {
@@ -290,8 +315,24 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> Reply {
 
 /// Turns a handler's result into the answer to a request made with `method`, framed with
 /// its `content-length` (see [`frame`]).
-pub fn finish(method: &Method, result: Result<Reply, ApiError>) -> Reply {
-    let mut reply = result.unwrap_or_else(|e| e.reply());
+///
+/// A server error (5xx) is the server's to explain: it gets a request id, sent back in
+/// `x-request-id` so a caller can quote it, and a log line on the component's stderr
+/// (Spin keeps it in the app's logs) with the id, the request and the error.
+pub fn finish(method: &Method, path: &str, result: Result<Reply, ApiError>) -> Reply {
+    let mut reply = match result {
+        Ok(r) => r,
+        Err(e) if e.status >= 500 => {
+            let id = crate::token::request_id();
+            eprintln!("{id} {method} {path} -> {e}");
+            let mut r = e.reply();
+            if let Ok(v) = spin_sdk::http::HeaderValue::from_str(&id) {
+                r.headers_mut().insert("x-request-id", v);
+            }
+            r
+        }
+        Err(e) => e.reply(),
+    };
     frame(method, &mut reply);
     reply
 }
@@ -338,6 +379,24 @@ mod tests {
         assert!(inner["message_en"].as_str().unwrap().contains("too large"));
     }
 
+    /// A 405 says which methods the address takes, in the `Allow` header (as RFC 9110
+    /// requires) and in its message; the header is not part of the JSON.
+    #[test]
+    fn method_not_allowed_sends_allow() {
+        let e = ApiError::method_not_allowed("GET, POST");
+        let r = e.reply();
+        assert_eq!(r.status().as_u16(), 405);
+        assert_eq!(r.headers().get("allow").unwrap(), "GET, POST");
+        assert!(!e.to_json().contains("allow\""));
+        assert!(
+            ApiError::not_found()
+                .reply()
+                .headers()
+                .get("allow")
+                .is_none()
+        );
+    }
+
     fn body_of(reply: &Reply) -> u64 {
         http_body::Body::size_hint(reply.body()).exact().unwrap()
     }
@@ -346,11 +405,12 @@ mod tests {
     fn every_answer_carries_its_length() {
         let r = finish(
             &Method::GET,
+            "/x",
             Ok(bytes_reply(200, "text/plain", Bytes::from("hello"))),
         );
         assert_eq!(r.headers()[CONTENT_LENGTH], "5");
         assert_eq!(body_of(&r), 5);
-        let e = finish(&Method::POST, Err(ApiError::not_found()));
+        let e = finish(&Method::POST, "/x", Err(ApiError::not_found()));
         let len: u64 = e.headers()[CONTENT_LENGTH]
             .to_str()
             .unwrap()
@@ -360,10 +420,29 @@ mod tests {
         assert_eq!(body_of(&e), len);
     }
 
+    /// A server error carries a request id the caller can quote (and the log line names);
+    /// a client error does not need one.
+    #[test]
+    fn a_server_error_gets_a_request_id() {
+        let e = finish(&Method::GET, "/x", Err(ApiError::internal("boom")));
+        let id = e.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert_eq!(id.len(), 16);
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+        let other = finish(&Method::GET, "/x", Err(ApiError::internal("boom")));
+        assert_ne!(
+            other.headers()["x-request-id"],
+            id.as_str(),
+            "one id per request"
+        );
+        let not_found = finish(&Method::GET, "/x", Err(ApiError::not_found()));
+        assert!(not_found.headers().get("x-request-id").is_none());
+    }
+
     #[test]
     fn head_gets_the_length_of_get_and_no_body() {
         let r = finish(
             &Method::HEAD,
+            "/x",
             Ok(bytes_reply(200, "text/html", Bytes::from("<p>hi</p>"))),
         );
         assert_eq!(r.headers()[CONTENT_LENGTH], "9");
@@ -374,6 +453,7 @@ mod tests {
     fn not_modified_has_neither_length_nor_body() {
         let r = finish(
             &Method::GET,
+            "/x",
             Ok(bytes_reply(304, "text/html", Bytes::from("x"))),
         );
         assert!(r.headers().get(CONTENT_LENGTH).is_none());

@@ -1,11 +1,14 @@
 //! What every Spin component of the app shares.
 //!
+//! - [`code`]: the machine codes of error answers, one per kind of refusal;
 //! - [`error`]: the one JSON error shape (HTTP status, machine code, field, Chinese and
 //!   English message) and the reply helpers;
 //! - [`body`]: request-body limits and JSON parsing with the failing field named;
 //! - [`auth`]: bearer tokens checked in constant time against Spin variables;
 //! - [`db`]: the component's connection to the store (`shared/store`) and its
 //!   transactions;
+//! - [`query`]: query strings, percent-decoded and checked against the names an address
+//!   takes;
 //! - [`route`]: the little routing every component does after Spin picked it;
 //! - [`clock`]: the current moment (Asia/Shanghai), overridable for tests only;
 //! - [`token`]: random private tokens and SHA-256 digests;
@@ -17,9 +20,11 @@
 pub mod auth;
 pub mod body;
 pub mod clock;
+pub mod code;
 pub mod db;
 pub mod error;
 pub mod list;
+pub mod query;
 pub mod route;
 pub mod static_path;
 pub mod token;

@@ -5,12 +5,12 @@
 //! None of these functions opens a transaction: the caller runs them inside its own
 //! [`Db::transaction`], together with its other writes.
 
+use crate::code::Code;
 use crate::db::Db;
 use crate::error::ApiError;
 use rules::allocation::Allocation;
-use rules::decision::{Effect, Reason};
+use rules::decision::Reason;
 use rules::procedure::{Stage, StageContext};
-use rules::{Money, RuleId};
 
 pub use store::rounds::{parse_stage, stage_name};
 
@@ -18,7 +18,7 @@ pub use store::rounds::{parse_stage, stage_name};
 pub fn no_round(year: i64) -> ApiError {
     ApiError::new(
         404,
-        "round_not_found",
+        Code::RoundNotFound,
         format!("没有{year}年度的申报。"),
         format!("There is no round for {year}."),
     )
@@ -38,10 +38,7 @@ pub async fn stage(db: &Db, year: i64) -> Result<Stage, ApiError> {
 pub fn refusal(reason: &Reason) -> ApiError {
     ApiError::new(
         409,
-        &format!(
-            "rule_{}",
-            reason.rule.code().to_lowercase().replace('-', "_")
-        ),
+        Code::Rule(reason.rule),
         format!("{}（{}）", reason.zh, reason.rule.code()),
         format!("{} ({})", reason.en, reason.rule.code()),
     )
@@ -71,19 +68,11 @@ pub async fn latest(db: &Db, year: i64) -> Result<Option<(i64, Allocation)>, Api
         .map(|v| (v.number, v.allocation)))
 }
 
-/// A re-review conclusion (PROC-OBJECT).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReReview {
-    /// The objection holds: the entry leaves the list.
-    Upheld,
-    /// It holds in part: the amount becomes this (never more than before).
-    PartlyUpheld(Money),
-    /// It does not hold: the list stands.
-    Dismissed,
-}
+pub use rules::re_review::Conclusion as ReReview;
 
-/// Applies a re-review conclusion to the round's list: a new version of the list (the
-/// old one stays), and the application's status. Dismissed changes nothing.
+/// PROC-OBJECT: applies a re-review conclusion to the round's list — the rules compute the
+/// new list ([`rules::re_review::apply`]), the store adds it as a new version (the old one
+/// stays) with the application's new status. Dismissed changes nothing.
 pub async fn record_re_review(
     db: &Db,
     year: i64,
@@ -91,70 +80,38 @@ pub async fn record_re_review(
     outcome: ReReview,
     at: &str,
 ) -> Result<(), ApiError> {
-    let (new_amount, status, reason) = match outcome {
-        ReReview::Dismissed => return Ok(()),
-        ReReview::Upheld => (
-            Money::ZERO,
-            store::applications::Status::Removed,
-            Reason::new(
-                RuleId::ProcObject,
-                Effect::Refuse,
-                "公示期异议经重审成立，取消补助。",
-                "An objection in the notice period was upheld on re-review: entry removed.",
-            ),
-        ),
-        ReReview::PartlyUpheld(m) => (
-            m,
-            store::applications::Status::Proposed,
-            Reason::new(
-                RuleId::ProcObject,
-                Effect::Limit,
-                format!("公示期异议经重审部分成立，补助调整为 {m} 元。"),
-                format!("An objection was partly upheld on re-review: the amount becomes {m} CNY."),
-            ),
-        ),
-    };
-    let Some((version, mut allocation)) = latest(db, year).await? else {
+    let Some((version, allocation)) = latest(db, year).await? else {
         return Err(ApiError::conflict(
             "该年度尚未形成拟补助名单。",
             "The round has no proposed list yet.",
         ));
     };
-    let Some(line) = allocation.lines.iter_mut().find(|l| l.id == application_id) else {
-        return Err(ApiError::new(
-            404,
-            "not_on_list",
-            "该申请不在拟补助名单中。",
-            "The application is not on the proposed list.",
-        ));
+    let next = match rules::re_review::apply(&allocation, application_id, outcome) {
+        Ok(None) => return Ok(()),
+        Ok(Some(next)) => next,
+        Err(rules::re_review::Refusal::NotOnList) => {
+            return Err(ApiError::new(
+                404,
+                Code::NotOnList,
+                "该申请不在拟补助名单中。",
+                "The application is not on the proposed list.",
+            ));
+        }
+        Err(rules::re_review::Refusal::AboveProposed { proposed }) => {
+            return Err(ApiError::invalid(
+                "new_amount",
+                format!("重审后的金额不能高于原拟补助金额 {proposed} 元。"),
+                format!("The amount after re-review cannot exceed the proposed {proposed} CNY."),
+            ));
+        }
     };
-    if new_amount > line.granted {
-        return Err(ApiError::invalid(
-            "new_amount",
-            format!("重审后的金额不能高于原拟补助金额 {} 元。", line.granted),
-            format!(
-                "The amount after re-review cannot exceed the proposed {} CNY.",
-                line.granted
-            ),
-        ));
-    }
-    line.granted = new_amount;
-    line.reasons.push(reason);
-    let granted: Money = allocation.lines.iter().map(|l| l.granted).sum();
-    allocation.granted_total = granted;
-    allocation.unallocated = allocation.budget.saturating_sub(granted);
+    let status = match outcome {
+        ReReview::Upheld => store::applications::Status::Removed,
+        _ => store::applications::Status::Proposed,
+    };
     let y = i32::try_from(year).map_err(|_| no_round(year))?;
-    store::allocations::add_re_review_version(
-        db.store(),
-        y,
-        version,
-        &allocation,
-        application_id,
-        new_amount,
-        at,
-    )
-    .await?;
-    store::applications::set_status(db.store(), application_id, status, at).await?;
+    store::allocations::record_re_review(db.store(), y, version, &next, application_id, status, at)
+        .await?;
     Ok(())
 }
 

@@ -12,6 +12,14 @@ pub fn new_token() -> Result<String, crate::ApiError> {
     Ok(hex(&bytes))
 }
 
+/// An id for one request's log line: 8 random bytes as hex (or, should the host have no
+/// randomness to give, the same length of zeros: the log line still stands).
+pub fn request_id() -> String {
+    let mut bytes = [0u8; 8];
+    let _ = getrandom::fill(&mut bytes);
+    hex(&bytes)
+}
+
 /// SHA-256 of bytes, as lowercase hex.
 pub fn sha256_hex(data: &[u8]) -> String {
     hex(&Sha256::digest(data))

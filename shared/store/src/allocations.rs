@@ -203,6 +203,33 @@ pub async fn add_line(
     Ok(())
 }
 
+/// PROC-OBJECT, across aggregates: a re-review's new version of the list (see
+/// [`add_re_review_version`]) and the application's new status (`removed`, or still
+/// `proposed` at a lower amount), together.
+pub async fn record_re_review(
+    db: &impl Sql,
+    year: i32,
+    previous: i64,
+    allocation: &Allocation,
+    application_id: &str,
+    status: crate::applications::Status,
+    at: &str,
+) -> Result<i64, StoreError> {
+    let granted = allocation
+        .lines
+        .iter()
+        .find(|l| l.id == application_id)
+        .map(|l| l.granted)
+        .ok_or_else(|| StoreError::Failed {
+            statement: CARRY_LINES.name,
+            message: format!("{application_id} is not a line of the new allocation"),
+        })?;
+    let next =
+        add_re_review_version(db, year, previous, allocation, application_id, granted, at).await?;
+    crate::applications::set_status(db, application_id, status, at).await?;
+    Ok(next)
+}
+
 /// PROC-OBJECT: the version after `previous` that a re-review made — `allocation` as the
 /// rules recomputed it, and `previous`'s lines with `application_id` now granted `granted`.
 pub async fn add_re_review_version(
@@ -334,6 +361,40 @@ mod tests {
             assert_eq!(after[0], before[0]);
             assert_eq!(after[1].granted, Money::yuan(10_000));
             assert_eq!(after[1].number, before[1].number);
+        });
+    }
+
+    /// PROC-OBJECT: a re-review's version and the application's status change together.
+    #[test]
+    fn a_re_review_adds_a_version_and_moves_the_application() {
+        let db = with_applications(2);
+        let a = allocation();
+        block_on(async {
+            first_version(&db, &a).await;
+            let after =
+                rules::re_review::apply(&a, "MTG-2026-00001", rules::re_review::Conclusion::Upheld)
+                    .unwrap()
+                    .unwrap();
+            let next = record_re_review(
+                &db,
+                2026,
+                1,
+                &after,
+                "MTG-2026-00001",
+                crate::applications::Status::Removed,
+                "t",
+            )
+            .await
+            .unwrap();
+            assert_eq!(next, 2);
+            assert_eq!(latest(&db, 2026).await.unwrap().unwrap().allocation, after);
+            assert_eq!(lines(&db, 2026, 2).await.unwrap()[0].granted, Money::ZERO);
+            // (The seeded applications' payloads are placeholders: read their summaries.)
+            let apps = crate::applications::summaries(&db, Some(2026))
+                .await
+                .unwrap();
+            assert_eq!(apps[0].status, crate::applications::Status::Removed);
+            assert_eq!(apps[1].status, crate::applications::Status::Eligible);
         });
     }
 

@@ -717,15 +717,23 @@ async fn three_hundred_concurrent_submissions_none_lost_none_doubled() {
             let body = application(100 + n, "manufacturing", utility(), "1000.00").to_string();
             let key = format!("key-{n}");
             let h = [JSON, ("idempotency-key", key.as_str())];
-            let r = request(a, "POST", "/api/applications", &h, body.as_bytes())
-                .await
-                .unwrap();
+            // A client that loses its connection sends again with the same key, as the
+            // Idempotency-Key contract allows: still one application, never two.
+            let send = async || {
+                for _ in 0..5 {
+                    match request(a, "POST", "/api/applications", &h, body.as_bytes()).await {
+                        Ok(answer) => return answer,
+                        Err(e) => {
+                            eprintln!("enterprise {n}: connection lost ({e}); sent again");
+                            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        }
+                    }
+                }
+                panic!("enterprise {n}: five connections lost in a row");
+            };
+            let r = send().await;
             let twin = if n % 10 == 0 {
-                Some(
-                    request(a, "POST", "/api/applications", &h, body.as_bytes())
-                        .await
-                        .unwrap(),
-                )
+                Some(send().await)
             } else {
                 None
             };

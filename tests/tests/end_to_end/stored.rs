@@ -1,7 +1,8 @@
 //! A stored value that cannot be read is an error that is logged, never a silent default
 //! (issue 12). The case that matters most: an enterprise's earlier subsidy whose amount is
 //! damaged in the database must not count as 0.00 toward CAP-YEAR and CAP-TIMES, which
-//! would let the enterprise be paid more, or more often, than the measures allow.
+//! would let the enterprise be paid more, or more often, than the measures allow. The
+//! 500 carries a request id (`x-request-id`) that starts the log line about it.
 
 use e2e::TempDir;
 use e2e::app::{assert_error, call, database_file, start_app_on};
@@ -58,6 +59,10 @@ async fn a_damaged_earlier_subsidy_is_a_logged_error_never_zero(rt) {
     let enterprise = format!("/api/enterprises/{code}");
     let r = call(a, "GET", &enterprise, Some(OFFICER), &Value::Null).await;
     let e = assert_error(&r, 500, "stored_value_unreadable");
+    let request_id = r
+        .header("x-request-id")
+        .expect("a server error carries a request id")
+        .to_owned();
     assert!(
         !r.text().contains("ninety thousand") && !r.text().contains("\"0.00\""),
         "the answer neither leaks the stored text nor shows a default: {e}"
@@ -76,6 +81,10 @@ async fn a_damaged_earlier_subsidy_is_a_logged_error_never_zero(rt) {
     assert!(
         log.contains("history.subsidies_of") && log.contains("amount_cny"),
         "the component's log names the statement and column: {log:?}"
+    );
+    assert!(
+        log.lines().any(|l| l.starts_with(&request_id) && l.contains(&enterprise)),
+        "the log line of the 500 starts with its request id {request_id} and names the request: {log:?}"
     );
 }
 }

@@ -1,0 +1,121 @@
+//! PROC-APPROVE: the district government's approval of the round's list, only after the
+//! notice period has ended.
+
+use crate::COMPONENT;
+use rules::Parameters;
+use rules::procedure::{Stage, StageContext};
+use serde::Deserialize;
+use service::auth::Role;
+use service::body::{JSON_LIMIT, read_rules_json};
+use service::code::Code;
+use service::db::Db;
+use service::list::{self, stage_name};
+use service::{ApiError, Reply, json, to_json};
+use spin_sdk::http::Request;
+use store::applications::Status;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Approval {
+    approved_on: chrono::NaiveDate,
+    reference: String,
+}
+
+/// PROC-APPROVE: the district government's approval, only after the notice period.
+pub async fn approve(req: Request, year: i64) -> Result<Reply, ApiError> {
+    let actor = service::auth::require(&req, Role::Admin).await?;
+    let body: Approval = read_rules_json(req, JSON_LIMIT).await?;
+    if body.reference.trim().is_empty() || body.reference.chars().count() > 100 {
+        return Err(ApiError::invalid(
+            "reference",
+            "须填写区政府会议纪要或批复文号（不超过100字）。",
+            "The government decision's reference is required (at most 100 characters).",
+        ));
+    }
+    service::error::prose("reference", &body.reference, 1, 100, false)?;
+    let db = Db::open().await?;
+    let now = service::clock::now().await;
+    let published = store::notices::proposed_list_published_at(
+        db.store(),
+        i32::try_from(year).map_err(|_| list::no_round(year))?,
+    )
+    .await?;
+    let notice = match published {
+        Some(at) => Some(
+            rules::procedure::notice_period(
+                &rules::Calendar::official(),
+                &Parameters::default(),
+                at,
+            )
+            .map_err(|e| ApiError::internal(&e.en))?,
+        ),
+        None => None,
+    };
+    if body.approved_on > now.date_naive() {
+        return Err(ApiError::invalid(
+            "approved_on",
+            "审议日期不能晚于今天。",
+            "The approval cannot be dated in the future.",
+        ));
+    }
+    if let Some(n) = &notice
+        && body.approved_on <= n.last_day
+    {
+        return Err(ApiError::new(
+            409,
+            Code::Rule(rules::RuleId::ProcApprove),
+            format!(
+                "审议日期须在公示期（至 {}）结束之后（PROC-APPROVE）。",
+                n.last_day
+            ),
+            format!(
+                "The approval must come after the notice period (ends {}) (PROC-APPROVE).",
+                n.last_day
+            ),
+        )
+        .field("approved_on"));
+    }
+    let ctx = StageContext {
+        now: Some(now),
+        window_closes_at: None,
+        notice,
+    };
+    let at = service::clock::format(now);
+    db.transaction(|| async {
+        list::advance_stage(&db, year, Stage::Approved, &ctx, &at).await?;
+        store::rounds::set_approval(
+            db.store(),
+            i32::try_from(year).map_err(|_| list::no_round(year))?,
+            body.approved_on,
+            body.reference.trim(),
+            &at,
+        )
+        .await?;
+        store::applications::move_round_status(
+            db.store(),
+            i32::try_from(year).map_err(|_| list::no_round(year))?,
+            Status::Proposed,
+            Status::Approved,
+            &at,
+        )
+        .await?;
+        db.audit(
+            &actor,
+            COMPONENT,
+            "round.approve",
+            Some(&format!("round:{year}")),
+            &to_json(&serde_json::json!({
+                "approved_on": body.approved_on, "reference": body.reference.trim()
+            }))?,
+        )
+        .await
+    })
+    .await?;
+    Ok(json(
+        200,
+        &serde_json::json!({
+            "round_year": year, "stage": stage_name(Stage::Approved),
+            "approved_on": body.approved_on, "reference": body.reference.trim(),
+        }),
+    ))
+}

@@ -1,0 +1,161 @@
+//! Payments: each approved entry paid exactly its amount on the current list; a payment
+//! is also a subsidy in the enterprise's history (CAP-YEAR, CAP-TIMES). When every entry
+//! is paid the round moves to `paid`.
+
+use crate::COMPONENT;
+use crate::allocation::no_list;
+use rules::Money;
+use rules::procedure::{Stage, StageContext};
+use serde::Deserialize;
+use service::auth::Role;
+use service::body::{JSON_LIMIT, read_rules_json};
+use service::code::Code;
+use service::db::Db;
+use service::list::{self};
+use service::{ApiError, Reply, json, to_json};
+use spin_sdk::http::Request;
+use store::applications::Status;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaymentIn {
+    application_id: String,
+    paid_on: chrono::NaiveDate,
+    amount: Money,
+    bank_reference: String,
+}
+
+/// A payment of an approved entry, for exactly its amount on the current list. When every
+/// entry is paid the round moves to `paid`.
+pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
+    let actor = service::auth::require(&req, Role::Admin).await?;
+    let p: PaymentIn = read_rules_json(req, JSON_LIMIT).await?;
+    if p.bank_reference.trim().is_empty() || p.bank_reference.chars().count() > 100 {
+        return Err(ApiError::invalid(
+            "bank_reference",
+            "须填写银行流水号（不超过100字）。",
+            "The bank reference is required (at most 100 characters).",
+        ));
+    }
+    service::error::prose("bank_reference", &p.bank_reference, 1, 100, false)?;
+    let db = Db::open().await?;
+    let now = service::clock::now().await;
+    if p.paid_on > now.date_naive() {
+        return Err(ApiError::invalid(
+            "paid_on",
+            "拨付日期不能晚于今天。",
+            "The payment cannot be dated in the future.",
+        ));
+    }
+    let stage = list::stage(&db, year).await?;
+    if stage != Stage::Approved {
+        return Err(ApiError::new(
+            409,
+            Code::Rule(rules::RuleId::ProcApprove),
+            format!(
+                "区政府审议通过后方可拨付（当前：{}）（PROC-APPROVE）。",
+                stage.zh()
+            ),
+            format!(
+                "Payments follow the district government's approval (now: {}) (PROC-APPROVE).",
+                stage.en()
+            ),
+        ));
+    }
+    let (version, _) = list::latest(&db, year).await?.ok_or_else(no_list)?;
+    let y = i32::try_from(year).map_err(|_| list::no_round(year))?;
+    let listed = store::allocations::lines(db.store(), y, version)
+        .await?
+        .into_iter()
+        .find(|l| l.application_id == p.application_id);
+    let status = store::applications::find(db.store(), &p.application_id)
+        .await?
+        .map(|a| a.status);
+    let (Some(store::allocations::Line { uscc, granted, .. }), Some(status)) = (listed, status)
+    else {
+        return Err(ApiError::new(
+            404,
+            Code::NotOnList,
+            "该申请不在本年度名单中。",
+            "The application is not on this round's list.",
+        )
+        .field("application_id"));
+    };
+    if status != Status::Approved {
+        return Err(ApiError::conflict(
+            format!("该申请当前状态为 {status}，不能拨付。"),
+            format!("The application is {status}; it cannot be paid."),
+        )
+        .field("application_id"));
+    }
+    if p.amount != granted {
+        return Err(ApiError::invalid(
+            "amount",
+            format!("拨付金额须等于名单金额 {granted} 元。"),
+            format!("The payment must equal the listed amount, {granted} CNY."),
+        ));
+    }
+    let at = service::clock::format(now);
+    let payment_id = format!("PAY-{}", p.application_id);
+    let all_paid = db
+        .transaction(|| async {
+            store::payments::add(
+                db.store(),
+                &store::payments::NewPayment {
+                    id: &payment_id,
+                    round_year: i32::try_from(year).map_err(|_| list::no_round(year))?,
+                    application_id: &p.application_id,
+                    uscc: &uscc,
+                    amount: p.amount,
+                    paid_on: p.paid_on,
+                    bank_reference: p.bank_reference.trim(),
+                    at: &at,
+                },
+            )
+            .await?;
+            // CAP-YEAR, CAP-TIMES: a payment is a subsidy in the enterprise's history.
+            store::history::add_subsidy(
+                db.store(),
+                &uscc,
+                &rules::model::SubsidyRecord {
+                    year: i32::try_from(year).map_err(|_| list::no_round(year))?,
+                    amount: p.amount,
+                    recovered: false,
+                    reference: payment_id.clone(),
+                },
+                store::history::Source::Payment,
+                &at,
+            )
+            .await?;
+            // The guard again inside the transaction: a concurrent payment wins, not this one.
+            if !store::applications::move_status(db.store(), &p.application_id, Status::Approved, Status::Paid, &at).await? {
+                return Err(ApiError::conflict(
+                    "该申请已拨付或不在审议通过名单中。",
+                    "The application is already paid or not approved.",
+                )
+                .field("application_id"));
+            }
+            db.audit(&actor, COMPONENT, "payment.record", Some(&p.application_id), &to_json(&serde_json::json!({
+                "amount": p.amount, "paid_on": p.paid_on, "bank_reference": p.bank_reference.trim()
+            }))?)
+            .await?;
+            let left = store::applications::count_with_status(
+                db.store(),
+                i32::try_from(year).map_err(|_| list::no_round(year))?,
+                Status::Approved,
+            )
+            .await?;
+            if left == 0 {
+                list::advance_stage(&db, year, Stage::Paid, &StageContext::default(), &at).await?;
+            }
+            Ok(left == 0)
+        })
+        .await?;
+    Ok(json(
+        201,
+        &serde_json::json!({
+            "id": payment_id, "application_id": p.application_id, "amount": p.amount,
+            "paid_on": p.paid_on, "round_paid": all_paid,
+        }),
+    ))
+}

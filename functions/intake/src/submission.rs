@@ -1,0 +1,232 @@
+//! Submitting an application: inside the window (PROC-LATE), free (PROC-FREE), declared
+//! true (TRUTH), decided by the rules crate with the enterprise's recorded history; one loan
+//! claimed once per round (SUB-LOAN); retried safely with an `Idempotency-Key`.
+
+use crate::applications::{decide, with_records};
+use crate::rounds::RoundView;
+use crate::{COMPONENT, from_json, input_error, read_rules_json, to_json};
+use rules::model::Application;
+use rules::{Decision, PrecheckRequest, RuleId};
+use serde::Serialize;
+use service::code::Code;
+use service::db::Db;
+use service::{ApiError, Reply, json};
+use spin_sdk::http::Request;
+
+/// An application body is small JSON: 50 loans of a few rights fit in 256 KiB.
+const APPLICATION_LIMIT: usize = 256 * 1024;
+
+/// Rules that stop a submission from being accepted at all (nothing is stored).
+const NOT_ACCEPTED: [RuleId; 4] = [
+    RuleId::ProcLate,
+    RuleId::ProcGuide,
+    RuleId::Fraud,
+    RuleId::Valid,
+];
+
+#[derive(Serialize, serde::Deserialize)]
+struct Submitted {
+    id: String,
+    round_year: i32,
+    status: String,
+    submitted_at: String,
+    /// PROC-FREE: applying costs nothing.
+    fee_cny: String,
+    decision: Decision,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    receipt_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice_zh: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice_en: Option<String>,
+}
+
+fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
+    let Some(v) = req.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    let k = v.to_str().unwrap_or("").trim();
+    if k.is_empty() || k.len() > 128 || !k.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::invalid(
+            "idempotency-key",
+            "Idempotency-Key 须为1至128个可见 ASCII 字符。",
+            "Idempotency-Key must be 1 to 128 visible ASCII characters.",
+        ));
+    }
+    Ok(Some(k.to_owned()))
+}
+
+/// The open round: the newest one at stage `open`.
+async fn open_round(db: &Db) -> Result<RoundView, ApiError> {
+    match store::rounds::newest_open(db.store()).await? {
+        Some(r) => Ok(RoundView::from(r)),
+        None => Err(ApiError::new(
+            409,
+            Code::Rule(rules::RuleId::ProcGuide),
+            "当前没有开放的申报（PROC-GUIDE）。",
+            "No round is open for applications (PROC-GUIDE).",
+        )),
+    }
+}
+
+/// PROC-REVIEW: the review record and the verified interest are written by officers at
+/// review; an application that brings its own is refused, not silently trusted.
+fn refuse_officer_fields(app: &Application) -> Result<(), ApiError> {
+    let officers_only = |field: String| {
+        ApiError::invalid(
+            &field,
+            "该字段由审核人员在审核时填写，申报时不得提交（PROC-REVIEW）。",
+            "This field is filled in by officers at review; an application may not carry it (PROC-REVIEW).",
+        )
+    };
+    if app.review.is_some() {
+        return Err(officers_only("review".into()));
+    }
+    if let Some(i) = app
+        .loans
+        .iter()
+        .position(|l| l.verified_interest_paid.is_some())
+    {
+        return Err(officers_only(format!("loans[{i}].verified_interest_paid")));
+    }
+    Ok(())
+}
+
+/// Submits an application (public). Idempotent with `Idempotency-Key`.
+pub async fn submit(req: Request) -> Result<Reply, ApiError> {
+    let key = idempotency_key(&req)?;
+    let app: Application = read_rules_json(req, APPLICATION_LIMIT).await?;
+    refuse_officer_fields(&app)?;
+    if !app.declared_truthful {
+        return Err(ApiError::invalid(
+            "declared_truthful",
+            "申报须承诺所提供材料真实、有效（TRUTH）。",
+            "The applicant must declare its documents true and valid (TRUTH).",
+        ));
+    }
+    let db = Db::open().await?;
+    let now = service::clock::now().await;
+    let at = service::clock::format(now);
+    let round = open_round(&db).await?;
+    let req_for_validation = PrecheckRequest {
+        as_of: now,
+        round: Some(round.round.clone()),
+        application: app.clone(),
+    };
+    rules::precheck::validate(&req_for_validation).map_err(|mut e| {
+        // The body is the application itself: name its fields from there.
+        for f in &mut e.errors {
+            if let Some(rest) = f.field.strip_prefix("application.") {
+                f.field = rest.to_owned();
+            }
+        }
+        input_error(e)
+    })?;
+    let request_hash = service::token::sha256_hex(to_json(&app)?.as_bytes());
+    let app = with_records(&db, app).await?;
+    let decision = decide(&app, &round, now);
+    if let Some(reason) = decision
+        .reasons
+        .iter()
+        .find(|r| r.effect == rules::Effect::Refuse && NOT_ACCEPTED.contains(&r.rule))
+    {
+        return Err(service::list::refusal(reason));
+    }
+    let token = service::token::new_token()?;
+    let year = round.round.year;
+    let uscc = app.enterprise.credit_code.as_str().to_owned();
+
+    let answer = db
+        .transaction(|| async {
+            if let Some(k) = &key {
+                if let Some(first) = store::idempotency::find(db.store(), COMPONENT, k).await? {
+                    if first.request_hash != request_hash {
+                        return Err(ApiError::new(
+                            422,
+                            Code::IdempotencyKeyReused,
+                            "该 Idempotency-Key 已用于另一份不同的申报。",
+                            "This Idempotency-Key was used for a different application.",
+                        )
+                        .field("idempotency-key"));
+                    }
+                    // The first answer again. Its token was never stored, so a fresh one
+                    // replaces it: whoever retries gets a token that works.
+                    let mut first: Submitted = from_json(&first.response_json)?;
+                    store::applications::set_receipt(
+                        db.store(),
+                        &first.id,
+                        &service::token::sha256_hex(token.as_bytes()),
+                    )
+                    .await?;
+                    first.receipt_token = Some(token.clone());
+                    return Ok(first);
+                }
+            }
+            for (i, loan) in app.loans.iter().enumerate() {
+                let holder = store::applications::loan_holder(
+                    db.store(),
+                    year,
+                    &uscc,
+                    loan.contract_number.trim(),
+                )
+                .await?;
+                if let Some(other) = holder {
+                    return Err(ApiError::conflict(
+                        format!(
+                            "本年度已有申报 {other} 包含该企业的贷款合同 {}。",
+                            loan.contract_number
+                        ),
+                        format!(
+                            "Application {other} of this round already covers the enterprise's loan contract {}.",
+                            loan.contract_number
+                        ),
+                    )
+                    .field(format!("loans[{i}].contract_number")));
+                }
+            }
+            let receipt_hash = service::token::sha256_hex(token.as_bytes());
+            let id = store::applications::insert(
+                db.store(),
+                &store::applications::NewApplication {
+                    round_year: year,
+                    receipt_hash: &receipt_hash,
+                    payload: &app,
+                    decision: &decision,
+                    at: &at,
+                },
+            )
+            .await?;
+            let answer = Submitted {
+                id: id.clone(),
+                round_year: year,
+                status: "submitted".into(),
+                submitted_at: at.clone(),
+                fee_cny: "0.00".into(),
+                decision: decision.clone(),
+                receipt_token: None,
+                notice_zh: Some("请妥善保存申报编号和回执令牌：凭二者查询、撤回申报和上传材料。令牌不会再次显示。".into()),
+                notice_en: Some("Keep the application number and the receipt token: you need both to follow, withdraw or document the application. The token is not shown again.".into()),
+            };
+            if let Some(k) = &key {
+                let remembered = store::idempotency::Remembered {
+                    request_hash: request_hash.clone(),
+                    response_json: to_json(&answer)?,
+                };
+                store::idempotency::remember(db.store(), COMPONENT, k, 201, &remembered).await?;
+            }
+            db.audit(
+                "enterprise",
+                COMPONENT,
+                "application.submit",
+                Some(&id),
+                &format!("{{\"uscc\":\"{uscc}\",\"amount\":\"{}\"}}", decision.amount),
+            )
+            .await?;
+            Ok(Submitted {
+                receipt_token: Some(token.clone()),
+                ..answer
+            })
+        })
+        .await?;
+    Ok(json(201, &answer))
+}

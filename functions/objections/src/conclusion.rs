@@ -1,0 +1,165 @@
+//! The re-review conclusion (PROC-OBJECT): recorded once, while the list is on notice; the
+//! notice gets an update, the list a new version and the application its status.
+
+use super::*;
+use crate::filing::text;
+use crate::views::{load_record, officer_view, status_text};
+use service::code::Code;
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Outcome {
+    Upheld,
+    PartlyUpheld,
+    Dismissed,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConclusionRequest {
+    outcome: Outcome,
+    #[serde(default)]
+    new_amount: Option<Money>,
+    reasons_zh: String,
+    reasons_en: String,
+}
+
+pub(crate) async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> {
+    let actor = service::auth::require(&req, Role::Officer).await?;
+    let body: ConclusionRequest = read_json(req, JSON_LIMIT).await?;
+    let reasons_zh = text("reasons_zh", &body.reasons_zh, 2, 2000, true)?;
+    let reasons_en = text("reasons_en", &body.reasons_en, 2, 2000, true)?;
+    match (body.outcome, body.new_amount) {
+        (Outcome::PartlyUpheld, None) => {
+            return Err(ApiError::invalid(
+                "new_amount",
+                "异议部分成立时须给出调整后的补助金额。",
+                "A partly upheld objection needs the new amount.",
+            ));
+        }
+        (Outcome::Upheld | Outcome::Dismissed, Some(_)) => {
+            return Err(ApiError::invalid(
+                "new_amount",
+                "只有异议部分成立时才给出新的金额。",
+                "Only a partly upheld objection carries a new amount.",
+            ));
+        }
+        _ => {}
+    }
+    let db = Db::open().await?;
+    let rec = load_record(&db, id).await?;
+    if rec.status != "received" {
+        return Err(ApiError::conflict(
+            format!("异议 {id} 已有重审结论（{}）。", status_text(&rec.status).0),
+            format!(
+                "Objection {id} already has its re-review conclusion ({}).",
+                status_text(&rec.status).1
+            ),
+        ));
+    }
+    let notice = load_notice(&db, &rec.notice_id, "notice_id").await?;
+    let entry = notice
+        .current_entries()
+        .into_iter()
+        .find(|e| e.number == rec.entry)
+        .ok_or_else(|| ApiError::internal("objection to an entry the notice lacks"))?;
+    if entry.status == EntryStatus::Removed && body.outcome != Outcome::Dismissed {
+        return Err(ApiError::conflict(
+            format!("第{}号已因此前的重审结论取消补助。", rec.entry),
+            format!(
+                "Entry {} was already removed by an earlier re-review.",
+                rec.entry
+            ),
+        ));
+    }
+    if let (Outcome::PartlyUpheld, Some(m)) = (body.outcome, body.new_amount)
+        && (m.is_zero() || m >= entry.amount)
+    {
+        return Err(ApiError::invalid(
+            "new_amount",
+            format!(
+                "调整后的金额须大于 0 且低于现公示金额 {} 元（取消补助请用 upheld）。",
+                entry.amount
+            ),
+            format!(
+                "The new amount must be above 0 and below the current {} CNY (use upheld to remove the entry).",
+                entry.amount
+            ),
+        ));
+    }
+    let year = i64::from(notice.round_year);
+    let stage = list::stage(&db, year).await?;
+    if stage != Stage::InNotice {
+        return Err(ApiError::new(
+            409,
+            Code::Rule(rules::RuleId::ProcApprove),
+            format!(
+                "该年度名单已进入“{}”阶段，不能再改变（PROC-APPROVE）。",
+                stage.zh()
+            ),
+            format!(
+                "The round is at stage \"{}\": its list can no longer change (PROC-APPROVE).",
+                stage.en()
+            ),
+        ));
+    }
+    let now = clock::now().await;
+    let at = clock::format(now);
+    let (status, kind, outcome) = match body.outcome {
+        Outcome::Upheld => (Status::Upheld, UpdateKind::ReReviewUpheld, ReReview::Upheld),
+        Outcome::PartlyUpheld => (
+            Status::PartlyUpheld,
+            UpdateKind::ReReviewPartlyUpheld,
+            ReReview::PartlyUpheld(body.new_amount.unwrap_or(Money::ZERO)),
+        ),
+        Outcome::Dismissed => (
+            Status::Dismissed,
+            UpdateKind::ReReviewDismissed,
+            ReReview::Dismissed,
+        ),
+    };
+    let text_zh = format!("受理编号 {id} 的异议经重审：{reasons_zh}");
+    let text_en = format!("Objection {id} on re-review: {reasons_en}");
+    db.transaction(|| async {
+        let update = NoticeUpdate {
+            seq: 0,
+            at: now,
+            kind,
+            entry: Some(rec.entry),
+            new_amount: body.new_amount,
+            text_zh: text_zh.clone(),
+            text_en: text_en.clone(),
+        };
+        let seq =
+            store::notices::append_update(db.store(), &rec.notice_id, &update, Some(id)).await?;
+        let conclusion = store::objections::Conclusion {
+            status,
+            new_amount: body.new_amount,
+            reasons_zh: &reasons_zh,
+            reasons_en: &reasons_en,
+            at: &at,
+            notice_update: seq,
+        };
+        let concluded = store::objections::conclude(db.store(), id, &conclusion).await?;
+        if !concluded {
+            return Err(ApiError::conflict(
+                format!("异议 {id} 已有重审结论。"),
+                format!("Objection {id} already has its re-review conclusion."),
+            ));
+        }
+        list::record_re_review(&db, year, &rec.application_id, outcome, &at).await?;
+        db.audit(
+            &actor,
+            COMPONENT,
+            "conclude_objection",
+            Some(id),
+            &json!({ "outcome": status.name(), "new_amount": body.new_amount,
+                     "notice_update": seq, "rule": "PROC-OBJECT" })
+            .to_string(),
+        )
+        .await
+    })
+    .await?;
+    let rec = load_record(&db, id).await?;
+    Ok(json(200, &officer_view(&db, &rec).await?))
+}

@@ -1,0 +1,396 @@
+//! Filing an objection (PROC-OBJECT): the request and its checks (free text, evidence files
+//! recognised by content), the polite limits (the same objection twice, a flood from one
+//! address in an hour), and storing it with a private token.
+
+use super::*;
+use service::code::Code;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Objector {
+    name: String,
+    contact: String,
+    relation: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvidenceIn {
+    file_name: String,
+    content_type: String,
+    data_base64: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRequest {
+    notice_id: String,
+    entry: u32,
+    objector: Objector,
+    grounds: String,
+    #[serde(default)]
+    evidence: Vec<EvidenceIn>,
+}
+
+/// A checked evidence file.
+struct Evidence {
+    file_name: String,
+    content_type: &'static str,
+    data: Vec<u8>,
+}
+
+/// The type a file's first bytes say it is (PDF, JPEG, PNG), whatever it claims.
+pub fn sniff(data: &[u8]) -> Option<&'static str> {
+    if data.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if data.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("image/png")
+    } else {
+        None
+    }
+}
+
+/// Checks one free-text field: trimmed length within bounds, no control characters
+/// except line breaks and tabs where `multiline`.
+pub(crate) fn text(
+    field: &str,
+    value: &str,
+    min: usize,
+    max: usize,
+    multiline: bool,
+) -> Result<String, ApiError> {
+    let v = value.trim();
+    let n = v.chars().count();
+    if n < min || n > max {
+        return Err(ApiError::invalid(
+            field,
+            format!("{field} 的长度须在 {min} 至 {max} 个字符之间（现为 {n}）。"),
+            format!("{field} must hold {min} to {max} characters (it holds {n})."),
+        ));
+    }
+    if v.chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+    {
+        return Err(ApiError::invalid(
+            field,
+            format!("{field} 含有不允许的控制字符。"),
+            format!("{field} contains control characters."),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+fn check_evidence(list: &[EvidenceIn]) -> Result<Vec<Evidence>, ApiError> {
+    if list.len() > MAX_FILES {
+        return Err(ApiError::invalid(
+            "evidence",
+            format!("证据文件最多 {MAX_FILES} 个。"),
+            format!("At most {MAX_FILES} evidence files."),
+        ));
+    }
+    let mut out = Vec::with_capacity(list.len());
+    for (i, e) in list.iter().enumerate() {
+        let f = format!("evidence[{i}]");
+        let file_name = text(&format!("{f}.file_name"), &e.file_name, 1, 200, false)?;
+        if file_name.contains(['/', '\\']) {
+            return Err(ApiError::invalid(
+                &format!("{f}.file_name"),
+                "文件名不能包含路径分隔符。",
+                "The file name must not contain path separators.",
+            ));
+        }
+        let declared = e.content_type.trim().to_ascii_lowercase();
+        if !matches!(
+            declared.as_str(),
+            "application/pdf" | "image/jpeg" | "image/png"
+        ) {
+            return Err(ApiError::new(
+                415,
+                Code::UnsupportedMediaType,
+                "证据文件仅限 PDF、JPEG、PNG 格式。",
+                "Evidence files must be PDF, JPEG or PNG.",
+            )
+            .field(format!("{f}.content_type")));
+        }
+        // A quick bound before decoding: base64 of MAX_FILE_BYTES.
+        if e.data_base64.len() > MAX_FILE_BYTES.div_ceil(3) * 4 + 4 {
+            return Err(too_big(&f));
+        }
+        let data = base64::engine::general_purpose::STANDARD
+            .decode(e.data_base64.trim())
+            .map_err(|_| {
+                ApiError::invalid(
+                    &format!("{f}.data_base64"),
+                    "文件内容须为标准 Base64 编码。",
+                    "The file content must be standard base64.",
+                )
+            })?;
+        if data.is_empty() {
+            return Err(ApiError::invalid(
+                &format!("{f}.data_base64"),
+                "文件为空。",
+                "The file is empty.",
+            ));
+        }
+        if data.len() > MAX_FILE_BYTES {
+            return Err(too_big(&f));
+        }
+        match sniff(&data) {
+            Some(t) if t == declared => out.push(Evidence {
+                file_name,
+                content_type: t,
+                data,
+            }),
+            Some(t) => {
+                return Err(ApiError::new(
+                    415,
+                    Code::UnsupportedMediaType,
+                    format!("文件内容为 {t}，与声明的 {declared} 不符。"),
+                    format!("The file content is {t}, not the declared {declared}."),
+                )
+                .field(format!("{f}.content_type")));
+            }
+            None => {
+                return Err(ApiError::new(
+                    415,
+                    Code::UnsupportedMediaType,
+                    "文件内容不是 PDF、JPEG 或 PNG。",
+                    "The file content is not a PDF, JPEG or PNG.",
+                )
+                .field(format!("{f}.data_base64")));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn too_big(f: &str) -> ApiError {
+    ApiError::new(
+        413,
+        Code::FileTooLarge,
+        format!("单个证据文件不能超过 {MAX_FILE_BYTES} 字节。"),
+        format!("Each evidence file may hold at most {MAX_FILE_BYTES} bytes."),
+    )
+    .field(format!("{f}.data_base64"))
+}
+
+/// Lower case, without white space (which carries no meaning in Chinese text): what
+/// makes two texts "the same objection".
+fn normalise(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The client's address without the port (`spin-client-addr`, the value Spin appended,
+/// never one the client sent), hashed: the flood limit needs to recognise a client, not to
+/// keep its address.
+fn client_key(req: &Request) -> String {
+    let addr = service::route::spin_header(req, "spin-client-addr")
+        .unwrap_or("unknown")
+        .trim();
+    let host = if let Some(rest) = addr.strip_prefix('[') {
+        rest.split(']').next().unwrap_or(rest)
+    } else if addr.matches(':').count() == 1 {
+        addr.split(':').next().unwrap_or(addr)
+    } else {
+        addr
+    };
+    sha256_hex(host.as_bytes())
+}
+
+pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
+    let client = client_key(&req);
+    let body: FileRequest = read_json(req, OBJECTION_LIMIT).await?;
+    // Parse and check everything before touching the database.
+    let notice_id = text("notice_id", &body.notice_id, 1, 100, false)?;
+    let name = text("objector.name", &body.objector.name, 1, 100, false)?;
+    let contact = text("objector.contact", &body.objector.contact, 5, 200, false)?;
+    let relation = text("objector.relation", &body.objector.relation, 1, 200, false)?;
+    let grounds = text("grounds", &body.grounds, GROUNDS_MIN, GROUNDS_MAX, true)?;
+    let files = check_evidence(&body.evidence)?;
+
+    let db = Db::open().await?;
+    let notice = load_notice(&db, &notice_id, "notice_id").await?;
+    if notice.kind != NoticeKind::ProposedList {
+        return Err(ApiError::invalid(
+            "notice_id",
+            "只能对拟补助名单公示提出异议（PROC-OBJECT）。",
+            "Objections are made to a proposed list on notice only (PROC-OBJECT).",
+        ));
+    }
+    if !notice.entries.iter().any(|e| e.number == body.entry) {
+        return Err(ApiError::invalid(
+            "entry",
+            format!("公示 {notice_id} 中没有序号为 {} 的条目。", body.entry),
+            format!("Notice {notice_id} has no entry {}.", body.entry),
+        ));
+    }
+    let now = clock::now().await;
+    let period = notice
+        .period
+        .as_ref()
+        .ok_or_else(|| ApiError::internal("a proposed list without a period"))?;
+    if let Err(reason) = rules::procedure::check_objection(period, now) {
+        return Err(ApiError::new(
+            409,
+            Code::OutsideNoticePeriod,
+            format!("{}（{}）", reason.zh, reason.rule.code()),
+            format!("{} ({})", reason.en, reason.rule.code()),
+        )
+        .field("notice_id"));
+    }
+    let dedup = sha256_hex(
+        format!(
+            "{notice_id}\u{0}{}\u{0}{}\u{0}{}",
+            body.entry,
+            normalise(&contact),
+            normalise(&grounds)
+        )
+        .as_bytes(),
+    );
+    let token = new_token()?;
+    let at = clock::format(now);
+    let hour = now.format("%Y-%m-%dT%H").to_string();
+    let id = db
+        .transaction(|| async {
+            // PROC-OBJECT, politely: a flood from one address, or the same objection again.
+            let used = store::objections::filed_in_hour(db.store(), &client, &hour).await?;
+            if used >= PER_HOUR {
+                let wait = 3600 - i64::from(now.minute() * 60 + now.second());
+                return Err(ApiError::new(
+                    429,
+                    Code::TooManyRequests,
+                    format!(
+                        "您在一小时内已提交 {PER_HOUR} 件异议，请于 {wait} 秒后再试；如需补充材料，可联系知识产权局。"
+                    ),
+                    format!(
+                        "You have filed {PER_HOUR} objections within this hour; please try again in {wait} seconds, or contact the IP office to add material."
+                    ),
+                ));
+            }
+            if let Some(existing) = store::objections::same_as(db.store(), &dedup).await? {
+                return Err(ApiError::new(
+                    409,
+                    Code::DuplicateObjection,
+                    format!("已收到内容相同的异议（受理编号 {existing}），无需重复提交。"),
+                    format!(
+                        "The same objection has already been received (tracking number {existing}); there is no need to file it again."
+                    ),
+                ));
+            }
+            let app = store::notices::entry(db.store(), &notice_id, body.entry)
+                .await?
+                .map(|e| e.application_id)
+                .ok_or_else(|| ApiError::internal("notice entry without its application"))?;
+            let objector = store::objections::Objector {
+                name: name.clone(),
+                contact: contact.clone(),
+                relation: relation.clone(),
+            };
+            let evidence: Vec<(store::objections::Evidence, Vec<u8>)> = files
+                .iter()
+                .map(|f| {
+                    let e = store::objections::Evidence {
+                        number: 0,
+                        file_name: f.file_name.clone(),
+                        content_type: f.content_type.to_owned(),
+                        size_bytes: f.data.len() as i64,
+                        sha256: sha256_hex(&f.data),
+                    };
+                    (e, f.data.clone())
+                })
+                .collect();
+            let token_hash = sha256_hex(token.as_bytes());
+            let id = store::objections::insert(
+                db.store(),
+                &store::objections::NewObjection {
+                    round_year: notice.round_year,
+                    notice_id: &notice_id,
+                    entry: body.entry,
+                    application_id: &app,
+                    filed_at: &at,
+                    token_hash: &token_hash,
+                    grounds: &grounds,
+                    dedup_hash: &dedup,
+                    objector: &objector,
+                    evidence: &evidence,
+                },
+            )
+            .await?;
+            store::objections::count_filing(db.store(), &client, &hour).await?;
+            // The audit trail names the objection, never the objector.
+            db.audit(
+                "public",
+                COMPONENT,
+                "file_objection",
+                Some(&id),
+                &json!({ "notice_id": notice_id, "entry": body.entry,
+                         "evidence": files.len(), "rule": "PROC-OBJECT" })
+                .to_string(),
+            )
+            .await?;
+            Ok(id)
+        })
+        .await?;
+    let mut r = json(
+        201,
+        &json!({
+            "tracking_number": id,
+            "token": token,
+            "status": "received",
+            "notice_id": notice_id,
+            "entry": body.entry,
+            "filed_at": at,
+            "period_ends_at": clock::format(period.ends_at),
+            "evidence": files.len(),
+            "follow_url": format!("/api/objections/{id}"),
+            "message_zh": "异议已受理。请妥善保存受理编号和查询令牌（令牌仅显示这一次）：查询时在请求头中提供 Authorization: Bearer <令牌>。您的个人信息不予公开。",
+            "message_en": "Objection received. Keep the tracking number and the private token (shown only this once): follow it with the header Authorization: Bearer <token>. Your personal data is never published.",
+        }),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/objections/{id}")) {
+        r.headers_mut().insert("location", v);
+    }
+    r.headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-store"));
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_recognised_by_content() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0]), Some("image/jpeg"));
+        assert_eq!(
+            sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]),
+            Some("image/png")
+        );
+        assert_eq!(sniff(b"GIF89a"), None);
+        assert_eq!(sniff(b"MZ\x90\x00"), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn the_same_text_differently_spaced_is_the_same() {
+        assert_eq!(
+            normalise("  Loan   WAS\n overdue "),
+            normalise("loanwasoverdue")
+        );
+        assert_eq!(normalise("逾期， 请重审。 "), "逾期，请重审。");
+    }
+
+    #[test]
+    fn text_limits_name_the_field() {
+        let e = text("grounds", "short", GROUNDS_MIN, GROUNDS_MAX, true).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("grounds"));
+        assert!(text("objector.name", "a\u{7}b", 1, 10, false).is_err());
+        assert!(text("grounds", "line one\nline two", 1, 100, true).is_ok());
+    }
+}
