@@ -78,15 +78,12 @@ pub async fn compute(req: Request, year: i64) -> Result<Reply, ApiError> {
             ),
         ));
     }
-    let round = store::rounds::find(
-        db.store(),
-        i32::try_from(year).map_err(|_| list::no_round(year))?,
-    )
-    .await?
-    .ok_or_else(|| list::no_round(year))?
-    .round;
+    let round = store::rounds::find(db.store(), list::store_year(year)?)
+        .await?
+        .ok_or_else(|| list::no_round(year))?
+        .round;
     let mut candidates = Vec::new();
-    let y = i32::try_from(year).map_err(|_| list::no_round(year))?;
+    let y = list::store_year(year)?;
     for a in store::applications::reviewed_in_round(db.store(), y).await? {
         if !a.decision.is_eligible() {
             continue;
@@ -129,7 +126,7 @@ pub async fn compute(req: Request, year: i64) -> Result<Reply, ApiError> {
         rules::allocate(&request, &Parameters::default()).map_err(service::error::input_error)?;
     let now = service::clock::now().await;
     let at = service::clock::format(now);
-    let y = i32::try_from(year).map_err(|_| list::no_round(year))?;
+    let y = list::store_year(year)?;
 
     let (version, created) = db
         .transaction(|| async {
@@ -240,7 +237,7 @@ pub async fn read(req: Request, year: i64) -> Result<Reply, ApiError> {
     let (version, allocation) = match version {
         None => list::latest(&db, year).await?.ok_or_else(no_list)?,
         Some(v) => {
-            let y = i32::try_from(year).map_err(|_| list::no_round(year))?;
+            let y = list::store_year(year)?;
             let found = store::allocations::by_number(db.store(), y, v)
                 .await?
                 .ok_or_else(no_list)?;

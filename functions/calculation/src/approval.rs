@@ -35,11 +35,8 @@ pub async fn approve(req: Request, year: i64) -> Result<Reply, ApiError> {
     service::error::prose("reference", &body.reference, 1, 100, false)?;
     let db = Db::open().await?;
     let now = service::clock::now().await;
-    let published = store::notices::proposed_list_published_at(
-        db.store(),
-        i32::try_from(year).map_err(|_| list::no_round(year))?,
-    )
-    .await?;
+    let published =
+        store::notices::proposed_list_published_at(db.store(), list::store_year(year)?).await?;
     let notice = match published {
         Some(at) => Some(
             rules::procedure::notice_period(
@@ -85,7 +82,7 @@ pub async fn approve(req: Request, year: i64) -> Result<Reply, ApiError> {
         list::advance_stage(&db, year, Stage::Approved, &ctx, &at).await?;
         store::rounds::set_approval(
             db.store(),
-            i32::try_from(year).map_err(|_| list::no_round(year))?,
+            list::store_year(year)?,
             body.approved_on,
             body.reference.trim(),
             &at,
@@ -93,7 +90,7 @@ pub async fn approve(req: Request, year: i64) -> Result<Reply, ApiError> {
         .await?;
         store::applications::move_round_status(
             db.store(),
-            i32::try_from(year).map_err(|_| list::no_round(year))?,
+            list::store_year(year)?,
             Status::Proposed,
             Status::Approved,
             &at,

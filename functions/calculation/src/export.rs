@@ -28,7 +28,7 @@ pub async fn export(req: Request, year: i64, file: &str) -> Result<Reply, ApiErr
             ));
         }
     };
-    let y = i32::try_from(year).map_err(|_| list::no_round(year))?;
+    let y = list::store_year(year)?;
     let lines = store::payments::export(db.store(), y, version, kind).await?;
     let table = Table {
         name: format!("{year}年度{title}"),

@@ -63,7 +63,7 @@ pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
         ));
     }
     let (version, _) = list::latest(&db, year).await?.ok_or_else(no_list)?;
-    let y = i32::try_from(year).map_err(|_| list::no_round(year))?;
+    let y = list::store_year(year)?;
     let listed = store::allocations::lines(db.store(), y, version)
         .await?
         .into_iter()
@@ -103,7 +103,7 @@ pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
                 db.store(),
                 &store::payments::NewPayment {
                     id: &payment_id,
-                    round_year: i32::try_from(year).map_err(|_| list::no_round(year))?,
+                    round_year: list::store_year(year)?,
                     application_id: &p.application_id,
                     uscc: &uscc,
                     amount: p.amount,
@@ -118,7 +118,7 @@ pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
                 db.store(),
                 &uscc,
                 &rules::model::SubsidyRecord {
-                    year: i32::try_from(year).map_err(|_| list::no_round(year))?,
+                    year: list::store_year(year)?,
                     amount: p.amount,
                     recovered: false,
                     reference: payment_id.clone(),
@@ -141,7 +141,7 @@ pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
             .await?;
             let left = store::applications::count_with_status(
                 db.store(),
-                i32::try_from(year).map_err(|_| list::no_round(year))?,
+                list::store_year(year)?,
                 Status::Approved,
             )
             .await?;

@@ -46,7 +46,7 @@ impl From<store::rounds::RoundRow> for RoundView {
 
 /// Loads one round (404 when there is none).
 pub async fn load(db: &Db, year: i64) -> Result<RoundView, ApiError> {
-    let y = i32::try_from(year).map_err(|_| service::list::no_round(year))?;
+    let y = service::list::store_year(year)?;
     store::rounds::find(db.store(), y)
         .await?
         .map(RoundView::from)

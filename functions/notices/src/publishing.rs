@@ -51,10 +51,6 @@ pub(crate) async fn publish_notice(req: Request) -> Result<Reply, ApiError> {
     Ok(r)
 }
 
-pub(crate) fn round_year_i32(year: i64) -> i32 {
-    i32::try_from(year).unwrap_or_default()
-}
-
 /// PROC-NOTICE: publishes the round's proposed list (the newest version of its list) and
 /// moves the round to `in_notice`.
 pub(crate) async fn proposed_list(
@@ -74,7 +70,7 @@ pub(crate) async fn proposed_list(
         )
         .field("round_year"));
     }
-    let y = i32::try_from(year).map_err(|_| service::list::no_round(year))?;
+    let y = service::list::store_year(year)?;
     let Some(version) = store::allocations::latest(db.store(), y).await? else {
         return Err(ApiError::conflict(
             format!("{year}年度尚未形成拟补助名单。"),
@@ -121,7 +117,7 @@ pub(crate) async fn proposed_list(
             })?;
     let notice = Notice {
         id: format!("{year}-proposed"),
-        round_year: round_year_i32(year),
+        round_year: list::store_year(year)?,
         kind: NoticeKind::ProposedList,
         title_zh: format!("{year}年度门头沟区知识产权质押融资贷款贴息拟补助名单公示"),
         title_en: format!(
@@ -167,7 +163,7 @@ pub(crate) async fn payments(
     actor: &str,
 ) -> Result<Notice, ApiError> {
     list::stage(db, year).await?;
-    let y = round_year_i32(year);
+    let y = list::store_year(year)?;
     let payments = store::notices::undisclosed_payments(db.store(), y).await?;
     if payments.is_empty() {
         return Err(ApiError::conflict(
@@ -197,7 +193,7 @@ pub(crate) async fn payments(
     let seq = count + 1;
     let notice = Notice {
         id: format!("{year}-payments-{seq}"),
-        round_year: round_year_i32(year),
+        round_year: list::store_year(year)?,
         kind: NoticeKind::Payments,
         title_zh: format!("{year}年度门头沟区知识产权质押融资贷款贴息资金拨付情况（第{seq}批）"),
         title_en: format!(

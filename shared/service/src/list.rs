@@ -25,9 +25,14 @@ pub fn no_round(year: i64) -> ApiError {
     .field("year")
 }
 
+/// A round's year as the store keeps it (`i32`); a year out of that range has no round.
+pub fn store_year(year: i64) -> Result<i32, ApiError> {
+    i32::try_from(year).map_err(|_| no_round(year))
+}
+
 /// The current stage of a round.
 pub async fn stage(db: &Db, year: i64) -> Result<Stage, ApiError> {
-    let y = i32::try_from(year).map_err(|_| no_round(year))?;
+    let y = store_year(year)?;
     store::rounds::stage(db.store(), y)
         .await?
         .ok_or_else(|| no_round(year))
@@ -55,14 +60,14 @@ pub async fn advance_stage(
 ) -> Result<(), ApiError> {
     let from = stage(db, year).await?;
     rules::procedure::check_transition(from, to, ctx).map_err(|r| refusal(&r))?;
-    let y = i32::try_from(year).map_err(|_| no_round(year))?;
+    let y = store_year(year)?;
     store::rounds::set_stage(db.store(), y, from, to, at).await?;
     Ok(())
 }
 
 /// The newest version of a round's list and its allocation, if computed.
 pub async fn latest(db: &Db, year: i64) -> Result<Option<(i64, Allocation)>, ApiError> {
-    let y = i32::try_from(year).map_err(|_| no_round(year))?;
+    let y = store_year(year)?;
     Ok(store::allocations::latest(db.store(), y)
         .await?
         .map(|v| (v.number, v.allocation)))
@@ -109,7 +114,7 @@ pub async fn record_re_review(
         ReReview::Upheld => store::applications::Status::Removed,
         _ => store::applications::Status::Proposed,
     };
-    let y = i32::try_from(year).map_err(|_| no_round(year))?;
+    let y = store_year(year)?;
     store::allocations::record_re_review(db.store(), y, version, &next, application_id, status, at)
         .await?;
     Ok(())
