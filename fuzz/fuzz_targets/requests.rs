@@ -10,7 +10,7 @@
 use libfuzzer_sys::fuzz_target;
 use rules::input::parse_json;
 use rules::model::{Application, Round};
-use service::auth::{bearer_token, check, constant_time_eq, tokens};
+use service::auth::{bearer_token, check, secrets_equal, tokens};
 use service::error::input_error;
 use service::route::{parse_year, segments};
 
@@ -104,9 +104,9 @@ fn path(text: &str) {
                 error_is_json(&e);
             }
         }
-        if let Some(stage) = service::list::parse_stage(s) {
+        if let Some(stage) = store::rounds::parse_stage(s) {
             assert_eq!(
-                service::list::parse_stage(service::list::stage_name(stage)),
+                store::rounds::parse_stage(store::rounds::stage_name(stage)),
                 Some(stage)
             );
         }
@@ -140,6 +140,6 @@ fn authorization(header: &str) {
 /// The constant-time comparison is equality.
 fn halves_compare(data: &[u8]) {
     let (a, b) = data.split_at(data.len() / 2);
-    assert_eq!(constant_time_eq(a, b), a == b);
-    assert!(constant_time_eq(a, a));
+    assert_eq!(secrets_equal(a, b), a == b);
+    assert!(secrets_equal(a, a));
 }

@@ -55,15 +55,56 @@ impl AppHost {
     }
 }
 
-/// Starts the app on the local host, on the state folder `state` with these Spin
-/// variables (for instance `admin_token`, `officer_token`, `clock_override`).
-pub async fn start_app(state: &TempDir, vars: &[(&str, &str)]) -> AppHost {
-    start_app_on(Runtime::Local, state, vars).await
+/// The administrator's bearer token every test app is started with.
+pub const ADMIN: &str = "admin-token-for-the-tests-0123";
+/// The reviewing officer's bearer token every test app is started with.
+pub const OFFICER: &str = "officer-token-for-the-tests-0123";
+
+/// The one way the tests start the app: the project's manifest, its migrations applied to
+/// `default`, the tests' [`ADMIN`] and [`OFFICER`] tokens, and whatever else is set here.
+///
+/// ```ignore
+/// let host = App::on(rt).at("2026-04-15T10:00:00+08:00").start(&state).await;
+/// ```
+pub struct App<'a> {
+    runtime: Runtime,
+    vars: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> App<'a> {
+    /// On the local host.
+    pub fn local() -> Self {
+        App::on(Runtime::Local)
+    }
+
+    /// On `runtime` (the local host or real Spin).
+    pub fn on(runtime: Runtime) -> Self {
+        App {
+            runtime,
+            vars: vec![("admin_token", ADMIN), ("officer_token", OFFICER)],
+        }
+    }
+
+    /// The service's clock stands at `now` (the `clock_override` variable, RFC 3339).
+    pub fn at(self, now: &'a str) -> Self {
+        self.var("clock_override", now)
+    }
+
+    /// Another Spin variable (e.g. `public_base_url`).
+    pub fn var(mut self, name: &'a str, value: &'a str) -> Self {
+        self.vars.push((name, value));
+        self
+    }
+
+    /// Starts serving on a state folder of its own.
+    pub async fn start(self, state: &TempDir) -> AppHost {
+        start_app_on(self.runtime, state, &self.vars).await
+    }
 }
 
 /// Starts the app on `runtime`: the project's manifest, its migrations applied to
 /// `default`, these variables.
-pub async fn start_app_on(runtime: Runtime, state: &TempDir, vars: &[(&str, &str)]) -> AppHost {
+async fn start_app_on(runtime: Runtime, state: &TempDir, vars: &[(&str, &str)]) -> AppHost {
     ensure_built();
     match runtime {
         Runtime::Local => {

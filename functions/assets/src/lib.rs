@@ -5,7 +5,6 @@
 //! spin-sdk 7. Only known static file types are served (never `web/precheck/` sources),
 //! never dotfiles, never a path that climbs out of the mount.
 
-use bytes::Bytes;
 use service::static_path::{content_type, resolve};
 use service::{ApiError, Reply};
 use spin_sdk::http::{Method, Request};
@@ -42,24 +41,15 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
         return Err(ApiError::not_found());
     }
     let body = std::fs::read(&full).map_err(|_| ApiError::not_found())?;
-    let etag = service::validators::etag(&body);
-    let cache = cache_control(&rel);
-    let not_modified = req
-        .headers()
-        .get("if-none-match")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| service::validators::if_none_match(v, &etag));
-    // HEAD gets the GET answer's head: `finish` drops the body, keeping its length.
-    let (status, body) = if not_modified {
-        (304, Bytes::new())
-    } else {
-        (200, Bytes::from(body))
-    };
-    let mut r = service::error::bytes_reply(status, ctype, body);
-    let h = r.headers_mut();
-    h.insert("etag", etag.parse().expect("hex is a valid header"));
-    h.insert("cache-control", cache.parse().expect("static header"));
-    h.insert(
+    let mut r = service::conditional::Cacheable {
+        body,
+        content_type: ctype,
+        last_modified: None,
+        cache_control: cache_control(&rel),
+        cross_origin: false,
+    }
+    .answer(req);
+    r.headers_mut().insert(
         "referrer-policy",
         "same-origin".parse().expect("static header"),
     );

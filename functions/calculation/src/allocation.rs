@@ -3,14 +3,14 @@
 //! modules (`approval`, `payment`, `export`).
 
 use crate::COMPONENT;
-use rules::allocation::{AllocationRequest, ApprovedApplication};
+use rules::allocation::{Allocation, AllocationRequest, ApprovedApplication};
 use rules::model::{Application, PledgedRight};
 use rules::procedure::{Stage, StageContext};
 use rules::{Decision, Parameters};
+use serde::Serialize;
 use service::auth::Role;
 use service::code::Code;
 use service::db::Db;
-use service::list::{self};
 use service::{ApiError, Reply, json, to_json};
 use spin_sdk::http::Request;
 use std::collections::BTreeMap;
@@ -49,6 +49,15 @@ fn rights_kinds(app: &Application, decision: &Decision) -> (String, String) {
     (zh.join("、"), en.join(", "))
 }
 
+/// A version of the round's list, as computed (`POST`) and read (`GET`).
+#[derive(Serialize)]
+struct ListView<'a> {
+    round_year: i32,
+    /// 1, 2, …: a new version each time the list changes.
+    version: i64,
+    allocation: &'a Allocation,
+}
+
 struct Candidate {
     id: String,
     uscc: String,
@@ -60,10 +69,10 @@ struct Candidate {
 
 /// Computes (or recomputes) the proposed list. The same data gives the same list: no
 /// new version when nothing changed.
-pub async fn compute(req: Request, year: i64) -> Result<Reply, ApiError> {
+pub async fn compute(req: Request, year: i32) -> Result<Reply, ApiError> {
     let actor = service::auth::require(&req, Role::Admin).await?;
     let db = Db::open().await?;
-    let stage = list::stage(&db, year).await?;
+    let stage = round::stage::current(&db, year).await?;
     if !matches!(stage, Stage::UnderReview | Stage::Allocated) {
         return Err(ApiError::new(
             409,
@@ -78,13 +87,13 @@ pub async fn compute(req: Request, year: i64) -> Result<Reply, ApiError> {
             ),
         ));
     }
-    let round = store::rounds::find(db.store(), list::store_year(year)?)
+    let round = store::rounds::find(db.store(), year)
         .await?
-        .ok_or_else(|| list::no_round(year))?
+        .ok_or_else(|| round::stage::no_round(year))?
         .round;
     let mut candidates = Vec::new();
-    let y = list::store_year(year)?;
-    for a in store::applications::reviewed_in_round(db.store(), y).await? {
+
+    for a in store::applications::reviewed_in_round(db.store(), year).await? {
         if !a.decision.is_eligible() {
             continue;
         }
@@ -100,12 +109,12 @@ pub async fn compute(req: Request, year: i64) -> Result<Reply, ApiError> {
     let mut history = BTreeMap::new();
     for c in &candidates {
         if !history.contains_key(&c.uscc) {
-            let records = list::subsidy_history(&db, &c.uscc).await?;
+            let records = store::history::subsidies(db.store(), &c.uscc).await?;
             history.insert(c.uscc.clone(), records);
         }
     }
     let request = AllocationRequest {
-        year: year as i32,
+        year,
         budget: round.budget,
         applications: candidates
             .iter()
@@ -126,11 +135,10 @@ pub async fn compute(req: Request, year: i64) -> Result<Reply, ApiError> {
         rules::allocate(&request, &Parameters::default()).map_err(service::error::input_error)?;
     let now = service::clock::now().await;
     let at = service::clock::format(now);
-    let y = list::store_year(year)?;
 
     let (version, created) = db
         .transaction(|| async {
-            let previous = store::allocations::latest(db.store(), y).await?;
+            let previous = store::allocations::latest(db.store(), year).await?;
             if let Some(p) = &previous {
                 if p.input_hash == input_hash {
                     return Ok((p.number, false));
@@ -150,7 +158,7 @@ pub async fn compute(req: Request, year: i64) -> Result<Reply, ApiError> {
             };
             store::allocations::add_version(
                 db.store(),
-                y,
+                year,
                 &version,
                 store::allocations::Reason::Allocation,
                 &at,
@@ -182,10 +190,10 @@ pub async fn compute(req: Request, year: i64) -> Result<Reply, ApiError> {
                     ceiling: line.ceiling_amount,
                     granted: line.granted,
                 };
-                store::allocations::add_line(db.store(), y, v, &stored).await?;
+                store::allocations::add_line(db.store(), year, v, &stored).await?;
             }
             if stage == Stage::UnderReview {
-                list::advance_stage(&db, year, Stage::Allocated, &StageContext::default(), &at)
+                round::stage::advance(&db, year, Stage::Allocated, &StageContext::default(), &at)
                     .await?;
             }
             let detail = format!(
@@ -208,17 +216,21 @@ pub async fn compute(req: Request, year: i64) -> Result<Reply, ApiError> {
             Ok((v, true))
         })
         .await?;
-    let (_, stored) = list::latest(&db, year)
+    let (_, stored) = round::list::latest(&db, year)
         .await?
         .ok_or_else(|| ApiError::internal("list vanished"))?;
     Ok(json(
         if created { 201 } else { 200 },
-        &serde_json::json!({ "round_year": year, "version": version, "allocation": stored }),
+        &ListView {
+            round_year: year,
+            version,
+            allocation: &stored,
+        },
     ))
 }
 
 /// The list (officers), newest version or `?version=N`.
-pub async fn read(req: Request, year: i64) -> Result<Reply, ApiError> {
+pub async fn read(req: Request, year: i32) -> Result<Reply, ApiError> {
     service::auth::require(&req, Role::Officer).await?;
     let db = Db::open().await?;
     let query = service::query::query(&req, &["version"])?;
@@ -235,10 +247,9 @@ pub async fn read(req: Request, year: i64) -> Result<Reply, ApiError> {
         })
         .transpose()?;
     let (version, allocation) = match version {
-        None => list::latest(&db, year).await?.ok_or_else(no_list)?,
+        None => round::list::latest(&db, year).await?.ok_or_else(no_list)?,
         Some(v) => {
-            let y = list::store_year(year)?;
-            let found = store::allocations::by_number(db.store(), y, v)
+            let found = store::allocations::by_number(db.store(), year, v)
                 .await?
                 .ok_or_else(no_list)?;
             (v, found.allocation)
@@ -246,7 +257,11 @@ pub async fn read(req: Request, year: i64) -> Result<Reply, ApiError> {
     };
     Ok(json(
         200,
-        &serde_json::json!({ "round_year": year, "version": version, "allocation": allocation }),
+        &ListView {
+            round_year: year,
+            version,
+            allocation: &allocation,
+        },
     ))
 }
 

@@ -4,15 +4,15 @@
 use crate::COMPONENT;
 use rules::Parameters;
 use rules::procedure::{Stage, StageContext};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use service::auth::Role;
 use service::body::{JSON_LIMIT, read_rules_json};
 use service::code::Code;
 use service::db::Db;
-use service::list::{self, stage_name};
 use service::{ApiError, Reply, json, to_json};
 use spin_sdk::http::Request;
 use store::applications::Status;
+use store::rounds::stage_name;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,8 +21,19 @@ struct Approval {
     reference: String,
 }
 
+/// The answer to the approval: the round's new stage and the decision recorded.
+#[derive(Serialize)]
+struct Approved<'a> {
+    round_year: i32,
+    /// Always `approved`.
+    stage: &'static str,
+    approved_on: chrono::NaiveDate,
+    /// The government decision's reference, trimmed.
+    reference: &'a str,
+}
+
 /// PROC-APPROVE: the district government's approval, only after the notice period.
-pub async fn approve(req: Request, year: i64) -> Result<Reply, ApiError> {
+pub async fn approve(req: Request, year: i32) -> Result<Reply, ApiError> {
     let actor = service::auth::require(&req, Role::Admin).await?;
     let body: Approval = read_rules_json(req, JSON_LIMIT).await?;
     if body.reference.trim().is_empty() || body.reference.chars().count() > 100 {
@@ -35,8 +46,7 @@ pub async fn approve(req: Request, year: i64) -> Result<Reply, ApiError> {
     service::error::prose("reference", &body.reference, 1, 100, false)?;
     let db = Db::open().await?;
     let now = service::clock::now().await;
-    let published =
-        store::notices::proposed_list_published_at(db.store(), list::store_year(year)?).await?;
+    let published = store::notices::proposed_list_published_at(db.store(), year).await?;
     let notice = match published {
         Some(at) => Some(
             rules::procedure::notice_period(
@@ -79,10 +89,10 @@ pub async fn approve(req: Request, year: i64) -> Result<Reply, ApiError> {
     };
     let at = service::clock::format(now);
     db.transaction(|| async {
-        list::advance_stage(&db, year, Stage::Approved, &ctx, &at).await?;
+        round::stage::advance(&db, year, Stage::Approved, &ctx, &at).await?;
         store::rounds::set_approval(
             db.store(),
-            list::store_year(year)?,
+            year,
             body.approved_on,
             body.reference.trim(),
             &at,
@@ -90,7 +100,7 @@ pub async fn approve(req: Request, year: i64) -> Result<Reply, ApiError> {
         .await?;
         store::applications::move_round_status(
             db.store(),
-            list::store_year(year)?,
+            year,
             Status::Proposed,
             Status::Approved,
             &at,
@@ -110,9 +120,11 @@ pub async fn approve(req: Request, year: i64) -> Result<Reply, ApiError> {
     .await?;
     Ok(json(
         200,
-        &serde_json::json!({
-            "round_year": year, "stage": stage_name(Stage::Approved),
-            "approved_on": body.approved_on, "reference": body.reference.trim(),
-        }),
+        &Approved {
+            round_year: year,
+            stage: stage_name(Stage::Approved),
+            approved_on: body.approved_on,
+            reference: body.reference.trim(),
+        },
     ))
 }

@@ -4,18 +4,17 @@ use crate::allocation::no_list;
 use publish::{Cell, Table};
 use service::auth::Role;
 use service::db::Db;
-use service::list::{self};
 use service::{ApiError, Reply};
 use spin_sdk::http::Request;
 use store::payments::ListKind;
 
 /// The proposed, approved or paid list as CSV (UTF-8 with BOM) or XLSX (officers).
-pub async fn export(req: Request, year: i64, file: &str) -> Result<Reply, ApiError> {
+pub async fn export(req: Request, year: i32, file: &str) -> Result<Reply, ApiError> {
     service::auth::require(&req, Role::Officer).await?;
     let query = service::query::query(&req, &["list"])?;
     let which = query.get("list").unwrap_or("proposed");
     let db = Db::open().await?;
-    let (version, _) = list::latest(&db, year).await?.ok_or_else(no_list)?;
+    let (version, _) = round::list::latest(&db, year).await?.ok_or_else(no_list)?;
     let (title, kind) = match which {
         "proposed" => ("拟补助名单", ListKind::Proposed),
         "approved" => ("审议通过名单", ListKind::Approved),
@@ -28,8 +27,8 @@ pub async fn export(req: Request, year: i64, file: &str) -> Result<Reply, ApiErr
             ));
         }
     };
-    let y = list::store_year(year)?;
-    let lines = store::payments::export(db.store(), y, version, kind).await?;
+
+    let lines = store::payments::export(db.store(), year, version, kind).await?;
     let table = Table {
         name: format!("{year}年度{title}"),
         headers: [

@@ -6,12 +6,11 @@ use crate::COMPONENT;
 use crate::allocation::no_list;
 use rules::Money;
 use rules::procedure::{Stage, StageContext};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use service::auth::Role;
 use service::body::{JSON_LIMIT, read_rules_json};
 use service::code::Code;
 use service::db::Db;
-use service::list::{self};
 use service::{ApiError, Reply, json, to_json};
 use spin_sdk::http::Request;
 use store::applications::Status;
@@ -25,9 +24,21 @@ struct PaymentIn {
     bank_reference: String,
 }
 
+/// The answer to a recorded payment (201).
+#[derive(Serialize)]
+struct Paid<'a> {
+    /// `PAY-<application id>`.
+    id: &'a str,
+    application_id: &'a str,
+    amount: Money,
+    paid_on: chrono::NaiveDate,
+    /// Whether this was the round's last unpaid entry (the round is now `paid`).
+    round_paid: bool,
+}
+
 /// A payment of an approved entry, for exactly its amount on the current list. When every
 /// entry is paid the round moves to `paid`.
-pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
+pub async fn pay(req: Request, year: i32) -> Result<Reply, ApiError> {
     let actor = service::auth::require(&req, Role::Admin).await?;
     let p: PaymentIn = read_rules_json(req, JSON_LIMIT).await?;
     if p.bank_reference.trim().is_empty() || p.bank_reference.chars().count() > 100 {
@@ -47,7 +58,7 @@ pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
             "The payment cannot be dated in the future.",
         ));
     }
-    let stage = list::stage(&db, year).await?;
+    let stage = round::stage::current(&db, year).await?;
     if stage != Stage::Approved {
         return Err(ApiError::new(
             409,
@@ -62,9 +73,9 @@ pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
             ),
         ));
     }
-    let (version, _) = list::latest(&db, year).await?.ok_or_else(no_list)?;
-    let y = list::store_year(year)?;
-    let listed = store::allocations::lines(db.store(), y, version)
+    let (version, _) = round::list::latest(&db, year).await?.ok_or_else(no_list)?;
+
+    let listed = store::allocations::lines(db.store(), year, version)
         .await?
         .into_iter()
         .find(|l| l.application_id == p.application_id);
@@ -103,7 +114,7 @@ pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
                 db.store(),
                 &store::payments::NewPayment {
                     id: &payment_id,
-                    round_year: list::store_year(year)?,
+                    round_year: year,
                     application_id: &p.application_id,
                     uscc: &uscc,
                     amount: p.amount,
@@ -118,7 +129,7 @@ pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
                 db.store(),
                 &uscc,
                 &rules::model::SubsidyRecord {
-                    year: list::store_year(year)?,
+                    year,
                     amount: p.amount,
                     recovered: false,
                     reference: payment_id.clone(),
@@ -141,21 +152,24 @@ pub async fn pay(req: Request, year: i64) -> Result<Reply, ApiError> {
             .await?;
             let left = store::applications::count_with_status(
                 db.store(),
-                list::store_year(year)?,
+                year,
                 Status::Approved,
             )
             .await?;
             if left == 0 {
-                list::advance_stage(&db, year, Stage::Paid, &StageContext::default(), &at).await?;
+                round::stage::advance(&db, year, Stage::Paid, &StageContext::default(), &at).await?;
             }
             Ok(left == 0)
         })
         .await?;
     Ok(json(
         201,
-        &serde_json::json!({
-            "id": payment_id, "application_id": p.application_id, "amount": p.amount,
-            "paid_on": p.paid_on, "round_paid": all_paid,
-        }),
+        &Paid {
+            id: &payment_id,
+            application_id: &p.application_id,
+            amount: p.amount,
+            paid_on: p.paid_on,
+            round_paid: all_paid,
+        },
     ))
 }

@@ -5,7 +5,7 @@
 
 use crate::rounds::{self, RoundView};
 use rules::model::{Application, FraudFinding, SubsidyRecord};
-use rules::{Decision, Parameters, PrecheckRequest};
+use rules::{Decision, Money, Parameters, PrecheckRequest};
 use serde::Serialize;
 use service::auth::Role;
 use service::code::Code;
@@ -19,7 +19,7 @@ pub async fn records(
     db: &Db,
     uscc: &str,
 ) -> Result<(Vec<SubsidyRecord>, Vec<FraudFinding>), ApiError> {
-    let history = service::list::subsidy_history(db, uscc).await?;
+    let history = store::history::subsidies(db.store(), uscc).await?;
     let fraud = store::history::findings(db.store(), uscc)
         .await?
         .into_iter()
@@ -132,6 +132,25 @@ struct DocumentView {
     uploaded_at: String,
 }
 
+/// One application (`GET /api/applications/:id`), for its enterprise or an officer.
+#[derive(Serialize)]
+struct ApplicationView<'a> {
+    id: &'a str,
+    round_year: i32,
+    credit_code: &'a str,
+    status: store::applications::Status,
+    /// As stored (the moment as it was recorded).
+    submitted_at: &'a str,
+    /// Applying costs nothing: always `"0.00"`.
+    fee_cny: &'static str,
+    /// As submitted, and as the review completed it.
+    application: &'a Application,
+    decision: &'a Decision,
+    /// The officers' review record; `null` until reviewed.
+    review: Option<&'a serde_json::Value>,
+    documents: Vec<DocumentView>,
+}
+
 pub async fn read(req: Request, id: &str) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
     let (app, _) = load_authorised(&req, &db, id).await?;
@@ -149,19 +168,38 @@ pub async fn read(req: Request, id: &str) -> Result<Reply, ApiError> {
         .collect();
     Ok(json(
         200,
-        &serde_json::json!({
-            "id": app.id,
-            "round_year": app.round_year,
-            "credit_code": app.uscc,
-            "status": app.status.name(),
-            "submitted_at": app.submitted_at_text,
-            "fee_cny": "0.00",
-            "application": app.payload,
-            "decision": app.decision,
-            "review": app.review,
-            "documents": documents,
-        }),
+        &ApplicationView {
+            id: &app.id,
+            round_year: app.round_year,
+            credit_code: &app.uscc,
+            status: app.status,
+            submitted_at: &app.submitted_at_text,
+            fee_cny: "0.00",
+            application: &app.payload,
+            decision: &app.decision,
+            review: app.review.as_ref(),
+            documents,
+        },
     ))
+}
+
+/// The officers' list of applications (`GET /api/applications`).
+#[derive(Serialize)]
+struct ApplicationList<'a> {
+    applications: Vec<SummaryView<'a>>,
+}
+
+/// One line of the officers' list.
+#[derive(Serialize)]
+struct SummaryView<'a> {
+    id: &'a str,
+    round_year: i32,
+    credit_code: &'a str,
+    enterprise_name: &'a str,
+    status: store::applications::Status,
+    /// The decision's amount (before BUDGET).
+    amount: Money,
+    submitted_at: &'a str,
 }
 
 /// Officers list a round's applications.
@@ -172,23 +210,18 @@ pub async fn list(req: Request) -> Result<Reply, ApiError> {
         .map(rounds::parse_year)
         .transpose()?;
     let db = Db::open().await?;
-    let year = year
-        .map(|y| i32::try_from(y).map_err(|_| service::list::no_round(y)))
-        .transpose()?;
-    let list: Vec<serde_json::Value> = store::applications::summaries(db.store(), year)
-        .await?
-        .into_iter()
-        .map(|a| {
-            serde_json::json!({
-                "id": a.id,
-                "round_year": a.round_year,
-                "credit_code": a.uscc,
-                "enterprise_name": a.enterprise_name,
-                "status": a.status.name(),
-                "amount": a.amount,
-                "submitted_at": a.submitted_at,
-            })
+    let summaries = store::applications::summaries(db.store(), year).await?;
+    let applications = summaries
+        .iter()
+        .map(|a| SummaryView {
+            id: &a.id,
+            round_year: a.round_year,
+            credit_code: &a.uscc,
+            enterprise_name: &a.enterprise_name,
+            status: a.status,
+            amount: a.amount,
+            submitted_at: &a.submitted_at,
         })
         .collect();
-    Ok(json(200, &serde_json::json!({ "applications": list })))
+    Ok(json(200, &ApplicationList { applications }))
 }

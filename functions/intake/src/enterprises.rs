@@ -82,6 +82,15 @@ fn parse_code(code: &str) -> Result<CreditCode, ApiError> {
     })
 }
 
+/// The answer to a review: the application's new status and the decision made with it.
+#[derive(Serialize)]
+struct Reviewed<'a> {
+    id: &'a str,
+    /// `eligible` or `refused`.
+    status: Status,
+    decision: &'a rules::Decision,
+}
+
 /// Records the review and decides again with it.
 pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
     let actor = service::auth::require(&req, Role::Officer).await?;
@@ -89,7 +98,7 @@ pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
     record.check()?;
     let db = Db::open().await?;
     let app = applications::load(&db, id).await?;
-    let round = rounds::load(&db, i64::from(app.round_year)).await?;
+    let round = rounds::load(&db, app.round_year).await?;
     if round.stage != Stage::UnderReview {
         return Err(ApiError::new(
             409,
@@ -168,7 +177,11 @@ pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
     .await?;
     Ok(json(
         200,
-        &serde_json::json!({ "id": id, "status": status, "decision": decision }),
+        &Reviewed {
+            id,
+            status,
+            decision: &decision,
+        },
     ))
 }
 
@@ -236,6 +249,18 @@ struct FraudReport {
     reference: String,
 }
 
+/// The answer to a recorded fraud determination (201): its consequence (FRAUD).
+#[derive(Serialize)]
+struct FraudRecorded<'a> {
+    credit_code: &'a str,
+    /// Everything paid, to be recovered.
+    to_recover: Money,
+    /// The first day the enterprise may apply again.
+    may_apply_from: chrono::NaiveDate,
+    /// Always `FRAUD`.
+    rule: &'static str,
+}
+
 /// FRAUD: records a determination; answers what to recover and when the ban ends.
 pub async fn record_fraud(req: Request, code: &str) -> Result<Reply, ApiError> {
     let actor = service::auth::require(&req, Role::Admin).await?;
@@ -279,12 +304,12 @@ pub async fn record_fraud(req: Request, code: &str) -> Result<Reply, ApiError> {
     .await?;
     Ok(json(
         201,
-        &serde_json::json!({
-            "credit_code": code.as_str(),
-            "to_recover": c.to_recover,
-            "may_apply_from": c.may_apply_from,
-            "rule": "FRAUD",
-        }),
+        &FraudRecorded {
+            credit_code: code.as_str(),
+            to_recover: c.to_recover,
+            may_apply_from: c.may_apply_from,
+            rule: "FRAUD",
+        },
     ))
 }
 
@@ -295,27 +320,46 @@ pub async fn read(req: Request, code: &str) -> Result<Reply, ApiError> {
     enterprise_view(&db, &code, 200).await
 }
 
+/// An enterprise as officers see it: its subsidies (imported and paid) and fraud findings.
+#[derive(Serialize)]
+struct EnterpriseView<'a> {
+    credit_code: &'a str,
+    /// Every subsidy the system knows of (CAP-YEAR, CAP-TIMES).
+    history: &'a [SubsidyRecord],
+    fraud_findings: Vec<FindingView<'a>>,
+}
+
+/// A fraud determination and its consequence (FRAUD).
+#[derive(Serialize)]
+struct FindingView<'a> {
+    kind: FraudKind,
+    determined_on: chrono::NaiveDate,
+    reference: &'a str,
+    /// Everything paid, to be recovered.
+    to_recover: Money,
+    /// The first day the enterprise may apply again.
+    may_apply_from: chrono::NaiveDate,
+}
+
 async fn enterprise_view(db: &Db, code: &CreditCode, status: u16) -> Result<Reply, ApiError> {
     let (history, _) = applications::records(db, code.as_str()).await?;
-    let fraud: Vec<serde_json::Value> = store::history::findings(db.store(), code.as_str())
-        .await?
-        .into_iter()
-        .map(|f| {
-            serde_json::json!({
-                "kind": f.finding.kind,
-                "determined_on": f.finding.determined_on,
-                "reference": f.finding.reference,
-                "to_recover": f.to_recover,
-                "may_apply_from": f.may_apply_from,
-            })
+    let findings = store::history::findings(db.store(), code.as_str()).await?;
+    let fraud_findings = findings
+        .iter()
+        .map(|f| FindingView {
+            kind: f.finding.kind,
+            determined_on: f.finding.determined_on,
+            reference: &f.finding.reference,
+            to_recover: f.to_recover,
+            may_apply_from: f.may_apply_from,
         })
         .collect();
     Ok(json(
         status,
-        &serde_json::json!({
-            "credit_code": code.as_str(),
-            "history": history,
-            "fraud_findings": fraud,
-        }),
+        &EnterpriseView {
+            credit_code: code.as_str(),
+            history: &history,
+            fraud_findings,
+        },
     ))
 }

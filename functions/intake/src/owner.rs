@@ -6,6 +6,7 @@ use crate::applications::Viewer;
 use crate::applications::{load, load_authorised};
 use crate::rounds::{self};
 use rules::procedure::Stage;
+use serde::Serialize;
 use service::code::Code;
 use service::db::Db;
 use service::{ApiError, Reply, json};
@@ -27,12 +28,20 @@ async fn load_as_owner(
     }
 }
 
+/// The answer to a withdrawal.
+#[derive(Serialize)]
+struct Withdrawn<'a> {
+    id: &'a str,
+    /// Always `withdrawn`.
+    status: Status,
+}
+
 /// The enterprise withdraws its application while the window is open.
 pub async fn withdraw(req: Request, id: &str) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
     let app = load_as_owner(&req, &db, id).await?;
     let now = service::clock::now().await;
-    let round = rounds::load(&db, i64::from(app.round_year)).await?;
+    let round = rounds::load(&db, app.round_year).await?;
     if round.stage != Stage::Open || now > round.round.window.closes_at {
         return Err(ApiError::new(
             409,
@@ -69,7 +78,10 @@ pub async fn withdraw(req: Request, id: &str) -> Result<Reply, ApiError> {
     .await?;
     Ok(json(
         200,
-        &serde_json::json!({ "id": id, "status": "withdrawn" }),
+        &Withdrawn {
+            id,
+            status: Status::Withdrawn,
+        },
     ))
 }
 
@@ -92,6 +104,20 @@ const DOCUMENT_KINDS: [&str; 4] = [
     "interest_statement",
     "repayment_proof",
 ];
+
+/// The answer to an uploaded document (201): its description.
+#[derive(Serialize)]
+struct Uploaded<'a> {
+    /// `DOC-<first 16 hex digits of its SHA-256>-<application id>`.
+    id: String,
+    /// One of `loan_contract`, `pledge_registration`, `interest_statement`,
+    /// `repayment_proof`.
+    kind: &'a str,
+    /// As recognised by content.
+    content_type: &'static str,
+    size_bytes: usize,
+    sha256: &'a str,
+}
 
 /// Uploads a supporting document (the raw file as the body, `?kind=`).
 pub async fn upload(req: Request, id: &str) -> Result<Reply, ApiError> {
@@ -155,12 +181,12 @@ pub async fn upload(req: Request, id: &str) -> Result<Reply, ApiError> {
     .await?;
     Ok(json(
         201,
-        &serde_json::json!({
-            "id": format!("{doc_id}-{id}"),
-            "kind": kind,
-            "content_type": content_type,
-            "size_bytes": data.len(),
-            "sha256": sha,
-        }),
+        &Uploaded {
+            id: format!("{doc_id}-{id}"),
+            kind: &kind,
+            content_type,
+            size_bytes: data.len(),
+            sha256: &sha,
+        },
     ))
 }

@@ -10,9 +10,9 @@ use service::auth::Role;
 use service::body::JSON_LIMIT;
 use service::code::Code;
 use service::db::Db;
-use service::list::stage_name;
 use service::{ApiError, Reply, json};
 use spin_sdk::http::Request;
+use store::rounds::stage_name;
 
 pub use service::route::parse_year;
 
@@ -45,12 +45,11 @@ impl From<store::rounds::RoundRow> for RoundView {
 }
 
 /// Loads one round (404 when there is none).
-pub async fn load(db: &Db, year: i64) -> Result<RoundView, ApiError> {
-    let y = service::list::store_year(year)?;
-    store::rounds::find(db.store(), y)
+pub async fn load(db: &Db, year: i32) -> Result<RoundView, ApiError> {
+    store::rounds::find(db.store(), year)
         .await?
         .map(RoundView::from)
-        .ok_or_else(|| service::list::no_round(year))
+        .ok_or_else(|| round::stage::no_round(year))
 }
 
 /// PROC-GUIDE, VALID: a new round from the guide.
@@ -80,7 +79,7 @@ pub async fn create(req: Request) -> Result<Reply, ApiError> {
         .await
     })
     .await?;
-    Ok(json(201, &load(&db, i64::from(round.year)).await?))
+    Ok(json(201, &load(&db, round.year).await?))
 }
 
 fn check_round(round: &Round) -> Result<(), ApiError> {
@@ -138,6 +137,12 @@ fn check_round(round: &Round) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Every round (`GET /api/rounds`).
+#[derive(Serialize)]
+struct RoundList {
+    rounds: Vec<RoundView>,
+}
+
 pub async fn list() -> Result<Reply, ApiError> {
     let db = Db::open().await?;
     let rounds: Vec<RoundView> = store::rounds::list(db.store())
@@ -145,7 +150,7 @@ pub async fn list() -> Result<Reply, ApiError> {
         .into_iter()
         .map(RoundView::from)
         .collect();
-    Ok(json(200, &serde_json::json!({ "rounds": rounds })))
+    Ok(json(200, &RoundList { rounds }))
 }
 
 /// The newest round (what the web page pre-checks against).
@@ -162,7 +167,7 @@ pub async fn current() -> Result<Reply, ApiError> {
     }
 }
 
-pub async fn get(year: i64) -> Result<Reply, ApiError> {
+pub async fn get(year: i32) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
     Ok(json(200, &load(&db, year).await?))
 }
@@ -174,7 +179,7 @@ struct StageChange {
 }
 
 /// Administrators close the window and start the review; intake owns these two steps.
-pub async fn advance(req: Request, year: i64) -> Result<Reply, ApiError> {
+pub async fn advance(req: Request, year: i32) -> Result<Reply, ApiError> {
     let actor = service::auth::require(&req, Role::Admin).await?;
     let change: StageChange = read_rules_json(req, JSON_LIMIT).await?;
     if !matches!(change.to, Stage::Closed | Stage::UnderReview) {
@@ -194,7 +199,7 @@ pub async fn advance(req: Request, year: i64) -> Result<Reply, ApiError> {
         notice: None,
     };
     db.transaction(|| async {
-        service::list::advance_stage(&db, year, change.to, &ctx, &at).await?;
+        round::stage::advance(&db, year, change.to, &ctx, &at).await?;
         db.audit(
             &actor,
             COMPONENT,

@@ -130,7 +130,7 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
         .iter()
         .find(|r| r.effect == rules::Effect::Refuse && NOT_ACCEPTED.contains(&r.rule))
     {
-        return Err(service::list::refusal(reason));
+        return Err(service::ApiError::refused(reason));
     }
     let token = service::token::new_token()?;
     let year = round.round.year;
@@ -138,29 +138,29 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
 
     let answer = db
         .transaction(|| async {
-            if let Some(k) = &key {
-                if let Some(first) = store::idempotency::find(db.store(), COMPONENT, k).await? {
-                    if first.request_hash != request_hash {
-                        return Err(ApiError::new(
-                            422,
-                            Code::IdempotencyKeyReused,
-                            "该 Idempotency-Key 已用于另一份不同的申报。",
-                            "This Idempotency-Key was used for a different application.",
-                        )
-                        .field("idempotency-key"));
-                    }
-                    // The first answer again. Its token was never stored, so a fresh one
-                    // replaces it: whoever retries gets a token that works.
-                    let mut first: Submitted = from_json(&first.response_json)?;
-                    store::applications::set_receipt(
-                        db.store(),
-                        &first.id,
-                        &service::token::sha256_hex(token.as_bytes()),
+            if let Some(k) = &key
+                && let Some(first) = store::idempotency::find(db.store(), COMPONENT, k).await?
+            {
+                if first.request_hash != request_hash {
+                    return Err(ApiError::new(
+                        422,
+                        Code::IdempotencyKeyReused,
+                        "该 Idempotency-Key 已用于另一份不同的申报。",
+                        "This Idempotency-Key was used for a different application.",
                     )
-                    .await?;
-                    first.receipt_token = Some(token.clone());
-                    return Ok(first);
+                    .field("idempotency-key"));
                 }
+                // The first answer again. Its token was never stored, so a fresh one
+                // replaces it: whoever retries gets a token that works.
+                let mut first: Submitted = from_json(&first.response_json)?;
+                store::applications::set_receipt(
+                    db.store(),
+                    &first.id,
+                    &service::token::sha256_hex(token.as_bytes()),
+                )
+                .await?;
+                first.receipt_token = Some(token.clone());
+                return Ok(first);
             }
             for (i, loan) in app.loans.iter().enumerate() {
                 let holder = store::applications::loan_holder(

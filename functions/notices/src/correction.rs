@@ -1,7 +1,17 @@
 //! Corrections: an update with its own time appended to a published notice (which itself
 //! is never edited); amounts change only through a re-review conclusion (objections).
 
-use super::*;
+use publish::{NoticeUpdate, UpdateKind};
+use serde::Deserialize;
+use serde_json::json;
+use service::body::{JSON_LIMIT, read_json};
+use service::db::Db;
+use service::{ApiError, Reply, clock, json};
+use spin_sdk::http::{HeaderValue, Request};
+
+use crate::COMPONENT;
+use crate::publishing::staff;
+use crate::reading::notice;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,13 +37,13 @@ pub(crate) fn check_text(field: &str, s: &str, max: usize) -> Result<(), ApiErro
 
 /// A correction: an update with its own time; the published text stays as it was.
 /// Amounts change only through a re-review conclusion (objections component).
-pub(crate) async fn correction(req: Request, id: &str) -> Result<Reply, ApiError> {
+pub(crate) async fn correct(req: Request, id: &str) -> Result<Reply, ApiError> {
     let actor = staff(&req).await?;
     let body: CorrectionRequest = read_json(req, JSON_LIMIT).await?;
     check_text("text_zh", &body.text_zh, 2000)?;
     check_text("text_en", &body.text_en, 2000)?;
     let db = Db::open().await?;
-    let notice = load_one(&db, id).await?;
+    let notice = notice(&db, id).await?;
     if let Some(e) = body.entry
         && !notice.entries.iter().any(|x| x.number == e)
     {

@@ -1,7 +1,20 @@
 //! Publishing (PROC-NOTICE, DISCLOSE): a round's proposed list for its notice period, and
 //! the payments not yet disclosed; each stored once, never edited.
 
-use super::*;
+use chrono::{DateTime, FixedOffset};
+use publish::{Contact, Notice, NoticeEntry, NoticeKind};
+use rules::Parameters;
+use rules::calendar::Calendar;
+use rules::procedure::{Stage, StageContext};
+use serde::Deserialize;
+use serde_json::json;
+use service::body::{JSON_LIMIT, read_json};
+use service::db::Db;
+use service::{ApiError, Reply, clock, json};
+use spin_sdk::http::{HeaderValue, Request};
+
+use crate::COMPONENT;
+use crate::reading::{base_url, detail};
 use service::code::Code;
 
 /// Officers and administrators may publish; answers who, for the audit trail.
@@ -20,10 +33,10 @@ pub(crate) enum PublishKind {
 #[serde(deny_unknown_fields)]
 pub(crate) struct PublishRequest {
     kind: PublishKind,
-    round_year: i64,
+    round_year: i32,
 }
 
-pub(crate) async fn publish_notice(req: Request) -> Result<Reply, ApiError> {
+pub(crate) async fn publish(req: Request) -> Result<Reply, ApiError> {
     let actor = staff(&req).await?;
     let body: PublishRequest = read_json(req, JSON_LIMIT).await?;
     if !(2000..=2100).contains(&body.round_year) {
@@ -55,11 +68,11 @@ pub(crate) async fn publish_notice(req: Request) -> Result<Reply, ApiError> {
 /// moves the round to `in_notice`.
 pub(crate) async fn proposed_list(
     db: &Db,
-    year: i64,
+    year: i32,
     now: DateTime<FixedOffset>,
     actor: &str,
 ) -> Result<Notice, ApiError> {
-    let stage = list::stage(db, year).await?;
+    let stage = round::stage::current(db, year).await?;
     if stage >= Stage::InNotice {
         return Err(ApiError::conflict(
             format!("{year}年度拟补助名单已公示（当前阶段：{}）。", stage.zh()),
@@ -70,8 +83,7 @@ pub(crate) async fn proposed_list(
         )
         .field("round_year"));
     }
-    let y = service::list::store_year(year)?;
-    let Some(version) = store::allocations::latest(db.store(), y).await? else {
+    let Some(version) = store::allocations::latest(db.store(), year).await? else {
         return Err(ApiError::conflict(
             format!("{year}年度尚未形成拟补助名单。"),
             format!("The {year} round has no proposed list yet."),
@@ -82,7 +94,7 @@ pub(crate) async fn proposed_list(
     let mut entries = Vec::new();
     let mut private = Vec::new();
     // The list's own 序号, so the notice, the exports and the objections agree.
-    for line in store::allocations::lines(db.store(), y, version).await? {
+    for line in store::allocations::lines(db.store(), year, version).await? {
         if line.granted.is_zero() {
             continue;
         }
@@ -117,7 +129,7 @@ pub(crate) async fn proposed_list(
             })?;
     let notice = Notice {
         id: format!("{year}-proposed"),
-        round_year: list::store_year(year)?,
+        round_year: year,
         kind: NoticeKind::ProposedList,
         title_zh: format!("{year}年度门头沟区知识产权质押融资贷款贴息拟补助名单公示"),
         title_en: format!(
@@ -151,20 +163,19 @@ pub(crate) async fn proposed_list(
         now: Some(now),
         ..StageContext::default()
     };
-    list::advance_stage(db, year, Stage::InNotice, &ctx, &at).await?;
+    round::stage::advance(db, year, Stage::InNotice, &ctx, &at).await?;
     Ok(notice)
 }
 
 /// DISCLOSE: publishes the round's payments not disclosed yet.
 pub(crate) async fn payments(
     db: &Db,
-    year: i64,
+    year: i32,
     now: DateTime<FixedOffset>,
     actor: &str,
 ) -> Result<Notice, ApiError> {
-    list::stage(db, year).await?;
-    let y = list::store_year(year)?;
-    let payments = store::notices::undisclosed_payments(db.store(), y).await?;
+    round::stage::current(db, year).await?;
+    let payments = store::notices::undisclosed_payments(db.store(), year).await?;
     if payments.is_empty() {
         return Err(ApiError::conflict(
             format!("{year}年度没有尚未公开的拨付记录（DISCLOSE）。"),
@@ -172,7 +183,7 @@ pub(crate) async fn payments(
         )
         .field("round_year"));
     }
-    let count = store::notices::count_of_kind(db.store(), y, NoticeKind::Payments).await?;
+    let count = store::notices::count_of_kind(db.store(), year, NoticeKind::Payments).await?;
     let mut entries = Vec::new();
     let mut private = Vec::new();
     for (p, number) in payments.into_iter().zip(1u32..) {
@@ -193,7 +204,7 @@ pub(crate) async fn payments(
     let seq = count + 1;
     let notice = Notice {
         id: format!("{year}-payments-{seq}"),
-        round_year: list::store_year(year)?,
+        round_year: year,
         kind: NoticeKind::Payments,
         title_zh: format!("{year}年度门头沟区知识产权质押融资贷款贴息资金拨付情况（第{seq}批）"),
         title_en: format!(

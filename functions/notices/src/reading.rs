@@ -1,7 +1,17 @@
-//! Reading notices: the public list and one notice as JSON, with the moment each last
-//! changed for readers (publication, its latest update, the end of its period).
+//! Reading notices (PROC-NOTICE, DISCLOSE): the public list and one notice as JSON and as
+//! HTML pages, and the feeds — each a cacheable, cross-origin answer dated by the moment
+//! its content last changed for readers (publication, latest update, end of the period).
 
-use super::*;
+use chrono::{DateTime, FixedOffset};
+use publish::{EntryView, Notice, NoticeKind};
+use rules::Money;
+use rules::calendar::NoticePeriod;
+use serde::Serialize;
+use service::code::Code;
+use service::db::Db;
+use service::query::none as no_query;
+use service::{ApiError, Reply, clock};
+use spin_sdk::http::Request;
 
 /// The public base URL (feeds, links), from the `public_base_url` variable.
 pub(crate) async fn base_url() -> Result<String, ApiError> {
@@ -17,10 +27,8 @@ pub(crate) async fn base_url() -> Result<String, ApiError> {
     Ok(v.to_owned())
 }
 
-pub(crate) use service::query::none as no_query;
-
 /// `?page=N` (1 by default); anything else is a 400 naming the parameter.
-pub(crate) fn page_param(req: &Request) -> Result<usize, ApiError> {
+fn page_param(req: &Request) -> Result<usize, ApiError> {
     let query = service::query::query(req, &["page"])?;
     let Some(v) = query.get("page") else {
         return Ok(1);
@@ -38,21 +46,29 @@ pub(crate) fn page_param(req: &Request) -> Result<usize, ApiError> {
 }
 
 /// Every notice with its updates, newest first, and now.
-pub(crate) async fn load_public() -> Result<(Vec<Notice>, DateTime<FixedOffset>), ApiError> {
+async fn load_public() -> Result<(Vec<Notice>, DateTime<FixedOffset>), ApiError> {
     let db = Db::open().await?;
     let notices = store::notices::all(db.store()).await?;
     Ok((notices, clock::now().await))
 }
 
-pub(crate) async fn load_one(db: &Db, id: &str) -> Result<Notice, ApiError> {
+/// One notice with its updates; 404 naming the id when there is none.
+pub(crate) async fn notice(db: &Db, id: &str) -> Result<Notice, ApiError> {
     store::notices::find(db.store(), id)
         .await?
         .ok_or_else(|| ApiError::notice_not_found(id).field("id"))
 }
 
+/// One notice with its updates, and now.
+async fn load_one(id: &str) -> Result<(Notice, DateTime<FixedOffset>), ApiError> {
+    let db = Db::open().await?;
+    let notice = notice(&db, id).await?;
+    Ok((notice, clock::now().await))
+}
+
 /// When what a reader sees last changed: publication, the latest update, and the end of
 /// the notice period once passed (the page then says the period is over).
-pub(crate) fn effective_modified(n: &Notice, now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+fn effective_modified(n: &Notice, now: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
     let mut t = n.last_modified();
     if let Some(p) = &n.period
         && now >= p.ends_at
@@ -62,48 +78,226 @@ pub(crate) fn effective_modified(n: &Notice, now: DateTime<FixedOffset>) -> Date
     t
 }
 
-pub(crate) fn newest(
-    notices: &[Notice],
-    now: DateTime<FixedOffset>,
-) -> Option<DateTime<FixedOffset>> {
+fn newest(notices: &[Notice], now: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
     notices.iter().map(|n| effective_modified(n, now)).max()
 }
 
-pub(crate) fn summary(n: &Notice, now: DateTime<FixedOffset>, base: &str) -> serde_json::Value {
-    json!({
-        "id": n.id,
-        "round_year": n.round_year,
-        "kind": n.kind,
-        "title_zh": n.title_zh,
-        "title_en": n.title_en,
-        "published_at": clock::format(n.published_at),
-        "updated_at": clock::format(n.last_modified()),
-        "period": n.period,
-        "objections_open": n.objections_open(now),
-        "entries": n.entries.len(),
-        "updates": n.updates.len(),
-        "current_total": n.current_total(),
-        "url": format!("{base}/notices/{}", n.id),
-        "api_url": format!("{base}/api/notices/{}", n.id),
-    })
+/// A public read: cacheable for a minute and then revalidated (ETag, Last-Modified,
+/// 304), readable by scripts of any site.
+fn public_read(
+    req: &Request,
+    body: Vec<u8>,
+    content_type: &str,
+    last_modified: Option<DateTime<FixedOffset>>,
+) -> Reply {
+    service::conditional::Cacheable {
+        body,
+        content_type,
+        last_modified,
+        cache_control: "public, max-age=60, must-revalidate",
+        cross_origin: true,
+    }
+    .answer(req)
 }
 
-pub(crate) fn detail(n: &Notice, now: DateTime<FixedOffset>, base: &str) -> serde_json::Value {
-    let mut v = serde_json::to_value(n).unwrap_or_default();
-    v["current_entries"] = json!(n.current_entries());
-    v["current_total"] = json!(n.current_total());
-    v["current_total_capitals"] = json!(publish::notice::capitals(n.current_total()));
-    v["updated_at"] = json!(clock::format(n.last_modified()));
-    v["objections_open"] = json!(n.objections_open(now));
-    v["url"] = json!(format!("{base}/notices/{}", n.id));
-    if let Some(p) = &n.period {
-        v["how_to_object"] = json!({
-            "endpoint": format!("{base}/api/objections"),
-            "until": clock::format(p.ends_at),
-            "rule": "PROC-OBJECT",
-            "zh": format!("请于 {} 前（北京时间）通过 {base}/api/objections 或联系{}提出异议，写明序号、理由与证据；异议人的个人信息不予公开。", clock::format(p.ends_at), n.contact.office_zh),
-            "en": format!("Object before {} (Beijing time) at {base}/api/objections or to the {}, naming the entry number, your grounds and evidence; objectors' personal data is never published.", clock::format(p.ends_at), n.contact.office_en),
-        });
+fn to_vec<T: Serialize>(view: &T) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(view).map_err(|e| ApiError::internal(&e.to_string()))
+}
+
+const JSON: &str = "application/json; charset=utf-8";
+const HTML: &str = "text/html; charset=utf-8";
+
+/// A notice in the public list.
+#[derive(Serialize)]
+struct Summary<'a> {
+    id: &'a str,
+    round_year: i32,
+    kind: NoticeKind,
+    title_zh: &'a str,
+    title_en: &'a str,
+    published_at: String,
+    updated_at: String,
+    period: Option<&'a NoticePeriod>,
+    objections_open: bool,
+    entries: usize,
+    updates: usize,
+    current_total: Money,
+    url: String,
+    api_url: String,
+}
+
+#[derive(Serialize)]
+struct NoticeList<'a> {
+    notices: Vec<Summary<'a>>,
+}
+
+fn summary<'a>(n: &'a Notice, now: DateTime<FixedOffset>, base: &str) -> Summary<'a> {
+    Summary {
+        id: &n.id,
+        round_year: n.round_year,
+        kind: n.kind,
+        title_zh: &n.title_zh,
+        title_en: &n.title_en,
+        published_at: clock::format(n.published_at),
+        updated_at: clock::format(n.last_modified()),
+        period: n.period.as_ref(),
+        objections_open: n.objections_open(now),
+        entries: n.entries.len(),
+        updates: n.updates.len(),
+        current_total: n.current_total(),
+        url: format!("{base}/notices/{}", n.id),
+        api_url: format!("{base}/api/notices/{}", n.id),
     }
-    v
+}
+
+/// One notice as published (with its updates), what it says now, and how to object.
+#[derive(Serialize)]
+pub(crate) struct Detail<'a> {
+    #[serde(flatten)]
+    notice: &'a Notice,
+    current_entries: Vec<EntryView>,
+    current_total: Money,
+    current_total_capitals: String,
+    updated_at: String,
+    objections_open: bool,
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    how_to_object: Option<HowToObject>,
+}
+
+/// PROC-OBJECT: where and until when an objection may be made.
+#[derive(Serialize)]
+struct HowToObject {
+    endpoint: String,
+    until: String,
+    rule: &'static str,
+    zh: String,
+    en: String,
+}
+
+pub(crate) fn detail<'a>(n: &'a Notice, now: DateTime<FixedOffset>, base: &str) -> Detail<'a> {
+    let how_to_object = n.period.as_ref().map(|p| {
+        let until = clock::format(p.ends_at);
+        HowToObject {
+            endpoint: format!("{base}/api/objections"),
+            rule: "PROC-OBJECT",
+            zh: format!(
+                "请于 {until} 前（北京时间）通过 {base}/api/objections 或联系{}提出异议，写明序号、理由与证据；异议人的个人信息不予公开。",
+                n.contact.office_zh
+            ),
+            en: format!(
+                "Object before {until} (Beijing time) at {base}/api/objections or to the {}, naming the entry number, your grounds and evidence; objectors' personal data is never published.",
+                n.contact.office_en
+            ),
+            until,
+        }
+    });
+    Detail {
+        notice: n,
+        current_entries: n.current_entries(),
+        current_total: n.current_total(),
+        current_total_capitals: publish::notice::capitals(n.current_total()),
+        updated_at: clock::format(n.last_modified()),
+        objections_open: n.objections_open(now),
+        url: format!("{base}/notices/{}", n.id),
+        how_to_object,
+    }
+}
+
+/// `GET /api/notices`.
+pub(crate) async fn list_json(req: &Request) -> Result<Reply, ApiError> {
+    no_query(req)?;
+    let (notices, now) = load_public().await?;
+    let base = base_url().await?;
+    let body = to_vec(&NoticeList {
+        notices: notices.iter().map(|n| summary(n, now, &base)).collect(),
+    })?;
+    Ok(public_read(req, body, JSON, newest(&notices, now)))
+}
+
+/// `GET /api/notices/:id`.
+pub(crate) async fn one_json(req: &Request, id: &str) -> Result<Reply, ApiError> {
+    no_query(req)?;
+    let (n, now) = load_one(id).await?;
+    let base = base_url().await?;
+    let body = to_vec(&detail(&n, now, &base))?;
+    Ok(public_read(
+        req,
+        body,
+        JSON,
+        Some(effective_modified(&n, now)),
+    ))
+}
+
+/// `GET /notices`.
+pub(crate) async fn list_page(req: &Request) -> Result<Reply, ApiError> {
+    no_query(req)?;
+    let (notices, now) = load_public().await?;
+    let body = publish::html::list_page(&notices, now).into_bytes();
+    Ok(public_read(req, body, HTML, newest(&notices, now)))
+}
+
+/// `GET /notices/:id`.
+pub(crate) async fn one_page(req: &Request, id: &str) -> Result<Reply, ApiError> {
+    no_query(req)?;
+    let (n, now) = load_one(id).await?;
+    let body = publish::html::notice_page(&n, now).into_bytes();
+    Ok(public_read(
+        req,
+        body,
+        HTML,
+        Some(effective_modified(&n, now)),
+    ))
+}
+
+/// The two feeds of every notice and update.
+#[derive(Clone, Copy)]
+pub(crate) enum Feed {
+    /// `GET /feeds/notices.atom` (RFC 4287).
+    Atom,
+    /// `GET /feeds/notices.json` (JSON Feed 1.1).
+    Json,
+}
+
+impl Feed {
+    pub(crate) fn named(file: &str) -> Option<Feed> {
+        match file {
+            "notices.atom" => Some(Feed::Atom),
+            "notices.json" => Some(Feed::Json),
+            _ => None,
+        }
+    }
+}
+
+/// A feed's page (`?page=N`, newest first).
+pub(crate) async fn feed(req: &Request, feed: Feed) -> Result<Reply, ApiError> {
+    let page = page_param(req)?;
+    let (notices, now) = load_public().await?;
+    let base = base_url().await?;
+    let count = publish::feed::items(&notices, &base).len();
+    if page > 1 && (page - 1) * publish::feed::PAGE_SIZE >= count {
+        return Err(ApiError::new(
+            404,
+            Code::NotFound,
+            format!("订阅源没有第 {page} 页。"),
+            format!("The feed has no page {page}."),
+        )
+        .field("page"));
+    }
+    let (body, ty) = match feed {
+        Feed::Atom => (
+            publish::feed::atom(&notices, &base, page),
+            "application/atom+xml; charset=utf-8",
+        ),
+        Feed::Json => (
+            publish::feed::json_feed(&notices, &base, page),
+            "application/feed+json; charset=utf-8",
+        ),
+    };
+    Ok(public_read(
+        req,
+        body.into_bytes(),
+        ty,
+        newest(&notices, now),
+    ))
 }

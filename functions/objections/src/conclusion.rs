@@ -87,8 +87,8 @@ pub(crate) async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> 
             ),
         ));
     }
-    let year = i64::from(notice.round_year);
-    let stage = list::stage(&db, year).await?;
+    let year = notice.round_year;
+    let stage = round::stage::current(&db, year).await?;
     if stage != Stage::InNotice {
         return Err(ApiError::new(
             409,
@@ -147,7 +147,7 @@ pub(crate) async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> 
                 format!("Objection {id} already has its re-review conclusion."),
             ));
         }
-        list::record_re_review(&db, year, &rec.application_id, outcome, &at).await?;
+        round::list::record_re_review(&db, year, &rec.application_id, outcome, &at).await?;
         db.audit(
             &actor,
             COMPONENT,

@@ -202,6 +202,30 @@ fn client_key(req: &Request) -> String {
     sha256_hex(host.as_bytes())
 }
 
+/// The answer to a filed objection (201): the tracking number and the private token, shown
+/// this once.
+#[derive(Serialize)]
+struct Filed<'a> {
+    tracking_number: &'a str,
+    /// The private token that follows the objection (only its SHA-256 is kept).
+    token: &'a str,
+    /// Always `received`.
+    status: &'static str,
+    notice_id: &'a str,
+    /// The entry of the notice objected to.
+    entry: u32,
+    filed_at: &'a str,
+    /// When the notice period ends.
+    period_ends_at: String,
+    /// How many evidence files were received.
+    evidence: usize,
+    /// Where the objector follows it (`/api/objections/<id>`, with the token).
+    follow_url: String,
+    /// What to do next, in Chinese and in English.
+    message_zh: &'static str,
+    message_en: &'static str,
+}
+
 pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
     let client = client_key(&req);
     let body: FileRequest = read_json(req, OBJECTION_LIMIT).await?;
@@ -338,19 +362,19 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
         .await?;
     let mut r = json(
         201,
-        &json!({
-            "tracking_number": id,
-            "token": token,
-            "status": "received",
-            "notice_id": notice_id,
-            "entry": body.entry,
-            "filed_at": at,
-            "period_ends_at": clock::format(period.ends_at),
-            "evidence": files.len(),
-            "follow_url": format!("/api/objections/{id}"),
-            "message_zh": "异议已受理。请妥善保存受理编号和查询令牌（令牌仅显示这一次）：查询时在请求头中提供 Authorization: Bearer <令牌>。您的个人信息不予公开。",
-            "message_en": "Objection received. Keep the tracking number and the private token (shown only this once): follow it with the header Authorization: Bearer <token>. Your personal data is never published.",
-        }),
+        &Filed {
+            tracking_number: &id,
+            token: &token,
+            status: "received",
+            notice_id: &notice_id,
+            entry: body.entry,
+            filed_at: &at,
+            period_ends_at: clock::format(period.ends_at),
+            evidence: files.len(),
+            follow_url: format!("/api/objections/{id}"),
+            message_zh: "异议已受理。请妥善保存受理编号和查询令牌（令牌仅显示这一次）：查询时在请求头中提供 Authorization: Bearer <令牌>。您的个人信息不予公开。",
+            message_en: "Objection received. Keep the tracking number and the private token (shown only this once): follow it with the header Authorization: Bearer <token>. Your personal data is never published.",
+        },
     );
     if let Ok(v) = HeaderValue::from_str(&format!("/api/objections/{id}")) {
         r.headers_mut().insert("location", v);

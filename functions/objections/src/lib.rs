@@ -12,7 +12,7 @@
 //! - `POST /api/objections/:id/conclusion` (officer): the re-review conclusion (upheld,
 //!   partly upheld with the new amount, dismissed) with reasons; the notice gets an update,
 //!   the round's list a new version and the application its status
-//!   (`service::list::record_re_review`).
+//!   (`round::list::record_re_review`).
 //!
 //! Floods (objections accepted per client address per hour) and identical repeated
 //! objections are refused politely; the limits live in SQLite (`objection_rate`).
@@ -20,6 +20,7 @@
 use base64::Engine;
 use chrono::Timelike;
 use publish::{EntryStatus, Notice, NoticeKind, NoticeUpdate, UpdateKind};
+use round::list::ReReview;
 use rules::Money;
 use rules::procedure::Stage;
 use serde::{Deserialize, Serialize};
@@ -27,11 +28,10 @@ use serde_json::json;
 use service::auth::{Role, bearer_token};
 use service::body::{JSON_LIMIT, read_json};
 use service::db::Db;
-use service::list::ReReview;
 use service::query::none as no_query;
 use service::route::{only, request_segments};
 use service::token::{matches, new_token, sha256_hex};
-use service::{ApiError, Reply, clock, json, list};
+use service::{ApiError, Reply, clock, json};
 use spin_sdk::http::{HeaderValue, Method, Request};
 use spin_sdk::http_service;
 use store::objections::Status;

@@ -4,6 +4,7 @@
 
 use super::*;
 use service::code::Code;
+use std::collections::BTreeMap;
 
 /// An objection as stored (without the evidence's bytes).
 #[derive(Serialize)]
@@ -70,54 +71,141 @@ pub(crate) fn status_text(status: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// What the objector sees: status and conclusion, nothing about anyone.
-fn objector_view(r: &Record) -> serde_json::Value {
+/// What the objector sees (`GET /api/objections/:id` with their private token): status and
+/// conclusion, nothing about anyone.
+#[derive(Serialize)]
+struct ObjectorView<'a> {
+    tracking_number: &'a str,
+    notice_id: &'a str,
+    /// The entry of the notice objected to.
+    entry: u32,
+    filed_at: &'a str,
+    /// `received`, `upheld`, `partly_upheld` or `dismissed`.
+    status: &'a str,
+    /// The status in words, in Chinese and in English.
+    status_zh: &'static str,
+    status_en: &'static str,
+    /// `null` until the re-review is concluded.
+    conclusion: Option<ConclusionView<'a>>,
+}
+
+/// The re-review's conclusion as the objector sees it.
+#[derive(Serialize)]
+struct ConclusionView<'a> {
+    /// The status it left: `upheld`, `partly_upheld` or `dismissed`.
+    outcome: &'a str,
+    /// The changed amount (partly upheld), else `null`.
+    new_amount: Option<&'a str>,
+    reasons_zh: Option<&'a str>,
+    reasons_en: Option<&'a str>,
+    concluded_at: &'a str,
+    /// The notice update that published it (`/notices/<id>#update-<n>`), or `null`.
+    notice_update_url: Option<String>,
+}
+
+fn objector_view(r: &Record) -> ObjectorView<'_> {
     let (zh, en) = status_text(&r.status);
-    let conclusion = r.concluded_at.as_ref().map(|at| {
-        json!({
-            "outcome": r.status,
-            "new_amount": r.new_amount,
-            "reasons_zh": r.reasons_zh,
-            "reasons_en": r.reasons_en,
-            "concluded_at": at,
-            "notice_update_url": r.notice_update.map(|s| format!("/notices/{}#update-{s}", r.notice_id)),
-        })
+    let conclusion = r.concluded_at.as_deref().map(|at| ConclusionView {
+        outcome: &r.status,
+        new_amount: r.new_amount.as_deref(),
+        reasons_zh: r.reasons_zh.as_deref(),
+        reasons_en: r.reasons_en.as_deref(),
+        concluded_at: at,
+        notice_update_url: r
+            .notice_update
+            .map(|s| format!("/notices/{}#update-{s}", r.notice_id)),
     });
-    json!({
-        "tracking_number": r.tracking_number,
-        "notice_id": r.notice_id,
-        "entry": r.entry,
-        "filed_at": r.filed_at,
-        "status": r.status,
-        "status_zh": zh,
-        "status_en": en,
-        "conclusion": conclusion,
+    ObjectorView {
+        tracking_number: &r.tracking_number,
+        notice_id: &r.notice_id,
+        entry: r.entry,
+        filed_at: &r.filed_at,
+        status: &r.status,
+        status_zh: zh,
+        status_en: en,
+        conclusion,
+    }
+}
+
+/// What officers see of an objection: the whole record, the objector and the evidence.
+#[derive(Serialize)]
+pub(crate) struct OfficerView<'a> {
+    /// The stored record's fields, at the top level.
+    #[serde(flatten)]
+    record: &'a Record,
+    /// Who objected (never public).
+    objector: WhoObjected,
+    /// The evidence files, in the order filed (their descriptions, not their bytes).
+    evidence: Vec<EvidenceView>,
+}
+
+/// Who objected; each field `null` if the objector's row is missing.
+#[derive(Serialize)]
+struct WhoObjected {
+    name: Option<String>,
+    contact: Option<String>,
+    relation: Option<String>,
+}
+
+/// One evidence file's description.
+#[derive(Serialize)]
+struct EvidenceView {
+    /// 1, 2, … in the order filed.
+    number: u32,
+    file_name: String,
+    /// As recognised by content.
+    content_type: String,
+    size_bytes: i64,
+    sha256: String,
+    /// Where officers fetch the file (`/api/objections/<id>/evidence/<n>`).
+    url: String,
+}
+
+pub(crate) async fn officer_view<'a>(db: &Db, r: &'a Record) -> Result<OfficerView<'a>, ApiError> {
+    let who = store::objections::objector(db.store(), &r.tracking_number).await?;
+    let (name, contact, relation) = match who {
+        Some(w) => (Some(w.name), Some(w.contact), Some(w.relation)),
+        None => (None, None, None),
+    };
+    let evidence = store::objections::evidence_of(db.store(), &r.tracking_number)
+        .await?
+        .into_iter()
+        .map(|f| EvidenceView {
+            url: format!(
+                "/api/objections/{}/evidence/{}",
+                r.tracking_number, f.number
+            ),
+            number: f.number,
+            file_name: f.file_name,
+            content_type: f.content_type,
+            size_bytes: f.size_bytes,
+            sha256: f.sha256,
+        })
+        .collect();
+    Ok(OfficerView {
+        record: r,
+        objector: WhoObjected {
+            name,
+            contact,
+            relation,
+        },
+        evidence,
     })
 }
 
-pub(crate) async fn officer_view(db: &Db, r: &Record) -> Result<serde_json::Value, ApiError> {
-    let mut v = serde_json::to_value(r).map_err(|e| ApiError::internal(&e.to_string()))?;
-    let who = store::objections::objector(db.store(), &r.tracking_number).await?;
-    v["objector"] = json!({
-        "name": who.as_ref().map(|w| &w.name),
-        "contact": who.as_ref().map(|w| &w.contact),
-        "relation": who.as_ref().map(|w| &w.relation),
-    });
-    v["evidence"] = store::objections::evidence_of(db.store(), &r.tracking_number)
-        .await?
-        .into_iter()
-        .map(|f| {
-            json!({
-                "number": f.number,
-                "file_name": f.file_name,
-                "content_type": f.content_type,
-                "size_bytes": f.size_bytes,
-                "sha256": f.sha256,
-                "url": format!("/api/objections/{}/evidence/{}", r.tracking_number, f.number),
-            })
-        })
-        .collect();
-    Ok(v)
+/// The officers' overview (`GET /api/objections`): how many objections stand at each
+/// status.
+#[derive(Serialize)]
+struct StatusCounts {
+    /// Status name → count; statuses without any objection are left out.
+    by_status: BTreeMap<&'static str, i64>,
+}
+
+/// The objections to one notice (`GET /api/objections?notice=<id>`), as officers see them.
+#[derive(Serialize)]
+struct NoticeObjections<'a> {
+    notice_id: &'a str,
+    objections: Vec<OfficerView<'a>>,
 }
 
 /// The objector (their private token) or an officer.
@@ -164,18 +252,30 @@ pub(crate) async fn officer_list(req: &Request) -> Result<Reply, ApiError> {
     };
     let db = Db::open().await?;
     let Some(notice) = notice else {
-        let mut by_status = serde_json::Map::new();
-        for (status, n) in store::objections::count_by_status(db.store()).await? {
-            by_status.insert(status.name().to_owned(), n.into());
-        }
-        return Ok(json(200, &json!({ "by_status": by_status })));
+        let by_status = store::objections::count_by_status(db.store())
+            .await?
+            .into_iter()
+            .map(|(status, n)| (status.name(), n))
+            .collect();
+        return Ok(json(200, &StatusCounts { by_status }));
     };
     load_notice(&db, &notice, "notice").await?;
-    let mut list = Vec::new();
-    for row in store::objections::of_notice(db.store(), &notice).await? {
-        list.push(officer_view(&db, &record(row)).await?);
+    let records: Vec<Record> = store::objections::of_notice(db.store(), &notice)
+        .await?
+        .into_iter()
+        .map(record)
+        .collect();
+    let mut objections = Vec::with_capacity(records.len());
+    for rec in &records {
+        objections.push(officer_view(&db, rec).await?);
     }
-    let mut r = json(200, &json!({ "notice_id": notice, "objections": list }));
+    let mut r = json(
+        200,
+        &NoticeObjections {
+            notice_id: &notice,
+            objections,
+        },
+    );
     r.headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-store"));
     Ok(r)

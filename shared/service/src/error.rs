@@ -31,7 +31,7 @@ pub struct ApiError {
     pub message_en: String,
     /// A 405's `Allow` header: the methods the address takes.
     #[serde(skip)]
-    pub allow: Option<String>,
+    pub allow: Option<Box<str>>,
 }
 
 #[derive(Serialize)]
@@ -74,7 +74,7 @@ impl ApiError {
             format!("不支持该请求方法（允许：{allowed}）。"),
             format!("Method not allowed (allowed: {allowed})."),
         );
-        e.allow = Some(allowed.to_owned());
+        e.allow = Some(allowed.into());
         e
     }
 
@@ -155,6 +155,17 @@ impl ApiError {
             "This access token does not allow this operation.",
         )
         .field("authorization")
+    }
+
+    /// 409 from a rule's refusal: the request is understood, the state of the round or
+    /// the application forbids it; the code and both messages name the rule.
+    pub fn refused(reason: &rules::decision::Reason) -> Self {
+        ApiError::new(
+            409,
+            Code::Rule(reason.rule),
+            format!("{}（{}）", reason.zh, reason.rule.code()),
+            format!("{} ({})", reason.en, reason.rule.code()),
+        )
     }
 
     pub fn conflict(message_zh: impl Into<String>, message_en: impl Into<String>) -> Self {
@@ -363,6 +374,12 @@ pub fn frame(method: &Method, reply: &mut Reply) {
     }
 }
 
+impl From<store::StoreError> for ApiError {
+    fn from(e: store::StoreError) -> Self {
+        ApiError::from_store(e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -464,11 +481,5 @@ mod tests {
     fn missing_field_is_null() {
         let v: serde_json::Value = serde_json::from_str(&ApiError::not_found().to_json()).unwrap();
         assert!(v["error"]["field"].is_null());
-    }
-}
-
-impl From<store::StoreError> for ApiError {
-    fn from(e: store::StoreError) -> Self {
-        ApiError::from_store(e)
     }
 }

@@ -1,6 +1,8 @@
 //! What every Spin component of the app shares.
 //!
 //! - [`code`]: the machine codes of error answers, one per kind of refusal;
+//! - [`conditional`]: ETags, `If-None-Match` / `If-Modified-Since`, 304, the public
+//!   reads' CORS;
 //! - [`error`]: the one JSON error shape (HTTP status, machine code, field, Chinese and
 //!   English message) and the reply helpers;
 //! - [`body`]: request-body limits and JSON parsing with the failing field named;
@@ -12,8 +14,6 @@
 //! - [`route`]: the little routing every component does after Spin picked it;
 //! - [`clock`]: the current moment (Asia/Shanghai), overridable for tests only;
 //! - [`token`]: random private tokens and SHA-256 digests;
-//! - [`list`]: the round's stage and its proposed list, shared by the components that
-//!   change them (allocation, publication, re-review);
 //!
 //! Nothing here holds policy: the rules live in `shared/rules`.
 
@@ -21,14 +21,13 @@ pub mod auth;
 pub mod body;
 pub mod clock;
 pub mod code;
+pub mod conditional;
 pub mod db;
 pub mod error;
-pub mod list;
 pub mod query;
 pub mod route;
 pub mod static_path;
 pub mod token;
-pub mod validators;
 
 pub use error::{ApiError, Reply, json};
 

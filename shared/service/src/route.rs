@@ -32,11 +32,11 @@ fn last_value<'v>(values: impl Iterator<Item = Option<&'v str>>) -> Option<&'v s
 }
 
 /// A round's year in a path: an integer from 2000 to 2100.
-pub fn parse_year(s: &str) -> Result<i64, ApiError> {
+pub fn parse_year(s: &str) -> Result<i32, ApiError> {
     // Exactly four digits: one address per round (`+2026` and `02026` are not 2026).
     Some(s)
         .filter(|s| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|s| s.parse::<i64>().ok())
+        .and_then(|s| s.parse::<i32>().ok())
         .filter(|y| (2000..=2100).contains(y))
         .ok_or_else(|| {
             ApiError::invalid(
@@ -47,14 +47,29 @@ pub fn parse_year(s: &str) -> Result<i64, ApiError> {
         })
 }
 
-/// Refuses methods other than `allowed` with 405 and an `allow` header.
+/// Refuses methods other than `allowed` with 405 and an `Allow` header. Wherever GET is
+/// allowed, so is HEAD (RFC 9110 §9.3.2): the handler answers as for GET and
+/// [`crate::error::finish`] sends the head without the body.
 pub fn only(req: &Request, allowed: &[Method]) -> Result<(), ApiError> {
-    if allowed.contains(req.method()) {
+    let methods = with_head(allowed);
+    if methods.contains(req.method()) {
         Ok(())
     } else {
-        let list: Vec<&str> = allowed.iter().map(Method::as_str).collect();
+        let list: Vec<&str> = methods.iter().map(Method::as_str).collect();
         Err(ApiError::method_not_allowed(&list.join(", ")))
     }
+}
+
+/// `allowed`, with HEAD after GET when GET is there and HEAD is not.
+fn with_head(allowed: &[Method]) -> Vec<Method> {
+    let mut methods = Vec::with_capacity(allowed.len() + 1);
+    for m in allowed {
+        methods.push(m.clone());
+        if *m == Method::GET && !allowed.contains(&Method::HEAD) {
+            methods.push(Method::HEAD);
+        }
+    }
+    methods
 }
 
 #[derive(Serialize)]
@@ -121,6 +136,17 @@ pub async fn health(component: &str, uses_db: bool) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn head_is_allowed_wherever_get_is_and_listed_once() {
+        let names = |m: &[Method]| -> Vec<String> {
+            with_head(m).iter().map(|m| m.as_str().to_owned()).collect()
+        };
+        assert_eq!(names(&[Method::GET]), ["GET", "HEAD"]);
+        assert_eq!(names(&[Method::GET, Method::POST]), ["GET", "HEAD", "POST"]);
+        assert_eq!(names(&[Method::GET, Method::HEAD]), ["GET", "HEAD"]);
+        assert_eq!(names(&[Method::POST]), ["POST"]);
+    }
 
     #[test]
     fn segments_ignore_empty_parts() {

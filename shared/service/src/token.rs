@@ -37,10 +37,11 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Whether `token` is the one whose digest is `stored_hash` (constant time).
 pub fn matches(token: &str, stored_hash: &str) -> bool {
-    crate::auth::constant_time_eq(
-        sha256_hex(token.trim().as_bytes()).as_bytes(),
-        stored_hash.as_bytes(),
-    )
+    use subtle::ConstantTimeEq;
+    sha256_hex(token.trim().as_bytes())
+        .as_bytes()
+        .ct_eq(stored_hash.as_bytes())
+        .into()
 }
 
 #[cfg(test)]

@@ -12,21 +12,13 @@ use rules::allocation::Allocation;
 use crate::sql::{Row, Sql, Statement, StoreError};
 
 /// Why a version exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// Computed from the reviewed applications (CAP-YEAR, CAP-TIMES, BUDGET).
     Allocation,
     /// Changed by a re-review conclusion (PROC-OBJECT).
     ReReview,
-}
-
-impl Reason {
-    fn name(self) -> &'static str {
-        match self {
-            Reason::Allocation => "allocation",
-            Reason::ReReview => "re_review",
-        }
-    }
 }
 
 /// One version of a round's list.
@@ -168,7 +160,7 @@ pub async fn add_version(
             year.into(),
             version.number.into(),
             at.into(),
-            reason.name().into(),
+            crate::names::name(&reason).into(),
             version.input_hash.as_str().into(),
             json.into(),
         ],

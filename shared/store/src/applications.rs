@@ -9,8 +9,9 @@ use rules::{Decision, Money};
 
 use crate::sql::{Row, Sql, Statement, StoreError, Value};
 
-/// Where an application stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where an application stands; stored and shown by its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Received; the pre-check's decision stands until review.
     Submitted,
@@ -44,32 +45,12 @@ impl Status {
 
     /// The name stored and shown (`submitted`, …).
     pub fn name(self) -> &'static str {
-        match self {
-            Status::Submitted => "submitted",
-            Status::Withdrawn => "withdrawn",
-            Status::Eligible => "eligible",
-            Status::Refused => "refused",
-            Status::Proposed => "proposed",
-            Status::Removed => "removed",
-            Status::Approved => "approved",
-            Status::Paid => "paid",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|st| st.name() == s)
+        crate::names::name(&self)
     }
 
     /// Still before the allocation: review and documents may change it.
     pub fn in_review(self) -> bool {
         matches!(self, Status::Submitted | Status::Eligible | Status::Refused)
-    }
-}
-
-/// Shown by its stored name, as the API has always answered.
-impl serde::Serialize for Status {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.name())
     }
 }
 
@@ -217,8 +198,7 @@ pub const ADD_DOCUMENT: Statement = Statement::new(
 );
 
 fn status(row: &Row<'_>) -> Result<Status, StoreError> {
-    let s = row.text("status")?;
-    Status::parse(s).ok_or_else(|| row.unreadable("status", format!("{s:?} is no status")))
+    row.named("status")
 }
 
 fn full(row: &Row<'_>) -> Result<ApplicationRow, StoreError> {

@@ -7,24 +7,17 @@ use chrono::NaiveDate;
 use rules::Money;
 use rules::model::{FraudFinding, FraudKind, SubsidyRecord};
 
+use crate::names;
 use crate::sql::{Row, Sql, Statement, StoreError};
 
 /// Where a recorded subsidy came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Source {
     /// Imported by an officer from the office's records before this system.
     Import,
     /// Paid by this system (the payment's id is the reference).
     Payment,
-}
-
-impl Source {
-    fn name(self) -> &'static str {
-        match self {
-            Source::Import => "import",
-            Source::Payment => "payment",
-        }
-    }
 }
 
 /// A fraud determination as stored, with what it decided.
@@ -67,24 +60,8 @@ fn subsidy(row: &Row<'_>) -> Result<SubsidyRecord, StoreError> {
     })
 }
 
-fn kind_name(kind: FraudKind) -> &'static str {
-    match kind {
-        FraudKind::FalseDocuments => "false_documents",
-        FraudKind::ObtainedByDeception => "obtained_by_deception",
-        FraudKind::IpInfringement => "ip_infringement",
-    }
-}
-
 fn finding(row: &Row<'_>) -> Result<FindingRow, StoreError> {
-    let kind = row.text("kind")?;
-    let kind = [
-        FraudKind::FalseDocuments,
-        FraudKind::ObtainedByDeception,
-        FraudKind::IpInfringement,
-    ]
-    .into_iter()
-    .find(|k| kind_name(*k) == kind)
-    .ok_or_else(|| row.unreadable("kind", format!("{kind:?} is no kind of fraud")))?;
+    let kind: FraudKind = row.named("kind")?;
     Ok(FindingRow {
         finding: FraudFinding {
             kind,
@@ -118,7 +95,7 @@ pub async fn add_subsidy(
             record.year.into(),
             record.amount.into(),
             record.recovered.into(),
-            source.name().into(),
+            names::name(&source).into(),
             record.reference.as_str().into(),
             at.into(),
         ],
@@ -145,7 +122,7 @@ pub async fn add_finding(
         &INSERT_FINDING,
         vec![
             uscc.into(),
-            kind_name(row.finding.kind).into(),
+            names::name(&row.finding.kind).into(),
             row.finding.determined_on.to_string().into(),
             row.finding.reference.as_str().into(),
             row.to_recover.into(),

@@ -17,6 +17,7 @@ pub mod applications;
 pub mod audit;
 pub mod history;
 pub mod idempotency;
+pub mod names;
 pub mod notices;
 pub mod objections;
 pub mod payments;

@@ -101,28 +101,13 @@ pub const UNDISCLOSED_PAYMENTS: Statement = Statement::new(
 
 /// The stored name of a notice's kind.
 pub fn kind_name(kind: NoticeKind) -> &'static str {
-    match kind {
-        NoticeKind::ProposedList => "proposed_list",
-        NoticeKind::Payments => "payments",
-    }
+    crate::names::name(&kind)
 }
 
 /// The stored name of an update's kind (the CHECK of `notice_updates.kind`).
 pub fn update_kind_name(kind: UpdateKind) -> &'static str {
-    match kind {
-        UpdateKind::ReReviewUpheld => "re_review_upheld",
-        UpdateKind::ReReviewPartlyUpheld => "re_review_partly_upheld",
-        UpdateKind::ReReviewDismissed => "re_review_dismissed",
-        UpdateKind::Correction => "correction",
-    }
+    crate::names::name(&kind)
 }
-
-const UPDATE_KINDS: [UpdateKind; 4] = [
-    UpdateKind::ReReviewUpheld,
-    UpdateKind::ReReviewPartlyUpheld,
-    UpdateKind::ReReviewDismissed,
-    UpdateKind::Correction,
-];
 
 fn time(row: &Row<'_>, column: &str) -> Result<DateTime<FixedOffset>, StoreError> {
     let text = row.text(column)?;
@@ -130,11 +115,7 @@ fn time(row: &Row<'_>, column: &str) -> Result<DateTime<FixedOffset>, StoreError
 }
 
 fn update(row: &Row<'_>) -> Result<(String, NoticeUpdate), StoreError> {
-    let kind = row.text("kind")?;
-    let kind = UPDATE_KINDS
-        .into_iter()
-        .find(|k| update_kind_name(*k) == kind)
-        .ok_or_else(|| row.unreadable("kind", format!("{kind:?} is no kind of update")))?;
+    let kind: UpdateKind = row.named("kind")?;
     let entry = row
         .opt_int("entry")?
         .map(|e| u32::try_from(e).map_err(|_| row.unreadable("entry", format!("{e} is no 序号"))))
@@ -445,7 +426,12 @@ mod tests {
             .find(|m| m.id == "0003_notices")
             .unwrap()
             .sql;
-        for k in UPDATE_KINDS {
+        for k in [
+            UpdateKind::ReReviewUpheld,
+            UpdateKind::ReReviewPartlyUpheld,
+            UpdateKind::ReReviewDismissed,
+            UpdateKind::Correction,
+        ] {
             assert!(sql.contains(&format!("'{}'", update_kind_name(k))), "{k:?}");
         }
     }

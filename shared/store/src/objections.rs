@@ -8,8 +8,9 @@ use rules::Money;
 
 use crate::sql::{Row, Sql, Statement, StoreError, Value};
 
-/// Where an objection stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where an objection stands; stored and shown by its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Received; under re-review.
     Received,
@@ -31,16 +32,7 @@ impl Status {
 
     /// The name stored and shown.
     pub fn name(self) -> &'static str {
-        match self {
-            Status::Received => "received",
-            Status::Upheld => "upheld",
-            Status::PartlyUpheld => "partly_upheld",
-            Status::Dismissed => "dismissed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|st| st.name() == s)
+        crate::names::name(&self)
     }
 }
 
@@ -182,9 +174,7 @@ pub const COUNT_FILING: Statement = Statement::new(
 );
 
 fn objection(row: &Row<'_>) -> Result<ObjectionRow, StoreError> {
-    let status = row.text("status")?;
-    let status = Status::parse(status)
-        .ok_or_else(|| row.unreadable("status", format!("{status:?} is no status")))?;
+    let status: Status = row.named("status")?;
     let notice_update = row
         .opt_int("notice_update")?
         .map(|n| u32::try_from(n).map_err(|_| row.unreadable("notice_update", format!("{n}"))))
@@ -234,12 +224,9 @@ pub async fn of_notice(db: &impl Sql, notice_id: &str) -> Result<Vec<ObjectionRo
 
 /// How many objections stand at each status (statuses without any are left out).
 pub async fn count_by_status(db: &impl Sql) -> Result<Vec<(Status, i64)>, StoreError> {
-    db.query(&COUNT_BY_STATUS, vec![]).await?.read(|r| {
-        let s = r.text("status")?;
-        let status = Status::parse(s)
-            .ok_or_else(|| r.unreadable("status", format!("{s:?} is no status")))?;
-        Ok((status, r.int("n")?))
-    })
+    db.query(&COUNT_BY_STATUS, vec![])
+        .await?
+        .read(|r| Ok((r.named("status")?, r.int("n")?)))
 }
 
 /// The tracking number of the same objection filed before, if any.

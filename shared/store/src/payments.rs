@@ -104,9 +104,7 @@ pub async fn all(db: &impl Sql) -> Result<Vec<Payment>, StoreError> {
 }
 
 fn export_line(r: &Row<'_>) -> Result<ExportLine, StoreError> {
-    let status = r.text("status")?;
-    let status =
-        Status::parse(status).ok_or_else(|| r.unreadable("status", format!("{status:?}")))?;
+    let status: Status = r.named("status")?;
     Ok(ExportLine {
         number: r.int_as("number")?,
         application_id: r.text("application_id")?.to_owned(),

@@ -23,25 +23,12 @@ pub struct RoundRow {
 
 /// The stage as stored in `rounds.stage`.
 pub fn stage_name(s: Stage) -> &'static str {
-    match s {
-        Stage::Open => "open",
-        Stage::Closed => "closed",
-        Stage::UnderReview => "under_review",
-        Stage::Allocated => "allocated",
-        Stage::InNotice => "in_notice",
-        Stage::Approved => "approved",
-        Stage::Paid => "paid",
-    }
+    crate::names::name(&s)
 }
 
 /// A stored stage name, read back.
 pub fn parse_stage(s: &str) -> Option<Stage> {
-    Stage::ALL.into_iter().find(|st| stage_name(*st) == s)
-}
-
-fn stage_of(row: &Row<'_>) -> Result<Stage, StoreError> {
-    let s = row.text("stage")?;
-    parse_stage(s).ok_or_else(|| row.unreadable("stage", format!("{s:?} is no stage")))
+    crate::names::parse(s)
 }
 
 fn read(row: &Row<'_>) -> Result<RoundRow, StoreError> {
@@ -55,7 +42,7 @@ fn read(row: &Row<'_>) -> Result<RoundRow, StoreError> {
     }
     Ok(RoundRow {
         round,
-        stage: stage_of(row)?,
+        stage: row.named("stage")?,
         approved_on: row.opt_parse("approved_on")?,
         approval_reference: row.opt_text("approval_reference")?.map(str::to_owned),
     })
@@ -125,7 +112,7 @@ fn first(rows: Vec<RoundRow>) -> Result<Option<RoundRow>, StoreError> {
 /// stage change run on it inside the change's transaction).
 pub async fn stage(db: &impl Sql, year: i32) -> Result<Option<Stage>, StoreError> {
     let rows = db.query(&STAGE, vec![year.into()]).await?;
-    rows.first().map(|r| stage_of(&r)).transpose()
+    rows.first().map(|r| r.named("stage")).transpose()
 }
 
 /// PROC-GUIDE: stores a new round at stage `open` (a round for the same year is

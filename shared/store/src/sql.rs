@@ -246,6 +246,18 @@ impl<'a> Row<'a> {
             .ok_or_else(|| self.unreadable(column, "NULL where a value is required"))
     }
 
+    /// An enum stored by its name ([`crate::names`]); a name no variant has is unreadable.
+    pub fn named<T: serde::de::DeserializeOwned>(&self, column: &str) -> Result<T, StoreError> {
+        let text = self.text(column)?;
+        crate::names::parse(text).ok_or_else(|| {
+            let kind = std::any::type_name::<T>()
+                .rsplit("::")
+                .next()
+                .unwrap_or("value");
+            self.unreadable(column, format!("{text:?} is no {kind}"))
+        })
+    }
+
     /// An integer that may be NULL.
     pub fn opt_int(&self, column: &str) -> Result<Option<i64>, StoreError> {
         match self.value(column)? {

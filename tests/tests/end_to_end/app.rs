@@ -1,20 +1,8 @@
 //! The app's own `spin.toml` and components on the local host, with the project's
 //! migrations applied the way `cargo xtask up` applies them.
 
-use e2e::app::{AppHost, Runtime, start_app_on};
+use e2e::app::{App, OFFICER};
 use e2e::{TempDir, get, request};
-
-const ADMIN: &str = "admin-token-for-the-tests-0123";
-const OFFICER: &str = "officer-token-for-the-tests-0123";
-
-async fn start(rt: Runtime, state: &TempDir) -> AppHost {
-    start_app_on(
-        rt,
-        state,
-        &[("admin_token", ADMIN), ("officer_token", OFFICER)],
-    )
-    .await
-}
 
 fn assert_error_shape(v: &serde_json::Value, status: u16, code: &str) {
     let e = &v["error"];
@@ -28,7 +16,7 @@ fn assert_error_shape(v: &serde_json::Value, status: u16, code: &str) {
 e2e::on_both_hosts! {
 async fn every_component_answers_its_health_route_with_the_current_schema(rt) {
     let state = TempDir::new("app-health");
-    let host = start(rt, &state).await;
+    let host = App::on(rt).start(&state).await;
     for c in ["intake", "calculation", "notices", "objections"] {
         let r = get(host.addr, &format!("/api/health/{c}")).await;
         assert_eq!(r.status, 200, "{c}: {}", r.text());
@@ -46,7 +34,7 @@ async fn every_component_answers_its_health_route_with_the_current_schema(rt) {
 e2e::on_both_hosts! {
 async fn the_public_routes_reach_the_right_component(rt) {
     let state = TempDir::new("app-routes");
-    let host = start(rt, &state).await;
+    let host = App::on(rt).start(&state).await;
     let a = host.addr;
     // `/api/rounds/:year/allocation/...` (calculation) beats `/api/rounds/...` (intake).
     let r = get(a, "/api/rounds/2026/allocation").await;
@@ -115,4 +103,51 @@ async fn raw(a: std::net::SocketAddr, head: &str) -> String {
         buf.extend_from_slice(&chunk[..n]);
     }
     String::from_utf8_lossy(&buf).into_owned()
+}
+
+e2e::on_both_hosts! {
+/// HEAD is answered wherever GET is, by every component, with GET's status and headers
+/// (its length included) and no body; a method an address does not take is a 405 whose
+/// `Allow` lists what it does take, HEAD beside GET.
+async fn head_answers_as_get_without_a_body_and_405_names_the_allowed_methods(rt) {
+    let state = TempDir::new("app-head");
+    let host = App::on(rt).start(&state).await;
+    let a = host.addr;
+    for path in [
+        "/api/health/intake",
+        "/api/rounds",
+        "/api/health/calculation",
+        "/api/disclosure",
+        "/api/notices",
+        "/feeds/notices.atom",
+        "/api/health/objections",
+        "/index.html",
+    ] {
+        let got = get(a, path).await;
+        assert_eq!(got.status, 200, "GET {path}: {}", got.text());
+        assert!(!got.body.is_empty(), "GET {path}");
+        let head = request(a, "HEAD", path, &[], &[]).await.unwrap();
+        assert_eq!(head.status, 200, "HEAD {path}: {}", head.text());
+        assert!(head.body.is_empty(), "HEAD {path} sent a body: {}", head.text());
+        assert_eq!(head.header("content-type"), got.header("content-type"), "{path}");
+        assert_eq!(
+            head.header("content-length"),
+            Some(got.body.len().to_string().as_str()),
+            "HEAD {path} gives the length GET sends"
+        );
+    }
+    for (method, path, allow) in [
+        ("DELETE", "/api/rounds", "GET, HEAD, POST"),
+        ("PUT", "/api/health/intake", "GET, HEAD"),
+        ("GET", "/api/precheck", "POST"),
+        ("POST", "/api/disclosure", "GET, HEAD"),
+        ("DELETE", "/api/notices", "GET, HEAD, POST"),
+        ("POST", "/index.html", "GET, HEAD"),
+    ] {
+        let r = request(a, method, path, &[], &[]).await.unwrap();
+        assert_error_shape(&r.json(), 405, "method_not_allowed");
+        assert_eq!(r.header("allow"), Some(allow), "{method} {path}");
+    }
+    host.stop().await;
+}
 }

@@ -7,14 +7,12 @@
 
 use crate::common::{IN_NOTICE, OPEN, PDF, code, db, dump, round};
 use base64::Engine;
-use e2e::app::{assert_error, call, call_raw, start_app};
+use e2e::app::{ADMIN, App, OFFICER, assert_error, call, call_raw};
 use e2e::{Answer, TempDir, get};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 
-const ADMIN: &str = "admin-token-for-the-authz-tests-01";
-const OFFICER: &str = "officer-token-for-the-authz-test-1";
 const WRONG: &str = "not-a-token-anyone-was-given-0001";
 
 /// Who calls.
@@ -181,14 +179,6 @@ impl Seeded {
     }
 }
 
-fn vars(now: &'static str) -> [(&'static str, &'static str); 3] {
-    [
-        ("admin_token", ADMIN),
-        ("officer_token", OFFICER),
-        ("clock_override", now),
-    ]
-}
-
 async fn created(r: Answer) -> Value {
     assert!(matches!(r.status, 200 | 201), "{}", r.text());
     r.json()
@@ -197,7 +187,7 @@ async fn created(r: Answer) -> Value {
 /// A round in its notice period: two enterprises' applications reviewed and on the
 /// published list, one objection with one evidence file.
 async fn seed(state: &TempDir) -> (e2e::app::AppHost, Seeded) {
-    let host = start_app(state, &vars(OPEN)).await;
+    let host = App::local().at(OPEN).start(state).await;
     let a = host.addr;
     created(call(a, "POST", "/api/rounds", Some(ADMIN), &round(2026)).await).await;
     let mut receipts = Vec::new();
@@ -220,7 +210,7 @@ async fn seed(state: &TempDir) -> (e2e::app::AppHost, Seeded) {
     }
     host.stop().await;
 
-    let host = start_app(state, &vars(IN_NOTICE)).await;
+    let host = App::local().at(IN_NOTICE).start(state).await;
     let a = host.addr;
     for to in ["closed", "under_review"] {
         let body = json!({ "to": to });

@@ -7,6 +7,7 @@
 //! Chromium and chromedriver the tests are skipped with a message, except under CI
 //! (`CI` set), where they fail.
 
+use e2e::app::{ADMIN, OFFICER};
 use e2e::{TempDir, ensure_built, request, root};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -16,8 +17,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-const ADMIN: &str = "admin-token-for-the-browser-tests-1";
-const OFFICER: &str = "officer-token-for-the-browser-test1";
 /// Inside the 2026 round's window (April 2026), a Wednesday and a working day.
 const NOW: &str = "2026-04-15T10:00:00+08:00";
 
@@ -121,12 +120,7 @@ async fn start(state: &TempDir, now: &str) -> e2e::app::AppHost {
         root().join("web/pkg/precheck_bg.wasm").exists(),
         "the browser bundle is missing: run `cargo xtask web` (or `cargo xtask test`)"
     );
-    let vars = [
-        ("admin_token", ADMIN),
-        ("officer_token", OFFICER),
-        ("clock_override", now),
-    ];
-    e2e::app::start_app(state, &vars).await
+    e2e::app::App::local().at(now).start(state).await
 }
 
 async fn call(a: SocketAddr, method: &str, path: &str, token: &str, body: &Value) -> Value {

@@ -7,16 +7,13 @@
 
 use crate::common::{IN_NOTICE, OPEN, PDF, code, db, dump, round};
 use base64::Engine;
-use e2e::app::{assert_error, call, call_raw, start_app};
+use e2e::app::{ADMIN, App, OFFICER, assert_error, call, call_raw};
 use e2e::{Answer, TempDir, get};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-const ADMIN: &str = "admin-token-for-the-hostile-tests-1";
-const OFFICER: &str = "officer-token-for-the-hostile-test";
 
 /// Strings an attacker tries in every field.
 fn hostile() -> Vec<String> {
@@ -183,18 +180,10 @@ async fn refuse_control(
     );
 }
 
-fn vars(now: &'static str) -> [(&'static str, &'static str); 3] {
-    [
-        ("admin_token", ADMIN),
-        ("officer_token", OFFICER),
-        ("clock_override", now),
-    ]
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_text_is_refused_or_stored_literally() {
     let state = TempDir::new("hostile-text");
-    let host = start_app(&state, &vars(OPEN)).await;
+    let host = App::local().at(OPEN).start(&state).await;
     let a = host.addr;
     let table_names = |s: &TempDir| -> Vec<String> {
         db(s)
@@ -425,7 +414,7 @@ async fn hostile_text_is_refused_or_stored_literally() {
     host.stop().await;
 
     // ---- After the window: review, list, notice, objections, corrections, conclusion.
-    let host = start_app(&state, &vars(IN_NOTICE)).await;
+    let host = App::local().at(IN_NOTICE).start(&state).await;
     let a = host.addr;
     let stage = json!({"to": "closed"});
     refuse_everywhere(
@@ -979,7 +968,7 @@ fn status_of(answer: &[u8]) -> Option<u16> {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_host_and_the_static_site_stand_hostile_requests() {
     let state = TempDir::new("hostile-host");
-    let host = start_app(&state, &vars(OPEN)).await;
+    let host = App::local().at(OPEN).start(&state).await;
     let a = host.addr;
     let manifest = std::fs::read_to_string(e2e::app_manifest()).unwrap();
     assert!(manifest.contains("spin_manifest_version"));

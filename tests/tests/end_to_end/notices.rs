@@ -6,25 +6,22 @@
 //! another moment restarts the host on the same state folder.
 
 use base64::Engine;
-use e2e::app::{AppHost, Runtime, start_app_on};
+use e2e::app::{ADMIN, App, AppHost, OFFICER, Runtime};
 use e2e::fixtures::{self, ListLine};
 use e2e::{Answer, TempDir, app_manifest, get, request};
 use serde_json::{Value, json};
 
-const ADMIN: &str = "admin-token-for-the-tests-0123";
-const OFFICER: &str = "officer-token-for-the-tests-0123";
 const BASE: &str = "https://zscqj.example.gov.cn";
+const BASE_URL: &str = "https://zscqj.example.gov.cn/";
 const JSON: (&str, &str) = ("content-type", "application/json");
 
+/// The app with the public base URL its feeds and pages link to.
 async fn start(rt: Runtime, state: &TempDir, now: &str) -> AppHost {
-    let base = format!("{BASE}/");
-    let vars = [
-        ("admin_token", ADMIN),
-        ("officer_token", OFFICER),
-        ("public_base_url", base.as_str()),
-        ("clock_override", now),
-    ];
-    start_app_on(rt, state, &vars).await
+    App::on(rt)
+        .at(now)
+        .var("public_base_url", BASE_URL)
+        .start(state)
+        .await
 }
 
 fn db(state: &TempDir) -> rusqlite::Connection {

@@ -2,23 +2,12 @@
 //! enterprises applying, review, allocation over budget, notice, approval, payment,
 //! exports and disclosure; bad input everywhere; concurrent submissions; restarts.
 
-use e2e::app::{AppHost, Runtime};
+use e2e::app::{ADMIN, App, OFFICER, Runtime};
 use e2e::{Answer, TempDir, fixtures, get, request};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 
-const ADMIN: &str = "admin-token-for-the-round-tests-01";
-const OFFICER: &str = "officer-token-for-the-round-tests-1";
 const JSON: (&str, &str) = ("content-type", "application/json");
-
-async fn start(rt: Runtime, state: &TempDir, now: &str) -> AppHost {
-    let vars = [
-        ("admin_token", ADMIN),
-        ("officer_token", OFFICER),
-        ("clock_override", now),
-    ];
-    e2e::app::start_app_on(rt, state, &vars).await
-}
 
 async fn call(
     a: SocketAddr,
@@ -82,7 +71,7 @@ async fn count(a: SocketAddr) -> usize {
 e2e::on_both_hosts! {
 async fn a_round_from_creation_to_payment_with_a_dozen_enterprises(rt) {
     let state = TempDir::new("round-life");
-    let host = start(rt, &state, "2026-04-15T10:00:00+08:00").await;
+    let host = App::on(rt).at("2026-04-15T10:00:00+08:00").start(&state).await;
     let a = host.addr;
 
     // PROC-GUIDE: an administrator creates the round; the officer's token is not enough.
@@ -304,7 +293,7 @@ async fn a_round_from_creation_to_payment_with_a_dozen_enterprises(rt) {
     host.stop().await;
 
     // ---- After the window: late applications refused; review (data survives the restart).
-    let host = start(rt, &state, "2026-05-06T10:00:00+08:00").await;
+    let host = App::on(rt).at("2026-05-06T10:00:00+08:00").start(&state).await;
     let a = host.addr;
     let r = call(
         a,
@@ -468,7 +457,7 @@ async fn a_round_from_creation_to_payment_with_a_dozen_enterprises(rt) {
     host.stop().await;
 
     // ---- After the notice: approval (PROC-APPROVE), payments, disclosure.
-    let host = start(rt, &state, "2026-05-20T10:00:00+08:00").await;
+    let host = App::on(rt).at("2026-05-20T10:00:00+08:00").start(&state).await;
     let a = host.addr;
     let r = call(
         a,
@@ -536,7 +525,7 @@ async fn a_round_from_creation_to_payment_with_a_dozen_enterprises(rt) {
 e2e::on_both_hosts! {
 async fn bad_input_gets_a_clear_4xx_and_changes_nothing(rt) {
     let state = TempDir::new("round-bad");
-    let host = start(rt, &state, "2026-04-15T10:00:00+08:00").await;
+    let host = App::on(rt).at("2026-04-15T10:00:00+08:00").start(&state).await;
     let a = host.addr;
     assert_eq!(
         call(a, "POST", "/api/rounds", Some(ADMIN), &round_body())
@@ -702,7 +691,10 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing(rt) {
 #[tokio::test(flavor = "multi_thread")]
 async fn three_hundred_concurrent_submissions_none_lost_none_doubled() {
     let state = TempDir::new("round-load");
-    let host = start(Runtime::Local, &state, "2026-04-15T10:00:00+08:00").await;
+    let host = App::on(Runtime::Local)
+        .at("2026-04-15T10:00:00+08:00")
+        .start(&state)
+        .await;
     let a = host.addr;
     assert_eq!(
         call(a, "POST", "/api/rounds", Some(ADMIN), &round_body())
@@ -754,7 +746,10 @@ async fn three_hundred_concurrent_submissions_none_lost_none_doubled() {
     assert_eq!(ids.len(), 300);
     assert_eq!(count(a).await, 300);
     host.stop().await;
-    let host = start(Runtime::Local, &state, "2026-04-15T10:00:00+08:00").await;
+    let host = App::on(Runtime::Local)
+        .at("2026-04-15T10:00:00+08:00")
+        .start(&state)
+        .await;
     assert_eq!(count(host.addr).await, 300, "intact after a restart");
     host.stop().await;
 }
@@ -762,7 +757,7 @@ async fn three_hundred_concurrent_submissions_none_lost_none_doubled() {
 e2e::on_both_hosts! {
 async fn officer_endpoints_refuse_bad_input_and_store_nothing(rt) {
     let state = TempDir::new("round-bad-officer");
-    let host = start(rt, &state, "2026-05-06T10:00:00+08:00").await;
+    let host = App::on(rt).at("2026-05-06T10:00:00+08:00").start(&state).await;
     let a = host.addr;
     let mut round = round_body();
     round["window"]["closes_at"] = "2026-05-01T17:00:00+08:00".into();

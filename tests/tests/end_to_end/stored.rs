@@ -5,12 +5,9 @@
 //! 500 carries a request id (`x-request-id`) that starts the log line about it.
 
 use e2e::TempDir;
-use e2e::app::{assert_error, call, database_file, start_app_on};
+use e2e::app::{ADMIN, App, OFFICER, assert_error, call, database_file};
 use e2e::fixtures::{self, credit_code};
 use serde_json::{Value, json};
-
-const ADMIN: &str = "stored-admin-token-0123456789";
-const OFFICER: &str = "stored-officer-token-0123456789";
 
 fn applications(state: &TempDir) -> i64 {
     rusqlite::Connection::open(database_file(state))
@@ -25,16 +22,7 @@ e2e::on_both_hosts! {
 /// and column, and nothing is stored; it is never read as 0.00.
 async fn a_damaged_earlier_subsidy_is_a_logged_error_never_zero(rt) {
     let state = TempDir::new("stored-damaged-subsidy");
-    let host = start_app_on(
-        rt,
-        &state,
-        &[
-            ("admin_token", ADMIN),
-            ("officer_token", OFFICER),
-            ("clock_override", "2026-04-15T10:00:00+08:00"),
-        ],
-    )
-    .await;
+    let host = App::on(rt).at("2026-04-15T10:00:00+08:00").start(&state).await;
     let a = host.addr;
     let r = call(a, "POST", "/api/rounds", Some(ADMIN), &fixtures::round(2026)).await;
     assert_eq!(r.status, 201, "{}", r.text());

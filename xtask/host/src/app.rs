@@ -1,0 +1,169 @@
+//! Loading the app: the components some trigger uses, compiled once and pre-instantiated,
+//! their variables, files and logs, the routes, the databases and the start-up SQL.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use tokio::sync::Semaphore;
+use wasmtime::Engine;
+use wasmtime::component::Component;
+use wasmtime_wasi::cli::OutputFile;
+use wasmtime_wasi_http::p3::bindings::ServicePre;
+
+use crate::engine::{engine, linker, wt};
+use crate::files::{file_mounts, open_log};
+use crate::{Config, Ctx, manifest, router, sqlite, variables};
+
+/// One component, ready to instantiate.
+pub struct ComponentRt {
+    pub id: String,
+    pub(crate) pre: ServicePre<Ctx>,
+    pub variables: BTreeMap<String, String>,
+    pub sqlite_databases: Vec<String>,
+    pub(crate) mounts: Vec<(PathBuf, String)>,
+    pub(crate) environment: Vec<(String, String)>,
+    pub(crate) stdout: OutputFile,
+    pub(crate) stderr: OutputFile,
+}
+
+/// The loaded app.
+pub struct App {
+    pub(crate) engine: Engine,
+    pub(crate) router: router::Router,
+    pub(crate) components: Vec<Arc<ComponentRt>>,
+    pub(crate) dbs: Arc<sqlite::Databases>,
+    pub(crate) timeout: Duration,
+    pub(crate) max_body: usize,
+    pub(crate) permits: Semaphore,
+    pub(crate) server_timing: bool,
+    pub state_dir: PathBuf,
+}
+
+impl App {
+    /// Loads the manifest, compiles every component, resolves variables and opens the
+    /// databases, then runs the start-up SQL.
+    pub fn load(config: &Config) -> Result<App> {
+        let loaded = manifest::load(&config.manifest)?;
+        let m = &loaded.manifest;
+        let state_dir = config
+            .state_dir
+            .clone()
+            .unwrap_or_else(|| loaded.dir.join(".spin"));
+        let process_env = |k: &str| match &config.env {
+            Some(map) => map.get(k).cloned(),
+            None => std::env::var(k).ok(),
+        };
+        let app_vars = variables::resolve_app(m, &config.variables, &process_env)?;
+
+        let engine = engine(config)?;
+        let linker = linker(&engine)?;
+
+        let log_dir = state_dir.join("logs");
+        std::fs::create_dir_all(&log_dir)
+            .with_context(|| format!("cannot create {}", log_dir.display()))?;
+        let dbs = Arc::new(sqlite::Databases::open_default(
+            &state_dir,
+            !config.sqlite_busy_wait,
+        )?);
+
+        // Only components some trigger uses are loaded, like Spin.
+        let mut used: Vec<&String> = m.trigger.http.iter().map(|t| &t.component).collect();
+        used.sort();
+        used.dedup();
+        let mut components = Vec::new();
+        let mut index = BTreeMap::new();
+        let mut compiled: BTreeMap<PathBuf, Component> = BTreeMap::new();
+        for id in used {
+            let c = &m.component[id];
+            let path = loaded.resolve(&c.source);
+            // The same file declared under several ids is compiled once.
+            let component = match compiled.get(&path) {
+                Some(c) => Component::clone(c),
+                None => {
+                    let c = wt(
+                        Component::from_file(&engine, &path),
+                        &format!(
+                            "component `{id}`: cannot load {} (build it first: `cargo xtask build`)",
+                            path.display()
+                        ),
+                    )?;
+                    compiled.insert(path.clone(), c.clone());
+                    c
+                }
+            };
+            let pre = wt(
+                linker.instantiate_pre(&component),
+                &format!("component `{id}`: imports the host cannot provide"),
+            )?;
+            let pre = wt(
+                ServicePre::new(pre),
+                &format!("component `{id}` is not a wasi:http@0.3 service"),
+            )?;
+            for label in &c.sqlite_databases {
+                if !dbs.contains(label) {
+                    eprintln!(
+                        "localspin: warning: component `{id}` declares database `{label}`, \
+                         which the local host does not provide (opening it gives \
+                         no-such-database)"
+                    );
+                }
+            }
+            let variables = variables::resolve_component(id, &c.variables, &app_vars, m)?;
+            index.insert(id.clone(), components.len());
+            components.push(Arc::new(ComponentRt {
+                id: id.clone(),
+                pre,
+                variables,
+                sqlite_databases: c.sqlite_databases.clone(),
+                mounts: file_mounts(&loaded, id, &c.files)?,
+                environment: c.environment.clone().into_iter().collect(),
+                stdout: open_log(&log_dir, id, "stdout")?,
+                stderr: open_log(&log_dir, id, "stderr")?,
+            }));
+        }
+
+        let mut routes = Vec::new();
+        for t in &m.trigger.http {
+            match &t.route {
+                manifest::RouteSpec::Path(p) => {
+                    routes.push(router::Route::parse(p, index[&t.component])?)
+                }
+                manifest::RouteSpec::Private { .. } => {}
+            }
+        }
+        let router = router::Router::new(routes)?;
+
+        for sql in &config.sqlite_statements {
+            dbs.execute_batch("default", sql)
+                .with_context(|| format!("start-up SQL failed: {}", first_line(sql)))?;
+        }
+
+        Ok(App {
+            engine,
+            router,
+            components,
+            dbs,
+            timeout: config.request_timeout,
+            max_body: config.max_body_bytes,
+            permits: Semaphore::new(config.max_concurrency.max(1)),
+            server_timing: config.server_timing,
+            state_dir,
+        })
+    }
+
+    /// The routes, as `(route, component)`, in manifest order.
+    pub fn routes(&self) -> Vec<(String, String)> {
+        self.router
+            .routes()
+            .iter()
+            .map(|r| (r.raw.clone(), self.components[r.component].id.clone()))
+            .collect()
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().find(|l| !l.trim().is_empty()).unwrap_or("")
+}

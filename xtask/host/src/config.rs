@@ -1,0 +1,60 @@
+//! How to run the host: the options the command line sets (`cli`) and the tests set.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How to run the host.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The manifest (`spin.toml`).
+    pub manifest: PathBuf,
+    /// Where to listen; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Where `sqlite_db.db` and `logs/` go; `.spin/` beside the manifest by default.
+    pub state_dir: Option<PathBuf>,
+    /// SQL run against `default` at start-up, in order (files already read).
+    pub sqlite_statements: Vec<String>,
+    /// `--variable name=value` pairs.
+    pub variables: Vec<(String, String)>,
+    /// Environment lookup for `SPIN_VARIABLE_<NAME>` (the process environment by default).
+    pub env: Option<BTreeMap<String, String>>,
+    /// Longest a request may run before the host answers 504.
+    pub request_timeout: Duration,
+    /// Largest request body the host forwards (413 beyond).
+    pub max_body_bytes: usize,
+    /// Most requests executing at once (more wait their turn).
+    pub max_concurrency: usize,
+    /// Add a `server-timing` header (instantiation and handling, in ms) to every answer
+    /// a component gives: for benchmarks and profiling, not part of Spin.
+    pub server_timing: bool,
+    /// Write `/tmp/perf-<pid>.map` so `perf` names the compiled Wasm functions.
+    pub perf_map: bool,
+    /// A folder where wasmtime keeps compiled components, so that a restart does not
+    /// compile them again (seconds per start; see docs/BENCHMARKS.md). `None`: no cache.
+    pub compile_cache: Option<PathBuf>,
+    /// Writers wait in SQLite's busy handler instead of the host's queue (for comparing
+    /// the two in benchmarks; see `sqlite::Connection::writing`).
+    pub sqlite_busy_wait: bool,
+}
+
+impl Config {
+    pub fn new(manifest: impl Into<PathBuf>) -> Self {
+        Config {
+            manifest: manifest.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            state_dir: None,
+            sqlite_statements: Vec::new(),
+            variables: Vec::new(),
+            env: None,
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: 10 * 1024 * 1024,
+            max_concurrency: 256,
+            server_timing: false,
+            perf_map: false,
+            compile_cache: None,
+            sqlite_busy_wait: false,
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Serving one request as Spin does: routing, the `spin-*` headers, the body limit, the
+//! concurrency limit and timeout, a fresh instance, and `server-timing` when asked.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+
+use crate::answer::{HostBody, body_too_large, host_error};
+use crate::{App, ComponentRt};
+
+fn body_error(e: Box<dyn std::error::Error + Send + Sync>) -> wasmtime_wasi_http::Error {
+    if e.is::<http_body_util::LengthLimitError>() {
+        wasmtime_wasi_http::Error::HttpRequestBodySize(None)
+    } else {
+        wasmtime_wasi_http::Error::InternalError(Some(e.to_string()))
+    }
+}
+
+fn insert(headers: &mut http::HeaderMap, name: &str, value: &str) {
+    if let (Ok(n), Ok(v)) = (
+        http::HeaderName::from_bytes(name.as_bytes()),
+        http::HeaderValue::from_str(value),
+    ) {
+        headers.insert(n, v);
+    }
+}
+
+/// Adds a `spin-*` header as Spin does: after any value of that name the client sent,
+/// which stays (a component must read the last value).
+fn append(headers: &mut http::HeaderMap, name: &str, value: &str) {
+    if let (Ok(n), Ok(v)) = (
+        http::HeaderName::from_bytes(name.as_bytes()),
+        http::HeaderValue::from_str(value),
+    ) {
+        headers.append(n, v);
+    }
+}
+
+/// Serves one request.
+pub async fn handle(
+    app: Arc<App>,
+    client: SocketAddr,
+    req: http::Request<Incoming>,
+) -> http::Response<HostBody> {
+    // No check of a declared length here: as under Spin, the component answers first (a
+    // wrong method is 405 whatever the size); the body stream itself stops at the limit.
+    let path = req.uri().path().to_owned();
+    let Some(m) = app.router.route(&path) else {
+        return host_error(404, "not_found", "未找到该资源。", "No such resource.");
+    };
+    let component = app.components[m.route.component].clone();
+
+    let (mut parts, body) = req.into_parts();
+    let host = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost")
+        .to_owned();
+    let pq = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".into());
+    let full_url = format!("http://{host}{pq}");
+    match full_url.parse::<http::Uri>() {
+        Ok(u) => parts.uri = u,
+        Err(_) => {
+            return host_error(400, "bad_request", "请求地址无效。", "Invalid request URL.");
+        }
+    }
+    let h = &mut parts.headers;
+    append(h, "spin-full-url", &full_url);
+    append(h, "spin-path-info", &m.path_info);
+    append(h, "spin-matched-route", &m.route.raw);
+    append(h, "spin-raw-component-route", &m.route.raw);
+    append(h, "spin-component-route", &m.route.component_route);
+    append(h, "spin-base-path", "/");
+    append(h, "spin-client-addr", &client.to_string());
+    for (name, value) in &m.params {
+        append(h, &format!("spin-path-match-{name}"), value);
+    }
+    // Spin has no body limit; this host's `--max-body` stops the stream there, and then
+    // the answer is the host's 413, whatever the component made of a body cut short.
+    let over_limit = Arc::new(AtomicBool::new(false));
+    let body = Limited::new(body, app.max_body).map_err({
+        let over_limit = over_limit.clone();
+        move |e| {
+            let e = body_error(e);
+            if matches!(e, wasmtime_wasi_http::Error::HttpRequestBodySize(_)) {
+                over_limit.store(true, Ordering::SeqCst);
+            }
+            e
+        }
+    });
+    let req = http::Request::from_parts(parts, body);
+
+    let Ok(_permit) = app.permits.acquire().await else {
+        return host_error(503, "unavailable", "服务暂不可用。", "Service unavailable.");
+    };
+    match tokio::time::timeout(app.timeout, run(&app, &component, req)).await {
+        Ok(_) if over_limit.load(Ordering::SeqCst) => body_too_large(app.max_body),
+        Ok(Ok(res)) => res,
+        Ok(Err(e)) => {
+            eprintln!("localspin: component `{}` failed: {e:?}", component.id);
+            host_error(
+                500,
+                "component_failed",
+                "组件执行失败。",
+                "The component failed while handling the request.",
+            )
+        }
+        Err(_) => {
+            eprintln!(
+                "localspin: component `{}` ran past {:?} on {path}",
+                component.id, app.timeout
+            );
+            host_error(
+                504,
+                "timeout",
+                "请求处理超时。",
+                "The component did not answer in time.",
+            )
+        }
+    }
+}
+
+async fn run<B>(
+    app: &App,
+    component: &Arc<ComponentRt>,
+    req: http::Request<B>,
+) -> Result<http::Response<HostBody>>
+where
+    B: http_body::Body<Data = Bytes, Error = wasmtime_wasi_http::Error> + Send + 'static,
+{
+    let head = req.method() == http::Method::HEAD;
+    let start = Instant::now();
+    let mut store = app.new_store(component)?;
+    let service = component.pre.instantiate_async(&mut store).await?;
+    let instantiated = start.elapsed();
+    let (req, io) = wasmtime_wasi_http::p3::Request::from_http(&mut store.data_mut().hooks, req);
+    let res = store
+        .run_concurrent(async |store| {
+            let (res, ()) = tokio::try_join!(
+                async {
+                    let res = match service.handle(store, req).await? {
+                        Ok(res) => res,
+                        Err(code) => {
+                            return wasmtime::error::Ok(Err(format!("{code:?}")));
+                        }
+                    };
+                    let res = store.with(|store| res.into_http(store, async { Ok(()) }))?;
+                    let (parts, body) = res.into_parts();
+                    let body = match body.collect().await {
+                        Ok(body) => body.to_bytes(),
+                        // HEAD: the component declares the length a GET would get and
+                        // sends no body (RFC 9110 §9.3.2); Spin sends that head as it is.
+                        Err(wasmtime_wasi_http::Error::HttpResponseBodySize(Some(0))) if head => {
+                            Bytes::new()
+                        }
+                        Err(e) => return Err(wasmtime::format_err!("response body: {e:?}")),
+                    };
+                    Ok(Ok(http::Response::from_parts(parts, body)))
+                },
+                async {
+                    io.await
+                        .map_err(|e| wasmtime::format_err!("request body: {e:?}"))
+                }
+            )?;
+            wasmtime::error::Ok(res)
+        })
+        .await??;
+    match res {
+        Ok(mut res) => {
+            if app.server_timing {
+                let ms = |d: Duration| d.as_secs_f64() * 1e3;
+                let sql = &store.data().sqlite_time;
+                let timing = format!(
+                    "instantiate;dur={:.3}, handle;dur={:.3}, sqlite;dur={:.3};desc=\"{}\", queue;dur={:.3}",
+                    ms(instantiated),
+                    ms(start.elapsed() - instantiated),
+                    ms(sql.running),
+                    sql.statements,
+                    ms(sql.queued),
+                );
+                insert(res.headers_mut(), "server-timing", &timing);
+            }
+            Ok(res.map(Full::new))
+        }
+        Err(code) => {
+            if code.contains("HttpRequestBodySize") {
+                Ok(body_too_large(app.max_body))
+            } else {
+                bail!("the component answered an error code: {code}")
+            }
+        }
+    }
+}

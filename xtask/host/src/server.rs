@@ -1,0 +1,120 @@
+//! Serving: the app loaded, the listener and its accept loop (HTTP/1, keep-alive), the
+//! epoch ticker, and the running host that stops them.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::{App, Config, handle};
+
+/// A running host.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub app: Arc<App>,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+    ticking: Arc<AtomicBool>,
+}
+
+impl Running {
+    /// Stops accepting, waits for the accept loop, stops the epoch ticker.
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        let _ = (&mut self.task).await;
+        self.ticking.store(false, Ordering::SeqCst);
+    }
+
+    /// Serves until the process is interrupted (Ctrl-C).
+    pub async fn wait(self) -> Result<()> {
+        tokio::signal::ctrl_c().await?;
+        self.stop().await;
+        Ok(())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.ticking.store(false, Ordering::SeqCst);
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// Loads the app and starts serving (returns once listening).
+pub async fn start(config: Config) -> Result<Running> {
+    let load_config = config.clone();
+    let app = Arc::new(
+        tokio::task::spawn_blocking(move || App::load(&load_config))
+            .await
+            .context("loading the app")??,
+    );
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+
+    let ticking = Arc::new(AtomicBool::new(true));
+    {
+        let engine = app.engine.clone();
+        let ticking = ticking.clone();
+        std::thread::spawn(move || {
+            while ticking.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(5));
+                engine.increment_epoch();
+            }
+        });
+    }
+
+    let (stop_tx, mut stop_rx) = oneshot::channel::<()>();
+    let served = app.clone();
+    let task = tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = &mut stop_rx => break,
+                accepted = listener.accept() => {
+                    let Ok((stream, client)) = accepted else { continue };
+                    let _ = stream.set_nodelay(true);
+                    let app = served.clone();
+                    let header_timeout = config.request_timeout;
+                    tokio::spawn(async move {
+                        let service = hyper::service::service_fn(move |req| {
+                            let app = app.clone();
+                            async move { Ok::<_, Infallible>(handle(app, client, req).await) }
+                        });
+                        // A client that half-closes after its request still gets the
+                        // answer (a body cut short is answered 400 by the component); the
+                        // request head must arrive within the request timeout (slow
+                        // clients cannot hold connections open); hyper's own limits
+                        // answer 431 past 100 headers or ~400 KiB of head, 414 past
+                        // 64 KiB of URL.
+                        let _ = hyper::server::conn::http1::Builder::new()
+                            .keep_alive(true)
+                            .half_close(true)
+                            .timer(hyper_util::rt::TokioTimer::new())
+                            .header_read_timeout(header_timeout)
+                            .max_headers(100)
+                            .serve_connection(TokioIo::new(stream), service)
+                            .await;
+                    });
+                }
+            }
+        }
+    });
+    Ok(Running {
+        addr,
+        app,
+        stop: Some(stop_tx),
+        task,
+        ticking,
+    })
+}
