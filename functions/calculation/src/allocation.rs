@@ -4,6 +4,7 @@
 
 use crate::COMPONENT;
 use rules::allocation::{Allocation, AllocationRequest, ApprovedApplication};
+use rules::guards::Action;
 use rules::model::{Application, PledgedRight};
 use rules::procedure::{Stage, StageContext};
 use rules::{Decision, Parameters};
@@ -67,55 +68,41 @@ struct Candidate {
     decision: Decision,
 }
 
-/// Computes (or recomputes) the proposed list. The same data gives the same list: no
-/// new version when nothing changed.
-pub async fn compute(req: Request, year: i32) -> Result<Reply, ApiError> {
-    let actor = service::auth::require(&req, Role::Admin).await?;
-    let db = Db::open().await?;
-    let stage = round::stage::current(&db, year).await?;
-    if !matches!(stage, Stage::UnderReview | Stage::Allocated) {
-        return Err(ApiError::new(
-            409,
-            Code::Rule(rules::RuleId::Budget),
-            format!(
-                "只有评审阶段或已分配的年度可以计算拟补助名单（当前：{}）。",
-                stage.zh()
-            ),
-            format!(
-                "The list is computed during review or after allocation (now: {}).",
-                stage.en()
-            ),
-        ));
-    }
-    let round = store::rounds::find(db.store(), year)
+/// The reviewed, eligible applications of the round: the list's candidates.
+async fn candidates(db: &Db, year: i32) -> Result<Vec<Candidate>, ApiError> {
+    Ok(store::applications::reviewed_in_round(db.store(), year)
         .await?
-        .ok_or_else(|| round::stage::no_round(year))?
-        .round;
-    let mut candidates = Vec::new();
-
-    for a in store::applications::reviewed_in_round(db.store(), year).await? {
-        if !a.decision.is_eligible() {
-            continue;
-        }
-        candidates.push(Candidate {
+        .into_iter()
+        .filter(|a| a.decision.is_eligible())
+        .map(|a| Candidate {
             id: a.id,
             uscc: a.uscc,
             name: a.enterprise_name,
             submitted_at: a.submitted_at_text,
             payload: a.payload,
             decision: a.decision,
-        });
-    }
+        })
+        .collect())
+}
+
+/// What the rules allocate: each candidate's ceiling and submission moment, and each
+/// enterprise's earlier subsidies (CAP-YEAR, CAP-TIMES).
+async fn request(
+    db: &Db,
+    year: i32,
+    budget: rules::Money,
+    candidates: &[Candidate],
+) -> Result<AllocationRequest, ApiError> {
     let mut history = BTreeMap::new();
-    for c in &candidates {
+    for c in candidates {
         if !history.contains_key(&c.uscc) {
             let records = store::history::subsidies(db.store(), &c.uscc).await?;
             history.insert(c.uscc.clone(), records);
         }
     }
-    let request = AllocationRequest {
+    Ok(AllocationRequest {
         year,
-        budget: round.budget,
+        budget,
         applications: candidates
             .iter()
             .map(|c| {
@@ -129,26 +116,35 @@ pub async fn compute(req: Request, year: i32) -> Result<Reply, ApiError> {
             })
             .collect::<Result<_, ApiError>>()?,
         history,
-    };
-    let input_hash = service::token::sha256_hex(to_json(&request)?.as_bytes());
-    let allocation =
-        rules::allocate(&request, &Parameters::default()).map_err(service::error::input_error)?;
+    })
+}
+
+/// Computes (or recomputes) the proposed list. The same data gives the same list: no
+/// new version when nothing changed. The guard (PROC-REVIEW, BUDGET: every application
+/// decided, the round under review or allocated), the reading of the decided applications
+/// and the writes are one transaction.
+pub async fn compute(req: Request, year: i32) -> Result<Reply, ApiError> {
+    let actor = service::auth::require(&req, Role::Admin).await?;
+    let db = Db::open().await?;
     let now = service::clock::now().await;
     let at = service::clock::format(now);
-
     let (version, created) = db
         .transaction(|| async {
+            let (snapshot, allowed) = round::guard::check(&db, year, now, Action::Allocate).await?;
+            let round = store::rounds::find(db.store(), year)
+                .await?
+                .ok_or_else(|| round::stage::no_round(year))?
+                .round;
+            let candidates = candidates(&db, year).await?;
+            let request = request(&db, year, round.budget, &candidates).await?;
+            let input_hash = service::token::sha256_hex(to_json(&request)?.as_bytes());
+            let allocation = rules::allocate(&request, &Parameters::default())
+                .map_err(service::error::input_error)?;
             let previous = store::allocations::latest(db.store(), year).await?;
-            if let Some(p) = &previous {
-                if p.input_hash == input_hash {
-                    return Ok((p.number, false));
-                }
-                if stage != Stage::Allocated && stage != Stage::UnderReview {
-                    return Err(ApiError::conflict(
-                        "名单已公示，不能重算。",
-                        "The list is published; it cannot be recomputed.",
-                    ));
-                }
+            if let Some(p) = &previous
+                && p.input_hash == input_hash
+            {
+                return Ok((p.number, false));
             }
             let v = previous.map_or(1, |p| p.number + 1);
             let version = store::allocations::Version {
@@ -192,7 +188,7 @@ pub async fn compute(req: Request, year: i32) -> Result<Reply, ApiError> {
                 };
                 store::allocations::add_line(db.store(), year, v, &stored).await?;
             }
-            if stage == Stage::UnderReview {
+            if snapshot.stage == Stage::UnderReview {
                 round::stage::advance(&db, year, Stage::Allocated, &StageContext::default(), &at)
                     .await?;
             }
@@ -205,11 +201,7 @@ pub async fn compute(req: Request, year: i32) -> Result<Reply, ApiError> {
                 component: COMPONENT,
                 action: "allocation.compute",
                 subject: Some(&format!("round:{year}")),
-                rules: &[
-                    rules::RuleId::CapYear,
-                    rules::RuleId::CapTimes,
-                    rules::RuleId::Budget,
-                ],
+                rules: allowed,
                 detail_json: &detail,
             })
             .await?;

@@ -2,7 +2,7 @@
 //! notice period has ended.
 
 use crate::COMPONENT;
-use rules::Parameters;
+use rules::guards::Action;
 use rules::procedure::{Stage, StageContext};
 use serde::{Deserialize, Serialize};
 use service::auth::Role;
@@ -46,18 +46,6 @@ pub async fn approve(req: Request, year: i32) -> Result<Reply, ApiError> {
     service::error::prose("reference", &body.reference, 1, 100, false)?;
     let db = Db::open().await?;
     let now = service::clock::now().await;
-    let published = store::notices::proposed_list_published_at(db.store(), year).await?;
-    let notice = match published {
-        Some(at) => Some(
-            rules::procedure::notice_period(
-                &rules::Calendar::official(),
-                &Parameters::default(),
-                at,
-            )
-            .map_err(|e| ApiError::internal(&e.en))?,
-        ),
-        None => None,
-    };
     if body.approved_on > now.date_naive() {
         return Err(ApiError::invalid(
             "approved_on",
@@ -65,30 +53,33 @@ pub async fn approve(req: Request, year: i32) -> Result<Reply, ApiError> {
             "The approval cannot be dated in the future.",
         ));
     }
-    if let Some(n) = &notice
-        && body.approved_on <= n.last_day
-    {
-        return Err(ApiError::new(
-            409,
-            Code::Rule(rules::RuleId::ProcApprove),
-            format!(
-                "审议日期须在公示期（至 {}）结束之后（PROC-APPROVE）。",
-                n.last_day
-            ),
-            format!(
-                "The approval must come after the notice period (ends {}) (PROC-APPROVE).",
-                n.last_day
-            ),
-        )
-        .field("approved_on"));
-    }
-    let ctx = StageContext {
-        now: Some(now),
-        window_closes_at: None,
-        notice,
-    };
     let at = service::clock::format(now);
     db.transaction(|| async {
+        // PROC-NOTICE, PROC-OBJECT, PROC-APPROVE: the period over, every objection
+        // concluded — judged on the round as this transaction sees it.
+        let (snapshot, allowed) = round::guard::check(&db, year, now, Action::Approve).await?;
+        if let Some(n) = &snapshot.notice
+            && body.approved_on <= n.last_day
+        {
+            return Err(ApiError::new(
+                409,
+                Code::Rule(rules::RuleId::ProcApprove),
+                format!(
+                    "审议日期须在公示期（至 {}）结束之后（PROC-APPROVE）。",
+                    n.last_day
+                ),
+                format!(
+                    "The approval must come after the notice period (ends {}) (PROC-APPROVE).",
+                    n.last_day
+                ),
+            )
+            .field("approved_on"));
+        }
+        let ctx = StageContext {
+            now: Some(now),
+            window_closes_at: None,
+            notice: snapshot.notice.clone(),
+        };
         round::stage::advance(&db, year, Stage::Approved, &ctx, &at).await?;
         store::rounds::set_approval(
             db.store(),
@@ -106,15 +97,16 @@ pub async fn approve(req: Request, year: i32) -> Result<Reply, ApiError> {
             &at,
         )
         .await?;
-        db.audit(
-            &actor,
-            COMPONENT,
-            "round.approve",
-            Some(&format!("round:{year}")),
-            &to_json(&serde_json::json!({
+        db.audit_entry(&store::audit::Entry {
+            actor: &actor,
+            component: COMPONENT,
+            action: "round.approve",
+            subject: Some(&format!("round:{year}")),
+            rules: allowed,
+            detail_json: &to_json(&serde_json::json!({
                 "approved_on": body.approved_on, "reference": body.reference.trim()
             }))?,
-        )
+        })
         .await
     })
     .await?;

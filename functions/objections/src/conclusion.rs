@@ -4,7 +4,7 @@
 use super::*;
 use crate::filing::text;
 use crate::views::{load_record, officer_view, status_text};
-use service::code::Code;
+use rules::guards::Action;
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -47,62 +47,6 @@ pub(crate) async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> 
         _ => {}
     }
     let db = Db::open().await?;
-    let rec = load_record(&db, id).await?;
-    if rec.status != "received" {
-        return Err(ApiError::conflict(
-            format!("异议 {id} 已有重审结论（{}）。", status_text(&rec.status).0),
-            format!(
-                "Objection {id} already has its re-review conclusion ({}).",
-                status_text(&rec.status).1
-            ),
-        ));
-    }
-    let notice = load_notice(&db, &rec.notice_id, "notice_id").await?;
-    let entry = notice
-        .current_entries()
-        .into_iter()
-        .find(|e| e.number == rec.entry)
-        .ok_or_else(|| ApiError::internal("objection to an entry the notice lacks"))?;
-    if entry.status == EntryStatus::Removed && body.outcome != Outcome::Dismissed {
-        return Err(ApiError::conflict(
-            format!("第{}号已因此前的重审结论取消补助。", rec.entry),
-            format!(
-                "Entry {} was already removed by an earlier re-review.",
-                rec.entry
-            ),
-        ));
-    }
-    if let (Outcome::PartlyUpheld, Some(m)) = (body.outcome, body.new_amount)
-        && (m.is_zero() || m >= entry.amount)
-    {
-        return Err(ApiError::invalid(
-            "new_amount",
-            format!(
-                "调整后的金额须大于 0 且低于现公示金额 {} 元（取消补助请用 upheld）。",
-                entry.amount
-            ),
-            format!(
-                "The new amount must be above 0 and below the current {} CNY (use upheld to remove the entry).",
-                entry.amount
-            ),
-        ));
-    }
-    let year = notice.round_year;
-    let stage = round::stage::current(&db, year).await?;
-    if stage != Stage::InNotice {
-        return Err(ApiError::new(
-            409,
-            Code::Rule(rules::RuleId::ProcApprove),
-            format!(
-                "该年度名单已进入“{}”阶段，不能再改变（PROC-APPROVE）。",
-                stage.zh()
-            ),
-            format!(
-                "The round is at stage \"{}\": its list can no longer change (PROC-APPROVE).",
-                stage.en()
-            ),
-        ));
-    }
     let now = clock::now().await;
     let at = clock::format(now);
     let (status, kind, outcome) = match body.outcome {
@@ -121,6 +65,50 @@ pub(crate) async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> 
     let text_zh = format!("受理编号 {id} 的异议经重审：{reasons_zh}");
     let text_en = format!("Objection {id} on re-review: {reasons_en}");
     db.transaction(|| async {
+        let rec = load_record(&db, id).await?;
+        if rec.status != "received" {
+            return Err(ApiError::conflict(
+                format!("异议 {id} 已有重审结论（{}）。", status_text(&rec.status).0),
+                format!(
+                    "Objection {id} already has its re-review conclusion ({}).",
+                    status_text(&rec.status).1
+                ),
+            ));
+        }
+        let notice = load_notice(&db, &rec.notice_id, "notice_id").await?;
+        let entry = notice
+            .current_entries()
+            .into_iter()
+            .find(|e| e.number == rec.entry)
+            .ok_or_else(|| ApiError::internal("objection to an entry the notice lacks"))?;
+        if entry.status == EntryStatus::Removed && body.outcome != Outcome::Dismissed {
+            return Err(ApiError::conflict(
+                format!("第{}号已因此前的重审结论取消补助。", rec.entry),
+                format!(
+                    "Entry {} was already removed by an earlier re-review.",
+                    rec.entry
+                ),
+            ));
+        }
+        if let (Outcome::PartlyUpheld, Some(m)) = (body.outcome, body.new_amount)
+            && (m.is_zero() || m >= entry.amount)
+        {
+            return Err(ApiError::invalid(
+                "new_amount",
+                format!(
+                    "调整后的金额须大于 0 且低于现公示金额 {} 元（取消补助请用 upheld）。",
+                    entry.amount
+                ),
+                format!(
+                    "The new amount must be above 0 and below the current {} CNY (use upheld to remove the entry).",
+                    entry.amount
+                ),
+            ));
+        }
+        // PROC-OBJECT: a conclusion while the list is on notice (during the period and
+        // after it, until approval), judged inside this transaction.
+        let year = notice.round_year;
+        let (_, allowed) = round::guard::check(&db, year, now, Action::Conclude).await?;
         let update = NoticeUpdate {
             seq: 0,
             at: now,
@@ -148,15 +136,16 @@ pub(crate) async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> 
             ));
         }
         round::list::record_re_review(&db, year, &rec.application_id, outcome, &at).await?;
-        db.audit(
-            &actor,
-            COMPONENT,
-            "conclude_objection",
-            Some(id),
-            &json!({ "outcome": status.name(), "new_amount": body.new_amount,
-                     "notice_update": seq, "rule": "PROC-OBJECT" })
+        db.audit_entry(&store::audit::Entry {
+            actor: &actor,
+            component: COMPONENT,
+            action: "conclude_objection",
+            subject: Some(id),
+            rules: allowed,
+            detail_json: &json!({ "outcome": status.name(), "new_amount": body.new_amount,
+                                  "notice_update": seq, "rule": "PROC-OBJECT" })
             .to_string(),
-        )
+        })
         .await
     })
     .await?;

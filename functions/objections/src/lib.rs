@@ -22,7 +22,6 @@ use chrono::Timelike;
 use publish::{EntryStatus, Notice, NoticeKind, NoticeUpdate, UpdateKind};
 use round::list::ReReview;
 use rules::Money;
-use rules::procedure::Stage;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use service::auth::{Role, bearer_token};

@@ -16,6 +16,7 @@
 //! | the round's allocation | [`allocation`] | CAP-YEAR, CAP-TIMES, BUDGET |
 //! | working days, notice period | [`calendar`] | PROC-NOTICE, PROC-OBJECT |
 //! | stages of a round | [`procedure`] | PROC-GUIDE, PROC-NOTICE, PROC-OBJECT, PROC-APPROVE |
+//! | the round's workflow guards | [`guards`] | PROC-REVIEW, PROC-OBJECT, PROC-APPROVE, BUDGET |
 //! | recovery and disclosure | [`oversight`] | FRAUD, DISCLOSE |
 //! | validators | [`uscc`], [`patent`], [`money`] | SCOPE-ENT, SUB-KEY, reading 6 |
 //! | 大写金额 | [`numerals`] | notices |
@@ -70,6 +71,7 @@
 pub mod allocation;
 pub mod calendar;
 pub mod decision;
+pub mod guards;
 pub mod input;
 pub mod model;
 pub mod money;

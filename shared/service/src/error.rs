@@ -29,9 +29,21 @@ pub struct ApiError {
     pub field: Option<String>,
     pub message_zh: String,
     pub message_en: String,
+    /// What a few answers add (boxed: most errors carry none of it).
+    #[serde(flatten)]
+    pub more: Option<Box<More>>,
+}
+
+/// The rarer parts of an error answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct More {
     /// A 405's `Allow` header: the methods the address takes.
     #[serde(skip)]
-    pub allow: Option<Box<str>>,
+    pub allow: Option<String>,
+    /// A refusal's offending items (application or objection numbers) that must be dealt
+    /// with first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -52,7 +64,7 @@ impl ApiError {
             field: None,
             message_zh: message_zh.into(),
             message_en: message_en.into(),
-            allow: None,
+            more: None,
         }
     }
 
@@ -74,7 +86,7 @@ impl ApiError {
             format!("不支持该请求方法（允许：{allowed}）。"),
             format!("Method not allowed (allowed: {allowed})."),
         );
-        e.allow = Some(allowed.into());
+        e.more.get_or_insert_default().allow = Some(allowed.to_owned());
         e
     }
 
@@ -168,6 +180,16 @@ impl ApiError {
         )
     }
 
+    /// 409 from a workflow guard's refusal (`rules::guards`): the rule, its reason, and
+    /// the items that must be dealt with first.
+    pub fn refusal(refusal: rules::guards::Refusal) -> Self {
+        let mut e = ApiError::refused(&refusal.reason);
+        if !refusal.items.is_empty() {
+            e.more.get_or_insert_default().items = refusal.items;
+        }
+        e
+    }
+
     pub fn conflict(message_zh: impl Into<String>, message_en: impl Into<String>) -> Self {
         Self::new(409, Code::Conflict, message_zh, message_en)
     }
@@ -243,8 +265,9 @@ impl ApiError {
             );
         }
         if let Some(v) = self
-            .allow
-            .as_deref()
+            .more
+            .as_ref()
+            .and_then(|m| m.allow.as_deref())
             .and_then(|a| spin_sdk::http::HeaderValue::from_str(a).ok())
         {
             r.headers_mut().insert("allow", v);
@@ -475,6 +498,37 @@ mod tests {
         );
         assert!(r.headers().get(CONTENT_LENGTH).is_none());
         assert_eq!(body_of(&r), 0);
+    }
+
+    #[test]
+    fn a_guard_refusal_names_its_rule_and_lists_its_items() {
+        let reason = rules::decision::Reason::new(
+            rules::RuleId::ProcObject,
+            rules::decision::Effect::Refuse,
+            "尚有异议未重审。",
+            "Objections are open.",
+        );
+        let e = ApiError::refusal(rules::guards::Refusal {
+            reason: reason.clone(),
+            items: vec!["YY-2026-000001".into()],
+        });
+        let v: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
+        assert_eq!(v["error"]["status"], 409);
+        assert_eq!(v["error"]["code"], "rule_proc_object");
+        assert_eq!(v["error"]["items"], serde_json::json!(["YY-2026-000001"]));
+        assert!(
+            v["error"]["message_en"]
+                .as_str()
+                .unwrap()
+                .ends_with("(PROC-OBJECT)")
+        );
+        // Nothing in the way: no `items` at all, and a 405's Allow never shows in the body.
+        let e = ApiError::refusal(reason.into());
+        let v: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
+        assert!(v["error"].get("items").is_none(), "{v}");
+        let v: serde_json::Value =
+            serde_json::from_str(&ApiError::method_not_allowed("GET, HEAD").to_json()).unwrap();
+        assert!(v["error"].get("allow").is_none(), "{v}");
     }
 
     #[test]

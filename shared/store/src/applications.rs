@@ -166,6 +166,10 @@ pub const COUNT_WITH_STATUS: Statement = Statement::new(
     "applications.count_with_status",
     "SELECT count(*) AS n FROM applications WHERE round_year = ? AND status = ?",
 );
+pub const UNDECIDED_IN_ROUND: Statement = Statement::new(
+    "applications.undecided_in_round",
+    "SELECT id FROM applications WHERE round_year = ? AND status = 'submitted' ORDER BY id",
+);
 pub const SET_REVIEW: Statement = Statement::new(
     "applications.set_review",
     "UPDATE applications SET status = ?, review_json = ?, payload_json = ?, decision_json = ?, \
@@ -386,6 +390,14 @@ pub async fn move_round_status(
     .await
 }
 
+/// PROC-REVIEW: the round's applications received in time and not yet decided by review
+/// (still `submitted`), by number.
+pub async fn undecided_in_round(db: &impl Sql, year: i32) -> Result<Vec<String>, StoreError> {
+    db.query(&UNDECIDED_IN_ROUND, vec![year.into()])
+        .await?
+        .read(|r| Ok(r.text("id")?.to_owned()))
+}
+
 /// How many applications of a round are at `status`.
 pub async fn count_with_status(
     db: &impl Sql,
@@ -526,8 +538,17 @@ mod tests {
             assert_eq!(s.len(), 1);
             assert_eq!(s[0].amount, decision.amount);
             assert!(summaries(&db, Some(2025)).await.unwrap().is_empty());
+            assert_eq!(
+                undecided_in_round(&db, 2026).await.unwrap(),
+                std::slice::from_ref(&id)
+            );
+            assert!(undecided_in_round(&db, 2025).await.unwrap().is_empty());
 
             assert!(withdraw(&db, &id, AT).await.unwrap());
+            assert!(
+                undecided_in_round(&db, 2026).await.unwrap().is_empty(),
+                "a withdrawn application is decided"
+            );
             assert!(
                 !withdraw(&db, &id, AT).await.unwrap(),
                 "only from submitted"

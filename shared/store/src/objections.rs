@@ -122,6 +122,11 @@ pub const COUNT_BY_STATUS: Statement = Statement::new(
     "objections.count_by_status",
     "SELECT status, count(*) AS n FROM objections GROUP BY status ORDER BY status",
 );
+pub const OPEN_IN_ROUND: Statement = Statement::new(
+    "objections.open_in_round",
+    "SELECT o.id FROM objections o JOIN notices n ON n.id = o.notice_id \
+     WHERE n.round_year = ? AND o.status = 'received' ORDER BY o.seq",
+);
 pub const BY_DEDUP: Statement = Statement::new(
     "objections.by_dedup",
     "SELECT id FROM objections WHERE dedup_hash = ?",
@@ -220,6 +225,14 @@ pub async fn of_notice(db: &impl Sql, notice_id: &str) -> Result<Vec<ObjectionRo
     db.query(&OF_NOTICE, vec![notice_id.into()])
         .await?
         .read(objection)
+}
+
+/// PROC-OBJECT: the round's objections still without a re-review conclusion, by tracking
+/// number, in the order filed.
+pub async fn open_in_round(db: &impl Sql, year: i32) -> Result<Vec<String>, StoreError> {
+    db.query(&OPEN_IN_ROUND, vec![year.into()])
+        .await?
+        .read(|r| Ok(r.text("id")?.to_owned()))
 }
 
 /// How many objections stand at each status (statuses without any are left out).
@@ -449,6 +462,11 @@ mod tests {
             let row = find(&db, &id).await.unwrap().unwrap();
             assert_eq!(row.status, Status::Received);
             assert_eq!(row.entry, 1);
+            assert_eq!(
+                open_in_round(&db, 2026).await.unwrap(),
+                std::slice::from_ref(&id)
+            );
+            assert!(open_in_round(&db, 2025).await.unwrap().is_empty());
             assert_eq!(of_notice(&db, "2026-proposed").await.unwrap(), [row]);
             assert_eq!(objector(&db, &id).await.unwrap(), Some(who.clone()));
             let listed = evidence_of(&db, &id).await.unwrap();
@@ -465,6 +483,7 @@ mod tests {
                 notice_update: 1,
             };
             assert!(conclude(&db, &id, &c).await.unwrap());
+            assert!(open_in_round(&db, 2026).await.unwrap().is_empty());
             assert!(
                 !conclude(&db, &id, &c).await.unwrap(),
                 "one conclusion only"

@@ -9,6 +9,7 @@ mod common;
 mod faults;
 mod host;
 mod hostile;
+mod lawful;
 mod notices;
 mod openapi;
 mod round;

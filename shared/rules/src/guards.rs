@@ -1,0 +1,272 @@
+//! The round's workflow actions, each a pure guard over a snapshot of the round: the rules
+//! that allow it, or the rule that forbids it with the items in the way (application or
+//! objection numbers). Components load the snapshot inside the action's transaction, ask
+//! here, store and answer — so the check and the write see the same round.
+//!
+//! | action | allowed by | forbidden while |
+//! |---|---|---|
+//! | [`Action::Allocate`] | PROC-REVIEW, CAP-YEAR, CAP-TIMES, BUDGET | not under review or allocated (BUDGET); an application received in time is undecided (PROC-REVIEW) |
+//! | [`Action::Conclude`] | PROC-OBJECT | the list is no longer on notice (PROC-APPROVE) |
+//! | [`Action::Approve`] | PROC-NOTICE, PROC-OBJECT, PROC-APPROVE | the notice period runs (PROC-APPROVE) or never ran (PROC-NOTICE); an objection has no re-review conclusion (PROC-OBJECT) |
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::calendar::NoticePeriod;
+use crate::decision::{Effect, Reason};
+use crate::procedure::{Stage, StageContext, check_transition};
+use crate::rule::RuleId::{self, *};
+
+/// What the guards need to know of a round, read in one transaction.
+#[derive(Debug, Clone)]
+pub struct RoundSnapshot {
+    pub year: i32,
+    pub stage: Stage,
+    /// The moment of the action.
+    pub now: DateTime<FixedOffset>,
+    /// The proposed list's notice period, once published (PROC-NOTICE).
+    pub notice: Option<NoticePeriod>,
+    /// Applications received in time and not yet decided by review (still `submitted`),
+    /// by number.
+    pub undecided: Vec<String>,
+    /// Objections to the round's list without a re-review conclusion, by tracking number.
+    pub open_objections: Vec<String>,
+}
+
+/// A workflow action on a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Compute (or recompute) the proposed list.
+    Allocate,
+    /// Give a re-review conclusion on an objection.
+    Conclude,
+    /// Record the district government's approval of the list.
+    Approve,
+}
+
+/// Why an action may not happen now, and what stands in its way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub reason: Reason,
+    /// The applications or objections, by number, that must be dealt with first.
+    pub items: Vec<String>,
+}
+
+impl From<Reason> for Refusal {
+    fn from(reason: Reason) -> Self {
+        Refusal {
+            reason,
+            items: Vec::new(),
+        }
+    }
+}
+
+/// Whether `action` may happen on the round as `round` shows it: the rules that allow it,
+/// or the refusal.
+pub fn check(action: Action, round: &RoundSnapshot) -> Result<&'static [RuleId], Refusal> {
+    match action {
+        Action::Allocate => allocate(round),
+        Action::Conclude => conclude(round),
+        Action::Approve => approve(round),
+    }
+}
+
+fn refuse(rule: RuleId, zh: String, en: String) -> Reason {
+    Reason::new(rule, Effect::Refuse, zh, en)
+}
+
+/// PROC-REVIEW, BUDGET: the list is computed from decided applications only, so that none
+/// silently falls off it.
+fn allocate(round: &RoundSnapshot) -> Result<&'static [RuleId], Refusal> {
+    if !matches!(round.stage, Stage::UnderReview | Stage::Allocated) {
+        return Err(refuse(
+            Budget,
+            format!(
+                "只有评审阶段或已分配的年度可以计算拟补助名单（当前：{}）。",
+                round.stage.zh()
+            ),
+            format!(
+                "The list is computed during review or after allocation (now: {}).",
+                round.stage.en()
+            ),
+        )
+        .into());
+    }
+    if !round.undecided.is_empty() {
+        let list = round.undecided.join("、");
+        return Err(Refusal {
+            reason: refuse(
+                ProcReview,
+                format!(
+                    "以下 {} 份按期受理的申报尚未作出评审结论，须逐一评审（或由企业撤回）后方可计算拟补助名单：{list}。",
+                    round.undecided.len()
+                ),
+                format!(
+                    "{} application(s) received in time have no review decision yet; each must be reviewed (or withdrawn) before the list is computed: {}.",
+                    round.undecided.len(),
+                    round.undecided.join(", ")
+                ),
+            ),
+            items: round.undecided.clone(),
+        });
+    }
+    Ok(&[ProcReview, CapYear, CapTimes, Budget])
+}
+
+/// PROC-OBJECT: a re-review conclusion may be given while the list is on notice — during
+/// the period and after it, until the district government approves the list.
+fn conclude(round: &RoundSnapshot) -> Result<&'static [RuleId], Refusal> {
+    if round.stage != Stage::InNotice {
+        return Err(refuse(
+            ProcApprove,
+            format!(
+                "该年度名单已进入“{}”阶段，不能再改变（PROC-APPROVE）。",
+                round.stage.zh()
+            ),
+            format!(
+                "The round is at stage \"{}\": its list can no longer change (PROC-APPROVE).",
+                round.stage.en()
+            ),
+        )
+        .into());
+    }
+    Ok(&[ProcObject])
+}
+
+/// PROC-NOTICE, PROC-OBJECT, PROC-APPROVE: 公示期间有异议的项目，由区知识产权局重审，并作出重审结论。
+/// 公示期结束后 … 报请区政府会议审议 — the list goes to the government only after its
+/// period and once every objection has its conclusion.
+fn approve(round: &RoundSnapshot) -> Result<&'static [RuleId], Refusal> {
+    let ctx = StageContext {
+        now: Some(round.now),
+        window_closes_at: None,
+        notice: round.notice.clone(),
+    };
+    check_transition(round.stage, Stage::Approved, &ctx)?;
+    if !round.open_objections.is_empty() {
+        return Err(Refusal {
+            reason: refuse(
+                ProcObject,
+                format!(
+                    "以下 {} 件异议尚未作出重审结论，须先重审后方可报请区政府审议：{}。",
+                    round.open_objections.len(),
+                    round.open_objections.join("、")
+                ),
+                format!(
+                    "{} objection(s) have no re-review conclusion yet; they must be concluded before the list goes to the district government: {}.",
+                    round.open_objections.len(),
+                    round.open_objections.join(", ")
+                ),
+            ),
+            items: round.open_objections.clone(),
+        });
+    }
+    Ok(&[ProcNotice, ProcObject, ProcApprove])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::Calendar;
+    use crate::params::Parameters;
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn round(stage: Stage) -> RoundSnapshot {
+        RoundSnapshot {
+            year: 2026,
+            stage,
+            now: at("2026-05-06T10:00:00+08:00"),
+            notice: None,
+            undecided: Vec::new(),
+            open_objections: Vec::new(),
+        }
+    }
+
+    /// A list published on Wednesday 2026-05-06: five working days, to 2026-05-12.
+    fn published(mut r: RoundSnapshot, now: &str) -> RoundSnapshot {
+        let period = crate::procedure::notice_period(
+            &Calendar::official(),
+            &Parameters::default(),
+            at("2026-05-06T10:00:00+08:00"),
+        )
+        .unwrap();
+        r.notice = Some(period);
+        r.now = at(now);
+        r
+    }
+
+    #[test]
+    fn proc_review_allocation_waits_for_every_application_to_be_decided() {
+        let mut r = round(Stage::UnderReview);
+        r.undecided = vec!["MTG-2026-00003".into(), "MTG-2026-00007".into()];
+        let refusal = check(Action::Allocate, &r).unwrap_err();
+        assert_eq!(refusal.reason.rule, ProcReview);
+        assert_eq!(refusal.reason.effect, Effect::Refuse);
+        assert_eq!(refusal.items, ["MTG-2026-00003", "MTG-2026-00007"]);
+        assert!(refusal.reason.zh.contains("MTG-2026-00003、MTG-2026-00007"));
+        assert!(refusal.reason.en.contains("2 application(s)"));
+        r.undecided.clear();
+        assert_eq!(
+            check(Action::Allocate, &r).unwrap(),
+            [ProcReview, CapYear, CapTimes, Budget]
+        );
+    }
+
+    #[test]
+    fn budget_allocation_only_under_review_or_after_allocation() {
+        for stage in Stage::ALL {
+            let allowed = check(Action::Allocate, &round(stage));
+            let expected = matches!(stage, Stage::UnderReview | Stage::Allocated);
+            assert_eq!(allowed.is_ok(), expected, "{stage:?}");
+            if let Err(r) = allowed {
+                assert_eq!(r.reason.rule, Budget, "{stage:?}");
+                assert!(r.items.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn proc_object_approval_waits_for_every_re_review_conclusion() {
+        let mut r = published(round(Stage::InNotice), "2026-05-20T10:00:00+08:00");
+        r.open_objections = vec!["YY-2026-00001".into()];
+        let refusal = check(Action::Approve, &r).unwrap_err();
+        assert_eq!(refusal.reason.rule, ProcObject);
+        assert_eq!(refusal.items, ["YY-2026-00001"]);
+        assert!(refusal.reason.zh.contains("YY-2026-00001"));
+        r.open_objections.clear();
+        assert_eq!(
+            check(Action::Approve, &r).unwrap(),
+            [ProcNotice, ProcObject, ProcApprove]
+        );
+    }
+
+    #[test]
+    fn proc_approve_the_period_comes_first_then_the_objections() {
+        // Inside the period an open objection is not yet the obstacle: the period is.
+        let mut r = published(round(Stage::InNotice), "2026-05-08T10:00:00+08:00");
+        r.open_objections = vec!["YY-2026-00001".into()];
+        let refusal = check(Action::Approve, &r).unwrap_err();
+        assert_eq!(refusal.reason.rule, ProcApprove);
+        assert!(refusal.items.is_empty());
+        // Never published: PROC-NOTICE.
+        let refusal = check(Action::Approve, &round(Stage::InNotice)).unwrap_err();
+        assert_eq!(refusal.reason.rule, ProcNotice);
+        // Not on notice at all: the stages' order (PROC-GUIDE).
+        let refusal = check(Action::Approve, &round(Stage::Allocated)).unwrap_err();
+        assert_eq!(refusal.reason.rule, ProcGuide);
+    }
+
+    #[test]
+    fn proc_object_conclusions_stay_possible_after_the_period_until_approval() {
+        let during = published(round(Stage::InNotice), "2026-05-08T10:00:00+08:00");
+        assert_eq!(check(Action::Conclude, &during).unwrap(), [ProcObject]);
+        let after = published(round(Stage::InNotice), "2026-06-30T10:00:00+08:00");
+        assert_eq!(check(Action::Conclude, &after).unwrap(), [ProcObject]);
+        for stage in [Stage::Approved, Stage::Paid, Stage::Allocated] {
+            let refusal = check(Action::Conclude, &round(stage)).unwrap_err();
+            assert_eq!(refusal.reason.rule, ProcApprove, "{stage:?}");
+        }
+    }
+}

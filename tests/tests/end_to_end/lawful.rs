@@ -1,0 +1,188 @@
+//! The round's life is lawful end to end (issue 13): each workflow action is judged by a
+//! pure guard (`rules::guards`) over the round as its own transaction sees it, and a
+//! refused action is a 409 naming its rule and the items in the way, with nothing stored.
+
+use base64::Engine;
+use e2e::app::{ADMIN, App, AppHost, OFFICER, assert_error, call};
+use e2e::{Answer, TempDir, fixtures};
+use serde_json::{Value, json};
+
+use crate::common::{IN_NOTICE, OPEN, PDF, dump, round};
+
+/// After the notice period of a list published on 6 May 2026 (it ended on 12 May).
+const AFTER_NOTICE: &str = "2026-05-20T10:00:00+08:00";
+
+fn application(n: u32) -> Value {
+    let contract = format!("HG-{n:04}");
+    fixtures::application(
+        2026,
+        n,
+        &contract,
+        "manufacturing",
+        fixtures::utility_model(),
+        "100000.00",
+    )
+}
+
+fn objection(entry: u32) -> Value {
+    json!({
+        "notice_id": "2026-proposed", "entry": entry,
+        "objector": {"name": "李四", "contact": "13800000000", "relation": "同行业企业员工"},
+        "grounds": format!("第{entry}号企业的贷款在覆盖期内曾经逾期，不符合条件。"),
+        "evidence": [{"file_name": "bank.pdf", "content_type": "application/pdf",
+                      "data_base64": base64::engine::general_purpose::STANDARD.encode(PDF)}]
+    })
+}
+
+fn ok(r: &Answer) -> Value {
+    assert!(matches!(r.status, 200 | 201), "{}", r.text());
+    r.json()
+}
+
+async fn post(a: std::net::SocketAddr, path: &str, token: Option<&str>, body: &Value) -> Answer {
+    call(a, "POST", path, token, body).await
+}
+
+/// The 2026 round with `n` applications submitted in its window; the host stopped.
+async fn submitted(state: &TempDir, n: u32) -> Vec<String> {
+    let host = App::local().at(OPEN).start(state).await;
+    let a = host.addr;
+    ok(&post(a, "/api/rounds", Some(ADMIN), &round(2026)).await);
+    let mut ids = Vec::new();
+    for i in 1..=n {
+        let v = ok(&post(a, "/api/applications", None, &application(i)).await);
+        ids.push(v["id"].as_str().unwrap().to_owned());
+    }
+    host.stop().await;
+    ids
+}
+
+/// The round moved to review, on a host at `now`.
+async fn under_review(state: &TempDir, now: &str) -> AppHost {
+    let host = App::local().at(now).start(state).await;
+    for to in ["closed", "under_review"] {
+        ok(&post(
+            host.addr,
+            "/api/rounds/2026/stage",
+            Some(ADMIN),
+            &json!({ "to": to }),
+        )
+        .await);
+    }
+    host
+}
+
+async fn review(a: std::net::SocketAddr, id: &str) {
+    let body = json!({"opinions": [{"department": "tax", "objects": false}]});
+    let r = post(
+        a,
+        &format!("/api/applications/{id}/review"),
+        Some(OFFICER),
+        &body,
+    )
+    .await;
+    ok(&r);
+}
+
+/// PROC-REVIEW (issue 13, point 3): the list is not computed while an application received
+/// in time has no review decision — the refusal names it, and nothing is stored; once it
+/// is reviewed, the list is computed from both.
+#[tokio::test(flavor = "multi_thread")]
+async fn proc_review_allocation_refuses_while_an_application_is_undecided_naming_it() {
+    let state = TempDir::new("lawful-undecided");
+    let ids = submitted(&state, 2).await;
+    let host = under_review(&state, IN_NOTICE).await;
+    let a = host.addr;
+    review(a, &ids[0]).await;
+
+    let before = dump(&state);
+    let r = post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await;
+    let v = assert_error(&r, 409, "rule_proc_review");
+    assert_eq!(v["items"], json!([ids[1]]), "{v}");
+    let zh = v["message_zh"].as_str().unwrap();
+    assert!(zh.contains(&ids[1]) && zh.contains("PROC-REVIEW"), "{zh}");
+    assert_eq!(dump(&state), before, "a refused allocation stores nothing");
+    let r = call(a, "GET", "/api/rounds/2026", None, &Value::Null).await;
+    assert_eq!(ok(&r)["stage"], "under_review");
+
+    review(a, &ids[1]).await;
+    let v = ok(&post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await);
+    let listed: Vec<&str> = v["allocation"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed.len(), 2, "{v}");
+    assert!(
+        ids.iter().all(|id| listed.contains(&id.as_str())),
+        "{listed:?}"
+    );
+    host.stop().await;
+}
+
+/// PROC-OBJECT, PROC-APPROVE (issue 13, point 4): the list goes to the district government
+/// only once every objection has its re-review conclusion — a conclusion stays possible
+/// after the notice period — and the refusal names the objections still open.
+#[tokio::test(flavor = "multi_thread")]
+async fn proc_object_approval_waits_for_every_re_review_and_conclusions_run_past_the_period() {
+    let state = TempDir::new("lawful-objections");
+    let ids = submitted(&state, 2).await;
+    let host = under_review(&state, IN_NOTICE).await;
+    let a = host.addr;
+    for id in &ids {
+        review(a, id).await;
+    }
+    ok(&post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await);
+    let body = json!({"kind": "proposed_list", "round_year": 2026});
+    ok(&post(a, "/api/notices", Some(OFFICER), &body).await);
+    let mut objections = Vec::new();
+    for entry in [1, 2] {
+        let v = ok(&post(a, "/api/objections", None, &objection(entry)).await);
+        objections.push(v["tracking_number"].as_str().unwrap().to_owned());
+    }
+    host.stop().await;
+
+    let host = App::local().at(AFTER_NOTICE).start(&state).await;
+    let a = host.addr;
+    let approval = json!({"approved_on": "2026-05-13", "reference": "区政府第12次常务会议"});
+    let path = "/api/rounds/2026/allocation/approval";
+    let before = dump(&state);
+    let v = assert_error(
+        &post(a, path, Some(ADMIN), &approval).await,
+        409,
+        "rule_proc_object",
+    );
+    assert_eq!(v["items"], json!(objections), "{v}");
+    assert_eq!(dump(&state), before, "a refused approval stores nothing");
+
+    // After the period, a conclusion is still given (dismissed: the entry stands).
+    let conclusion = json!({"outcome": "dismissed", "reasons_zh": "经核查，贷款按期还款。",
+                            "reasons_en": "On checking, the loan was repaid on time."});
+    let r = post(
+        a,
+        &format!("/api/objections/{}/conclusion", objections[0]),
+        Some(OFFICER),
+        &conclusion,
+    )
+    .await;
+    assert_eq!(ok(&r)["status"], "dismissed");
+    let v = assert_error(
+        &post(a, path, Some(ADMIN), &approval).await,
+        409,
+        "rule_proc_object",
+    );
+    assert_eq!(v["items"], json!([objections[1]]), "{v}");
+
+    let r = post(
+        a,
+        &format!("/api/objections/{}/conclusion", objections[1]),
+        Some(OFFICER),
+        &conclusion,
+    )
+    .await;
+    ok(&r);
+    let v = ok(&post(a, path, Some(ADMIN), &approval).await);
+    assert_eq!(v["stage"], "approved");
+    host.stop().await;
+}
