@@ -16,7 +16,10 @@ use spin_sdk::http::Request;
 /// An application body is small JSON: 50 loans of a few rights fit in 256 KiB.
 const APPLICATION_LIMIT: usize = 256 * 1024;
 
-/// Rules that stop a submission from being accepted at all (nothing is stored).
+/// Rules that stop a submission from being accepted at all (nothing is stored) when they
+/// refuse the application as a whole. A loan outside the round's covered period (reading
+/// 9, PROC-GUIDE) is refused as a loan: the application is stored and its other loans
+/// decided (逾期不予受理 is about when the application is made, not which loans it names).
 const NOT_ACCEPTED: [RuleId; 4] = [
     RuleId::ProcLate,
     RuleId::ProcGuide,
@@ -125,11 +128,9 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
     let request_hash = service::token::sha256_hex(to_json(&app)?.as_bytes());
     let app = with_records(&db, app).await?;
     let decision = decide(&app, &round, now);
-    if let Some(reason) = decision
-        .reasons
-        .iter()
-        .find(|r| r.effect == rules::Effect::Refuse && NOT_ACCEPTED.contains(&r.rule))
-    {
+    if let Some(reason) = decision.reasons.iter().find(|r| {
+        r.effect == rules::Effect::Refuse && r.loan.is_none() && NOT_ACCEPTED.contains(&r.rule)
+    }) {
         return Err(service::ApiError::refused(reason));
     }
     let token = service::token::new_token()?;

@@ -115,6 +115,11 @@ pub fn precheck(req: &PrecheckRequest, params: &Parameters) -> Decision {
     } else {
         Outcome::Eligible
     };
+    if outcome == Outcome::Refused && !reasons.iter().any(|r| r.effect == Effect::Refuse) {
+        // Nothing refused, yet nothing to pay: the caps took it all, or the interest was
+        // too small to give a fen. A refusal always names its rule.
+        reasons.push(nothing_to_pay(&loans, &caps));
+    }
     let mut refused_by: Vec<RuleId> = Vec::new();
     if outcome == Outcome::Refused {
         for r in reasons.iter().filter(|r| r.effect == Effect::Refuse) {
@@ -135,4 +140,31 @@ pub fn precheck(req: &PrecheckRequest, params: &Parameters) -> Decision {
         reasons,
         readings: params.readings.clone(),
     }
+}
+
+/// The refusal of an application whose every check passed but whose amount is 0.00: under
+/// the last cap that took the amount to nothing (CAP-YEAR), or else under the rate rule of
+/// its loans (SUB-BASE / SUB-KEY: the interest was too small to give a fen).
+fn nothing_to_pay(loans: &[LoanDecision], caps: &[crate::decision::CapApplied]) -> Reason {
+    if let Some(cap) = caps.iter().rev().find(|c| c.after.is_zero()) {
+        return Reason::new(
+            cap.rule,
+            Effect::Refuse,
+            format!(
+                "经{}核减后补助金额为 0.00 元，本次无可补助金额。",
+                cap.rule.code()
+            ),
+            format!(
+                "After {} the amount is 0.00 CNY: nothing can be granted this time.",
+                cap.rule.code()
+            ),
+        );
+    }
+    let rule = loans.iter().find_map(|l| l.rate_rule).unwrap_or(SubBase);
+    Reason::new(
+        rule,
+        Effect::Refuse,
+        "按实际支付利息和补助比例计算，补助金额不足 0.01 元，本次无可补助金额。",
+        "At the subsidy rate, the interest actually paid gives less than 0.01 CNY: nothing can be granted.",
+    )
 }

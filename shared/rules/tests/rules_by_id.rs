@@ -704,6 +704,31 @@ fn fraud_bars_for_three_years_from_the_determination() {
     assert!(d.reasons.iter().any(|x| x.en.contains("2026-04-16")));
 }
 
+/// Issue 13, point 10: a finding whose ban is over is not passed over in silence.
+#[test]
+fn fraud_an_ended_ban_is_said_under_fraud() {
+    let mut r = request();
+    r.application.enterprise.fraud_findings = vec![FraudFinding {
+        kind: FraudKind::FalseDocuments,
+        determined_on: date("2022-03-01"),
+        reference: String::new(),
+    }];
+    let d = precheck(&r, &params());
+    assert!(d.is_eligible());
+    let said: Vec<_> = d.reasons_for(RuleId::Fraud).collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert_eq!(said[0].effect, Effect::Pass);
+    assert!(said[0].en.contains("2022-03-01") && said[0].en.contains("2025-03-01"));
+    assert!(said[0].zh.contains("2025-03-01"));
+    // No finding at all: nothing to say under FRAUD.
+    assert_eq!(
+        precheck(&request(), &params())
+            .reasons_for(RuleId::Fraud)
+            .count(),
+        0
+    );
+}
+
 #[test]
 fn fraud_recovers_every_subsidy_paid() {
     use rules::oversight::fraud_consequence;
@@ -729,6 +754,40 @@ fn valid_outside_the_measures_validity_is_refused() {
 }
 
 // ---------------------------------------------------------------- decisions as a whole
+
+/// Issue 13, point 10: 0.01 CNY of interest at 50 % gives no fen; the refusal names the
+/// rate rule (SUB-BASE) rather than nothing.
+#[test]
+fn sub_base_an_interest_too_small_for_a_fen_is_refused_naming_sub_base() {
+    let mut r = request();
+    r.application.enterprise.industry = "retail".into();
+    r.application.loans[0].interest_paid = yuan("0.01");
+    let d = precheck(&r, &params());
+    assert_eq!(d.outcome, Outcome::Refused);
+    assert_eq!(d.amount, Money::ZERO);
+    assert_eq!(d.refused_by, vec![RuleId::SubBase], "{:?}", d.reasons);
+    assert!(has(&d, RuleId::SubBase, Effect::Refuse));
+}
+
+/// Every refused decision names at least one rule, whatever refused it.
+#[test]
+fn a_refusal_always_names_a_rule() {
+    for interest in ["0.01", "0.02", "0.03"] {
+        for industry in ["retail", "manufacturing"] {
+            let mut r = request();
+            r.application.enterprise.industry = industry.into();
+            r.application.loans[0].interest_paid = yuan(interest);
+            let d = precheck(&r, &params());
+            if d.outcome == Outcome::Refused {
+                assert!(
+                    !d.refused_by.is_empty(),
+                    "{interest} {industry}: {:?}",
+                    d.reasons
+                );
+            }
+        }
+    }
+}
 
 /// A refusal lists every failing rule, not just the first.
 #[test]

@@ -186,3 +186,78 @@ async fn proc_object_approval_waits_for_every_re_review_and_conclusions_run_past
     assert_eq!(v["stage"], "approved");
     host.stop().await;
 }
+
+/// Reading 9, PROC-GUIDE (issue 13, point 1): a loan the round does not cover (finally
+/// repaid in the next year) is refused as a loan; the application is stored and its other
+/// loan decided — 逾期不予受理 is about when the application is made.
+#[tokio::test(flavor = "multi_thread")]
+async fn proc_guide_a_loan_outside_the_covered_period_is_refused_alone() {
+    let state = TempDir::new("lawful-loan-outside");
+    let host = App::local().at(OPEN).start(&state).await;
+    let a = host.addr;
+    ok(&post(a, "/api/rounds", Some(ADMIN), &round(2026)).await);
+    let mut body = application(1);
+    let mut late = body["loans"][0].clone();
+    late["contract_number"] = "HG-0001-B".into();
+    late["start_date"] = "2025-03-01".into();
+    late["maturity_date"] = "2026-02-28".into();
+    late["final_repayment_date"] = "2026-02-27".into();
+    body["loans"].as_array_mut().unwrap().push(late);
+
+    let r = post(a, "/api/applications", None, &body).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let v = r.json();
+    let d = &v["decision"];
+    assert_eq!(d["outcome"], "eligible", "{d}");
+    assert_eq!(d["loans"][0]["eligible"], true);
+    assert_eq!(d["loans"][1]["eligible"], false);
+    assert_eq!(d["loans"][1]["refused_by"], json!(["PROC-GUIDE"]));
+    assert_eq!(
+        d["amount"], d["loans"][0]["ceiling_amount"],
+        "only the covered loan counts"
+    );
+    assert!(d["refused_by"].as_array().unwrap().is_empty(), "{d}");
+    let id = v["id"].as_str().unwrap();
+    let path = format!("/api/applications/{id}");
+    let stored = call(a, "GET", &path, Some(OFFICER), &Value::Null).await;
+    assert_eq!(ok(&stored)["decision"], *d);
+    host.stop().await;
+}
+
+/// The public pre-check (issue 13, point 10): a refusal always names its rule — 0.01 CNY of
+/// interest at 50 % gives no fen (SUB-BASE) — and a fraud finding whose ban is over is
+/// said under FRAUD.
+#[tokio::test(flavor = "multi_thread")]
+async fn explanations_name_the_rule_of_a_zero_amount_and_an_ended_fraud_ban() {
+    let state = TempDir::new("lawful-explanations");
+    let host = App::local().start(&state).await;
+    let a = host.addr;
+    let example = e2e::root().join("shared/rules/data/example-precheck-request.json");
+    let example: Value = serde_json::from_slice(&std::fs::read(example).unwrap()).unwrap();
+
+    let mut tiny = example.clone();
+    tiny["application"]["enterprise"]["industry"] = "retail".into();
+    tiny["application"]["loans"][0]["interest_paid"] = "0.01".into();
+    let d = ok(&post(a, "/api/precheck", None, &tiny).await);
+    assert_eq!(d["outcome"], "refused", "{d}");
+    assert_eq!(d["refused_by"], json!(["SUB-BASE"]), "{d}");
+
+    let mut banned_once = example;
+    banned_once["application"]["enterprise"]["fraud_findings"] =
+        json!([{"kind": "false_documents", "determined_on": "2022-03-01"}]);
+    let d = ok(&post(a, "/api/precheck", None, &banned_once).await);
+    assert_eq!(d["outcome"], "eligible", "{d}");
+    let fraud: Vec<&Value> = d["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule"] == "FRAUD")
+        .collect();
+    assert_eq!(fraud.len(), 1, "{d}");
+    assert_eq!(fraud[0]["effect"], "pass");
+    assert!(
+        fraud[0]["zh"].as_str().unwrap().contains("2025-03-01"),
+        "{d}"
+    );
+    host.stop().await;
+}

@@ -169,6 +169,20 @@ pub(super) fn check_fraud(
                     f.determined_on, until
                 ),
             ));
+        } else if until <= today {
+            // The finding is on record but its ban is over: the decision says so.
+            out.push(Reason::new(
+                Fraud,
+                Effect::Pass,
+                format!(
+                    "{} 认定的弄虚作假、骗取补助或知识产权侵权行为，禁止申报期已满，自 {} 起可以申报。",
+                    f.determined_on, until
+                ),
+                format!(
+                    "The ban for the fraud, deception or IP infringement determined on {} is over: applications are allowed from {}.",
+                    f.determined_on, until
+                ),
+            ));
         }
     }
 }
