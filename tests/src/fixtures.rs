@@ -12,7 +12,8 @@ pub fn credit_code(n: u32) -> String {
         .to_owned()
 }
 
-/// The round of `year`: applications in April, loans of the year before, 1,000,000 yuan.
+/// The round of `year`: applications in April, loans of the year before, 1,000,000 yuan,
+/// its guide approved by the district government on 20 March (PROC-GUIDE).
 pub fn round(year: i32) -> Value {
     json!({
         "year": year,
@@ -22,7 +23,14 @@ pub fn round(year: i32) -> Value {
         },
         "covered_period": {"from": format!("{}-01-01", year - 1), "to": format!("{}-12-31", year - 1)},
         "budget": "1000000.00",
-        "guide_reference": format!("门知发〔{year}〕1号")
+        "guide_reference": format!("门知发〔{year}〕1号"),
+        "guide": {
+            "title": format!("{year}年度门头沟区知识产权质押融资贴息申报指南"),
+            "url": format!("https://zscqj.example.gov.cn/guide/{year}.html"),
+            "materials": ["贷款合同", "质押登记证明", "利息支付凭证", "还款凭证"],
+            "approval": {"approved_on": format!("{year}-03-20"),
+                         "reference": format!("区政府第{}次常务会议纪要", year - 2020)}
+        }
     })
 }
 

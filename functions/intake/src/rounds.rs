@@ -68,6 +68,12 @@ pub async fn create(req: Request) -> Result<Reply, ApiError> {
             )
             .field("year"));
         }
+        let others: Vec<Round> = store::rounds::list(db.store())
+            .await?
+            .into_iter()
+            .map(|r| r.round)
+            .collect();
+        rules::guards::check_new_round(&round, &others).map_err(ApiError::refusal)?;
         store::rounds::insert(db.store(), &round, &now).await?;
         db.audit(
             &actor,
@@ -121,6 +127,7 @@ fn check_round(round: &Round) -> Result<(), ApiError> {
         }
     }
     service::error::prose("guide_reference", &round.guide_reference, 0, 100, false)?;
+    check_guide(round)?;
     for (i, k) in round.extra_key_industries.iter().enumerate() {
         let at = |f: &str| format!("extra_key_industries[{i}].{f}");
         rules::text::check_code(&at("code"), &k.code).map_err(service::error::field_error)?;
@@ -132,6 +139,63 @@ fn check_round(round: &Round) -> Result<(), ApiError> {
             "budget",
             "年度预算须大于0（BUDGET）。",
             "The budget must be more than zero (BUDGET).",
+        ));
+    }
+    Ok(())
+}
+
+/// PROC-GUIDE: 申报指南…报政府审议通过后实施 — a round opens for applications only with its
+/// guide and the district government's approval of it recorded, the approval dated before
+/// the window opens.
+fn check_guide(round: &Round) -> Result<(), ApiError> {
+    let Some(guide) = &round.guide else {
+        return Err(ApiError::invalid(
+            "guide",
+            "申报指南须经区政府审议通过后实施：请填写指南标题、申报材料清单，以及区政府审议通过的日期和文号（PROC-GUIDE）。",
+            "The guide takes effect once the district government approves it: give its title, the materials list, and the date and reference of the government's approval (PROC-GUIDE).",
+        ));
+    };
+    service::error::prose("guide.title", &guide.title, 1, 200, false)?;
+    if let Some(url) = &guide.url
+        && (!(url.starts_with("https://") || url.starts_with("http://"))
+            || url.chars().count() > 500
+            || url.chars().any(|c| c.is_whitespace() || c.is_control()))
+    {
+        return Err(ApiError::invalid(
+            "guide.url",
+            "指南链接须为不超过500字符的 http(s) 地址。",
+            "The guide's link must be an http(s) address of at most 500 characters.",
+        ));
+    }
+    if guide.materials.is_empty() || guide.materials.len() > 50 {
+        return Err(ApiError::invalid(
+            "guide.materials",
+            "申报材料清单须列出1至50项材料。",
+            "The materials list must name 1 to 50 items.",
+        ));
+    }
+    for (i, m) in guide.materials.iter().enumerate() {
+        service::error::prose(&format!("guide.materials[{i}]"), m, 1, 200, false)?;
+    }
+    service::error::prose(
+        "guide.approval.reference",
+        &guide.approval.reference,
+        1,
+        100,
+        false,
+    )?;
+    let opens_on = round
+        .window
+        .opens_at
+        .with_timezone(&rules::calendar::shanghai())
+        .date_naive();
+    if guide.approval.approved_on > opens_on {
+        return Err(ApiError::invalid(
+            "guide.approval.approved_on",
+            format!("申报指南须在申报开始（{opens_on}）前经区政府审议通过（PROC-GUIDE）。"),
+            format!(
+                "The guide must be approved by the district government before the window opens on {opens_on} (PROC-GUIDE)."
+            ),
         ));
     }
     Ok(())

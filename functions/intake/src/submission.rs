@@ -95,6 +95,41 @@ fn refuse_officer_fields(app: &Application) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// SUB-LOAN: a loan is subsidised once. A loan that was granted in another round (its
+/// application is on a list there and the loan was decided eligible) is refused here.
+async fn subsidised_once(
+    db: &Db,
+    year: i32,
+    uscc: &str,
+    i: usize,
+    contract: &str,
+) -> Result<(), ApiError> {
+    let earlier =
+        store::applications::loan_on_other_lists(db.store(), year, uscc, contract).await?;
+    let granted = earlier.iter().find(|a| {
+        a.decision
+            .loans
+            .iter()
+            .any(|l| l.eligible && l.contract_number.trim() == contract)
+    });
+    match granted {
+        None => Ok(()),
+        Some(a) => Err(ApiError::new(
+            409,
+            Code::Rule(RuleId::SubLoan),
+            format!(
+                "该企业的贷款合同 {contract} 已在{}年度获得补助，同一笔贷款不重复补助（SUB-LOAN）。",
+                a.round_year
+            ),
+            format!(
+                "The enterprise's loan contract {contract} was already granted a subsidy in the {} round; a loan is subsidised once (SUB-LOAN).",
+                a.round_year
+            ),
+        )
+        .field(format!("loans[{i}].contract_number"))),
+    }
+}
+
 /// Submits an application (public). Idempotent with `Idempotency-Key`.
 pub async fn submit(req: Request) -> Result<Reply, ApiError> {
     let key = idempotency_key(&req)?;
@@ -184,6 +219,7 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
                     )
                     .field(format!("loans[{i}].contract_number")));
                 }
+                subsidised_once(&db, year, &uscc, i, loan.contract_number.trim()).await?;
             }
             let receipt_hash = service::token::sha256_hex(token.as_bytes());
             let id = store::applications::insert(

@@ -7,12 +7,14 @@
 //! |---|---|---|
 //! | [`Action::Allocate`] | PROC-REVIEW, CAP-YEAR, CAP-TIMES, BUDGET | not under review or allocated (BUDGET); an application received in time is undecided (PROC-REVIEW) |
 //! | [`Action::Conclude`] | PROC-OBJECT | the list is no longer on notice (PROC-APPROVE) |
+//! | a new round ([`check_new_round`]) | PROC-GUIDE, reading 9 | its covered period overlaps another round's (one loan could be subsidised twice) |
 //! | [`Action::Approve`] | PROC-NOTICE, PROC-OBJECT, PROC-APPROVE | the notice period runs (PROC-APPROVE) or never ran (PROC-NOTICE); an objection has no re-review conclusion (PROC-OBJECT) |
 
 use chrono::{DateTime, FixedOffset};
 
 use crate::calendar::NoticePeriod;
 use crate::decision::{Effect, Reason};
+use crate::model::Round;
 use crate::procedure::{Stage, StageContext, check_transition};
 use crate::rule::RuleId::{self, *};
 
@@ -163,6 +165,51 @@ fn approve(round: &RoundSnapshot) -> Result<&'static [RuleId], Refusal> {
     Ok(&[ProcNotice, ProcObject, ProcApprove])
 }
 
+/// PROC-GUIDE, reading 9: a new round covers loans repaid in a period no other round
+/// covers — otherwise one loan could be subsidised in two rounds. The refusal names the
+/// rounds it overlaps.
+pub fn check_new_round(new: &Round, others: &[Round]) -> Result<(), Refusal> {
+    let p = new.covered_period;
+    let overlapping: Vec<&Round> = others
+        .iter()
+        .filter(|o| o.year != new.year)
+        .filter(|o| o.covered_period.from <= p.to && p.from <= o.covered_period.to)
+        .collect();
+    if overlapping.is_empty() {
+        return Ok(());
+    }
+    let named = |sep: &str| {
+        overlapping
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} ({} – {})",
+                    o.year, o.covered_period.from, o.covered_period.to
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    Err(Refusal {
+        reason: refuse(
+            ProcGuide,
+            format!(
+                "贷款覆盖期间 {} 至 {} 与以下年度的覆盖期间重叠，同一笔贷款可能重复补助：{}。",
+                p.from,
+                p.to,
+                named("、")
+            ),
+            format!(
+                "The covered period {} to {} overlaps that of these rounds, so one loan could be subsidised twice: {}.",
+                p.from,
+                p.to,
+                named(", ")
+            ),
+        ),
+        items: overlapping.iter().map(|o| o.year.to_string()).collect(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +242,51 @@ mod tests {
         r.notice = Some(period);
         r.now = at(now);
         r
+    }
+
+    fn covering(year: i32, from: &str, to: &str) -> Round {
+        Round {
+            year,
+            window: crate::model::Window {
+                opens_at: at(&format!("{year}-04-01T09:00:00+08:00")),
+                closes_at: at(&format!("{year}-04-30T17:00:00+08:00")),
+            },
+            covered_period: crate::model::Period {
+                from: from.parse().unwrap(),
+                to: to.parse().unwrap(),
+            },
+            budget: crate::Money::yuan(1_000_000),
+            guide_reference: String::new(),
+            extra_key_industries: Vec::new(),
+            guide: None,
+        }
+    }
+
+    #[test]
+    fn proc_guide_covered_periods_of_rounds_never_overlap() {
+        let y2025 = covering(2025, "2024-01-01", "2024-12-31");
+        let y2026 = covering(2026, "2025-01-01", "2025-12-31");
+        assert_eq!(
+            check_new_round(&y2026, std::slice::from_ref(&y2025)),
+            Ok(())
+        );
+        // One shared day is an overlap: a loan repaid on 31 December 2024 would be in both.
+        let greedy = covering(2027, "2024-12-31", "2025-12-31");
+        let refusal = check_new_round(&greedy, &[y2025.clone(), y2026.clone()]).unwrap_err();
+        assert_eq!(refusal.reason.rule, ProcGuide);
+        assert_eq!(refusal.items, ["2025", "2026"]);
+        assert!(refusal.reason.zh.contains("2025 (2024-01-01 – 2024-12-31)"));
+        // The round itself (same year) is not its own rival.
+        assert_eq!(
+            check_new_round(&y2026, std::slice::from_ref(&y2026)),
+            Ok(())
+        );
+        // Inside another round's period, wholly.
+        let inside = covering(2027, "2025-03-01", "2025-03-31");
+        assert_eq!(
+            check_new_round(&inside, &[y2026]).unwrap_err().items,
+            ["2026"]
+        );
     }
 
     #[test]

@@ -375,6 +375,35 @@ pub struct Round {
     /// SUB-KEY "等": key industries this year's guide adds.
     #[serde(default)]
     pub extra_key_industries: Vec<Industry>,
+    /// PROC-GUIDE: the guide itself and the district government's approval of it (a round
+    /// opens for applications only with it recorded; older rounds may lack it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide: Option<Guide>,
+}
+
+/// PROC-GUIDE: 申报指南…报政府审议通过后实施 — the year's guide as published, approved by
+/// the district government.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guide {
+    /// Its title (e.g. 2026年度门头沟区知识产权质押融资贴息申报指南).
+    pub title: String,
+    /// Where the published guide is read, when online (http or https).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// 申报材料清单: what an application brings, in the guide's order.
+    pub materials: Vec<String>,
+    /// The district government's approval of the guide.
+    pub approval: GovernmentApproval,
+}
+
+/// A decision of the district government (会议审议), by date and reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GovernmentApproval {
+    pub approved_on: NaiveDate,
+    /// The meeting's minutes or the reply's number (会议纪要、批复文号).
+    pub reference: String,
 }
 
 /// PROC-GUIDE, PROC-LATE: the application window, both ends inclusive.

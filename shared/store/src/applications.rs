@@ -180,6 +180,13 @@ pub const LOAN_HOLDER: Statement = Statement::new(
     "SELECT application_id FROM application_loans \
      WHERE round_year = ? AND uscc = ? AND contract_number = ?",
 );
+pub const LOAN_ON_OTHER_LISTS: Statement = Statement::new(
+    "applications.loan_on_other_lists",
+    "SELECT al.application_id FROM application_loans al \
+     JOIN applications a ON a.id = al.application_id \
+     WHERE al.round_year <> ? AND al.uscc = ? AND al.contract_number = ? \
+       AND a.status IN ('proposed', 'approved', 'paid') ORDER BY al.round_year",
+);
 pub const CLAIM_LOAN: Statement = Statement::new(
     "applications.claim_loan",
     "INSERT INTO application_loans (round_year, uscc, contract_number, application_id) \
@@ -299,6 +306,30 @@ pub async fn loan_holder(
         Some(r) => Some(r.text("application_id")?.to_owned()),
         None => None,
     })
+}
+
+/// The applications of other rounds that claimed the enterprise's loan `contract_number`
+/// and are on a list (proposed, approved or paid), oldest round first.
+pub async fn loan_on_other_lists(
+    db: &impl Sql,
+    year: i32,
+    uscc: &str,
+    contract_number: &str,
+) -> Result<Vec<ApplicationRow>, StoreError> {
+    let ids = db
+        .query(
+            &LOAN_ON_OTHER_LISTS,
+            vec![year.into(), uscc.into(), contract_number.into()],
+        )
+        .await?
+        .read(|r| Ok(r.text("application_id")?.to_owned()))?;
+    let mut rows = Vec::new();
+    for id in ids {
+        if let Some(row) = find(db, &id).await? {
+            rows.push(row);
+        }
+    }
+    Ok(rows)
 }
 
 /// Stores a new application with the next number of its round and claims its loans;
@@ -503,6 +534,47 @@ mod tests {
     }
 
     const AT: &str = "2026-04-15T10:00:00+08:00";
+
+    /// SUB-LOAN: a loan on another round's list is found from a later round, with the
+    /// application that holds it; not from its own round, and not once it leaves the list.
+    #[test]
+    fn a_loan_on_another_rounds_list_is_found() {
+        let db = db();
+        let (app, decision) = example();
+        let uscc = app.enterprise.credit_code.as_str().to_owned();
+        let contract = app.loans[0].contract_number.trim().to_owned();
+        block_on(async {
+            let new = NewApplication {
+                round_year: 2026,
+                receipt_hash: "r",
+                payload: &app,
+                decision: &decision,
+                at: AT,
+            };
+            let id = insert(&db, &new).await.unwrap();
+            let found = || loan_on_other_lists(&db, 2027, &uscc, &contract);
+            assert!(found().await.unwrap().is_empty(), "submitted is on no list");
+            set_status(&db, &id, Status::Proposed, AT).await.unwrap();
+            let on = found().await.unwrap();
+            assert_eq!(on.len(), 1);
+            assert_eq!((on[0].id.as_str(), on[0].round_year), (id.as_str(), 2026));
+            assert!(
+                loan_on_other_lists(&db, 2026, &uscc, &contract)
+                    .await
+                    .unwrap()
+                    .is_empty(),
+                "its own round is not another"
+            );
+            assert!(
+                loan_on_other_lists(&db, 2027, &uscc, "OTHER-1")
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            set_status(&db, &id, Status::Removed, AT).await.unwrap();
+            assert!(found().await.unwrap().is_empty(), "removed by re-review");
+        });
+    }
 
     /// SUB-LOAN: an application is numbered in its round, claims its loans, and frees
     /// them when withdrawn.

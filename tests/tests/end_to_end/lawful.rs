@@ -261,3 +261,140 @@ async fn explanations_name_the_rule_of_a_zero_amount_and_an_ended_fraud_ban() {
     );
     host.stop().await;
 }
+
+/// PROC-GUIDE (issue 13, point 8): a round opens for applications only with its guide and
+/// the district government's approval of it recorded — dated before the window opens — and
+/// anyone reads the guide from the round.
+#[tokio::test(flavor = "multi_thread")]
+async fn proc_guide_a_round_opens_only_with_its_guide_approved_and_shows_it() {
+    let state = TempDir::new("lawful-guide");
+    let host = App::local().at(OPEN).start(&state).await;
+    let a = host.addr;
+    let before = dump(&state);
+    let mut no_guide = round(2026);
+    no_guide.as_object_mut().unwrap().remove("guide");
+    let v = assert_error(
+        &post(a, "/api/rounds", Some(ADMIN), &no_guide).await,
+        400,
+        "invalid_field",
+    );
+    assert_eq!(v["field"], "guide");
+    assert!(
+        v["message_zh"].as_str().unwrap().contains("区政府审议通过"),
+        "{v}"
+    );
+    let mut late = round(2026);
+    late["guide"]["approval"]["approved_on"] = "2026-04-02".into();
+    let v = assert_error(
+        &post(a, "/api/rounds", Some(ADMIN), &late).await,
+        400,
+        "invalid_field",
+    );
+    assert_eq!(v["field"], "guide.approval.approved_on");
+    let mut unlisted = round(2026);
+    unlisted["guide"]["materials"] = json!([]);
+    let v = assert_error(
+        &post(a, "/api/rounds", Some(ADMIN), &unlisted).await,
+        400,
+        "invalid_field",
+    );
+    assert_eq!(v["field"], "guide.materials");
+    assert_eq!(dump(&state), before, "no round stored");
+
+    ok(&post(a, "/api/rounds", Some(ADMIN), &round(2026)).await);
+    let v = ok(&call(a, "GET", "/api/rounds/2026", None, &Value::Null).await);
+    assert_eq!(v["guide"], round(2026)["guide"], "{v}");
+    assert_eq!(v["guide"]["approval"]["approved_on"], "2026-03-20");
+    host.stop().await;
+}
+
+/// PROC-GUIDE, SUB-LOAN (issue 13, point 9): rounds' covered periods never overlap, and a
+/// loan granted in one round is refused in another — nothing stored either time.
+#[tokio::test(flavor = "multi_thread")]
+async fn sub_loan_a_loan_granted_in_one_round_is_refused_in_the_next() {
+    let state = TempDir::new("lawful-loan-twice");
+    let host = App::local()
+        .at("2025-04-15T10:00:00+08:00")
+        .start(&state)
+        .await;
+    let a = host.addr;
+    ok(&post(a, "/api/rounds", Some(ADMIN), &round(2025)).await);
+    let first = fixtures::application(
+        2025,
+        1,
+        "HG-0001",
+        "manufacturing",
+        fixtures::utility_model(),
+        "100000.00",
+    );
+    let id = ok(&post(a, "/api/applications", None, &first).await)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    host.stop().await;
+    let host = App::local()
+        .at("2025-05-06T10:00:00+08:00")
+        .start(&state)
+        .await;
+    let a = host.addr;
+    for to in ["closed", "under_review"] {
+        ok(&post(
+            a,
+            "/api/rounds/2025/stage",
+            Some(ADMIN),
+            &json!({ "to": to }),
+        )
+        .await);
+    }
+    review(a, &id).await;
+    ok(&post(a, "/api/rounds/2025/allocation", Some(ADMIN), &Value::Null).await);
+    host.stop().await;
+
+    let host = App::local().at(OPEN).start(&state).await;
+    let a = host.addr;
+    // A 2026 round reaching back into 2024 would cover 2025's loans again.
+    let mut greedy = round(2026);
+    greedy["covered_period"]["from"] = "2024-07-01".into();
+    let before = dump(&state);
+    let v = assert_error(
+        &post(a, "/api/rounds", Some(ADMIN), &greedy).await,
+        409,
+        "rule_proc_guide",
+    );
+    assert_eq!(v["items"], json!(["2025"]), "{v}");
+    assert_eq!(dump(&state), before);
+    ok(&post(a, "/api/rounds", Some(ADMIN), &round(2026)).await);
+
+    // The same contract, its dates moved into 2026's covered period: refused.
+    let again = fixtures::application(
+        2026,
+        1,
+        "HG-0001",
+        "manufacturing",
+        fixtures::utility_model(),
+        "100000.00",
+    );
+    let before = dump(&state);
+    let v = assert_error(
+        &post(a, "/api/applications", None, &again).await,
+        409,
+        "rule_sub_loan",
+    );
+    assert_eq!(v["field"], "loans[0].contract_number");
+    assert!(
+        v["message_zh"].as_str().unwrap().contains("2025年度"),
+        "{v}"
+    );
+    assert_eq!(dump(&state), before, "a refused submission stores nothing");
+    // Another loan of the same enterprise is welcome.
+    let other = fixtures::application(
+        2026,
+        1,
+        "HG-0002",
+        "manufacturing",
+        fixtures::utility_model(),
+        "100000.00",
+    );
+    assert_eq!(post(a, "/api/applications", None, &other).await.status, 201);
+    host.stop().await;
+}
