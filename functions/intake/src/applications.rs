@@ -43,15 +43,19 @@ pub async fn with_records(db: &Db, mut app: Application) -> Result<Application, 
     Ok(app)
 }
 
-/// Decides an application at a moment within a round.
+/// Decides an application made at `submitted_at` within a round, assessed at
+/// `assessed_at` (the review; `None` at submission): PROC-LATE on the first, PROC-CREDIT
+/// and FRAUD on the record as it stands at the second.
 pub fn decide(
     app: &Application,
     round: &RoundView,
-    at: chrono::DateTime<chrono::FixedOffset>,
+    submitted_at: chrono::DateTime<chrono::FixedOffset>,
+    assessed_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 ) -> Decision {
     rules::precheck(
         &PrecheckRequest {
-            as_of: at,
+            as_of: submitted_at,
+            assessed_at,
             round: Some(round.round.clone()),
             application: app.clone(),
         },

@@ -149,14 +149,16 @@ pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
     });
     let submitted_at = app.submitted_at;
     let full = with_records(&db, payload.clone()).await?;
-    // Decided as of the submission, so the window (PROC-LATE) is judged when it applied.
-    let decision = decide(&full, &round, submitted_at);
+    // The window (PROC-LATE) is judged at the submission; the credit record and fraud
+    // findings (PROC-CREDIT, FRAUD) as they stand now, at the review.
+    let now = service::clock::now().await;
+    let decision = decide(&full, &round, submitted_at, Some(now.max(submitted_at)));
     let status = if decision.is_eligible() {
         Status::Eligible
     } else {
         Status::Refused
     };
-    let at = service::clock::format(service::clock::now().await);
+    let at = service::clock::format(now);
     db.transaction(|| async {
         store::applications::set_review(db.store(), id, status, &record, &payload, &decision, &at)
             .await?;

@@ -148,6 +148,7 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
     let round = open_round(&db).await?;
     let req_for_validation = PrecheckRequest {
         as_of: now,
+        assessed_at: None,
         round: Some(round.round.clone()),
         application: app.clone(),
     };
@@ -162,7 +163,7 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
     })?;
     let request_hash = service::token::sha256_hex(to_json(&app)?.as_bytes());
     let app = with_records(&db, app).await?;
-    let decision = decide(&app, &round, now);
+    let decision = decide(&app, &round, now, None);
     if let Some(reason) = decision.reasons.iter().find(|r| {
         r.effect == rules::Effect::Refuse && r.loan.is_none() && NOT_ACCEPTED.contains(&r.rule)
     }) {

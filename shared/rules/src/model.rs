@@ -432,8 +432,14 @@ impl Period {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrecheckRequest {
-    /// The moment of assessment (the submission moment for PROC-LATE), with its offset.
+    /// The submission moment, with its offset: PROC-LATE, VALID, and whether each loan was
+    /// repaid when the application was made (SUB-REPAID).
     pub as_of: DateTime<FixedOffset>,
+    /// The assessment moment (the review): PROC-CREDIT and FRAUD are judged on the record
+    /// as it stands then — a finding made, or a credit repaired, after the submission
+    /// counts. Absent, the submission moment; never before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessed_at: Option<DateTime<FixedOffset>>,
     /// Without a round, the window and the covered period are not checked and CAP-YEAR
     /// uses the year of `as_of`.
     #[serde(default)]

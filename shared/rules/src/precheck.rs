@@ -43,10 +43,14 @@ pub fn precheck_json(json: &str, params: &Parameters) -> Result<Decision, InputE
     Ok(precheck(&req, params))
 }
 
-/// Decides an application. Pure: the moment of assessment is `req.as_of`.
+/// Decides an application. Pure: the application was made at `req.as_of` and is assessed
+/// at `req.assessed_at` (the same moment when absent).
 pub fn precheck(req: &PrecheckRequest, params: &Parameters) -> Decision {
     let app = &req.application;
     let today = req.as_of.with_timezone(&shanghai()).date_naive();
+    let assessed_on = req
+        .assessed_at
+        .map_or(today, |t| t.with_timezone(&shanghai()).date_naive());
     let year = req.round.as_ref().map_or(today.year(), |r| r.year);
     let mut reasons = Vec::new();
 
@@ -59,8 +63,23 @@ pub fn precheck(req: &PrecheckRequest, params: &Parameters) -> Decision {
         "Applying costs nothing.",
     ));
     check_enterprise(&app.enterprise, &mut reasons);
-    check_fraud(app, params, today, &mut reasons);
-    check_credit(&app.enterprise, req.round.as_ref(), today, &mut reasons);
+    if assessed_on != today {
+        reasons.push(Reason::new(
+            ProcReview,
+            Effect::Note,
+            format!("申报于 {today} 提交；信用记录和弄虚作假情况按评审日 {assessed_on} 核查。"),
+            format!(
+                "Applied on {today}; the credit record and fraud findings are assessed as of the review on {assessed_on}."
+            ),
+        ));
+    }
+    check_fraud(app, params, assessed_on, &mut reasons);
+    check_credit(
+        &app.enterprise,
+        req.round.as_ref(),
+        assessed_on,
+        &mut reasons,
+    );
     check_times(app, params, year, &mut reasons);
     check_review(app, &mut reasons);
     check_truth(app, &mut reasons);

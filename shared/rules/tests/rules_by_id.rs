@@ -568,6 +568,75 @@ fn proc_review_a_department_objection_refuses_and_review_ends_provisional() {
     assert!(d.reasons.iter().any(|x| x.zh.contains("区人力社保局")));
 }
 
+/// Issue 13, point 2: the submission moment (PROC-LATE) and the assessment moment
+/// (PROC-CREDIT, FRAUD) are two: an accident after the submission, entered at review,
+/// refuses; a repair made after the submission, before the review, counts.
+#[test]
+fn proc_credit_is_judged_at_the_assessment_not_the_submission() {
+    let mut r = request(); // submitted 2026-04-15
+    r.application.enterprise.credit_findings = vec![CreditFinding {
+        kind: CreditFindingKind::MajorWorkSafetyAccident,
+        date: date("2026-05-10"),
+        source: "区应急管理局".into(),
+        resolved_on: None,
+    }];
+    assert!(
+        precheck(&r, &params()).is_eligible(),
+        "not yet happened on 15 April"
+    );
+    r.assessed_at = Some(moment("2026-06-01T10:00:00+08:00"));
+    let d = precheck(&r, &params());
+    assert_eq!(d.refused_by, vec![RuleId::ProcCredit]);
+    assert!(
+        d.reasons_for(RuleId::ProcLate)
+            .all(|x| x.effect == Effect::Pass),
+        "window judged at submission"
+    );
+    assert!(
+        has(&d, RuleId::ProcReview, Effect::Note),
+        "the two dates are said"
+    );
+
+    let mut repaired = request();
+    repaired.application.enterprise.credit_findings = vec![CreditFinding {
+        kind: CreditFindingKind::SeriousBadCreditRecord,
+        date: date("2024-01-10"),
+        source: "信用中国（北京）".into(),
+        resolved_on: Some(date("2026-05-20")),
+    }];
+    assert_eq!(
+        refused_by(&repaired),
+        vec![RuleId::ProcCredit],
+        "unrepaired on 15 April"
+    );
+    repaired.assessed_at = Some(moment("2026-06-01T10:00:00+08:00"));
+    assert!(
+        precheck(&repaired, &params()).is_eligible(),
+        "repaired before the review"
+    );
+}
+
+#[test]
+fn fraud_determined_after_the_submission_stops_the_application_at_review() {
+    let mut r = request();
+    r.application.enterprise.fraud_findings = vec![FraudFinding {
+        kind: FraudKind::IpInfringement,
+        determined_on: date("2026-05-08"),
+        reference: String::new(),
+    }];
+    assert!(precheck(&r, &params()).is_eligible());
+    r.assessed_at = Some(moment("2026-06-01T10:00:00+08:00"));
+    assert_eq!(refused_by(&r), vec![RuleId::Fraud]);
+}
+
+#[test]
+fn valid_an_assessment_before_the_submission_is_refused_as_input() {
+    let mut r = request();
+    r.assessed_at = Some(moment("2026-04-14T10:00:00+08:00"));
+    let e = rules::precheck::validate(&r).unwrap_err();
+    assert_eq!(e.errors[0].field, "assessed_at");
+}
+
 #[test]
 fn proc_credit_each_kind_of_finding_refuses() {
     for kind in [

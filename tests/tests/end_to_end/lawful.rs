@@ -398,3 +398,46 @@ async fn sub_loan_a_loan_granted_in_one_round_is_refused_in_the_next() {
     assert_eq!(post(a, "/api/applications", None, &other).await.status, 201);
     host.stop().await;
 }
+
+/// PROC-CREDIT, FRAUD (issue 13, point 2): the review judges the credit record and fraud
+/// findings as they stand at the review — a major accident after the submission, entered
+/// by the officer, refuses; a fraud determination after the submission stops the
+/// application — while the window (PROC-LATE) stays judged at the submission.
+#[tokio::test(flavor = "multi_thread")]
+async fn proc_credit_and_fraud_are_judged_at_the_review_not_the_submission() {
+    let state = TempDir::new("lawful-assessment");
+    let ids = submitted(&state, 2).await;
+    let host = under_review(&state, "2026-06-01T10:00:00+08:00").await;
+    let a = host.addr;
+
+    let accident = json!({
+        "opinions": [{"department": "emergency_management", "objects": false}],
+        "credit_findings": [{"kind": "major_work_safety_accident", "date": "2026-05-10",
+                             "source": "区应急管理局"}]
+    });
+    let path = format!("/api/applications/{}/review", ids[0]);
+    let v = ok(&post(a, &path, Some(OFFICER), &accident).await);
+    assert_eq!(v["status"], "refused", "{v}");
+    assert_eq!(v["decision"]["refused_by"], json!(["PROC-CREDIT"]), "{v}");
+    let late: Vec<&Value> = v["decision"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule"] == "PROC-LATE")
+        .collect();
+    assert_eq!(
+        late[0]["effect"], "pass",
+        "the window is judged at the submission"
+    );
+
+    let fraud = json!({"kind": "false_documents", "determined_on": "2026-05-08",
+                       "reference": "门知执〔2026〕3号"});
+    let path = format!("/api/enterprises/{}/fraud", crate::common::code(2));
+    ok(&post(a, &path, Some(ADMIN), &fraud).await);
+    review(a, &ids[1]).await;
+    let path = format!("/api/applications/{}", ids[1]);
+    let v = ok(&call(a, "GET", &path, Some(OFFICER), &Value::Null).await);
+    assert_eq!(v["status"], "refused", "{v}");
+    assert_eq!(v["decision"]["refused_by"], json!(["FRAUD"]), "{v}");
+    host.stop().await;
+}

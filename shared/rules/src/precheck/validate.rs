@@ -60,6 +60,16 @@ pub fn validate(req: &PrecheckRequest) -> Result<(), InputError> {
     {
         err(e.field, &e.code, e.zh, e.en);
     }
+    if let Some(assessed) = req.assessed_at
+        && assessed < req.as_of
+    {
+        err(
+            "assessed_at".into(),
+            "before_submission",
+            "评审时间不得早于申报时间".into(),
+            "the assessment cannot come before the submission".into(),
+        );
+    }
     if app.loans.is_empty() {
         err(
             "application.loans".into(),
