@@ -116,10 +116,11 @@ pub fn application_id(year: i64, i: usize) -> String {
 /// `allocation_lines`, applications `proposed`): for tests of what comes after.
 pub fn seed_allocated_list(c: &rusqlite::Connection, year: i64, lines: &[ListLine]) {
     let at = format!("{year}-08-01T09:00:00+08:00");
+    let year_i32 = i32::try_from(year).expect("a round's year");
     c.execute(
         "INSERT INTO rounds (year, round_json, stage, created_at, updated_at) \
-         VALUES (?1, '{}', 'allocated', ?2, ?2)",
-        rusqlite::params![year, at],
+         VALUES (?1, ?2, 'allocated', ?3, ?3)",
+        rusqlite::params![year, round(year_i32).to_string(), at],
     )
     .unwrap();
     let fen = |amount: &str| -> i64 { amount.replace('.', "").parse().expect("0.00 money") };

@@ -4,8 +4,8 @@
 
 use crate::COMPONENT;
 use crate::allocation::no_list;
-use rules::Money;
 use rules::procedure::{Stage, StageContext};
+use rules::{Money, Parameters};
 use serde::{Deserialize, Serialize};
 use service::auth::Role;
 use service::body::{JSON_LIMIT, read_rules_json};
@@ -58,58 +58,51 @@ pub async fn pay(req: Request, year: i32) -> Result<Reply, ApiError> {
             "The payment cannot be dated in the future.",
         ));
     }
-    let stage = round::stage::current(&db, year).await?;
-    if stage != Stage::Approved {
-        return Err(ApiError::new(
-            409,
-            Code::Rule(rules::RuleId::ProcApprove),
-            format!(
-                "区政府审议通过后方可拨付（当前：{}）（PROC-APPROVE）。",
-                stage.zh()
-            ),
-            format!(
-                "Payments follow the district government's approval (now: {}) (PROC-APPROVE).",
-                stage.en()
-            ),
-        ));
-    }
-    let (version, _) = round::list::latest(&db, year).await?.ok_or_else(no_list)?;
-
-    let listed = store::allocations::lines(db.store(), year, version)
-        .await?
-        .into_iter()
-        .find(|l| l.application_id == p.application_id);
-    let status = store::applications::find(db.store(), &p.application_id)
-        .await?
-        .map(|a| a.status);
-    let (Some(store::allocations::Line { uscc, granted, .. }), Some(status)) = (listed, status)
-    else {
-        return Err(ApiError::new(
-            404,
-            Code::NotOnList,
-            "该申请不在本年度名单中。",
-            "The application is not on this round's list.",
-        )
-        .field("application_id"));
-    };
-    if status != Status::Approved {
-        return Err(ApiError::conflict(
-            format!("该申请当前状态为 {status}，不能拨付。"),
-            format!("The application is {status}; it cannot be paid."),
-        )
-        .field("application_id"));
-    }
-    if p.amount != granted {
-        return Err(ApiError::invalid(
-            "amount",
-            format!("拨付金额须等于名单金额 {granted} 元。"),
-            format!("The payment must equal the listed amount, {granted} CNY."),
-        ));
-    }
     let at = service::clock::format(now);
     let payment_id = format!("PAY-{}", p.application_id);
     let all_paid = db
         .transaction(|| async {
+            // PROC-APPROVE: payments follow the approval, dated on or after it (the
+            // enterprise is not known until its line is found: its findings come next).
+            let round = round::guard::snapshot(&db, year, now).await?;
+            rules::guards::check_payment(&round, p.paid_on, &[], &Parameters::default())
+                .map_err(ApiError::refusal)?;
+            let (version, _) = round::list::latest(&db, year).await?.ok_or_else(no_list)?;
+
+            let listed = store::allocations::lines(db.store(), year, version)
+                .await?
+                .into_iter()
+                .find(|l| l.application_id == p.application_id);
+            let status = store::applications::find(db.store(), &p.application_id)
+                .await?
+                .map(|a| a.status);
+            let (Some(store::allocations::Line { uscc, granted, .. }), Some(status)) =
+                (listed, status)
+            else {
+                return Err(ApiError::new(
+                    404,
+                    Code::NotOnList,
+                    "该申请不在本年度名单中。",
+                    "The application is not on this round's list.",
+                )
+                .field("application_id"));
+            };
+            if status != Status::Approved {
+                return Err(ApiError::conflict(
+                    format!("该申请当前状态为 {status}，不能拨付。"),
+                    format!("The application is {status}; it cannot be paid."),
+                )
+                .field("application_id"));
+            }
+            if p.amount != granted {
+                return Err(ApiError::invalid(
+                    "amount",
+                    format!("拨付金额须等于名单金额 {granted} 元。"),
+                    format!("The payment must equal the listed amount, {granted} CNY."),
+                ));
+            }
+            // FRAUD: a determination, even after the approval, stops every unpaid line.
+            let allowed = round::guard::payment(&db, &round, p.paid_on, &uscc).await?;
             store::payments::add(
                 db.store(),
                 &store::payments::NewPayment {
@@ -139,25 +132,38 @@ pub async fn pay(req: Request, year: i32) -> Result<Reply, ApiError> {
             )
             .await?;
             // The guard again inside the transaction: a concurrent payment wins, not this one.
-            if !store::applications::move_status(db.store(), &p.application_id, Status::Approved, Status::Paid, &at).await? {
+            let moved = store::applications::move_status(
+                db.store(),
+                &p.application_id,
+                Status::Approved,
+                Status::Paid,
+                &at,
+            )
+            .await?;
+            if !moved {
                 return Err(ApiError::conflict(
                     "该申请已拨付或不在审议通过名单中。",
                     "The application is already paid or not approved.",
                 )
                 .field("application_id"));
             }
-            db.audit(&actor, COMPONENT, "payment.record", Some(&p.application_id), &to_json(&serde_json::json!({
+            let detail = to_json(&serde_json::json!({
                 "amount": p.amount, "paid_on": p.paid_on, "bank_reference": p.bank_reference.trim()
-            }))?)
+            }))?;
+            db.audit_entry(&store::audit::Entry {
+                actor: &actor,
+                component: COMPONENT,
+                action: "payment.record",
+                subject: Some(&p.application_id),
+                rules: allowed,
+                detail_json: &detail,
+            })
             .await?;
-            let left = store::applications::count_with_status(
-                db.store(),
-                year,
-                Status::Approved,
-            )
-            .await?;
+            let left =
+                store::applications::count_with_status(db.store(), year, Status::Approved).await?;
             if left == 0 {
-                round::stage::advance(&db, year, Stage::Paid, &StageContext::default(), &at).await?;
+                round::stage::advance(&db, year, Stage::Paid, &StageContext::default(), &at)
+                    .await?;
             }
             Ok(left == 0)
         })

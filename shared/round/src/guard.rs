@@ -17,7 +17,9 @@ pub async fn snapshot(
     year: i32,
     now: DateTime<FixedOffset>,
 ) -> Result<RoundSnapshot, ApiError> {
-    let stage = stage::current(db, year).await?;
+    let row = store::rounds::find(db.store(), year)
+        .await?
+        .ok_or_else(|| stage::no_round(year))?;
     let notice = match store::notices::proposed_list_published_at(db.store(), year).await? {
         Some(published) => Some(
             rules::procedure::notice_period(
@@ -31,9 +33,10 @@ pub async fn snapshot(
     };
     Ok(RoundSnapshot {
         year,
-        stage,
+        stage: row.stage,
         now,
         notice,
+        approved_on: row.approved_on,
         undecided: store::applications::undecided_in_round(db.store(), year).await?,
         open_objections: store::objections::open_in_round(db.store(), year).await?,
     })
@@ -51,4 +54,23 @@ pub async fn check(
     let round = snapshot(db, year, now).await?;
     let allowed = rules::guards::check(action, &round).map_err(ApiError::refusal)?;
     Ok((round, allowed))
+}
+
+/// Whether a line of the round's list may be paid to the enterprise `uscc` on `paid_on`
+/// (PROC-APPROVE, FRAUD), judged on `round` and the enterprise's fraud findings as they
+/// stand: the rules that allow it, or the 409. Call it inside the payment's transaction,
+/// before its writes.
+pub async fn payment(
+    db: &Db,
+    round: &RoundSnapshot,
+    paid_on: chrono::NaiveDate,
+    uscc: &str,
+) -> Result<&'static [RuleId], ApiError> {
+    let findings: Vec<rules::model::FraudFinding> = store::history::findings(db.store(), uscc)
+        .await?
+        .into_iter()
+        .map(|f| f.finding)
+        .collect();
+    rules::guards::check_payment(round, paid_on, &findings, &Parameters::default())
+        .map_err(ApiError::refusal)
 }

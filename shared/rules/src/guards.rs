@@ -8,13 +8,15 @@
 //! | [`Action::Allocate`] | PROC-REVIEW, CAP-YEAR, CAP-TIMES, BUDGET | not under review or allocated (BUDGET); an application received in time is undecided (PROC-REVIEW) |
 //! | [`Action::Conclude`] | PROC-OBJECT | the list is no longer on notice (PROC-APPROVE) |
 //! | a new round ([`check_new_round`]) | PROC-GUIDE, reading 9 | its covered period overlaps another round's (one loan could be subsidised twice) |
+//! | a payment ([`check_payment`]) | PROC-APPROVE, FRAUD, DISCLOSE | the list is not approved, or the payment is dated before the approval (PROC-APPROVE); the enterprise is under a fraud ban on the payment date (FRAUD) |
 //! | [`Action::Approve`] | PROC-NOTICE, PROC-OBJECT, PROC-APPROVE | the notice period runs (PROC-APPROVE) or never ran (PROC-NOTICE); an objection has no re-review conclusion (PROC-OBJECT) |
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::calendar::NoticePeriod;
 use crate::decision::{Effect, Reason};
-use crate::model::Round;
+use crate::model::{FraudFinding, Round};
+use crate::params::{Parameters, same_date_years_on};
 use crate::procedure::{Stage, StageContext, check_transition};
 use crate::rule::RuleId::{self, *};
 
@@ -27,6 +29,8 @@ pub struct RoundSnapshot {
     pub now: DateTime<FixedOffset>,
     /// The proposed list's notice period, once published (PROC-NOTICE).
     pub notice: Option<NoticePeriod>,
+    /// The district government's approval of the list, once given (PROC-APPROVE).
+    pub approved_on: Option<NaiveDate>,
     /// Applications received in time and not yet decided by review (still `submitted`),
     /// by number.
     pub undecided: Vec<String>,
@@ -210,6 +214,76 @@ pub fn check_new_round(new: &Round, others: &[Round]) -> Result<(), Refusal> {
     })
 }
 
+/// PROC-APPROVE, FRAUD: a line is paid only once the list is approved, on or after the
+/// approval's date, and never to an enterprise under a fraud ban on the payment date — a
+/// determination made after the approval stops every line not yet paid.
+pub fn check_payment(
+    round: &RoundSnapshot,
+    paid_on: NaiveDate,
+    fraud_findings: &[FraudFinding],
+    params: &Parameters,
+) -> Result<&'static [RuleId], Refusal> {
+    if round.stage != Stage::Approved {
+        return Err(refuse(
+            ProcApprove,
+            format!(
+                "区政府审议通过后方可拨付（当前：{}）（PROC-APPROVE）。",
+                round.stage.zh()
+            ),
+            format!(
+                "Payments follow the district government's approval (now: {}) (PROC-APPROVE).",
+                round.stage.en()
+            ),
+        )
+        .into());
+    }
+    if let Some(approved) = round.approved_on
+        && paid_on < approved
+    {
+        return Err(refuse(
+            ProcApprove,
+            format!("拨付日期 {paid_on} 早于区政府审议通过日期 {approved}。"),
+            format!(
+                "The payment date {paid_on} is before the government's approval on {approved}."
+            ),
+        )
+        .into());
+    }
+    let banning: Vec<&FraudFinding> = fraud_findings
+        .iter()
+        .filter(|f| {
+            f.determined_on <= paid_on
+                && paid_on < same_date_years_on(f.determined_on, params.fraud_ban_years)
+        })
+        .collect();
+    if let Some(f) = banning.first() {
+        return Err(Refusal {
+            reason: refuse(
+                Fraud,
+                format!(
+                    "该企业于 {} 被认定存在弄虚作假、骗取补助或知识产权侵权行为，不予拨付，已拨付的资金全额追回。",
+                    f.determined_on
+                ),
+                format!(
+                    "Fraud, deception or IP infringement was determined against the enterprise on {}: nothing is paid, and what was paid is recovered in full.",
+                    f.determined_on
+                ),
+            ),
+            items: banning
+                .iter()
+                .map(|f| {
+                    if f.reference.is_empty() {
+                        f.determined_on.to_string()
+                    } else {
+                        f.reference.clone()
+                    }
+                })
+                .collect(),
+        });
+    }
+    Ok(&[ProcApprove, Fraud, Disclose])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +300,7 @@ mod tests {
             stage,
             now: at("2026-05-06T10:00:00+08:00"),
             notice: None,
+            approved_on: None,
             undecided: Vec::new(),
             open_objections: Vec::new(),
         }
@@ -287,6 +362,47 @@ mod tests {
             check_new_round(&inside, &[y2026]).unwrap_err().items,
             ["2026"]
         );
+    }
+
+    #[test]
+    fn fraud_a_determination_after_approval_stops_every_unpaid_line() {
+        let mut r = round(Stage::Approved);
+        r.approved_on = Some("2026-05-20".parse().unwrap());
+        let params = Parameters::default();
+        let paid_on = "2026-06-10".parse().unwrap();
+        assert_eq!(
+            check_payment(&r, paid_on, &[], &params).unwrap(),
+            [ProcApprove, Fraud, Disclose]
+        );
+        let finding = FraudFinding {
+            kind: crate::model::FraudKind::FalseDocuments,
+            determined_on: "2026-06-01".parse().unwrap(),
+            reference: "门知执〔2026〕3号".into(),
+        };
+        let refusal =
+            check_payment(&r, paid_on, std::slice::from_ref(&finding), &params).unwrap_err();
+        assert_eq!(refusal.reason.rule, Fraud);
+        assert_eq!(refusal.items, ["门知执〔2026〕3号"]);
+        // Paid before the determination: that payment stood (it is recovered, not refused).
+        let before = "2026-05-25".parse().unwrap();
+        assert!(check_payment(&r, before, std::slice::from_ref(&finding), &params).is_ok());
+    }
+
+    #[test]
+    fn proc_approve_no_payment_before_the_approval_or_without_it() {
+        let mut r = round(Stage::Approved);
+        r.approved_on = Some("2026-05-20".parse().unwrap());
+        let params = Parameters::default();
+        let early = check_payment(&r, "2026-05-19".parse().unwrap(), &[], &params).unwrap_err();
+        assert_eq!(early.reason.rule, ProcApprove);
+        assert!(early.reason.zh.contains("2026-05-20"));
+        assert!(check_payment(&r, "2026-05-20".parse().unwrap(), &[], &params).is_ok());
+        for stage in [Stage::InNotice, Stage::Paid, Stage::Allocated] {
+            let r = round(stage);
+            let refusal =
+                check_payment(&r, "2026-06-10".parse().unwrap(), &[], &params).unwrap_err();
+            assert_eq!(refusal.reason.rule, ProcApprove, "{stage:?}");
+        }
     }
 
     #[test]

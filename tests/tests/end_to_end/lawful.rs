@@ -441,3 +441,66 @@ async fn proc_credit_and_fraud_are_judged_at_the_review_not_the_submission() {
     assert_eq!(v["decision"]["refused_by"], json!(["FRAUD"]), "{v}");
     host.stop().await;
 }
+
+/// FRAUD, PROC-APPROVE (issue 13, point 6): a fraud determination made after the approval
+/// stops the enterprise's unpaid line, and no payment is dated before the approval —
+/// nothing stored either time; the other line is paid.
+#[tokio::test(flavor = "multi_thread")]
+async fn fraud_after_approval_stops_payment_and_no_payment_precedes_the_approval() {
+    let state = TempDir::new("lawful-payment");
+    let ids = submitted(&state, 2).await;
+    let host = under_review(&state, IN_NOTICE).await;
+    let a = host.addr;
+    for id in &ids {
+        review(a, id).await;
+    }
+    ok(&post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await);
+    let body = json!({"kind": "proposed_list", "round_year": 2026});
+    ok(&post(a, "/api/notices", Some(OFFICER), &body).await);
+    host.stop().await;
+    let host = App::local().at(AFTER_NOTICE).start(&state).await;
+    let approval = json!({"approved_on": "2026-05-13", "reference": "区政府第12次常务会议"});
+    let path = "/api/rounds/2026/allocation/approval";
+    ok(&post(host.addr, path, Some(ADMIN), &approval).await);
+    host.stop().await;
+
+    let host = App::local()
+        .at("2026-06-01T10:00:00+08:00")
+        .start(&state)
+        .await;
+    let a = host.addr;
+    let fraud = json!({"kind": "obtained_by_deception", "determined_on": "2026-05-25",
+                       "reference": "门知执〔2026〕7号"});
+    let path = format!("/api/enterprises/{}/fraud", crate::common::code(1));
+    ok(&post(a, &path, Some(ADMIN), &fraud).await);
+
+    let pay = |id: &str, on: &str| {
+        json!({"application_id": id, "paid_on": on, "amount": "50000.00",
+               "bank_reference": format!("BOB-{on}-{id}")})
+    };
+    let path = "/api/rounds/2026/allocation/payments";
+    let before = dump(&state);
+    let v = assert_error(
+        &post(a, path, Some(ADMIN), &pay(&ids[0], "2026-05-28")).await,
+        409,
+        "rule_fraud",
+    );
+    assert_eq!(v["items"], json!(["门知执〔2026〕7号"]), "{v}");
+    let v = assert_error(
+        &post(a, path, Some(ADMIN), &pay(&ids[1], "2026-05-12")).await,
+        409,
+        "rule_proc_approve",
+    );
+    assert!(
+        v["message_zh"].as_str().unwrap().contains("2026-05-13"),
+        "{v}"
+    );
+    assert_eq!(dump(&state), before, "refused payments store nothing");
+    let v = ok(&post(a, path, Some(ADMIN), &pay(&ids[1], "2026-05-28")).await);
+    assert_eq!(v["application_id"], ids[1].as_str());
+    assert_eq!(
+        v["round_paid"], false,
+        "the fraud-stopped line stays unpaid"
+    );
+    host.stop().await;
+}
