@@ -4,7 +4,6 @@
 use chrono::{DateTime, FixedOffset};
 use rules::Parameters;
 use rules::RuleId;
-use rules::calendar::Calendar;
 use rules::guards::{Action, RoundSnapshot};
 use service::ApiError;
 use service::db::Db;
@@ -20,17 +19,8 @@ pub async fn snapshot(
     let row = store::rounds::find(db.store(), year)
         .await?
         .ok_or_else(|| stage::no_round(year))?;
-    let notice = match store::notices::proposed_list_published_at(db.store(), year).await? {
-        Some(published) => Some(
-            rules::procedure::notice_period(
-                &Calendar::official(),
-                &Parameters::default(),
-                published,
-            )
-            .map_err(|e| ApiError::internal(&e.en))?,
-        ),
-        None => None,
-    };
+    // The period as published: the one the public was told.
+    let notice = store::notices::proposed_list_period(db.store(), year).await?;
     Ok(RoundSnapshot {
         year,
         stage: row.stage,

@@ -9,6 +9,7 @@
 use chrono::{DateTime, FixedOffset};
 use publish::{Notice, NoticeKind, NoticeUpdate, UpdateKind};
 use rules::Money;
+use rules::calendar::NoticePeriod;
 
 use crate::sql::{Row, Sql, Statement, StoreError, Value};
 
@@ -73,9 +74,9 @@ pub const COUNT_OF_KIND: Statement = Statement::new(
     "notices.count_of_kind",
     "SELECT count(*) AS n FROM notices WHERE round_year = ? AND kind = ?",
 );
-pub const PROPOSED_LIST_PUBLISHED_AT: Statement = Statement::new(
-    "notices.proposed_list_published_at",
-    "SELECT published_at FROM notices WHERE round_year = ? AND kind = 'proposed_list'",
+pub const PROPOSED_LIST_PERIOD: Statement = Statement::new(
+    "notices.proposed_list_period",
+    "SELECT notice_json FROM notices WHERE round_year = ? AND kind = 'proposed_list'",
 );
 pub const NEXT_UPDATE: Statement = Statement::new(
     "notices.next_update",
@@ -247,15 +248,27 @@ pub async fn count_of_kind(db: &impl Sql, year: i32, kind: NoticeKind) -> Result
     Ok(rows.first().map(|r| r.int("n")).transpose()?.unwrap_or(0))
 }
 
-/// PROC-NOTICE: when the round's proposed list was published, if it was.
-pub async fn proposed_list_published_at(
+/// PROC-NOTICE: the notice period of the round's proposed list as it was published (the
+/// period the public was told), once published. A proposed list without its period is
+/// unreadable.
+pub async fn proposed_list_period(
     db: &impl Sql,
     year: i32,
-) -> Result<Option<DateTime<FixedOffset>>, StoreError> {
-    let rows = db
-        .query(&PROPOSED_LIST_PUBLISHED_AT, vec![year.into()])
-        .await?;
-    rows.first().map(|r| time(&r, "published_at")).transpose()
+) -> Result<Option<NoticePeriod>, StoreError> {
+    /// Only the period of the stored notice.
+    #[derive(serde::Deserialize)]
+    struct Published {
+        period: Option<NoticePeriod>,
+    }
+    let rows = db.query(&PROPOSED_LIST_PERIOD, vec![year.into()]).await?;
+    let Some(row) = rows.first() else {
+        return Ok(None);
+    };
+    let published: Published = row.json("notice_json")?;
+    published
+        .period
+        .map(Some)
+        .ok_or_else(|| row.unreadable("notice_json", "a proposed list without its period"))
 }
 
 /// Appends `update` to the notice `notice_id` under the next number, which it answers
@@ -406,7 +419,7 @@ mod tests {
                     .unwrap(),
                 0
             );
-            assert_eq!(proposed_list_published_at(&db, 2026).await.unwrap(), None);
+            assert_eq!(proposed_list_period(&db, 2026).await.unwrap(), None);
         });
         assert!(
             db.execute_batch("UPDATE notices SET title_zh = 'x'")
@@ -417,6 +430,33 @@ mod tests {
             db.execute_batch("DELETE FROM notice_updates").is_err(),
             "never deleted"
         );
+    }
+
+    /// PROC-NOTICE: the proposed list's period is read back as published.
+    #[test]
+    fn the_proposed_lists_period_is_read_as_published() {
+        let db = with_applications(1);
+        let published = at("2026-05-06T10:00:00+08:00");
+        let period = rules::procedure::notice_period(
+            &rules::Calendar::official(),
+            &rules::Parameters::default(),
+            published,
+        )
+        .unwrap();
+        let mut n = payments_notice();
+        n.id = "2026-proposed".into();
+        n.kind = NoticeKind::ProposedList;
+        n.published_at = published;
+        n.period = Some(period.clone());
+        block_on(async {
+            assert_eq!(proposed_list_period(&db, 2026).await.unwrap(), None);
+            let ends = crate::moment(period.ends_at);
+            add(&db, &n, Some(1), Some(&ends), "officer:ab12")
+                .await
+                .unwrap();
+            assert_eq!(proposed_list_period(&db, 2026).await.unwrap(), Some(period));
+            assert_eq!(proposed_list_period(&db, 2025).await.unwrap(), None);
+        });
     }
 
     #[test]
