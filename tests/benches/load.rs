@@ -100,16 +100,11 @@ async fn seed(manifest: &Path, state: &Path, extra: &[&str]) -> HostProcess {
         .await;
         ok(r, to);
     }
-    let opinions: Vec<Value> = ["market_supervision", "tax", "emergency_management"]
-        .iter()
-        .map(|d| json!({"department": d, "objects": false}))
-        .collect();
+    let review =
+        e2e::fixtures::review(2025, &["market_supervision", "tax", "emergency_management"]);
     for id in &ids {
         let path = format!("/api/applications/{id}/review");
-        ok(
-            call(&h, "POST", &path, OFFICER, &json!({"opinions": opinions})).await,
-            "review",
-        );
+        ok(call(&h, "POST", &path, OFFICER, &review).await, "review");
     }
     let r = call(
         &h,

@@ -166,3 +166,20 @@ pub fn seed_allocated_list(c: &rusqlite::Connection, year: i64, lines: &[ListLin
         .unwrap();
     }
 }
+
+/// A final review record of a `year` round (PROC-REVIEW, PROC-CREDIT): each of
+/// `departments` asked and answered on 5 May without objection, and the Credit China
+/// (Beijing) report recorded — reviewed on or after 5 May.
+pub fn review(year: i32, departments: &[&str]) -> Value {
+    let answered = format!("{year}-05-05");
+    let opinions: Vec<Value> = departments
+        .iter()
+        .map(|d| json!({"department": d, "answered_on": answered, "objects": false}))
+        .collect();
+    json!({
+        "opinions": opinions,
+        "credit_report": {"source": "credit_china_beijing", "checked_on": answered,
+                          "reference": format!("XYBJ-{year}-000123"),
+                          "public_credit_rating": "A"}
+    })
+}

@@ -3,13 +3,13 @@
 
 use crate::applications::{self, decide, with_records};
 use crate::rounds;
-use crate::{COMPONENT, read_rules_json, to_json};
+use crate::{COMPONENT, input_error, read_rules_json, to_json};
 use rules::model::{
-    CreditFinding, DepartmentOpinion, FraudFinding, FraudKind, Review, SubsidyRecord,
+    CreditFinding, CreditReport, DepartmentOpinion, FraudFinding, FraudKind, Review, SubsidyRecord,
 };
 use rules::procedure::Stage;
 use rules::uscc::CreditCode;
-use rules::{Money, Parameters};
+use rules::{Money, Parameters, PrecheckRequest};
 use serde::{Deserialize, Serialize};
 use service::auth::Role;
 use service::body::JSON_LIMIT;
@@ -41,6 +41,10 @@ pub struct ReviewRecord {
     pub credit_findings: Vec<CreditFinding>,
     #[serde(default)]
     pub verified_interest: Vec<VerifiedInterest>,
+    /// PROC-CREDIT: the Credit China (Beijing) report the review relied on; the review is
+    /// final only with it.
+    #[serde(default)]
+    pub credit_report: Option<CreditReport>,
     #[serde(default)]
     pub note: String,
 }
@@ -65,6 +69,30 @@ impl ReviewRecord {
         for (i, v) in self.verified_interest.iter().enumerate() {
             let field = format!("verified_interest[{i}].contract_number");
             prose(&field, &v.contract_number, 1, 100, false)?;
+        }
+        Ok(())
+    }
+
+    /// No answer or report is dated after the review.
+    fn check_dates(&self, today: chrono::NaiveDate) -> Result<(), ApiError> {
+        let future = |field: String| {
+            ApiError::invalid(
+                &field,
+                "日期不能晚于评审当天。",
+                "The date cannot be after the day of the review.",
+            )
+        };
+        for (i, o) in self.opinions.iter().enumerate() {
+            if o.answered_on.is_some_and(|d| d > today) {
+                return Err(future(format!("opinions[{i}].answered_on")));
+            }
+        }
+        if self
+            .credit_report
+            .as_ref()
+            .is_some_and(|r| r.checked_on > today)
+        {
+            return Err(future("credit_report.checked_on".into()));
         }
         Ok(())
     }
@@ -146,14 +174,39 @@ pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
         .extend(record.credit_findings.iter().cloned());
     payload.review = Some(Review {
         opinions: record.opinions.clone(),
+        credit_report: record.credit_report.clone(),
     });
     let submitted_at = app.submitted_at;
     let full = with_records(&db, payload.clone()).await?;
     // The window (PROC-LATE) is judged at the submission; the credit record and fraud
     // findings (PROC-CREDIT, FRAUD) as they stand now, at the review.
     let now = service::clock::now().await;
-    let decision = decide(&full, &round, submitted_at, Some(now.max(submitted_at)));
-    let status = if decision.is_eligible() {
+    record.check_dates(now.date_naive())?;
+    let assessed_at = Some(now.max(submitted_at));
+    // One validator for the record as the rules read it (other departments named, an
+    // objection dated, the report's reference given), its fields named as sent.
+    if let Err(mut e) = rules::precheck::validate(&PrecheckRequest {
+        as_of: submitted_at,
+        assessed_at,
+        round: Some(round.round.clone()),
+        application: full.clone(),
+    }) {
+        // The application itself was checked when submitted: only the record is new.
+        e.errors
+            .retain(|f| f.field.starts_with("application.review."));
+        if !e.errors.is_empty() {
+            for f in &mut e.errors {
+                f.field = f.field.trim_start_matches("application.review.").to_owned();
+            }
+            return Err(input_error(e));
+        }
+    }
+    let decision = decide(&full, &round, submitted_at, assessed_at);
+    // PROC-REVIEW: until every department asked has answered and the credit report is
+    // recorded, the decision is provisional and the application stays undecided.
+    let status = if decision.provisional {
+        Status::Submitted
+    } else if decision.is_eligible() {
         Status::Eligible
     } else {
         Status::Refused

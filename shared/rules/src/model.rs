@@ -272,6 +272,8 @@ pub enum Department {
     ZgcMentougouPark,
     TownStreet,
     IndustryAuthority,
+    /// Any other department consulted, named in the opinion (`name`).
+    Other,
 }
 
 impl Department {
@@ -301,6 +303,7 @@ impl Department {
             Self::ZgcMentougouPark => "中关村门头沟园管委会",
             Self::TownStreet => "镇街",
             Self::IndustryAuthority => "行业主管部门",
+            Self::Other => "其他部门",
         }
     }
     pub fn en(self) -> &'static str {
@@ -318,27 +321,127 @@ impl Department {
             Self::ZgcMentougouPark => "Zhongguancun Mentougou Park Committee",
             Self::TownStreet => "Town or street office",
             Self::IndustryAuthority => "Industry authority",
+            Self::Other => "Other department",
         }
     }
 }
 
-/// PROC-REVIEW: one department's opinion.
+/// PROC-REVIEW: one department asked for its opinion, and its answer once given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DepartmentOpinion {
     pub department: Department,
-    /// The department objects to subsidising this applicant.
+    /// The department's name when it is [`Department::Other`].
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// The day it answered; absent while the answer is awaited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_on: Option<NaiveDate>,
+    /// The department objects to subsidising this applicant (an answer).
+    #[serde(default)]
     pub objects: bool,
     #[serde(default)]
     pub note: String,
 }
 
-/// PROC-REVIEW: the review record, once officers have reviewed the application.
+impl DepartmentOpinion {
+    /// The department as the decision names it.
+    pub fn label_zh(&self) -> String {
+        match self.department {
+            Department::Other => self.name.clone(),
+            d => d.zh().to_owned(),
+        }
+    }
+
+    pub fn label_en(&self) -> String {
+        match self.department {
+            Department::Other => self.name.clone(),
+            d => d.en().to_owned(),
+        }
+    }
+}
+
+/// PROC-CREDIT: where the credit record was checked (QA 3(1)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditSource {
+    /// 信用中国
+    CreditChina,
+    /// 信用中国（北京）
+    CreditChinaBeijing,
+}
+
+impl CreditSource {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::CreditChina => "信用中国",
+            Self::CreditChinaBeijing => "信用中国（北京）",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::CreditChina => "Credit China",
+            Self::CreditChinaBeijing => "Credit China (Beijing)",
+        }
+    }
+}
+
+/// PROC-CREDIT: the credit report the review relied on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreditReport {
+    pub source: CreditSource,
+    /// The day the report was obtained.
+    pub checked_on: NaiveDate,
+    /// The report's number or reference.
+    pub reference: String,
+    /// 公共信用综合评价结果, as the report states it (e.g. `A`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub public_credit_rating: String,
+}
+
+/// PROC-REVIEW: the review record, once officers have reviewed the application. It is
+/// final when every department asked has answered and the credit report is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
+    /// The departments asked (QA 4's list, or another by name) and their answers.
     #[serde(default)]
     pub opinions: Vec<DepartmentOpinion>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_report: Option<CreditReport>,
+}
+
+impl Review {
+    /// What the review still lacks to be final, in Chinese and English (empty when final).
+    pub fn missing(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if self.opinions.is_empty() {
+            out.push((
+                "未征求任何部门意见".to_owned(),
+                "no department was asked".to_owned(),
+            ));
+        }
+        for o in self.opinions.iter().filter(|o| o.answered_on.is_none()) {
+            out.push((
+                format!("{}的意见", o.label_zh()),
+                format!("the opinion of the {}", o.label_en()),
+            ));
+        }
+        if self.credit_report.is_none() {
+            out.push((
+                "信用中国（北京）信用报告".to_owned(),
+                "the Credit China (Beijing) report".to_owned(),
+            ));
+        }
+        out
+    }
+
+    /// Every department asked has answered and the credit report is recorded.
+    pub fn is_final(&self) -> bool {
+        self.missing().is_empty()
+    }
 }
 
 /// The application as the enterprise makes it (plus, after review, the review record).

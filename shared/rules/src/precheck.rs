@@ -149,7 +149,7 @@ pub fn precheck(req: &PrecheckRequest, params: &Parameters) -> Decision {
     }
     Decision {
         outcome,
-        provisional: app.review.is_none(),
+        provisional: !app.review.as_ref().is_some_and(|r| r.is_final()),
         year,
         loans,
         ceiling_total,

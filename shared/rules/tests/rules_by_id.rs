@@ -6,8 +6,8 @@ mod common;
 use common::*;
 use rules::decision::Effect;
 use rules::model::{
-    CreditFinding, CreditFindingKind, Department, DepartmentOpinion, FraudFinding, FraudKind,
-    LenderKind, PledgedRight, Review,
+    CreditFinding, CreditFindingKind, CreditReport, CreditSource, Department, DepartmentOpinion,
+    FraudFinding, FraudKind, LenderKind, PledgedRight, Review,
 };
 use rules::params::{BudgetReading, KeyRateReading};
 use rules::patent::PatentType;
@@ -547,25 +547,117 @@ fn proc_free_every_decision_says_applying_is_free() {
 fn proc_review_a_department_objection_refuses_and_review_ends_provisional() {
     let mut r = request();
     assert!(precheck(&r, &params()).provisional);
-    r.application.review = Some(Review {
-        opinions: Department::ALL
-            .iter()
-            .map(|d| DepartmentOpinion {
-                department: *d,
-                objects: false,
-                note: String::new(),
-            })
-            .collect(),
-    });
+    r.application.review = Some(complete_review());
     let d = precheck(&r, &params());
     assert!(!d.provisional);
     assert!(d.is_eligible());
     assert!(has(&d, RuleId::ProcReview, Effect::Pass));
+    assert!(
+        has(&d, RuleId::ProcCredit, Effect::Note),
+        "the report is named"
+    );
 
     r.application.review.as_mut().unwrap().opinions[1].objects = true;
     let d = precheck(&r, &params());
     assert_eq!(d.refused_by, vec![RuleId::ProcReview]);
     assert!(d.reasons.iter().any(|x| x.zh.contains("区人力社保局")));
+}
+
+/// Every department of QA 4 asked and answered, none objecting; the credit report recorded.
+fn complete_review() -> Review {
+    Review {
+        opinions: Department::ALL
+            .iter()
+            .map(|d| DepartmentOpinion {
+                department: *d,
+                name: String::new(),
+                answered_on: Some(date("2026-05-08")),
+                objects: false,
+                note: String::new(),
+            })
+            .collect(),
+        credit_report: Some(CreditReport {
+            source: CreditSource::CreditChinaBeijing,
+            checked_on: date("2026-05-09"),
+            reference: "XYBJ-2026-000123".into(),
+            public_credit_rating: "A".into(),
+        }),
+    }
+}
+
+/// Issue 13, point 7: the review shows that the checks were made — a review with no
+/// department asked, an answer awaited or no credit report is not final: the decision is
+/// provisional and says what is missing; never "all departments agree".
+#[test]
+fn proc_review_is_final_only_with_every_answer_and_the_credit_report() {
+    let mut r = request();
+    r.application.review = Some(Review {
+        opinions: Vec::new(),
+        credit_report: None,
+    });
+    let d = precheck(&r, &params());
+    assert!(d.provisional);
+    assert!(
+        !has(&d, RuleId::ProcReview, Effect::Pass),
+        "zero opinions is no agreement"
+    );
+    let said = d
+        .reasons_for(RuleId::ProcReview)
+        .map(|x| x.zh.clone())
+        .collect::<String>();
+    assert!(
+        said.contains("未征求任何部门意见") && said.contains("信用报告"),
+        "{said}"
+    );
+
+    let mut review = complete_review();
+    review.opinions[6].answered_on = None; // the tax bureau has not answered
+    review.opinions.push(DepartmentOpinion {
+        department: Department::Other,
+        name: "区住建委".into(),
+        answered_on: Some(date("2026-05-08")),
+        objects: false,
+        note: String::new(),
+    });
+    r.application.review = Some(review.clone());
+    let d = precheck(&r, &params());
+    assert!(d.provisional);
+    let said = d
+        .reasons_for(RuleId::ProcReview)
+        .map(|x| x.en.clone())
+        .collect::<String>();
+    assert!(said.contains("District Tax Bureau"), "{said}");
+    assert!(!said.contains("Credit China"), "{said}");
+
+    review.opinions[6].answered_on = Some(date("2026-05-10"));
+    r.application.review = Some(review);
+    let d = precheck(&r, &params());
+    assert!(!d.provisional, "{:?}", d.reasons);
+    assert!(has(&d, RuleId::ProcReview, Effect::Pass));
+}
+
+#[test]
+fn proc_review_another_department_is_named_and_an_objection_is_dated() {
+    let mut r = request();
+    let mut review = complete_review();
+    review.opinions.push(DepartmentOpinion {
+        department: Department::Other,
+        name: String::new(),
+        answered_on: None,
+        objects: true,
+        note: String::new(),
+    });
+    r.application.review = Some(review);
+    let e = rules::precheck::validate(&r).unwrap_err();
+    let fields: Vec<&str> = e.errors.iter().map(|f| f.field.as_str()).collect();
+    assert!(
+        fields.contains(&"application.review.opinions[11].name"),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&"application.review.opinions[11].answered_on"),
+        "{fields:?}"
+    );
 }
 
 /// Issue 13, point 2: the submission moment (PROC-LATE) and the assessment moment

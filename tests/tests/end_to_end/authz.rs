@@ -216,7 +216,7 @@ async fn seed(state: &TempDir) -> (e2e::app::AppHost, Seeded) {
         let body = json!({ "to": to });
         created(call(a, "POST", "/api/rounds/2026/stage", Some(ADMIN), &body).await).await;
     }
-    let review = json!({"opinions": [{"department": "tax", "objects": false}]});
+    let review = e2e::fixtures::review(2026, &["tax"]);
     for (id, _) in &receipts {
         let path = format!("/api/applications/{id}/review");
         created(call(a, "POST", &path, Some(OFFICER), &review).await).await;

@@ -439,10 +439,10 @@ async fn hostile_text_is_refused_or_stored_literally() {
     }
     let (id1, _) = &receipts[0];
     let review_path = format!("/api/applications/{id1}/review");
-    let review = json!({
-        "opinions": [{"department": "tax", "objects": false, "note": "n"}],
-        "credit_findings": [], "note": "n"
-    });
+    let mut review = e2e::fixtures::review(2026, &["tax"]);
+    review["opinions"][0]["note"] = "n".into();
+    review["credit_findings"] = json!([]);
+    review["note"] = "n".into();
     refuse_everywhere(
         a,
         &state,

@@ -73,7 +73,8 @@ async fn under_review(state: &TempDir, now: &str) -> AppHost {
 }
 
 async fn review(a: std::net::SocketAddr, id: &str) {
-    let body = json!({"opinions": [{"department": "tax", "objects": false}]});
+    let year: i32 = id[4..8].parse().unwrap();
+    let body = fixtures::review(year, &["tax"]);
     let r = post(
         a,
         &format!("/api/applications/{id}/review"),
@@ -410,11 +411,9 @@ async fn proc_credit_and_fraud_are_judged_at_the_review_not_the_submission() {
     let host = under_review(&state, "2026-06-01T10:00:00+08:00").await;
     let a = host.addr;
 
-    let accident = json!({
-        "opinions": [{"department": "emergency_management", "objects": false}],
-        "credit_findings": [{"kind": "major_work_safety_accident", "date": "2026-05-10",
-                             "source": "区应急管理局"}]
-    });
+    let mut accident = fixtures::review(2026, &["emergency_management"]);
+    accident["credit_findings"] = json!([{"kind": "major_work_safety_accident",
+                                          "date": "2026-05-10", "source": "区应急管理局"}]);
     let path = format!("/api/applications/{}/review", ids[0]);
     let v = ok(&post(a, &path, Some(OFFICER), &accident).await);
     assert_eq!(v["status"], "refused", "{v}");
@@ -502,5 +501,71 @@ async fn fraud_after_approval_stops_payment_and_no_payment_precedes_the_approval
         v["round_paid"], false,
         "the fraud-stopped line stays unpaid"
     );
+    host.stop().await;
+}
+
+/// PROC-REVIEW (issue 13, point 7): a review shows that its checks were made. With a
+/// department's answer awaited and no credit report, the decision is provisional, says
+/// what is missing, and the application stays undecided (the list waits for it); complete,
+/// it is final.
+#[tokio::test(flavor = "multi_thread")]
+async fn proc_review_is_final_only_with_every_answer_and_the_credit_report() {
+    let state = TempDir::new("lawful-review-record");
+    let ids = submitted(&state, 1).await;
+    let host = under_review(&state, IN_NOTICE).await;
+    let a = host.addr;
+    let path = format!("/api/applications/{}/review", ids[0]);
+
+    let mut partial = fixtures::review(2026, &["tax", "market_supervision"]);
+    partial["opinions"][1]
+        .as_object_mut()
+        .unwrap()
+        .remove("answered_on");
+    partial.as_object_mut().unwrap().remove("credit_report");
+    let v = ok(&post(a, &path, Some(OFFICER), &partial).await);
+    assert_eq!(v["status"], "submitted", "{v}");
+    assert_eq!(v["decision"]["provisional"], true);
+    let said: String = v["decision"]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["rule"] == "PROC-REVIEW")
+        .map(|r| r["zh"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        said.contains("区市场监管局的意见") && said.contains("信用报告"),
+        "{said}"
+    );
+    assert!(!said.contains("均已答复且无异议"), "{said}");
+    let r = post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await;
+    assert_eq!(
+        assert_error(&r, 409, "rule_proc_review")["items"],
+        json!([ids[0]])
+    );
+
+    // Another department is named; an objection needs the day it was made.
+    let mut unnamed = fixtures::review(2026, &["other"]);
+    unnamed["opinions"][0]["objects"] = true.into();
+    unnamed["opinions"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("answered_on");
+    let v = assert_error(
+        &post(a, &path, Some(OFFICER), &unnamed).await,
+        400,
+        "invalid_field",
+    );
+    assert_eq!(v["field"], "opinions[0].name", "{v}");
+
+    let v = ok(&post(
+        a,
+        &path,
+        Some(OFFICER),
+        &fixtures::review(2026, &["tax", "market_supervision"]),
+    )
+    .await);
+    assert_eq!(v["status"], "eligible", "{v}");
+    assert_eq!(v["decision"]["provisional"], false);
+    ok(&post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await);
     host.stop().await;
 }

@@ -325,12 +325,9 @@ async fn a_round_from_creation_to_payment_with_a_dozen_enterprises(rt) {
     )
     .await;
     assert_error(&r, 400, "invalid_field");
-    let no_objection: Vec<Value> = ["market_supervision", "tax", "emergency_management"]
-        .iter()
-        .map(|d| json!({"department": d, "objects": false}))
-        .collect();
+    let no_objection = ["market_supervision", "tax", "emergency_management"];
     for (n, (id, _)) in &receipts {
-        let mut review = json!({"opinions": no_objection});
+        let mut review = fixtures::review(2026, &no_objection);
         if *n == 4 {
             review["credit_findings"] =
                 json!([{"kind": "tax_non_compliance", "date": "2025-08-01", "source": "区税务局"}]);

@@ -226,8 +226,9 @@ pub(super) fn check_credit(
     }
 }
 
-/// PROC-REVIEW: a department that objects refuses the application; until reviewed the
-/// decision is provisional.
+/// PROC-REVIEW, PROC-CREDIT: the departments' answers and the credit report. An objection
+/// refuses; until every department asked has answered and the credit report is recorded
+/// the review is not final, and the decision says what it still lacks.
 pub(super) fn check_review(app: &Application, out: &mut Vec<Reason>) {
     let Some(review) = &app.review else {
         out.push(Reason::new(
@@ -238,31 +239,71 @@ pub(super) fn check_review(app: &Application, out: &mut Vec<Reason>) {
         ));
         return;
     };
-    let mut objected = false;
-    for o in review.opinions.iter().filter(|o| o.objects) {
-        objected = true;
+    let answered: Vec<_> = review
+        .opinions
+        .iter()
+        .filter(|o| o.answered_on.is_some())
+        .collect();
+    for o in answered.iter().filter(|o| o.objects) {
         out.push(Reason::new(
             ProcReview,
             Effect::Refuse,
-            format!("{}提出不予补助意见：{}", o.department.zh(), o.note),
-            format!(
-                "{} advises against the subsidy: {}",
-                o.department.en(),
-                o.note
-            ),
+            format!("{}提出不予补助意见：{}", o.label_zh(), o.note),
+            format!("{} advises against the subsidy: {}", o.label_en(), o.note),
         ));
     }
-    if !objected {
+    let missing = review.missing();
+    if !missing.is_empty() {
+        let zh: Vec<&str> = missing.iter().map(|m| m.0.as_str()).collect();
+        let en: Vec<&str> = missing.iter().map(|m| m.1.as_str()).collect();
+        out.push(Reason::new(
+            ProcReview,
+            Effect::Note,
+            format!("评审尚未完成，本决定为临时结论；尚缺：{}。", zh.join("、")),
+            format!(
+                "The review is not complete, so this decision is provisional; still missing: {}.",
+                en.join("; ")
+            ),
+        ));
+    } else if answered.iter().all(|o| !o.objects) {
         out.push(Reason::new(
             ProcReview,
             Effect::Pass,
             format!(
-                "已评审，征求意见的{}个部门均无异议。",
-                review.opinions.len()
+                "已评审，征求意见的{}个部门均已答复且无异议。",
+                answered.len()
             ),
             format!(
-                "Reviewed; none of the {} departments consulted objects.",
-                review.opinions.len()
+                "Reviewed; all {} departments consulted have answered, none objects.",
+                answered.len()
+            ),
+        ));
+    }
+    if let Some(report) = &review.credit_report {
+        let rating_zh = if report.public_credit_rating.is_empty() {
+            String::new()
+        } else {
+            format!("，公共信用综合评价结果 {}", report.public_credit_rating)
+        };
+        let rating_en = if report.public_credit_rating.is_empty() {
+            String::new()
+        } else {
+            format!(", public credit rating {}", report.public_credit_rating)
+        };
+        out.push(Reason::new(
+            ProcCredit,
+            Effect::Note,
+            format!(
+                "信用记录依据{}报告 {}（{} 查询）{rating_zh}。",
+                report.source.zh(),
+                report.reference,
+                report.checked_on
+            ),
+            format!(
+                "Credit record as the {} report {} of {} shows it{rating_en}.",
+                report.source.en(),
+                report.reference,
+                report.checked_on
             ),
         ));
     }

@@ -54,11 +54,52 @@ pub fn validate(req: &PrecheckRequest) -> Result<(), InputError> {
     for (i, o) in app.review.iter().flat_map(|r| &r.opinions).enumerate() {
         let field = format!("application.review.opinions[{i}].note");
         prose(field, &o.note, 2000, true);
+        prose(
+            format!("application.review.opinions[{i}].name"),
+            &o.name,
+            100,
+            false,
+        );
+    }
+    if let Some(report) = app.review.as_ref().and_then(|r| r.credit_report.as_ref()) {
+        let field = "application.review.credit_report.reference".to_owned();
+        prose(field, &report.reference, 100, false);
+        let field = "application.review.credit_report.public_credit_rating".to_owned();
+        prose(field, &report.public_credit_rating, 20, false);
     }
     if let Err(e) =
         crate::text::check_code("application.enterprise.industry", &app.enterprise.industry)
     {
         err(e.field, &e.code, e.zh, e.en);
+    }
+    for (i, o) in app.review.iter().flat_map(|r| &r.opinions).enumerate() {
+        let at = |f: &str| format!("application.review.opinions[{i}].{f}");
+        if o.department == crate::model::Department::Other && o.name.trim().is_empty() {
+            err(
+                at("name"),
+                "required",
+                "其他部门须写明部门名称".into(),
+                "another department must be named".into(),
+            );
+        }
+        if o.objects && o.answered_on.is_none() {
+            err(
+                at("answered_on"),
+                "required",
+                "部门提出意见须写明答复日期".into(),
+                "a department's objection needs the day it answered".into(),
+            );
+        }
+    }
+    if let Some(report) = app.review.as_ref().and_then(|r| r.credit_report.as_ref())
+        && report.reference.trim().is_empty()
+    {
+        err(
+            "application.review.credit_report.reference".into(),
+            "required",
+            "须填写信用报告编号".into(),
+            "the credit report's reference is required".into(),
+        );
     }
     if let Some(assessed) = req.assessed_at
         && assessed < req.as_of
