@@ -2,6 +2,8 @@
 //! notice period has ended.
 
 use crate::COMPONENT;
+use crate::allocation::no_list;
+use rules::approval::{ApprovedLine, LineDecision, LineRuling};
 use rules::guards::Action;
 use rules::procedure::{Stage, StageContext};
 use serde::{Deserialize, Serialize};
@@ -19,6 +21,10 @@ use store::rounds::stage_name;
 struct Approval {
     approved_on: chrono::NaiveDate,
     reference: String,
+    /// The meeting's rulings on single lines (rejected, reduced); a line without one is
+    /// approved as listed.
+    #[serde(default)]
+    lines: Vec<LineRuling>,
 }
 
 /// The answer to the approval: the round's new stage and the decision recorded.
@@ -30,6 +36,8 @@ struct Approved<'a> {
     approved_on: chrono::NaiveDate,
     /// The government decision's reference, trimmed.
     reference: &'a str,
+    /// Every line of the list as the government decided it: what will be paid.
+    lines: Vec<ApprovedLine>,
 }
 
 /// PROC-APPROVE: the district government's approval, only after the notice period.
@@ -44,6 +52,9 @@ pub async fn approve(req: Request, year: i32) -> Result<Reply, ApiError> {
         ));
     }
     service::error::prose("reference", &body.reference, 1, 100, false)?;
+    for (i, l) in body.lines.iter().enumerate() {
+        service::error::prose(&format!("lines[{i}].note"), &l.note, 0, 500, false)?;
+    }
     let db = Db::open().await?;
     let now = service::clock::now().await;
     if body.approved_on > now.date_naive() {
@@ -54,62 +65,83 @@ pub async fn approve(req: Request, year: i32) -> Result<Reply, ApiError> {
         ));
     }
     let at = service::clock::format(now);
-    db.transaction(|| async {
-        // PROC-NOTICE, PROC-OBJECT, PROC-APPROVE: the period over, every objection
-        // concluded — judged on the round as this transaction sees it.
-        let (snapshot, allowed) = round::guard::check(&db, year, now, Action::Approve).await?;
-        if let Some(n) = &snapshot.notice
-            && body.approved_on <= n.last_day
-        {
-            return Err(ApiError::new(
-                409,
-                Code::Rule(rules::RuleId::ProcApprove),
-                format!(
-                    "审议日期须在公示期（至 {}）结束之后（PROC-APPROVE）。",
-                    n.last_day
-                ),
-                format!(
-                    "The approval must come after the notice period (ends {}) (PROC-APPROVE).",
-                    n.last_day
-                ),
+    let lines = db
+        .transaction(|| async {
+            // PROC-NOTICE, PROC-OBJECT, PROC-APPROVE: the period over, every objection
+            // concluded — judged on the round as this transaction sees it.
+            let (snapshot, allowed) = round::guard::check(&db, year, now, Action::Approve).await?;
+            if let Some(n) = &snapshot.notice
+                && body.approved_on <= n.last_day
+            {
+                return Err(ApiError::new(
+                    409,
+                    Code::Rule(rules::RuleId::ProcApprove),
+                    format!(
+                        "审议日期须在公示期（至 {}）结束之后（PROC-APPROVE）。",
+                        n.last_day
+                    ),
+                    format!(
+                        "The approval must come after the notice period (ends {}) (PROC-APPROVE).",
+                        n.last_day
+                    ),
+                )
+                .field("approved_on"));
+            }
+            let ctx = StageContext {
+                now: Some(now),
+                window_closes_at: None,
+                notice: snapshot.notice.clone(),
+            };
+            round::stage::advance(&db, year, Stage::Approved, &ctx, &at).await?;
+            store::rounds::set_approval(
+                db.store(),
+                year,
+                body.approved_on,
+                body.reference.trim(),
+                &at,
             )
-            .field("approved_on"));
-        }
-        let ctx = StageContext {
-            now: Some(now),
-            window_closes_at: None,
-            notice: snapshot.notice.clone(),
-        };
-        round::stage::advance(&db, year, Stage::Approved, &ctx, &at).await?;
-        store::rounds::set_approval(
-            db.store(),
-            year,
-            body.approved_on,
-            body.reference.trim(),
-            &at,
-        )
-        .await?;
-        store::applications::move_round_status(
-            db.store(),
-            year,
-            Status::Proposed,
-            Status::Approved,
-            &at,
-        )
-        .await?;
-        db.audit_entry(&store::audit::Entry {
-            actor: &actor,
-            component: COMPONENT,
-            action: "round.approve",
-            subject: Some(&format!("round:{year}")),
-            rules: allowed,
-            detail_json: &to_json(&serde_json::json!({
-                "approved_on": body.approved_on, "reference": body.reference.trim()
-            }))?,
+            .await?;
+            // The government's decision, line by line: only what it approved is paid.
+            let (version, _) = round::list::latest(&db, year).await?.ok_or_else(no_list)?;
+            let listed: Vec<(String, rules::Money)> =
+                store::allocations::lines(db.store(), year, version)
+                    .await?
+                    .into_iter()
+                    .filter(|l| !l.granted.is_zero())
+                    .map(|l| (l.application_id, l.granted))
+                    .collect();
+            let lines = rules::approval::apply(&listed, &body.lines)
+                .map_err(service::error::field_error)?;
+            for line in &lines {
+                store::approvals::add(db.store(), year, line).await?;
+                let to = match line.decision {
+                    LineDecision::Rejected => Status::Removed,
+                    LineDecision::Approved | LineDecision::Reduced => Status::Approved,
+                };
+                store::applications::move_status(
+                    db.store(),
+                    &line.application_id,
+                    Status::Proposed,
+                    to,
+                    &at,
+                )
+                .await?;
+            }
+            db.audit_entry(&store::audit::Entry {
+                actor: &actor,
+                component: COMPONENT,
+                action: "round.approve",
+                subject: Some(&format!("round:{year}")),
+                rules: allowed,
+                detail_json: &to_json(&serde_json::json!({
+                    "approved_on": body.approved_on, "reference": body.reference.trim(),
+                    "lines": &lines
+                }))?,
+            })
+            .await?;
+            Ok(lines)
         })
-        .await
-    })
-    .await?;
+        .await?;
     Ok(json(
         200,
         &Approved {
@@ -117,6 +149,7 @@ pub async fn approve(req: Request, year: i32) -> Result<Reply, ApiError> {
             stage: stage_name(Stage::Approved),
             approved_on: body.approved_on,
             reference: body.reference.trim(),
+            lines,
         },
     ))
 }

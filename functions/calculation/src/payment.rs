@@ -94,11 +94,18 @@ pub async fn pay(req: Request, year: i32) -> Result<Reply, ApiError> {
                 )
                 .field("application_id"));
             }
-            if p.amount != granted {
+            // PROC-APPROVE: what the government approved for the line (rounds approved
+            // as a whole, before line rulings were recorded: the listed amount).
+            let approved = store::approvals::of_line(db.store(), year, &p.application_id)
+                .await?
+                .map_or(granted, |l| l.amount);
+            if p.amount != approved {
                 return Err(ApiError::invalid(
                     "amount",
-                    format!("拨付金额须等于名单金额 {granted} 元。"),
-                    format!("The payment must equal the listed amount, {granted} CNY."),
+                    format!("拨付金额须等于区政府审议通过的金额 {approved} 元。"),
+                    format!(
+                        "The payment must equal the amount the government approved, {approved} CNY."
+                    ),
                 ));
             }
             // FRAUD: a determination, even after the approval, stops every unpaid line.

@@ -14,6 +14,7 @@
 //! | input types | [`model`] | |
 //! | one application's decision | [`precheck`] | SCOPE-*, SUB-*, CAP-*, PROC-GUIDE/LATE/FREE/REVIEW/CREDIT, TRUTH, FRAUD, VALID |
 //! | the round's allocation | [`allocation`] | CAP-YEAR, CAP-TIMES, BUDGET |
+//! | the government's decision, line by line | [`approval`] | PROC-APPROVE |
 //! | working days, notice period | [`calendar`] | PROC-NOTICE, PROC-OBJECT |
 //! | stages of a round | [`procedure`] | PROC-GUIDE, PROC-NOTICE, PROC-OBJECT, PROC-APPROVE |
 //! | the round's workflow guards | [`guards`] | PROC-REVIEW, PROC-OBJECT, PROC-APPROVE, BUDGET |
@@ -69,6 +70,7 @@
 //! ```
 
 pub mod allocation;
+pub mod approval;
 pub mod calendar;
 pub mod decision;
 pub mod guards;

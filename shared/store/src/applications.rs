@@ -23,7 +23,8 @@ pub enum Status {
     Refused,
     /// On the proposed list.
     Proposed,
-    /// Taken off the list by a re-review (PROC-OBJECT).
+    /// Taken off the list by a re-review (PROC-OBJECT), or rejected by the district
+    /// government (PROC-APPROVE).
     Removed,
     /// Approved by the district government (PROC-APPROVE).
     Approved,

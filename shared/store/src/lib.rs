@@ -14,6 +14,7 @@
 
 pub mod allocations;
 pub mod applications;
+pub mod approvals;
 pub mod audit;
 pub mod history;
 pub mod idempotency;

@@ -45,6 +45,8 @@ pub struct ExportLine {
     pub enterprise_name: String,
     pub rights_zh: String,
     pub ceiling: Money,
+    /// The amount of this list: as proposed, or (approved and paid lists) as the
+    /// government approved it (PROC-APPROVE).
     pub granted: Money,
     pub status: Status,
     pub paid_on: Option<NaiveDate>,
@@ -64,8 +66,11 @@ pub const ALL: Statement = Statement::new(
 pub const EXPORT: Statement = Statement::new(
     "payments.export",
     "SELECT l.number, l.application_id, l.uscc, l.enterprise_name, l.rights_zh, l.ceiling_cny, \
-     l.granted_cny, a.status, p.paid_on, p.bank_reference FROM allocation_lines l \
+     l.granted_cny, g.amount_cny AS approved_cny, a.status, p.paid_on, p.bank_reference \
+     FROM allocation_lines l \
      JOIN applications a ON a.id = l.application_id \
+     LEFT JOIN approval_lines g ON g.round_year = l.round_year \
+       AND g.application_id = l.application_id \
      LEFT JOIN payments p ON p.application_id = l.application_id \
      WHERE l.round_year = ? AND l.version = ? AND l.granted_cny != '0.00' ORDER BY l.number",
 );
@@ -103,20 +108,24 @@ pub async fn all(db: &impl Sql) -> Result<Vec<Payment>, StoreError> {
     })
 }
 
-fn export_line(r: &Row<'_>) -> Result<ExportLine, StoreError> {
+fn export_line(r: &Row<'_>) -> Result<(ExportLine, Option<Money>), StoreError> {
     let status: Status = r.named("status")?;
-    Ok(ExportLine {
-        number: r.int_as("number")?,
-        application_id: r.text("application_id")?.to_owned(),
-        uscc: r.text("uscc")?.to_owned(),
-        enterprise_name: r.text("enterprise_name")?.to_owned(),
-        rights_zh: r.text("rights_zh")?.to_owned(),
-        ceiling: r.money("ceiling_cny")?,
-        granted: r.money("granted_cny")?,
-        status,
-        paid_on: r.opt_parse("paid_on")?,
-        bank_reference: r.opt_text("bank_reference")?.map(str::to_owned),
-    })
+    let approved = r.opt_money("approved_cny")?;
+    Ok((
+        ExportLine {
+            number: r.int_as("number")?,
+            application_id: r.text("application_id")?.to_owned(),
+            uscc: r.text("uscc")?.to_owned(),
+            enterprise_name: r.text("enterprise_name")?.to_owned(),
+            rights_zh: r.text("rights_zh")?.to_owned(),
+            ceiling: r.money("ceiling_cny")?,
+            granted: r.money("granted_cny")?,
+            status,
+            paid_on: r.opt_parse("paid_on")?,
+            bank_reference: r.opt_text("bank_reference")?.map(str::to_owned),
+        },
+        approved,
+    ))
 }
 
 /// The lines of version `version` of the round's list granted something, as `kind` shows
@@ -133,10 +142,18 @@ pub async fn export(
         .read(export_line)?;
     Ok(lines
         .into_iter()
-        .filter(|l| match kind {
+        .filter(|(l, _)| match kind {
             ListKind::Proposed => true,
             ListKind::Approved => matches!(l.status, Status::Approved | Status::Paid),
             ListKind::Paid => l.status == Status::Paid,
+        })
+        .map(|(mut l, approved)| {
+            if kind != ListKind::Proposed
+                && let Some(a) = approved
+            {
+                l.granted = a;
+            }
+            l
         })
         .collect())
 }

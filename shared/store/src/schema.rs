@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[Migration] = &[
         owner: "objections",
         sql: include_str!("../migrations/0004_objections.sql"),
     },
+    Migration {
+        id: "0005_approval",
+        owner: "calculation",
+        sql: include_str!("../migrations/0005_approval.sql"),
+    },
 ];
 
 /// The id of the newest migration (what a health route expects to find).

@@ -569,3 +569,100 @@ async fn proc_review_is_final_only_with_every_answer_and_the_credit_report() {
     ok(&post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await);
     host.stop().await;
 }
+
+/// PROC-APPROVE (issue 13, point 5): the government approves the list with one project
+/// reduced and one rejected; its decision is recorded per line, and only what it approved
+/// is paid — the rejected line never, the reduced one its new amount.
+#[tokio::test(flavor = "multi_thread")]
+async fn proc_approve_the_government_rules_line_by_line_and_only_that_is_paid() {
+    let state = TempDir::new("lawful-line-approval");
+    let ids = submitted(&state, 3).await;
+    let host = under_review(&state, IN_NOTICE).await;
+    let a = host.addr;
+    for id in &ids {
+        review(a, id).await;
+    }
+    ok(&post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await);
+    let body = json!({"kind": "proposed_list", "round_year": 2026});
+    ok(&post(a, "/api/notices", Some(OFFICER), &body).await);
+    host.stop().await;
+
+    let host = App::local().at(AFTER_NOTICE).start(&state).await;
+    let a = host.addr;
+    let path = "/api/rounds/2026/allocation/approval";
+    let mut approval = json!({
+        "approved_on": "2026-05-13", "reference": "区政府第12次常务会议",
+        "lines": [
+            {"application_id": ids[1], "decision": "reduced", "amount": "50000.00"},
+            {"application_id": ids[2], "decision": "rejected", "note": "质押专利已失效"}
+        ]
+    });
+    let before = dump(&state);
+    let v = assert_error(
+        &post(a, path, Some(ADMIN), &approval).await,
+        400,
+        "invalid_field",
+    );
+    assert_eq!(v["field"], "lines[0].amount", "a reduction lowers: {v}");
+    assert_eq!(dump(&state), before, "nothing stored");
+    approval["lines"][0]["amount"] = "30000.00".into();
+    let v = ok(&post(a, path, Some(ADMIN), &approval).await);
+    let amounts: Vec<(&str, &str)> = v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["decision"].as_str().unwrap(),
+                l["amount"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        amounts,
+        [
+            ("approved", "50000.00"),
+            ("reduced", "30000.00"),
+            ("rejected", "0.00")
+        ],
+        "{v}"
+    );
+    host.stop().await;
+
+    let host = App::local()
+        .at("2026-06-01T10:00:00+08:00")
+        .start(&state)
+        .await;
+    let a = host.addr;
+    let pay = |id: &str, amount: &str| {
+        json!({"application_id": id, "paid_on": "2026-05-28", "amount": amount,
+               "bank_reference": format!("BOB-{id}")})
+    };
+    let path = "/api/rounds/2026/allocation/payments";
+    let r = post(a, path, Some(ADMIN), &pay(&ids[2], "50000.00")).await;
+    assert_eq!(assert_error(&r, 409, "conflict")["field"], "application_id");
+    let r = post(a, path, Some(ADMIN), &pay(&ids[1], "50000.00")).await;
+    assert_eq!(assert_error(&r, 400, "invalid_field")["field"], "amount");
+    ok(&post(a, path, Some(ADMIN), &pay(&ids[1], "30000.00")).await);
+    let v = ok(&post(a, path, Some(ADMIN), &pay(&ids[0], "50000.00")).await);
+    assert_eq!(
+        v["round_paid"], true,
+        "the rejected line does not hold the round open"
+    );
+
+    let csv = call(
+        a,
+        "GET",
+        "/api/rounds/2026/allocation/export.csv?list=approved",
+        Some(OFFICER),
+        &Value::Null,
+    )
+    .await;
+    let csv = csv.text();
+    assert!(csv.contains(&ids[1]) && csv.contains("30000.00"), "{csv}");
+    assert!(
+        !csv.contains(&ids[2]),
+        "the rejected line is not on the approved list: {csv}"
+    );
+    host.stop().await;
+}
