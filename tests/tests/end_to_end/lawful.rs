@@ -72,6 +72,20 @@ async fn under_review(state: &TempDir, now: &str) -> AppHost {
     host
 }
 
+/// Every application of `ids` reviewed, the list computed and published on 6 May 2026, on
+/// a host still running then.
+async fn on_notice(state: &TempDir, ids: &[String]) -> AppHost {
+    let host = under_review(state, IN_NOTICE).await;
+    let a = host.addr;
+    for id in ids {
+        review(a, id).await;
+    }
+    ok(&post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await);
+    let body = json!({"kind": "proposed_list", "round_year": 2026});
+    ok(&post(a, "/api/notices", Some(OFFICER), &body).await);
+    host
+}
+
 async fn review(a: std::net::SocketAddr, id: &str) {
     let year: i32 = id[4..8].parse().unwrap();
     let body = fixtures::review(year, &["tax"]);
@@ -129,14 +143,8 @@ async fn proc_review_allocation_refuses_while_an_application_is_undecided_naming
 async fn proc_object_approval_waits_for_every_re_review_and_conclusions_run_past_the_period() {
     let state = TempDir::new("lawful-objections");
     let ids = submitted(&state, 2).await;
-    let host = under_review(&state, IN_NOTICE).await;
+    let host = on_notice(&state, &ids).await;
     let a = host.addr;
-    for id in &ids {
-        review(a, id).await;
-    }
-    ok(&post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await);
-    let body = json!({"kind": "proposed_list", "round_year": 2026});
-    ok(&post(a, "/api/notices", Some(OFFICER), &body).await);
     let mut objections = Vec::new();
     for entry in [1, 2] {
         let v = ok(&post(a, "/api/objections", None, &objection(entry)).await);
@@ -448,14 +456,7 @@ async fn proc_credit_and_fraud_are_judged_at_the_review_not_the_submission() {
 async fn fraud_after_approval_stops_payment_and_no_payment_precedes_the_approval() {
     let state = TempDir::new("lawful-payment");
     let ids = submitted(&state, 2).await;
-    let host = under_review(&state, IN_NOTICE).await;
-    let a = host.addr;
-    for id in &ids {
-        review(a, id).await;
-    }
-    ok(&post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await);
-    let body = json!({"kind": "proposed_list", "round_year": 2026});
-    ok(&post(a, "/api/notices", Some(OFFICER), &body).await);
+    let host = on_notice(&state, &ids).await;
     host.stop().await;
     let host = App::local().at(AFTER_NOTICE).start(&state).await;
     let approval = json!({"approved_on": "2026-05-13", "reference": "区政府第12次常务会议"});
@@ -577,14 +578,7 @@ async fn proc_review_is_final_only_with_every_answer_and_the_credit_report() {
 async fn proc_approve_the_government_rules_line_by_line_and_only_that_is_paid() {
     let state = TempDir::new("lawful-line-approval");
     let ids = submitted(&state, 3).await;
-    let host = under_review(&state, IN_NOTICE).await;
-    let a = host.addr;
-    for id in &ids {
-        review(a, id).await;
-    }
-    ok(&post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await);
-    let body = json!({"kind": "proposed_list", "round_year": 2026});
-    ok(&post(a, "/api/notices", Some(OFFICER), &body).await);
+    let host = on_notice(&state, &ids).await;
     host.stop().await;
 
     let host = App::local().at(AFTER_NOTICE).start(&state).await;
