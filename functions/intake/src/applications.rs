@@ -29,7 +29,7 @@ pub async fn records(
 }
 
 /// The application as the rules see it: declared history for years the system has no
-/// record of, plus every recorded subsidy and fraud finding.
+/// record of, plus every recorded subsidy, fraud finding and credit finding.
 pub async fn with_records(db: &Db, mut app: Application) -> Result<Application, ApiError> {
     let (history, fraud) = records(db, app.enterprise.credit_code.as_str()).await?;
     let recorded: Vec<i32> = history.iter().map(|h| h.year).collect();
@@ -38,6 +38,12 @@ pub async fn with_records(db: &Db, mut app: Application) -> Result<Application, 
     for f in fraud {
         if !app.enterprise.fraud_findings.contains(&f) {
             app.enterprise.fraud_findings.push(f);
+        }
+    }
+    // PROC-CREDIT: the register's findings not withdrawn, as they stand now.
+    for f in store::credit::counting(db.store(), app.enterprise.credit_code.as_str()).await? {
+        if !app.enterprise.credit_findings.contains(&f) {
+            app.enterprise.credit_findings.push(f);
         }
     }
     Ok(app)

@@ -98,7 +98,7 @@ impl ReviewRecord {
     }
 }
 
-fn parse_code(code: &str) -> Result<CreditCode, ApiError> {
+pub(crate) fn parse_code(code: &str) -> Result<CreditCode, ApiError> {
     CreditCode::parse(code).map_err(|e| {
         ApiError::new(
             400,
@@ -382,6 +382,8 @@ struct EnterpriseView<'a> {
     /// Every subsidy the system knows of (CAP-YEAR, CAP-TIMES).
     history: &'a [SubsidyRecord],
     fraud_findings: Vec<FindingView<'a>>,
+    /// PROC-CREDIT: the credit register, withdrawn findings included (marked).
+    credit_findings: Vec<crate::credit::FindingView<'a>>,
 }
 
 /// A fraud determination and its consequence (FRAUD).
@@ -409,12 +411,14 @@ async fn enterprise_view(db: &Db, code: &CreditCode, status: u16) -> Result<Repl
             may_apply_from: f.may_apply_from,
         })
         .collect();
+    let credit = store::credit::of_enterprise(db.store(), code.as_str()).await?;
     Ok(json(
         status,
         &EnterpriseView {
             credit_code: code.as_str(),
             history: &history,
             fraud_findings,
+            credit_findings: credit.iter().map(crate::credit::view).collect(),
         },
     ))
 }

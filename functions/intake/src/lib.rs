@@ -1,11 +1,12 @@
 //! Intake: the year's round (PROC-GUIDE), applications (PROC-LATE, PROC-FREE, TRUTH),
-//! supporting documents, the review record (PROC-REVIEW, PROC-CREDIT) and each
-//! enterprise's history (CAP-YEAR, CAP-TIMES, FRAUD).
+//! supporting documents, the review record (PROC-REVIEW, PROC-CREDIT), the credit register
+//! and each enterprise's history (CAP-YEAR, CAP-TIMES, FRAUD).
 //!
 //! Each handler reads top to bottom: parse → authorise → load → call the rules → store
 //! (one transaction) → answer. Routes: see `docs/ROUTES.md` and `/api/openapi.json`.
 
 mod applications;
+mod credit;
 mod enterprises;
 mod owner;
 mod rounds;
@@ -86,6 +87,16 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
             only(&req, &[Method::POST])?;
             let code = (*code).to_owned();
             enterprises::import_history(req, &code).await
+        }
+        ["api", "enterprises", code, "credit-findings"] => {
+            only(&req, &[Method::POST])?;
+            let code = (*code).to_owned();
+            credit::add(req, &code).await
+        }
+        ["api", "enterprises", code, "credit-findings", id] => {
+            only(&req, &[Method::POST])?;
+            let (code, id) = ((*code).to_owned(), (*id).to_owned());
+            credit::change(req, &code, &id).await
         }
         ["api", "enterprises", code, "fraud"] => {
             only(&req, &[Method::POST])?;

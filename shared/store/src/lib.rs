@@ -16,6 +16,7 @@ pub mod allocations;
 pub mod applications;
 pub mod approvals;
 pub mod audit;
+pub mod credit;
 pub mod history;
 pub mod idempotency;
 pub mod names;

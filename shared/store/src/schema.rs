@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[Migration] = &[
         owner: "calculation",
         sql: include_str!("../migrations/0005_approval.sql"),
     },
+    Migration {
+        id: "0006_credit",
+        owner: "intake",
+        sql: include_str!("../migrations/0006_credit.sql"),
+    },
 ];
 
 /// The id of the newest migration (what a health route expects to find).

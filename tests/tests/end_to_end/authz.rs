@@ -269,6 +269,8 @@ fn table(s: &Seeded) -> Vec<Row> {
     let precheck = json!({"as_of": OPEN, "round": round(2026), "application": application(1, utility_model())});
     let history =
         json!({"records": [{"year": 2020, "amount": "1000.00", "reference": "门知〔2020〕9号"}]});
+    let credit = json!({"kind": "tax_non_compliance", "date": "2026-01-05", "source": "区税务局"});
+    let repair = json!({"action": "repair", "repaired_on": "2026-03-01", "reason": "已补缴"});
     let fraud = json!({"kind": "false_documents", "determined_on": "2026-01-05", "reference": "门知罚〔2026〕1号"});
     let correction = json!({"entry": 1, "text_zh": "第1号企业名称更正。", "text_en": "Entry 1: the name is corrected."});
     let conclusion = json!({"outcome": "dismissed", "reasons_zh": "经核查贷款未逾期。", "reasons_en": "The loan was never overdue."});
@@ -385,6 +387,20 @@ fn table(s: &Seeded) -> Vec<Row> {
             &format!("/api/enterprises/{}/history", code(9)),
             j(history),
             both(CREATED),
+        ),
+        row(
+            "POST",
+            "/api/enterprises/{code}/credit-findings",
+            &format!("/api/enterprises/{}/credit-findings", code(9)),
+            j(credit),
+            both(CREATED),
+        ),
+        row(
+            "POST",
+            "/api/enterprises/{code}/credit-findings/{id}",
+            &format!("/api/enterprises/{}/credit-findings/1", code(9)),
+            j(repair),
+            both(OK),
         ),
         row(
             "POST",

@@ -660,3 +660,104 @@ async fn proc_approve_the_government_rules_line_by_line_and_only_that_is_paid() 
     );
     host.stop().await;
 }
+
+/// PROC-CREDIT (issue 13, point 2): officers keep a register of credit findings — add,
+/// correct, mark repaired, withdraw — each change audited with its reason; the review
+/// decides on the findings not withdrawn, as they stand at the review.
+#[tokio::test(flavor = "multi_thread")]
+async fn proc_credit_findings_are_registered_corrected_repaired_and_withdrawn() {
+    let state = TempDir::new("lawful-credit-register");
+    let ids = submitted(&state, 1).await;
+    let host = under_review(&state, "2026-06-01T10:00:00+08:00").await;
+    let a = host.addr;
+    let code = crate::common::code(1);
+    let register = format!("/api/enterprises/{code}/credit-findings");
+
+    let bad = json!({"kind": "serious_bad_credit_record", "date": "2025-11-03",
+                     "source": "信用中国（北京）"});
+    assert_error(&post(a, &register, None, &bad).await, 401, "unauthorized");
+    let v = ok(&post(a, &register, Some(OFFICER), &bad).await);
+    let id = v["id"].as_i64().unwrap();
+    assert_eq!(v["counts"], true);
+    let path = format!("/api/applications/{}/review", ids[0]);
+    let v = ok(&post(a, &path, Some(OFFICER), &fixtures::review(2026, &["tax"])).await);
+    assert_eq!(v["decision"]["refused_by"], json!(["PROC-CREDIT"]), "{v}");
+
+    // Repaired on 20 May: no longer counts at the review of 1 June.
+    let one = format!("{register}/{id}");
+    let repair = json!({"action": "repair", "repaired_on": "2026-05-20",
+                        "reason": "信用中国（北京）已完成信用修复"});
+    assert_eq!(
+        ok(&post(a, &one, Some(OFFICER), &repair).await)["repaired_on"],
+        "2026-05-20"
+    );
+    let v = ok(&post(a, &path, Some(OFFICER), &fixtures::review(2026, &["tax"])).await);
+    assert_eq!(v["status"], "eligible", "{v}");
+
+    // Corrected, then withdrawn as entered in error; a withdrawn finding changes no more.
+    let correct = json!({"action": "correct", "kind": "tax_non_compliance",
+                         "date": "2025-11-04", "source": "区税务局", "reason": "录入有误"});
+    assert_eq!(
+        ok(&post(a, &one, Some(OFFICER), &correct).await)["kind"],
+        "tax_non_compliance"
+    );
+    let v = ok(&post(a, &path, Some(OFFICER), &fixtures::review(2026, &["tax"])).await);
+    assert_eq!(
+        v["decision"]["refused_by"],
+        json!(["PROC-CREDIT"]),
+        "a tax finding in the period counts: {v}"
+    );
+    let withdraw = json!({"action": "withdraw", "reason": "系其他企业的记录，误录"});
+    assert_eq!(
+        ok(&post(a, &one, Some(OFFICER), &withdraw).await)["counts"],
+        false
+    );
+    let before = dump(&state);
+    assert_error(
+        &post(a, &one, Some(OFFICER), &repair).await,
+        409,
+        "conflict",
+    );
+    assert_eq!(dump(&state), before);
+    let v = ok(&post(a, &path, Some(OFFICER), &fixtures::review(2026, &["tax"])).await);
+    assert_eq!(v["status"], "eligible", "{v}");
+
+    // The register shows it, withdrawn; the audit log has every change with its reason.
+    let v = ok(&call(
+        a,
+        "GET",
+        &format!("/api/enterprises/{code}"),
+        Some(OFFICER),
+        &Value::Null,
+    )
+    .await);
+    assert_eq!(
+        v["credit_findings"][0]["withdrawn_at"].is_string(),
+        true,
+        "{v}"
+    );
+    let db = crate::common::db(&state);
+    let actions: Vec<(String, String)> = db
+        .prepare("SELECT action, detail_json FROM audit_log WHERE subject = ?1 ORDER BY id")
+        .unwrap()
+        .query_map([format!("credit_finding:{id}")], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let names: Vec<&str> = actions.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "credit_finding.add",
+            "credit_finding.repair",
+            "credit_finding.correct",
+            "credit_finding.withdraw"
+        ]
+    );
+    assert!(actions[3].1.contains("误录"), "{actions:?}");
+    let r = post(a, &format!("{register}/999"), Some(OFFICER), &withdraw).await;
+    assert_error(&r, 404, "not_found");
+    host.stop().await;
+}
