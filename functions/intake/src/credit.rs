@@ -29,24 +29,96 @@ struct NewFinding {
     source: String,
 }
 
-/// A change to a registered finding, with its reason.
+/// What a change does to a registered finding.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Action {
+    /// Its kind, date or source was entered wrongly (`kind`, `date`, `source`).
+    Correct,
+    /// 信用修复: from `repaired_on` it no longer counts.
+    Repair,
+    /// Entered in error: it never counted.
+    Withdraw,
+}
+
+/// A change to a registered finding, with its reason. (One flat shape rather than a
+/// tagged enum: serde's tagged enums cost the component tens of kilobytes.)
 #[derive(Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
+struct ChangeIn {
+    action: Action,
+    reason: String,
+    #[serde(default)]
+    kind: Option<CreditFindingKind>,
+    #[serde(default)]
+    date: Option<NaiveDate>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    repaired_on: Option<NaiveDate>,
+}
+
+/// A change, checked: each action with exactly its fields.
 enum Change {
-    /// Its kind, date or source was entered wrongly.
     Correct {
         kind: CreditFindingKind,
         date: NaiveDate,
         source: String,
-        reason: String,
     },
-    /// 信用修复: from `repaired_on` it no longer counts.
     Repair {
         repaired_on: NaiveDate,
-        reason: String,
     },
-    /// Entered in error: it never counted.
-    Withdraw { reason: String },
+    Withdraw,
+}
+
+impl ChangeIn {
+    fn checked(self) -> Result<(Change, String), ApiError> {
+        let missing = |field: &str| {
+            ApiError::invalid(
+                field,
+                format!("该变更须填写 {field}。"),
+                format!("This change needs {field}."),
+            )
+        };
+        let extra = |field: &str| {
+            ApiError::invalid(
+                field,
+                format!("该变更不接受 {field}。"),
+                format!("This change takes no {field}."),
+            )
+        };
+        let change = match self.action {
+            Action::Correct => {
+                if self.repaired_on.is_some() {
+                    return Err(extra("repaired_on"));
+                }
+                Change::Correct {
+                    kind: self.kind.ok_or_else(|| missing("kind"))?,
+                    date: self.date.ok_or_else(|| missing("date"))?,
+                    source: self.source.ok_or_else(|| missing("source"))?,
+                }
+            }
+            Action::Repair | Action::Withdraw => {
+                for (field, given) in [
+                    ("kind", self.kind.is_some()),
+                    ("date", self.date.is_some()),
+                    ("source", self.source.is_some()),
+                ] {
+                    if given {
+                        return Err(extra(field));
+                    }
+                }
+                match self.action {
+                    Action::Repair => Change::Repair {
+                        repaired_on: self.repaired_on.ok_or_else(|| missing("repaired_on"))?,
+                    },
+                    _ if self.repaired_on.is_some() => return Err(extra("repaired_on")),
+                    _ => Change::Withdraw,
+                }
+            }
+        };
+        Ok((change, self.reason))
+    }
 }
 
 /// A finding as officers read it.
@@ -121,14 +193,11 @@ pub async fn change(req: Request, code: &str, id: &str) -> Result<Reply, ApiErro
     let actor = service::auth::require(&req, Role::Officer).await?;
     let code = parse_code(code)?;
     let id: i64 = id.parse().map_err(|_| not_found(id))?;
-    let body: Change = read_rules_json(req, JSON_LIMIT).await?;
+    let body: ChangeIn = read_rules_json(req, JSON_LIMIT).await?;
+    let (body, reason) = body.checked()?;
+    let reason = &reason;
     let now = service::clock::now().await;
     let today = now.date_naive();
-    let reason = match &body {
-        Change::Correct { reason, .. }
-        | Change::Repair { reason, .. }
-        | Change::Withdraw { reason } => reason,
-    };
     prose("reason", reason, 1, 500, false)?;
     match &body {
         Change::Correct { date, source, .. } => {
@@ -136,7 +205,7 @@ pub async fn change(req: Request, code: &str, id: &str) -> Result<Reply, ApiErro
             not_after_today("date", *date, today)?;
         }
         Change::Repair { repaired_on, .. } => not_after_today("repaired_on", *repaired_on, today)?,
-        Change::Withdraw { .. } => {}
+        Change::Withdraw => {}
     }
     let at = service::clock::format(now);
     let db = Db::open().await?;
@@ -170,7 +239,7 @@ pub async fn change(req: Request, code: &str, id: &str) -> Result<Reply, ApiErro
                 store::credit::repair(db.store(), id, *repaired_on, &at).await?,
                 "credit_finding.repair",
             ),
-            Change::Withdraw { .. } => (
+            Change::Withdraw => (
                 store::credit::withdraw(db.store(), id, &at).await?,
                 "credit_finding.withdraw",
             ),

@@ -685,6 +685,26 @@ async fn proc_credit_findings_are_registered_corrected_repaired_and_withdrawn() 
 
     // Repaired on 20 May: no longer counts at the review of 1 June.
     let one = format!("{register}/{id}");
+    let before = dump(&state);
+    for (body, field) in [
+        (json!({"action": "repair", "reason": "修复"}), "repaired_on"),
+        (
+            json!({"action": "withdraw", "kind": "tax_non_compliance", "reason": "误录"}),
+            "kind",
+        ),
+        (
+            json!({"action": "correct", "date": "2025-11-04", "source": "区税务局", "reason": "更正"}),
+            "kind",
+        ),
+    ] {
+        let v = assert_error(
+            &post(a, &one, Some(OFFICER), &body).await,
+            400,
+            "invalid_field",
+        );
+        assert_eq!(v["field"], field, "{body}: {v}");
+    }
+    assert_eq!(dump(&state), before, "a malformed change stores nothing");
     let repair = json!({"action": "repair", "repaired_on": "2026-05-20",
                         "reason": "信用中国（北京）已完成信用修复"});
     assert_eq!(
