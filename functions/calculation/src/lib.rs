@@ -32,7 +32,7 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
     match segs.as_slice() {
         ["api", "health", "calculation"] => {
             only(&req, &[Method::GET])?;
-            Ok(service::route::health(COMPONENT, true).await)
+            Ok(service::route::health_with_db(COMPONENT).await)
         }
         ["api", "precheck"] => {
             only(&req, &[Method::POST])?;

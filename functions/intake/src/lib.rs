@@ -33,7 +33,7 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
     match segs.as_slice() {
         ["api", "health", "intake"] => {
             only(&req, &[Method::GET])?;
-            Ok(service::route::health(COMPONENT, true).await)
+            Ok(service::route::health_with_db(COMPONENT).await)
         }
         ["api", "rounds"] if post => rounds::create(req).await,
         ["api", "rounds"] => {

@@ -47,7 +47,7 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
     match segs.as_slice() {
         ["api", "health", "notices"] => {
             only(&req, &[Method::GET])?;
-            Ok(service::route::health(COMPONENT, true).await)
+            Ok(service::route::health_with_db(COMPONENT).await)
         }
         ["api", "notices"] if post => publishing::publish(req).await,
         ["api", "notices"] => {

@@ -71,7 +71,7 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
     match segs.as_slice() {
         ["api", "health", "objections"] => {
             only(&req, &[Method::GET])?;
-            Ok(service::route::health(COMPONENT, true).await)
+            Ok(service::route::health_with_db(COMPONENT).await)
         }
         ["api", "objections"] => {
             only(&req, &[Method::GET, Method::POST])?;
