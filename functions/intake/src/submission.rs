@@ -102,16 +102,24 @@ async fn subsidised_once(
     year: i32,
     uscc: &str,
     i: usize,
-    contract: &str,
+    loan: &rules::model::Loan,
 ) -> Result<(), ApiError> {
-    let earlier =
-        store::applications::loan_on_other_lists(db.store(), year, uscc, contract).await?;
+    let key = loan.key();
+    let earlier = store::applications::loan_on_other_lists(db.store(), year, uscc, &key).await?;
+    // Granted there: the same loan (by its identity) was decided eligible.
     let granted = earlier.iter().find(|a| {
-        a.decision
+        a.payload
             .loans
             .iter()
-            .any(|l| l.eligible && l.contract_number.trim() == contract)
+            .filter(|l| l.key() == key)
+            .any(|same| {
+                a.decision
+                    .loans
+                    .iter()
+                    .any(|d| d.eligible && d.contract_number == same.contract_number)
+            })
     });
+    let contract = &loan.contract_number;
     match granted {
         None => Ok(()),
         Some(a) => Err(ApiError::new(
@@ -130,11 +138,37 @@ async fn subsidised_once(
     }
 }
 
+/// SUB-LOAN: one loan once in an application — its lender and contract number as
+/// `rules::text::identity` reads them (`JK-0900`, `jk－0900.` are one).
+fn each_loan_once(app: &Application) -> Result<(), ApiError> {
+    for (i, loan) in app.loans.iter().enumerate() {
+        if rules::text::identity(&loan.contract_number).is_empty() {
+            return Err(ApiError::invalid(
+                &format!("loans[{i}].contract_number"),
+                "贷款合同编号须包含字母或数字。",
+                "The loan contract number must hold letters or digits.",
+            ));
+        }
+        if app.loans[..i].iter().any(|l| l.key() == loan.key()) {
+            return Err(ApiError::invalid(
+                &format!("loans[{i}].contract_number"),
+                format!("贷款合同 {} 在本申报中重复填写。", loan.contract_number),
+                format!(
+                    "Loan contract {} appears twice in this application.",
+                    loan.contract_number
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Submits an application (public). Idempotent with `Idempotency-Key`.
 pub async fn submit(req: Request) -> Result<Reply, ApiError> {
     let key = idempotency_key(&req)?;
     let app: Application = read_rules_json(req, APPLICATION_LIMIT).await?;
     refuse_officer_fields(&app)?;
+    each_loan_once(&app)?;
     if !app.declared_truthful {
         return Err(ApiError::invalid(
             "declared_truthful",
@@ -200,27 +234,27 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
                 return Ok(first);
             }
             for (i, loan) in app.loans.iter().enumerate() {
-                let holder = store::applications::loan_holder(
-                    db.store(),
-                    year,
-                    &uscc,
-                    loan.contract_number.trim(),
-                )
-                .await?;
-                if let Some(other) = holder {
-                    return Err(ApiError::conflict(
+                // SUB-LOAN: by the loan's identity, however its number is written. The
+                // first application's number is not told: whoever asks may not own it.
+                let holder =
+                    store::applications::loan_holder(db.store(), year, &uscc, &loan.key())
+                        .await?;
+                if holder.is_some() {
+                    return Err(ApiError::new(
+                        409,
+                        Code::Rule(RuleId::SubLoan),
                         format!(
-                            "本年度已有申报 {other} 包含该企业的贷款合同 {}。",
+                            "本年度已有申报包含该企业在该银行的贷款合同 {}（同一笔贷款只计一次，SUB-LOAN）。",
                             loan.contract_number
                         ),
                         format!(
-                            "Application {other} of this round already covers the enterprise's loan contract {}.",
+                            "An application of this round already covers the enterprise's loan contract {} with this lender (one loan is counted once, SUB-LOAN).",
                             loan.contract_number
                         ),
                     )
                     .field(format!("loans[{i}].contract_number")));
                 }
-                subsidised_once(&db, year, &uscc, i, loan.contract_number.trim()).await?;
+                subsidised_once(&db, year, &uscc, i, loan).await?;
             }
             let receipt_hash = service::token::sha256_hex(token.as_bytes());
             let id = store::applications::insert(

@@ -242,6 +242,18 @@ pub struct Loan {
     pub pledged_rights: Vec<PledgedRight>,
 }
 
+impl Loan {
+    /// SUB-LOAN: the loan's identity — its lender and contract number as
+    /// [`crate::text::identity`] reads them — by which it is counted once.
+    pub fn key(&self) -> String {
+        format!(
+            "{}|{}",
+            crate::text::identity(&self.lender_name),
+            crate::text::identity(&self.contract_number)
+        )
+    }
+}
+
 /// CAP-YEAR, CAP-TIMES, FRAUD: a subsidy the enterprise received in an earlier round (or
 /// earlier in this round's year).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

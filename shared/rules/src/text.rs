@@ -247,3 +247,50 @@ mod tests {
         );
     }
 }
+
+/// The identity of a written reference (a loan contract's number, a lender's name) once
+/// the ways of writing it differently are taken away (SUB-LOAN: one loan counted once):
+/// full-width forms folded to ASCII, case folded, and everything that is neither a letter
+/// nor a digit dropped — dashes of every kind, dots, white space, invisible and
+/// bidirectional control characters. `JK－0900`, `jk-0900.`, `JK–0900` and `JK-0900` with
+/// a zero-width space are one contract.
+pub fn identity(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            // Full-width ASCII (U+FF01–U+FF5E) is ASCII shifted.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod identity_tests {
+    use super::identity;
+
+    #[test]
+    fn sub_loan_one_contract_however_it_is_written() {
+        let forms = [
+            "JK-0900",
+            "jk-0900",
+            "JK-0900.",
+            "JK\u{FF0D}0900",
+            "JK-0900\u{200B}",
+            "JK\u{2013}0900",
+            " JK 0900 ",
+            "\u{FF2A}\u{FF2B}-\u{FF10}\u{FF19}\u{FF10}\u{FF10}",
+            "JK\u{202E}-0900",
+        ];
+        for f in forms {
+            assert_eq!(identity(f), "jk0900", "{f:?}");
+        }
+        assert_ne!(identity("JK-0901"), identity("JK-0900"));
+        assert_eq!(
+            identity("北京银行 门头沟支行"),
+            identity("北京银行门头沟支行")
+        );
+        assert_ne!(identity("北京银行"), identity("工商银行"));
+    }
+}

@@ -367,7 +367,7 @@ pub async fn insert(db: &impl Sql, new: &NewApplication<'_>) -> Result<String, S
             vec![
                 new.round_year.into(),
                 uscc.into(),
-                loan.contract_number.trim().into(),
+                loan.key().into(),
                 id.as_str().into(),
             ],
         )
@@ -543,7 +543,7 @@ mod tests {
         let db = db();
         let (app, decision) = example();
         let uscc = app.enterprise.credit_code.as_str().to_owned();
-        let contract = app.loans[0].contract_number.trim().to_owned();
+        let contract = app.loans[0].key();
         block_on(async {
             let new = NewApplication {
                 round_year: 2026,
@@ -599,7 +599,8 @@ mod tests {
             assert_eq!(row.status, Status::Submitted);
             assert_eq!(row.submitted_at_text, AT);
             let uscc = app.enterprise.credit_code.as_str();
-            let contract = app.loans[0].contract_number.trim();
+            let contract = app.loans[0].key();
+            let contract = contract.as_str();
             assert_eq!(
                 loan_holder(&db, 2026, uscc, contract)
                     .await

@@ -777,3 +777,58 @@ async fn proc_credit_findings_are_registered_corrected_repaired_and_withdrawn() 
     assert_error(&r, 404, "not_found");
     host.stop().await;
 }
+
+/// SUB-LOAN (issue 14's critical finding): one loan is counted once however its contract
+/// number is written — case, full-width forms, dashes of every kind, dots, invisible and
+/// bidirectional characters — and twice in one application is refused too.
+#[tokio::test(flavor = "multi_thread")]
+async fn sub_loan_one_loan_is_counted_once_however_its_number_is_written() {
+    let state = TempDir::new("lawful-loan-identity");
+    let host = App::local().at(OPEN).start(&state).await;
+    let a = host.addr;
+    ok(&post(a, "/api/rounds", Some(ADMIN), &round(2026)).await);
+    let with_contract = |contract: &str| {
+        fixtures::application(
+            2026,
+            9,
+            contract,
+            "manufacturing",
+            fixtures::utility_model(),
+            "100000.00",
+        )
+    };
+    ok(&post(a, "/api/applications", None, &with_contract("JK-0900")).await);
+    let before = dump(&state);
+    for written in [
+        "jk-0900",
+        "JK-0900.",
+        "JK\u{FF0D}0900",
+        "JK-0900\u{200B}",
+        "JK\u{2013}0900",
+        "ＪＫ－０９００",
+    ] {
+        let r = post(a, "/api/applications", None, &with_contract(written)).await;
+        let v = assert_error(&r, 409, "rule_sub_loan");
+        assert_eq!(v["field"], "loans[0].contract_number", "{written:?}: {v}");
+    }
+    assert_eq!(dump(&state), before, "none of the six is stored");
+    let mut twice = with_contract("JK-0901");
+    let again = twice["loans"][0].clone();
+    let mut again = again;
+    again["contract_number"] = "jk 0901".into();
+    twice["loans"].as_array_mut().unwrap().push(again);
+    let v = assert_error(
+        &post(a, "/api/applications", None, &twice).await,
+        400,
+        "invalid_field",
+    );
+    assert_eq!(v["field"], "loans[1].contract_number");
+    // A number of dashes and dots alone names no loan.
+    let r = post(a, "/api/applications", None, &with_contract("—-.")).await;
+    assert_eq!(
+        assert_error(&r, 400, "invalid_field")["field"],
+        "loans[0].contract_number"
+    );
+    assert_eq!(dump(&state), before);
+    host.stop().await;
+}

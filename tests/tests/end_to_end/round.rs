@@ -172,10 +172,12 @@ async fn a_round_from_creation_to_payment_with_a_dozen_enterprises(rt) {
             .contains("2028-06-01"),
         "{v}"
     );
-    // The same loan contract twice in one round is a conflict.
+    // The same loan contract twice in one round is refused (SUB-LOAN), without telling the
+    // caller the number of the application that holds it.
     let r = call(a, "POST", "/api/applications", None, &apps[0].1).await;
-    let v = assert_error(&r, 409, "conflict");
+    let v = assert_error(&r, 409, "rule_sub_loan");
     assert_eq!(v["error"]["field"], "loans[0].contract_number");
+    assert!(!r.text().contains("MTG-2026-"), "{v}");
     assert_eq!(count(a).await, 11);
 
     // Idempotency-Key: a retry gets the first answer again (and a working token).
