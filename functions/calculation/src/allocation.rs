@@ -6,7 +6,7 @@ use crate::COMPONENT;
 use rules::allocation::{Allocation, AllocationRequest, ApprovedApplication};
 use rules::guards::Action;
 use rules::model::{Application, PledgedRight};
-use rules::procedure::{Stage, StageContext};
+use rules::procedure::Stage;
 use rules::{Decision, Parameters};
 use serde::Serialize;
 use service::auth::Role;
@@ -189,8 +189,15 @@ pub async fn compute(req: Request, year: i32) -> Result<Reply, ApiError> {
                 store::allocations::add_line(db.store(), year, v, &stored).await?;
             }
             if snapshot.stage == Stage::UnderReview {
-                round::stage::advance(&db, year, Stage::Allocated, &StageContext::default(), &at)
-                    .await?;
+                // The guard above allowed allocation at this stage (PROC-REVIEW, BUDGET).
+                store::rounds::set_stage(
+                    db.store(),
+                    year,
+                    Stage::UnderReview,
+                    Stage::Allocated,
+                    &at,
+                )
+                .await?;
             }
             let detail = format!(
                 "{{\"version\":{v},\"granted\":\"{}\",\"budget\":\"{}\"}}",

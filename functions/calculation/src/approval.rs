@@ -5,7 +5,7 @@ use crate::COMPONENT;
 use crate::allocation::no_list;
 use rules::approval::{ApprovedLine, LineDecision, LineRuling};
 use rules::guards::Action;
-use rules::procedure::{Stage, StageContext};
+use rules::procedure::Stage;
 use serde::{Deserialize, Serialize};
 use service::auth::Role;
 use service::body::{JSON_LIMIT, read_rules_json};
@@ -87,12 +87,9 @@ pub async fn approve(req: Request, year: i32) -> Result<Reply, ApiError> {
                 )
                 .field("approved_on"));
             }
-            let ctx = StageContext {
-                now: Some(now),
-                window_closes_at: None,
-                notice: snapshot.notice.clone(),
-            };
-            round::stage::advance(&db, year, Stage::Approved, &ctx, &at).await?;
+            // The guard above judged this very move on the snapshot this transaction read.
+            store::rounds::set_stage(db.store(), year, snapshot.stage, Stage::Approved, &at)
+                .await?;
             store::rounds::set_approval(
                 db.store(),
                 year,

@@ -183,8 +183,9 @@ pub const LOAN_HOLDER: Statement = Statement::new(
 );
 pub const LOAN_ON_OTHER_LISTS: Statement = Statement::new(
     "applications.loan_on_other_lists",
-    "SELECT al.application_id FROM application_loans al \
-     JOIN applications a ON a.id = al.application_id \
+    "SELECT a.id, a.round_year, a.uscc, a.enterprise_name, a.status, a.receipt_hash, \
+     a.payload_json, a.review_json, a.decision_json, a.submitted_at \
+     FROM application_loans al JOIN applications a ON a.id = al.application_id \
      WHERE al.round_year <> ? AND al.uscc = ? AND al.contract_number = ? \
        AND a.status IN ('proposed', 'approved', 'paid') ORDER BY al.round_year",
 );
@@ -317,20 +318,12 @@ pub async fn loan_on_other_lists(
     uscc: &str,
     contract_number: &str,
 ) -> Result<Vec<ApplicationRow>, StoreError> {
-    let ids = db
-        .query(
-            &LOAN_ON_OTHER_LISTS,
-            vec![year.into(), uscc.into(), contract_number.into()],
-        )
-        .await?
-        .read(|r| Ok(r.text("application_id")?.to_owned()))?;
-    let mut rows = Vec::new();
-    for id in ids {
-        if let Some(row) = find(db, &id).await? {
-            rows.push(row);
-        }
-    }
-    Ok(rows)
+    db.query(
+        &LOAN_ON_OTHER_LISTS,
+        vec![year.into(), uscc.into(), contract_number.into()],
+    )
+    .await?
+    .read(|r| full(&r))
 }
 
 /// Stores a new application with the next number of its round and claims its loans;
