@@ -8,6 +8,7 @@ mod allocation;
 mod approval;
 mod export;
 mod payment;
+mod recovery;
 
 use rules::{Parameters, PrecheckRequest};
 use service::body::{JSON_LIMIT, read_rules_json};
@@ -80,14 +81,30 @@ async fn precheck(req: Request) -> Result<Reply, ApiError> {
     ))
 }
 
-/// DISCLOSE: what was paid, per round and per enterprise (public).
+/// DISCLOSE: what was paid, per round and per enterprise, and beside it what is due back
+/// under FRAUD and what was recovered (public).
 async fn disclosure() -> Result<Reply, ApiError> {
     let db = Db::open().await?;
     let payments = store::payments::all(db.store()).await?;
-    let mut reply = json(200, &rules::oversight::disclosure(&payments));
+    let claims = store::recovery::all(db.store()).await?;
+    let view = Disclosure {
+        paid: rules::oversight::disclosure(&payments),
+        recoveries: recovery::Disclosed::of(&claims, &payments),
+    };
+    let mut reply = json(200, &view);
     reply.headers_mut().insert(
         "access-control-allow-origin",
         spin_sdk::http::HeaderValue::from_static("*"),
     );
     Ok(reply)
+}
+
+/// The public disclosure: payments' totals, and the clawback beside them.
+#[derive(serde::Serialize)]
+struct Disclosure<'a> {
+    #[serde(flatten)]
+    paid: rules::oversight::Disclosure,
+    /// FRAUD: every subsidy due back, what was received (dates and amounts) and what is
+    /// outstanding; the receipts' references stay with the office.
+    recoveries: recovery::Disclosed<'a>,
 }

@@ -87,6 +87,9 @@ pub async fn pay(req: Request, year: i32) -> Result<Reply, ApiError> {
                 )
                 .field("application_id"));
             };
+            // FRAUD: a determination, even after the approval, stops every unpaid line
+            // (judged before the status: a stopped line says why it was stopped).
+            let allowed = round::guard::payment(&db, &round, p.paid_on, &uscc).await?;
             if status != Status::Approved {
                 return Err(ApiError::conflict(
                     format!("该申请当前状态为 {status}，不能拨付。"),
@@ -108,8 +111,6 @@ pub async fn pay(req: Request, year: i32) -> Result<Reply, ApiError> {
                     ),
                 ));
             }
-            // FRAUD: a determination, even after the approval, stops every unpaid line.
-            let allowed = round::guard::payment(&db, &round, p.paid_on, &uscc).await?;
             store::payments::add(
                 db.store(),
                 &store::payments::NewPayment {

@@ -4,12 +4,10 @@
 use crate::applications::{self, decide, with_records};
 use crate::rounds;
 use crate::{COMPONENT, input_error, read_rules_json, to_json};
-use rules::model::{
-    CreditFinding, CreditReport, DepartmentOpinion, FraudFinding, FraudKind, Review, SubsidyRecord,
-};
+use rules::model::{CreditFinding, CreditReport, DepartmentOpinion, Review, SubsidyRecord};
 use rules::procedure::Stage;
 use rules::uscc::CreditCode;
-use rules::{Money, Parameters, PrecheckRequest};
+use rules::{Money, PrecheckRequest};
 use serde::{Deserialize, Serialize};
 use service::auth::Role;
 use service::body::JSON_LIMIT;
@@ -19,7 +17,7 @@ use service::error::prose;
 use service::{ApiError, Reply, json};
 use spin_sdk::http::Request;
 use store::applications::Status;
-use store::history::{FindingRow, Source};
+use store::history::Source;
 
 /// SUB-BASE: the interest of one loan as verified against the bank statements.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -295,79 +293,6 @@ pub async fn import_history(req: Request, code: &str) -> Result<Reply, ApiError>
     enterprise_view(&db, &code, 201).await
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FraudReport {
-    kind: FraudKind,
-    determined_on: chrono::NaiveDate,
-    #[serde(default)]
-    reference: String,
-}
-
-/// The answer to a recorded fraud determination (201): its consequence (FRAUD).
-#[derive(Serialize)]
-struct FraudRecorded<'a> {
-    credit_code: &'a str,
-    /// Everything paid, to be recovered.
-    to_recover: Money,
-    /// The first day the enterprise may apply again.
-    may_apply_from: chrono::NaiveDate,
-    /// Always `FRAUD`.
-    rule: &'static str,
-}
-
-/// FRAUD: records a determination; answers what to recover and when the ban ends.
-pub async fn record_fraud(req: Request, code: &str) -> Result<Reply, ApiError> {
-    let actor = service::auth::require(&req, Role::Admin).await?;
-    let code = parse_code(code)?;
-    let report: FraudReport = read_rules_json(req, JSON_LIMIT).await?;
-    prose("reference", &report.reference, 0, 200, false)?;
-    let now = service::clock::now().await;
-    if report.determined_on > now.date_naive() {
-        return Err(ApiError::invalid(
-            "determined_on",
-            "认定日期不能晚于今天。",
-            "The determination cannot be dated in the future.",
-        ));
-    }
-    let db = Db::open().await?;
-    let (history, _) = applications::records(&db, code.as_str()).await?;
-    let c =
-        rules::oversight::fraud_consequence(&history, report.determined_on, &Parameters::default());
-    let at = service::clock::format(now);
-    db.transaction(|| async {
-        let row = FindingRow {
-            finding: FraudFinding {
-                kind: report.kind,
-                determined_on: report.determined_on,
-                reference: report.reference.clone(),
-            },
-            to_recover: c.to_recover,
-            may_apply_from: c.may_apply_from,
-        };
-        store::history::add_finding(db.store(), code.as_str(), &row, &at).await?;
-        db.audit_entry(&store::audit::Entry {
-            actor: &actor,
-            component: COMPONENT,
-            action: "fraud.record",
-            subject: Some(code.as_str()),
-            rules: &[rules::RuleId::Fraud],
-            detail_json: &to_json(&c)?,
-        })
-        .await
-    })
-    .await?;
-    Ok(json(
-        201,
-        &FraudRecorded {
-            credit_code: code.as_str(),
-            to_recover: c.to_recover,
-            may_apply_from: c.may_apply_from,
-            rule: "FRAUD",
-        },
-    ))
-}
-
 pub async fn read(req: Request, code: &str) -> Result<Reply, ApiError> {
     service::auth::require(&req, Role::Officer).await?;
     let code = parse_code(code)?;
@@ -375,49 +300,40 @@ pub async fn read(req: Request, code: &str) -> Result<Reply, ApiError> {
     enterprise_view(&db, &code, 200).await
 }
 
-/// An enterprise as officers see it: its subsidies (imported and paid) and fraud findings.
+/// An enterprise as officers see it: its subsidies (imported and paid), fraud findings and
+/// what they made due back, and its credit register.
 #[derive(Serialize)]
 struct EnterpriseView<'a> {
     credit_code: &'a str,
-    /// Every subsidy the system knows of (CAP-YEAR, CAP-TIMES).
+    /// Every subsidy the system knows of (CAP-YEAR, CAP-TIMES); a recovered one still
+    /// counts as a time (reading 4).
     history: &'a [SubsidyRecord],
-    fraud_findings: Vec<FindingView<'a>>,
+    fraud_findings: Vec<crate::oversight::FindingView<'a>>,
+    /// FRAUD: the clawback, claim by claim, with its balance.
+    recovery: crate::oversight::Account,
     /// PROC-CREDIT: the credit register, withdrawn findings included (marked).
     credit_findings: Vec<crate::credit::FindingView<'a>>,
 }
 
-/// A fraud determination and its consequence (FRAUD).
-#[derive(Serialize)]
-struct FindingView<'a> {
-    kind: FraudKind,
-    determined_on: chrono::NaiveDate,
-    reference: &'a str,
-    /// Everything paid, to be recovered.
-    to_recover: Money,
-    /// The first day the enterprise may apply again.
-    may_apply_from: chrono::NaiveDate,
-}
-
-async fn enterprise_view(db: &Db, code: &CreditCode, status: u16) -> Result<Reply, ApiError> {
+pub(crate) async fn enterprise_view(
+    db: &Db,
+    code: &CreditCode,
+    status: u16,
+) -> Result<Reply, ApiError> {
     let (history, _) = applications::records(db, code.as_str()).await?;
     let findings = store::history::findings(db.store(), code.as_str()).await?;
-    let fraud_findings = findings
-        .iter()
-        .map(|f| FindingView {
-            kind: f.finding.kind,
-            determined_on: f.finding.determined_on,
-            reference: &f.finding.reference,
-            to_recover: f.to_recover,
-            may_apply_from: f.may_apply_from,
-        })
-        .collect();
+    let claims = store::recovery::claims_of(db.store(), code.as_str()).await?;
     let credit = store::credit::of_enterprise(db.store(), code.as_str()).await?;
     Ok(json(
         status,
         &EnterpriseView {
             credit_code: code.as_str(),
             history: &history,
-            fraud_findings,
+            fraud_findings: findings
+                .iter()
+                .map(crate::oversight::finding_view)
+                .collect(),
+            recovery: crate::oversight::account(&claims),
             credit_findings: credit.iter().map(crate::credit::view).collect(),
         },
     ))

@@ -1,6 +1,6 @@
 //! Intake: the year's round (PROC-GUIDE), applications (PROC-LATE, PROC-FREE, TRUTH),
 //! supporting documents, the review record (PROC-REVIEW, PROC-CREDIT), the credit register
-//! and each enterprise's history (CAP-YEAR, CAP-TIMES, FRAUD).
+//! and each enterprise's history (CAP-YEAR, CAP-TIMES, FRAUD) with the clawback (FRAUD).
 //!
 //! Each handler reads top to bottom: parse → authorise → load → call the rules → store
 //! (one transaction) → answer. Routes: see `docs/ROUTES.md` and `/api/openapi.json`.
@@ -8,6 +8,7 @@
 mod applications;
 mod credit;
 mod enterprises;
+mod oversight;
 mod owner;
 mod rounds;
 mod submission;
@@ -101,7 +102,12 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
         ["api", "enterprises", code, "fraud"] => {
             only(&req, &[Method::POST])?;
             let code = (*code).to_owned();
-            enterprises::record_fraud(req, &code).await
+            oversight::record_fraud(req, &code).await
+        }
+        ["api", "enterprises", code, "recoveries"] => {
+            only(&req, &[Method::POST])?;
+            let code = (*code).to_owned();
+            oversight::record_recovery(req, &code).await
         }
         _ => Err(ApiError::not_found()),
     }

@@ -37,11 +37,11 @@ pub(crate) async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> 
                 "A partly upheld objection needs the new amount.",
             ));
         }
-        (Outcome::Upheld | Outcome::Dismissed, Some(_)) => {
+        (Outcome::Dismissed, Some(_)) => {
             return Err(ApiError::invalid(
                 "new_amount",
-                "只有异议部分成立时才给出新的金额。",
-                "Only a partly upheld objection carries a new amount.",
+                "异议不成立时不给出新的金额。",
+                "A dismissed objection carries no new amount.",
             ));
         }
         _ => {}
@@ -50,11 +50,18 @@ pub(crate) async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> 
     let now = clock::now().await;
     let at = clock::format(now);
     let (status, kind, outcome) = match body.outcome {
-        Outcome::Upheld => (Status::Upheld, UpdateKind::ReReviewUpheld, ReReview::Upheld),
+        // Upheld without an amount: the entry leaves the list; with one (an enterprise's
+        // objection that its own amount was too low, or one that it was too high): the
+        // amount becomes it, within the caps and the budget (rules::re_review).
+        Outcome::Upheld => (
+            Status::Upheld,
+            UpdateKind::ReReviewUpheld,
+            body.new_amount.map_or(ReReview::Upheld, ReReview::Amount),
+        ),
         Outcome::PartlyUpheld => (
             Status::PartlyUpheld,
             UpdateKind::ReReviewPartlyUpheld,
-            ReReview::PartlyUpheld(body.new_amount.unwrap_or(Money::ZERO)),
+            ReReview::Amount(body.new_amount.unwrap_or(Money::ZERO)),
         ),
         Outcome::Dismissed => (
             Status::Dismissed,
@@ -87,21 +94,6 @@ pub(crate) async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> 
                 format!(
                     "Entry {} was already removed by an earlier re-review.",
                     rec.entry
-                ),
-            ));
-        }
-        if let (Outcome::PartlyUpheld, Some(m)) = (body.outcome, body.new_amount)
-            && (m.is_zero() || m >= entry.amount)
-        {
-            return Err(ApiError::invalid(
-                "new_amount",
-                format!(
-                    "调整后的金额须大于 0 且低于现公示金额 {} 元（取消补助请用 upheld）。",
-                    entry.amount
-                ),
-                format!(
-                    "The new amount must be above 0 and below the current {} CNY (use upheld to remove the entry).",
-                    entry.amount
                 ),
             ));
         }

@@ -76,7 +76,7 @@ pub fn items(notices: &[Notice], base: &str) -> Vec<FeedItem> {
             items.push(FeedItem {
                 id: format!("{url}#update-{}", u.seq),
                 url: format!("{url}#update-{}", u.seq),
-                title: format!("{}：{} · {}", n.title_zh, u.kind.zh(), u.kind.en()),
+                title: format!("{}：{} · {}", n.title_zh, u.heading_zh(), u.heading_en()),
                 published: u.at,
                 updated: u.at,
                 summary: format!("{entry}{} {}", u.text_zh, u.text_en),

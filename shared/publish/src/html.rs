@@ -107,8 +107,8 @@ pub fn notice_fragment(n: &Notice) -> String {
                 "<li id=\"update-{}\">{} <strong>{}</strong>{entry}<br><span class=\"en\">{}</span><p>{}</p><p class=\"en\" lang=\"en\">{}</p></li>\n",
                 u.seq,
                 beijing(u.at),
-                u.kind.zh(),
-                u.kind.en(),
+                u.heading_zh(),
+                u.heading_en(),
                 html(&u.text_zh),
                 html(&u.text_en),
             ));

@@ -68,7 +68,9 @@ pub struct NoticeEntry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UpdateKind {
-    /// PROC-OBJECT re-review, objection upheld: the entry is removed.
+    /// PROC-OBJECT re-review, objection upheld: the entry is removed, or, with a new
+    /// amount, the amount becomes it (an enterprise's objection that its own amount was too
+    /// low, or one that it was too high).
     ReReviewUpheld,
     /// PROC-OBJECT re-review, partly upheld: the amount changes.
     ReReviewPartlyUpheld,
@@ -110,11 +112,28 @@ pub struct NoticeUpdate {
     /// The entry concerned, by number.
     #[serde(default)]
     pub entry: Option<u32>,
-    /// The new amount (partly upheld, or a correction of an amount).
+    /// The new amount (upheld or partly upheld about the amount, or a correction of an
+    /// amount).
     #[serde(default)]
     pub new_amount: Option<Money>,
     pub text_zh: String,
     pub text_en: String,
+}
+
+impl NoticeUpdate {
+    /// What the update does, as its heading says it.
+    pub fn heading_zh(&self) -> &'static str {
+        match (self.kind, self.new_amount) {
+            (UpdateKind::ReReviewUpheld, Some(_)) => "重审结论：异议成立，调整补助金额",
+            (kind, _) => kind.zh(),
+        }
+    }
+    pub fn heading_en(&self) -> &'static str {
+        match (self.kind, self.new_amount) {
+            (UpdateKind::ReReviewUpheld, Some(_)) => "Re-review: objection upheld, amount changed",
+            (kind, _) => kind.en(),
+        }
+    }
 }
 
 /// A notice as published, with its updates.
@@ -200,11 +219,16 @@ impl Notice {
                 continue;
             };
             match (u.kind, u.new_amount) {
-                (UpdateKind::ReReviewUpheld, _) => {
+                (UpdateKind::ReReviewUpheld, None) => {
                     view.status = EntryStatus::Removed;
                     view.amount = Money::ZERO;
                 }
-                (UpdateKind::ReReviewPartlyUpheld | UpdateKind::Correction, Some(a)) => {
+                (
+                    UpdateKind::ReReviewUpheld
+                    | UpdateKind::ReReviewPartlyUpheld
+                    | UpdateKind::Correction,
+                    Some(a),
+                ) => {
                     view.status = EntryStatus::Amended;
                     view.amount = a;
                 }

@@ -122,6 +122,37 @@ fn proc_object_updates_never_erase_the_original() {
     assert_eq!(n.last_modified(), t("2026-09-29T09:30:00+08:00"));
 }
 
+/// PROC-OBJECT: an upheld objection that the amount was too low raises the entry; the
+/// notice says the amount changed (not that the entry was removed), in the page and feeds.
+#[test]
+fn proc_object_an_upheld_objection_about_the_amount_raises_the_entry() {
+    let mut n = proposed();
+    n.updates = vec![NoticeUpdate {
+        seq: 1,
+        at: t("2026-09-28T15:00:00+08:00"),
+        kind: UpdateKind::ReReviewUpheld,
+        entry: Some(3),
+        new_amount: Some(yuan("50000")),
+        text_zh: "经重审，核实利息金额应为更高。".into(),
+        text_en: "On re-review the verified interest is higher.".into(),
+    }];
+    let e = n.current_entries();
+    assert_eq!(e[2].status, EntryStatus::Amended);
+    assert_eq!(e[2].original_amount, yuan("45678.90"));
+    assert_eq!(e[2].amount, yuan("50000"));
+    assert_eq!(e[2].amount_capitals, "伍万元整");
+    assert_eq!(n.current_total(), yuan("470000"));
+    let u = &n.updates[0];
+    assert_eq!(u.heading_zh(), "重审结论：异议成立，调整补助金额");
+    assert_eq!(
+        u.heading_en(),
+        "Re-review: objection upheld, amount changed"
+    );
+    let page = publish::html::notice_page(&n, t("2026-09-30T10:00:00+08:00"));
+    assert!(page.contains("异议成立，调整补助金额"), "{page}");
+    assert!(!page.contains("异议成立，取消补助"), "{page}");
+}
+
 #[test]
 fn proc_notice_atom_parsed_by_feed_rs_field_by_field() {
     let notices = [with_updates(), payments()];

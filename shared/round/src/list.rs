@@ -6,7 +6,9 @@ use service::ApiError;
 use service::code::Code;
 use service::db::Db;
 
+use rules::RuleId;
 pub use rules::re_review::Conclusion as ReReview;
+use rules::re_review::Refusal;
 
 /// The newest version of a round's list and its allocation, if computed.
 pub async fn latest(db: &Db, year: i32) -> Result<Option<(i64, Allocation)>, ApiError> {
@@ -34,7 +36,7 @@ pub async fn record_re_review(
     let next = match rules::re_review::apply(&allocation, application_id, outcome) {
         Ok(None) => return Ok(()),
         Ok(Some(next)) => next,
-        Err(rules::re_review::Refusal::NotOnList) => {
+        Err(Refusal::NotOnList) => {
             return Err(ApiError::new(
                 404,
                 Code::NotOnList,
@@ -42,12 +44,34 @@ pub async fn record_re_review(
                 "The application is not on the proposed list.",
             ));
         }
-        Err(rules::re_review::Refusal::AboveProposed { proposed }) => {
+        Err(Refusal::NotAChange { current }) => {
             return Err(ApiError::invalid(
                 "new_amount",
-                format!("重审后的金额不能高于原拟补助金额 {proposed} 元。"),
-                format!("The amount after re-review cannot exceed the proposed {proposed} CNY."),
+                format!(
+                    "新的金额须大于 0 且不同于现拟补助金额 {current} 元（取消补助请用 upheld 不带金额，维持原金额请用 dismissed）。"
+                ),
+                format!(
+                    "The new amount must be above 0 and differ from the current {current} CNY (upheld without an amount removes the entry; dismissed keeps it)."
+                ),
             ));
+        }
+        Err(Refusal::AboveCaps { capped }) => {
+            return Err(ApiError::new(
+                409,
+                Code::Rule(RuleId::CapYear),
+                format!("重审后的金额不能高于该项目按封顶规则可得的 {capped} 元。"),
+                format!("The amount after re-review cannot exceed the {capped} CNY the caps allow for this project."),
+            )
+            .field("new_amount"));
+        }
+        Err(Refusal::OverBudget { unallocated }) => {
+            return Err(ApiError::new(
+                409,
+                Code::Rule(RuleId::Budget),
+                format!("调增的部分超过尚未分配的预算 {unallocated} 元。"),
+                format!("The raise exceeds the {unallocated} CNY of the budget left unallocated."),
+            )
+            .field("new_amount"));
         }
     };
     let status = match outcome {

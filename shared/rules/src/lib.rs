@@ -18,7 +18,9 @@
 //! | working days, notice period | [`calendar`] | PROC-NOTICE, PROC-OBJECT |
 //! | stages of a round | [`procedure`] | PROC-GUIDE, PROC-NOTICE, PROC-OBJECT, PROC-APPROVE |
 //! | the round's workflow guards | [`guards`] | PROC-REVIEW, PROC-OBJECT, PROC-APPROVE, BUDGET |
-//! | recovery and disclosure | [`oversight`] | FRAUD, DISCLOSE |
+//! | a re-review's change to the list | [`re_review`] | PROC-OBJECT, CAP-YEAR, BUDGET |
+//! | fraud's consequence and disclosure | [`oversight`] | FRAUD, DISCLOSE |
+//! | the clawback (全额追回), claim by claim | [`recovery`] | FRAUD |
 //! | validators | [`uscc`], [`patent`], [`money`] | SCOPE-ENT, SUB-KEY, reading 6 |
 //! | 大写金额 | [`numerals`] | notices |
 //!
@@ -84,6 +86,7 @@ pub mod patent;
 pub mod precheck;
 pub mod procedure;
 pub mod re_review;
+pub mod recovery;
 pub mod rule;
 pub mod text;
 pub mod uscc;

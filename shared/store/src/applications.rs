@@ -23,8 +23,9 @@ pub enum Status {
     Refused,
     /// On the proposed list.
     Proposed,
-    /// Taken off the list by a re-review (PROC-OBJECT), or rejected by the district
-    /// government (PROC-APPROVE).
+    /// Taken off the list by a re-review (PROC-OBJECT), rejected by the district
+    /// government (PROC-APPROVE), or stopped before payment by a fraud determination
+    /// (FRAUD).
     Removed,
     /// Approved by the district government (PROC-APPROVE).
     Approved,
@@ -170,6 +171,10 @@ pub const COUNT_WITH_STATUS: Statement = Statement::new(
 pub const UNDECIDED_IN_ROUND: Statement = Statement::new(
     "applications.undecided_in_round",
     "SELECT id FROM applications WHERE round_year = ? AND status = 'submitted' ORDER BY id",
+);
+pub const OF_ENTERPRISE_WITH_STATUS: Statement = Statement::new(
+    "applications.of_enterprise_with_status",
+    "SELECT id, round_year FROM applications WHERE uscc = ? AND status = ? ORDER BY id",
 );
 pub const SET_REVIEW: Statement = Statement::new(
     "applications.set_review",
@@ -323,7 +328,7 @@ pub async fn loan_on_other_lists(
         vec![year.into(), uscc.into(), contract_number.into()],
     )
     .await?
-    .read(|r| full(&r))
+    .read(full)
 }
 
 /// Stores a new application with the next number of its round and claims its loans;
@@ -421,6 +426,20 @@ pub async fn undecided_in_round(db: &impl Sql, year: i32) -> Result<Vec<String>,
     db.query(&UNDECIDED_IN_ROUND, vec![year.into()])
         .await?
         .read(|r| Ok(r.text("id")?.to_owned()))
+}
+
+/// The applications of the enterprise `uscc` at `status`, with their round, by number.
+pub async fn of_enterprise_with_status(
+    db: &impl Sql,
+    uscc: &str,
+    status: Status,
+) -> Result<Vec<(String, i32)>, StoreError> {
+    db.query(
+        &OF_ENTERPRISE_WITH_STATUS,
+        vec![uscc.into(), status.name().into()],
+    )
+    .await?
+    .read(|r| Ok((r.text("id")?.to_owned(), r.int_as("round_year")?)))
 }
 
 /// How many applications of a round are at `status`.

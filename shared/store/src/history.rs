@@ -111,13 +111,13 @@ pub async fn findings(db: &impl Sql, uscc: &str) -> Result<Vec<FindingRow>, Stor
         .read(finding)
 }
 
-/// FRAUD: records a determination and what it decided.
+/// FRAUD: records a determination and what it decided; answers its id.
 pub async fn add_finding(
     db: &impl Sql,
     uscc: &str,
     row: &FindingRow,
     at: &str,
-) -> Result<(), StoreError> {
+) -> Result<i64, StoreError> {
     db.execute(
         &INSERT_FINDING,
         vec![
@@ -131,7 +131,7 @@ pub async fn add_finding(
         ],
     )
     .await?;
-    Ok(())
+    Ok(db.last_insert_rowid().await)
 }
 
 #[cfg(test)]

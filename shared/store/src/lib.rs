@@ -23,6 +23,7 @@ pub mod names;
 pub mod notices;
 pub mod objections;
 pub mod payments;
+pub mod recovery;
 pub mod rounds;
 pub mod schema;
 pub mod sql;

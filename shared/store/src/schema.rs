@@ -50,6 +50,11 @@ pub const MIGRATIONS: &[Migration] = &[
         owner: "intake",
         sql: include_str!("../migrations/0006_credit.sql"),
     },
+    Migration {
+        id: "0007_recovery",
+        owner: "intake",
+        sql: include_str!("../migrations/0007_recovery.sql"),
+    },
 ];
 
 /// The id of the newest migration (what a health route expects to find).

@@ -272,6 +272,7 @@ fn table(s: &Seeded) -> Vec<Row> {
     let credit = json!({"kind": "tax_non_compliance", "date": "2026-01-05", "source": "区税务局"});
     let repair = json!({"action": "repair", "repaired_on": "2026-03-01", "reason": "已补缴"});
     let fraud = json!({"kind": "false_documents", "determined_on": "2026-01-05", "reference": "门知罚〔2026〕1号"});
+    let recovery = json!({"claim_id": 1, "received_on": "2026-03-01", "amount": "1.00", "reference": "缴款书 1"});
     let correction = json!({"entry": 1, "text_zh": "第1号企业名称更正。", "text_en": "Entry 1: the name is corrected."});
     let conclusion = json!({"outcome": "dismissed", "reasons_zh": "经核查贷款未逾期。", "reasons_en": "The loan was never overdue."});
     let approval = json!({"approved_on": "2026-05-06", "reference": "区政府第12次常务会议"});
@@ -407,6 +408,13 @@ fn table(s: &Seeded) -> Vec<Row> {
             "/api/enterprises/{code}/fraud",
             &format!("/api/enterprises/{}/fraud", code(9)),
             j(fraud),
+            Access::Admin(CREATED),
+        ),
+        row(
+            "POST",
+            "/api/enterprises/{code}/recoveries",
+            &format!("/api/enterprises/{}/recoveries", code(9)),
+            j(recovery),
             Access::Admin(CREATED),
         ),
         row(

@@ -45,9 +45,14 @@ async fn post(a: std::net::SocketAddr, path: &str, token: Option<&str>, body: &V
 
 /// The 2026 round with `n` applications submitted in its window; the host stopped.
 async fn submitted(state: &TempDir, n: u32) -> Vec<String> {
+    submitted_in(state, round(2026), n).await
+}
+
+/// As [`submitted`], for the round `round_json`.
+async fn submitted_in(state: &TempDir, round_json: Value, n: u32) -> Vec<String> {
     let host = App::local().at(OPEN).start(state).await;
     let a = host.addr;
-    ok(&post(a, "/api/rounds", Some(ADMIN), &round(2026)).await);
+    ok(&post(a, "/api/rounds", Some(ADMIN), &round_json).await);
     let mut ids = Vec::new();
     for i in 1..=n {
         let v = ok(&post(a, "/api/applications", None, &application(i)).await);
@@ -83,6 +88,17 @@ async fn on_notice(state: &TempDir, ids: &[String]) -> AppHost {
     ok(&post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await);
     let body = json!({"kind": "proposed_list", "round_year": 2026});
     ok(&post(a, "/api/notices", Some(OFFICER), &body).await);
+    host
+}
+
+/// The list of `ids` published and, after the notice period, approved as a whole on 13
+/// May; the host still running then.
+async fn approved(state: &TempDir, ids: &[String]) -> AppHost {
+    on_notice(state, ids).await.stop().await;
+    let host = App::local().at(AFTER_NOTICE).start(state).await;
+    let approval = json!({"approved_on": "2026-05-13", "reference": "区政府第12次常务会议"});
+    let path = "/api/rounds/2026/allocation/approval";
+    ok(&post(host.addr, path, Some(ADMIN), &approval).await);
     host
 }
 
@@ -193,6 +209,139 @@ async fn proc_object_approval_waits_for_every_re_review_and_conclusions_run_past
     ok(&r);
     let v = ok(&post(a, path, Some(ADMIN), &approval).await);
     assert_eq!(v["stage"], "approved");
+    host.stop().await;
+}
+
+/// PROC-OBJECT, CAP-YEAR, BUDGET (issue 13, point 4): an enterprise's objection that its
+/// own amount is too low can be upheld — its amount rises, never above what the caps allow
+/// for the line and only within the budget left unallocated; a refused raise stores
+/// nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn proc_object_a_re_review_may_raise_an_amount_within_the_caps_and_the_budget() {
+    let state = TempDir::new("lawful-raise");
+    // Two applications of 50,000 CNY each (50 % of 100,000 interest) on a budget of
+    // 90,000: the list is scaled to 45,000 each, nothing unallocated.
+    let mut tight = round(2026);
+    tight["budget"] = "90000.00".into();
+    let ids = submitted_in(&state, tight, 2).await;
+    let host = on_notice(&state, &ids).await;
+    let a = host.addr;
+    let list = ok(&call(
+        a,
+        "GET",
+        "/api/rounds/2026/allocation",
+        Some(OFFICER),
+        &Value::Null,
+    )
+    .await);
+    let lines = &list["allocation"]["lines"];
+    assert_eq!(lines[0]["capped_amount"], "50000.00", "{list}");
+    assert_eq!(lines[0]["granted"], "45000.00", "{list}");
+    assert_eq!(list["allocation"]["unallocated"], "0.00", "{list}");
+
+    let mut own = objection(1);
+    own["objector"]["relation"] = "申报企业（本企业）".into();
+    own["grounds"] = "本企业的补助金额按比例压缩过多，应按核定利息足额计算。".into();
+    let mut objections = Vec::new();
+    for body in [own.clone(), objection(2)] {
+        let v = ok(&post(a, "/api/objections", None, &body).await);
+        objections.push(v["tracking_number"].as_str().unwrap().to_owned());
+    }
+    let conclude = |id: &str, outcome: &str, amount: Option<&str>| {
+        let mut body = json!({"outcome": outcome, "reasons_zh": "经重审核实。",
+                              "reasons_en": "Verified on re-review."});
+        if let Some(m) = amount {
+            body["new_amount"] = m.into();
+        }
+        (format!("/api/objections/{id}/conclusion"), body)
+    };
+
+    // BUDGET: nothing is unallocated, so the enterprise's objection cannot raise it yet.
+    let before = dump(&state);
+    let (path, body) = conclude(&objections[0], "upheld", Some("50000.00"));
+    let v = assert_error(
+        &post(a, &path, Some(OFFICER), &body).await,
+        409,
+        "rule_budget",
+    );
+    assert_eq!(v["field"], "new_amount", "{v}");
+    assert_eq!(dump(&state), before, "a refused raise stores nothing");
+
+    // Entry 2 is removed on re-review: its 45,000 are unallocated.
+    let (path2, body2) = conclude(&objections[1], "upheld", None);
+    assert_eq!(
+        ok(&post(a, &path2, Some(OFFICER), &body2).await)["status"],
+        "upheld"
+    );
+
+    // CAP-YEAR / CAP-TIMES: never above the line's capped amount, budget or not.
+    let before = dump(&state);
+    let (path, body) = conclude(&objections[0], "upheld", Some("50000.01"));
+    assert_error(
+        &post(a, &path, Some(OFFICER), &body).await,
+        409,
+        "rule_cap_year",
+    );
+    assert_eq!(dump(&state), before, "a refused raise stores nothing");
+
+    // Within both: the amount rises to 50,000.
+    let (path, body) = conclude(&objections[0], "upheld", Some("50000.00"));
+    let v = ok(&post(a, &path, Some(OFFICER), &body).await);
+    assert_eq!(v["status"], "upheld", "{v}");
+    let list = ok(&call(
+        a,
+        "GET",
+        "/api/rounds/2026/allocation",
+        Some(OFFICER),
+        &Value::Null,
+    )
+    .await);
+    let lines = &list["allocation"]["lines"];
+    assert_eq!(lines[0]["granted"], "50000.00", "{list}");
+    assert_eq!(lines[1]["granted"], "0.00", "{list}");
+    assert_eq!(list["allocation"]["granted_total"], "50000.00", "{list}");
+    assert_eq!(list["allocation"]["unallocated"], "40000.00", "{list}");
+    let reason = lines[0]["reasons"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (reason["rule"].as_str(), reason["effect"].as_str()),
+        (Some("PROC-OBJECT"), Some("pass")),
+        "{reason}"
+    );
+
+    // The public notice shows the raised amount and says the amount changed.
+    let notice = ok(&call(a, "GET", "/api/notices/2026-proposed", None, &Value::Null).await);
+    let entry = &notice["current_entries"][0];
+    assert_eq!(
+        (entry["amount"].as_str(), entry["status"].as_str()),
+        (Some("50000.00"), Some("amended")),
+        "{notice}"
+    );
+    let page = call(a, "GET", "/notices/2026-proposed", None, &Value::Null)
+        .await
+        .text();
+    assert!(page.contains("异议成立，调整补助金额"), "{page}");
+    host.stop().await;
+
+    // The government approves it after the period, and 50,000 is what is paid.
+    let host = App::local().at(AFTER_NOTICE).start(&state).await;
+    let a = host.addr;
+    let approval = json!({"approved_on": "2026-05-13", "reference": "区政府第12次常务会议"});
+    ok(&post(
+        a,
+        "/api/rounds/2026/allocation/approval",
+        Some(ADMIN),
+        &approval,
+    )
+    .await);
+    let pay = json!({"application_id": ids[0], "paid_on": "2026-05-20", "amount": "50000.00",
+                     "bank_reference": "BOB-2026-0520-01"});
+    let v = ok(&post(a, "/api/rounds/2026/allocation/payments", Some(ADMIN), &pay).await);
+    assert_eq!(v["amount"], "50000.00", "{v}");
     host.stop().await;
 }
 
@@ -456,13 +605,7 @@ async fn proc_credit_and_fraud_are_judged_at_the_review_not_the_submission() {
 async fn fraud_after_approval_stops_payment_and_no_payment_precedes_the_approval() {
     let state = TempDir::new("lawful-payment");
     let ids = submitted(&state, 2).await;
-    let host = on_notice(&state, &ids).await;
-    host.stop().await;
-    let host = App::local().at(AFTER_NOTICE).start(&state).await;
-    let approval = json!({"approved_on": "2026-05-13", "reference": "区政府第12次常务会议"});
-    let path = "/api/rounds/2026/allocation/approval";
-    ok(&post(host.addr, path, Some(ADMIN), &approval).await);
-    host.stop().await;
+    approved(&state, &ids).await.stop().await;
 
     let host = App::local()
         .at("2026-06-01T10:00:00+08:00")
@@ -472,7 +615,21 @@ async fn fraud_after_approval_stops_payment_and_no_payment_precedes_the_approval
     let fraud = json!({"kind": "obtained_by_deception", "determined_on": "2026-05-25",
                        "reference": "门知执〔2026〕7号"});
     let path = format!("/api/enterprises/{}/fraud", crate::common::code(1));
-    ok(&post(a, &path, Some(ADMIN), &fraud).await);
+    let v = ok(&post(a, &path, Some(ADMIN), &fraud).await);
+    assert_eq!(
+        v["stopped"],
+        json!([ids[0]]),
+        "the unpaid line is stopped: {v}"
+    );
+    let r = call(
+        a,
+        "GET",
+        &format!("/api/applications/{}", ids[0]),
+        Some(OFFICER),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(ok(&r)["status"], "removed");
 
     let pay = |id: &str, on: &str| {
         json!({"application_id": id, "paid_on": on, "amount": "50000.00",
@@ -499,8 +656,182 @@ async fn fraud_after_approval_stops_payment_and_no_payment_precedes_the_approval
     let v = ok(&post(a, path, Some(ADMIN), &pay(&ids[1], "2026-05-28")).await);
     assert_eq!(v["application_id"], ids[1].as_str());
     assert_eq!(
-        v["round_paid"], false,
-        "the fraud-stopped line stays unpaid"
+        v["round_paid"], true,
+        "the fraud-stopped line stays unpaid and does not keep the round open"
+    );
+    let r = call(a, "GET", "/api/rounds/2026", None, &Value::Null).await;
+    assert_eq!(ok(&r)["stage"], "paid");
+    host.stop().await;
+}
+
+/// FRAUD, DISCLOSE, reading 4 (issue 13, point 6): the clawback (全额追回) is an account —
+/// a determination makes every earlier subsidy due back in full, one claim each (the
+/// payment made here by its id); money received back is recorded against a claim with
+/// date and reference, never above the balance or before the determination (nothing
+/// stored when refused); a settled subsidy is marked recovered and still counts as a time;
+/// the public disclosure shows the recoveries beside the payments.
+#[tokio::test(flavor = "multi_thread")]
+async fn fraud_recovery_is_an_account_claim_by_claim_disclosed_beside_payments() {
+    let state = TempDir::new("lawful-recovery");
+    let ids = submitted(&state, 2).await;
+    let host = approved(&state, &ids).await;
+    let a = host.addr;
+    for id in &ids {
+        let pay = json!({"application_id": id, "paid_on": "2026-05-18", "amount": "50000.00",
+                         "bank_reference": format!("BOB-0518-{id}")});
+        ok(&post(a, "/api/rounds/2026/allocation/payments", Some(ADMIN), &pay).await);
+    }
+    let code = crate::common::code(2);
+    let enterprise = format!("/api/enterprises/{code}");
+    let earlier =
+        json!({"records": [{"year": 2024, "amount": "70000.00", "reference": "门知〔2024〕5号"}]});
+    ok(&post(a, &format!("{enterprise}/history"), Some(OFFICER), &earlier).await);
+    host.stop().await;
+
+    let host = App::local()
+        .at("2026-06-15T10:00:00+08:00")
+        .start(&state)
+        .await;
+    let a = host.addr;
+    let fraud = json!({"kind": "false_documents", "determined_on": "2026-06-01",
+                       "reference": "门知执〔2026〕9号"});
+    let v = ok(&post(a, &format!("{enterprise}/fraud"), Some(ADMIN), &fraud).await);
+    assert_eq!(v["to_recover"], "120000.00", "{v}");
+    assert_eq!(v["stopped"], json!([]), "{v}");
+    let claims = v["recovery"]["claims"].as_array().unwrap().clone();
+    let owed: Vec<(i64, &str, &str)> = claims
+        .iter()
+        .map(|c| {
+            (
+                c["year"].as_i64().unwrap(),
+                c["subsidy"].as_str().unwrap(),
+                c["due"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let paid_here = format!("PAY-{}", ids[1]);
+    assert_eq!(
+        owed,
+        [
+            (2024, "门知〔2024〕5号", "70000.00"),
+            (2026, paid_here.as_str(), "50000.00")
+        ]
+    );
+    assert_eq!(v["recovery"]["outstanding"], "120000.00", "{v}");
+    let claim = claims[1]["id"].as_i64().unwrap();
+
+    let recoveries = format!("{enterprise}/recoveries");
+    let received = |on: &str, amount: &str| json!({"claim_id": claim, "received_on": on, "amount": amount, "reference": "缴款书 2026-0001"});
+    let v = ok(&post(
+        a,
+        &recoveries,
+        Some(ADMIN),
+        &received("2026-06-10", "20000.00"),
+    )
+    .await);
+    assert_eq!(v["recovery"]["claims"][1]["outstanding"], "30000.00", "{v}");
+    assert_eq!(
+        v["recovery"]["claims"][1]["received"][0]["reference"], "缴款书 2026-0001",
+        "{v}"
+    );
+
+    let before = dump(&state);
+    let e = assert_error(
+        &post(
+            a,
+            &recoveries,
+            Some(ADMIN),
+            &received("2026-06-12", "30000.01"),
+        )
+        .await,
+        409,
+        "rule_fraud",
+    );
+    assert_eq!(e["field"], "amount", "{e}");
+    let e = assert_error(
+        &post(a, &recoveries, Some(ADMIN), &received("2026-05-31", "1.00")).await,
+        409,
+        "rule_fraud",
+    );
+    assert_eq!(e["field"], "received_on", "{e}");
+    assert_error(
+        &post(a, &recoveries, Some(ADMIN), &received("2026-06-12", "0.00")).await,
+        400,
+        "invalid_field",
+    );
+    let other = format!("/api/enterprises/{}/recoveries", crate::common::code(1));
+    assert_error(
+        &post(a, &other, Some(ADMIN), &received("2026-06-12", "1.00")).await,
+        404,
+        "not_found",
+    );
+    assert_error(
+        &post(
+            a,
+            &recoveries,
+            Some(OFFICER),
+            &received("2026-06-12", "1.00"),
+        )
+        .await,
+        403,
+        "forbidden",
+    );
+    assert_eq!(dump(&state), before, "a refused recovery stores nothing");
+
+    let v = ok(&post(
+        a,
+        &recoveries,
+        Some(ADMIN),
+        &received("2026-06-12", "30000.00"),
+    )
+    .await);
+    assert_eq!(v["recovery"]["claims"][1]["outstanding"], "0.00", "{v}");
+    assert_eq!(v["recovery"]["outstanding"], "70000.00", "{v}");
+    // Reading 4: both subsidies stay in the history (two times); the settled one is marked.
+    let history: Vec<(i64, bool)> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["year"].as_i64().unwrap(),
+                h["recovered"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(history, [(2024, false), (2026, true)], "{v}");
+
+    // A second determination claims nothing twice.
+    let again = json!({"kind": "ip_infringement", "determined_on": "2026-06-14", "reference": "门知执〔2026〕10号"});
+    let v = ok(&post(a, &format!("{enterprise}/fraud"), Some(ADMIN), &again).await);
+    assert_eq!(v["to_recover"], "0.00", "{v}");
+    assert_eq!(v["recovery"]["claims"].as_array().unwrap().len(), 2, "{v}");
+
+    // DISCLOSE: the payments stand, the recoveries beside them, without the receipts.
+    let d = ok(&call(a, "GET", "/api/disclosure", None, &Value::Null).await);
+    assert_eq!(d["total"], "100000.00", "{d}");
+    let r = &d["recoveries"];
+    assert_eq!(
+        (
+            r["due"].as_str(),
+            r["recovered"].as_str(),
+            r["outstanding"].as_str()
+        ),
+        (Some("120000.00"), Some("50000.00"), Some("70000.00")),
+        "{d}"
+    );
+    let c = &r["claims"][1];
+    assert_eq!(c["enterprise_code"], code.as_str(), "{d}");
+    assert_eq!(c["subsidy"], paid_here.as_str(), "{d}");
+    assert_eq!(
+        c["received"],
+        json!([{"received_on": "2026-06-10", "amount": "20000.00"},
+                                     {"received_on": "2026-06-12", "amount": "30000.00"}]),
+        "{d}"
+    );
+    assert!(
+        !d.to_string().contains("缴款书"),
+        "receipts stay with the office: {d}"
     );
     host.stop().await;
 }

@@ -1275,7 +1275,7 @@ async fn bad_input_on_every_endpoint_gets_a_clear_4xx_and_changes_nothing(rt) {
         assert_error(&r, 400, "invalid_json")["error"]["field"],
         "new_amount"
     );
-    let r = post(a, &concl, Some(OFFICER), &json!({"outcome": "upheld", "new_amount": "1.00", "reasons_zh": "理由", "reasons_en": "re"})).await;
+    let r = post(a, &concl, Some(OFFICER), &json!({"outcome": "dismissed", "new_amount": "1.00", "reasons_zh": "理由", "reasons_en": "re"})).await;
     assert_eq!(
         assert_error(&r, 400, "invalid_field")["error"]["field"],
         "new_amount"
