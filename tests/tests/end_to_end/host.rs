@@ -261,6 +261,91 @@ async fn request_bodies_are_limited() {
     host.stop().await;
 }
 
+/// A POST to the echo route that sends its head and `sent` bytes of a 1000-byte body, then
+/// stalls (the connection stays open while the stream lives).
+async fn stalled_upload(a: std::net::SocketAddr, sent: usize) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut s = tokio::net::TcpStream::connect(a).await.unwrap();
+    let head = format!("POST /probe/echo HTTP/1.1\r\nhost: {a}\r\ncontent-length: 1000\r\n\r\n");
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(&vec![b'x'; sent]).await.unwrap();
+    s
+}
+
+/// Issue 14 (slow bodies): clients that send a body slowly never hold an execution slot.
+/// With 4 slots and 12 uploads stalled in their body, a page and a read still answer at
+/// once; a body that never completes gets 408 after the body deadline, not a slot.
+#[tokio::test(flavor = "multi_thread")]
+async fn slow_bodies_take_no_execution_slot_and_time_out_on_their_own() {
+    let state = TempDir::new("slow-bodies");
+    ensure_built();
+    let mut c = config(&fixture_manifest(), &state.0);
+    c.variables.push(("secret".into(), SECRET.into()));
+    c.max_concurrency = 4;
+    c.body_timeout = Duration::from_secs(3);
+    let host = localspin::start(c).await.expect("the host starts");
+    let a = host.addr;
+    let mut stalled = Vec::new();
+    for _ in 0..12 {
+        stalled.push(stalled_upload(a, 10).await);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for path in ["/hello", "/probe/db/default/read"] {
+        let r = tokio::time::timeout(Duration::from_secs(2), get(a, path))
+            .await
+            .unwrap_or_else(|_| panic!("{path} waited behind slow uploads"));
+        assert_eq!(r.status, 200, "{path}");
+    }
+    // The stalled uploads end with the host's 408 after the body deadline.
+    use tokio::io::AsyncReadExt;
+    let mut answer = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(8),
+        stalled[0].read_to_string(&mut answer),
+    )
+    .await
+    .expect("the stalled upload is answered")
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("body_timeout"), "{answer}");
+    drop(stalled);
+    host.stop().await;
+}
+
+/// Issue 14 (slow bodies): the handler's timeout starts once the body is in, so an upload
+/// over a slow link that takes longer than the timeout is still served.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_handler_timeout_starts_after_the_body_arrives() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let state = TempDir::new("slow-link");
+    let host = start(&state).await; // request timeout 2 s
+    let mut s = stalled_upload(host.addr, 250).await;
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(900)).await;
+        s.write_all(&[b'x'; 250]).await.unwrap();
+    }
+    let mut answer = String::new();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        // One request on a keep-alive connection: read the head and the short body.
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = s.read(&mut buf).await.unwrap();
+            answer.push_str(&String::from_utf8_lossy(&buf[..n]));
+            if n == 0 || answer.ends_with("1000") {
+                break;
+            }
+        }
+    })
+    .await
+    .expect("answered");
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "2.7 s of upload, 2 s timeout: {answer}"
+    );
+    assert!(answer.ends_with("1000"), "{answer}");
+    host.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn component_output_goes_to_the_log_folder() {
     let state = TempDir::new("logs");

@@ -17,6 +17,8 @@ options:
   --variable NAME=VALUE  an application variable (repeatable; beats SPIN_VARIABLE_<NAME>)
   --timeout SECONDS      answer 504 when a request runs longer (default 30)
   --max-body BYTES       largest request body forwarded (default 10485760)
+  --body-timeout SECONDS answer 408 when a request body takes longer to arrive (default
+                         90: 10 MiB over 2 Mbit/s, twice); read before a slot is taken
   --server-timing        add `server-timing: instantiate;dur=…, handle;dur=…` to answers
   --perf-map             write /tmp/perf-<pid>.map so `perf report` names Wasm functions
   --compile-cache DIR    keep compiled components in DIR, so a restart does not compile them
@@ -64,14 +66,18 @@ pub fn parse(args: &[String], config: &mut Config) -> Result<()> {
                 };
                 config.variables.push((k.to_owned(), val.to_owned()));
             }
-            "--timeout" => {
+            "--timeout" | "--body-timeout" => {
                 let v = value()?;
                 let secs: f64 = v
                     .parse()
                     .ok()
                     .filter(|s: &f64| *s > 0.0)
-                    .with_context(|| format!("--timeout {v}: expected seconds"))?;
-                config.request_timeout = Duration::from_secs_f64(secs);
+                    .with_context(|| format!("{flag} {v}: expected seconds"))?;
+                if flag == "--timeout" {
+                    config.request_timeout = Duration::from_secs_f64(secs);
+                } else {
+                    config.body_timeout = Duration::from_secs_f64(secs);
+                }
             }
             "--max-body" => {
                 let v = value()?;
@@ -143,6 +149,8 @@ mod tests {
             "a=b=c",
             "--timeout",
             "2.5",
+            "--body-timeout",
+            "120",
             "--server-timing",
             "--perf-map",
         ]
@@ -155,6 +163,7 @@ mod tests {
         assert_eq!(c.sqlite_statements, vec!["CREATE TABLE t (x)".to_owned()]);
         assert_eq!(c.variables, vec![("a".to_owned(), "b=c".to_owned())]);
         assert_eq!(c.request_timeout, Duration::from_millis(2500));
+        assert_eq!(c.body_timeout, Duration::from_secs(120));
         assert!(c.server_timing && c.perf_map && c.compile_cache.is_none());
         assert!(parse(&["--nope".into()], &mut c).is_err());
         assert!(parse(&["--variable".into(), "novalue".into()], &mut c).is_err());

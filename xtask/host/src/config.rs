@@ -5,6 +5,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The default deadline for a request body: the largest body (10 MiB) over a 2 Mbit/s
+/// link takes 42 s; twice that, rounded up, leaves room for a slow start and a bad link.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(90);
+
 /// How to run the host.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -24,6 +28,11 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Largest request body the host forwards (413 beyond).
     pub max_body_bytes: usize,
+    /// Longest a request body may take to arrive (408 beyond). It is read before the
+    /// request takes an execution slot, and `request_timeout` starts after it.
+    pub body_timeout: Duration,
+    /// Most connections open at once (more wait to be accepted).
+    pub max_connections: usize,
     /// Most requests executing at once (more wait their turn).
     pub max_concurrency: usize,
     /// Add a `server-timing` header (instantiation and handling, in ms) to every answer
@@ -50,6 +59,8 @@ impl Config {
             env: None,
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 10 * 1024 * 1024,
+            body_timeout: BODY_TIMEOUT,
+            max_connections: 1024,
             max_concurrency: 256,
             server_timing: false,
             perf_map: false,

@@ -17,6 +17,7 @@ pub mod variables;
 
 mod answer;
 mod app;
+mod body;
 mod config;
 mod engine;
 mod files;

@@ -1,5 +1,6 @@
-//! Serving one request as Spin does: routing, the `spin-*` headers, the body limit, the
-//! concurrency limit and timeout, a fresh instance, and `server-timing` when asked.
+//! Serving one request as Spin does: routing, the `spin-*` headers, the body read whole
+//! (and limited) before an execution slot is taken, the concurrency limit and timeout, a
+//! fresh instance, and `server-timing` when asked.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -8,19 +9,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 
 use crate::answer::{HostBody, body_too_large, host_error};
+use crate::body::{self, ForComponent, Read};
 use crate::{App, ComponentRt};
-
-fn body_error(e: Box<dyn std::error::Error + Send + Sync>) -> wasmtime_wasi_http::Error {
-    if e.is::<http_body_util::LengthLimitError>() {
-        wasmtime_wasi_http::Error::HttpRequestBodySize(None)
-    } else {
-        wasmtime_wasi_http::Error::InternalError(Some(e.to_string()))
-    }
-}
 
 fn insert(headers: &mut http::HeaderMap, name: &str, value: &str) {
     if let (Ok(n), Ok(v)) = (
@@ -86,19 +80,42 @@ pub async fn handle(
     for (name, value) in &m.params {
         append(h, &format!("spin-path-match-{name}"), value);
     }
-    // Spin has no body limit; this host's `--max-body` stops the stream there, and then
-    // the answer is the host's 413, whatever the component made of a body cut short.
+    // The body is read before the request takes an execution slot, with its own deadline:
+    // a slow client holds its connection only, and the handler's timeout starts once the
+    // body is in. Spin has no body limit; this host's `--max-body` stops the read there,
+    // and the answer is then the host's 413 if the component reads the body at all.
+    // A body declared larger than the limit is not waited for: the component answers from
+    // the declared length (or reads and gets the 413), as it would at once under Spin.
     let over_limit = Arc::new(AtomicBool::new(false));
-    let body = Limited::new(body, app.max_body).map_err({
-        let over_limit = over_limit.clone();
-        move |e| {
-            let e = body_error(e);
-            if matches!(e, wasmtime_wasi_http::Error::HttpRequestBodySize(_)) {
-                over_limit.store(true, Ordering::SeqCst);
-            }
-            e
+    let declared = parts
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let read = match declared {
+        Some(n) if n > app.max_body as u64 => Read::OverLimit,
+        _ => body::read(body, app.max_body, app.body_timeout).await,
+    };
+    let body = match read {
+        Read::Whole(data) => ForComponent::whole(data),
+        Read::OverLimit => ForComponent::over_limit(over_limit.clone()),
+        Read::TooSlow => {
+            return host_error(
+                408,
+                "body_timeout",
+                "请求体未能在规定时间内发送完毕。",
+                "The request body did not arrive in time.",
+            );
         }
-    });
+        Read::Broken => {
+            return host_error(
+                400,
+                "bad_request",
+                "请求体不完整或格式错误。",
+                "The request body was cut short or malformed.",
+            );
+        }
+    };
     let req = http::Request::from_parts(parts, body);
 
     let Ok(_permit) = app.permits.acquire().await else {

@@ -77,26 +77,47 @@ pub async fn start(config: Config) -> Result<Running> {
 
     let (stop_tx, mut stop_rx) = oneshot::channel::<()>();
     let served = app.clone();
+    // At most `max_connections` open at once: past it, clients wait in the listen backlog
+    // instead of each holding a task and a buffer.
+    let connections = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
     let task = tokio::spawn(async move {
         loop {
+            let permit = tokio::select! {
+                _ = &mut stop_rx => break,
+                permit = connections.clone().acquire_owned() => match permit {
+                    Ok(p) => p,
+                    Err(_) => break,
+                },
+            };
             tokio::select! {
                 _ = &mut stop_rx => break,
                 accepted = listener.accept() => {
-                    let Ok((stream, client)) = accepted else { continue };
+                    let (stream, client) = match accepted {
+                        Ok(c) => c,
+                        Err(e) => {
+                            // Out of file descriptors, say: back off instead of spinning
+                            // on an error that the next accept would give again.
+                            eprintln!("localspin: accept failed: {e}; retrying in 100 ms");
+                            tokio::time::sleep(Duration::from_millis(100)).await;
+                            continue;
+                        }
+                    };
                     let _ = stream.set_nodelay(true);
                     let app = served.clone();
                     let header_timeout = config.request_timeout;
                     tokio::spawn(async move {
+                        let _connection = permit;
                         let service = hyper::service::service_fn(move |req| {
                             let app = app.clone();
                             async move { Ok::<_, Infallible>(handle(app, client, req).await) }
                         });
                         // A client that half-closes after its request still gets the
-                        // answer (a body cut short is answered 400 by the component); the
-                        // request head must arrive within the request timeout (slow
-                        // clients cannot hold connections open); hyper's own limits
-                        // answer 431 past 100 headers or ~400 KiB of head, 414 past
-                        // 64 KiB of URL.
+                        // answer (a body cut short is answered 400 by the host); the
+                        // request head must arrive within the request timeout and the
+                        // body within the body timeout (slow clients cannot hold
+                        // connections open, nor execution slots at all); hyper's own
+                        // limits answer 431 past 100 headers or ~400 KiB of head, 414
+                        // past 64 KiB of URL.
                         let _ = hyper::server::conn::http1::Builder::new()
                             .keep_alive(true)
                             .half_close(true)
