@@ -2,7 +2,7 @@
 // bundle are cached when first seen and served from the cache when the network fails
 // (network first, so a new version is picked up at once). The API is never cached.
 
-const CACHE = "mentougou-web-v1";
+const CACHE = "mentougou-web-v2";
 const SHELL = [
   "./",
   "index.html",
@@ -11,6 +11,7 @@ const SHELL = [
   "js/common.js",
   "js/form.js",
   "js/index.js",
+  "js/lang.js",
   "js/policy.js",
   "js/result.js",
   "js/round.js",

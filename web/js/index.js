@@ -12,6 +12,8 @@ initPage();
 const out = document.getElementById("result");
 const asOf = document.getElementById("as-of");
 const form = new ApplicationForm(document.getElementById("form"), []);
+// The pre-check runs as the form changes; Enter in a field submits nothing.
+document.getElementById("precheck-form").addEventListener("submit", (ev) => ev.preventDefault());
 let r = null;
 let round = null;
 let timer = 0;

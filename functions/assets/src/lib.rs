@@ -47,6 +47,7 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
         last_modified: None,
         cache_control: cache_control(&rel),
         cross_origin: false,
+        page_policy: ctype.starts_with("text/html").then_some(PAGE_POLICY),
     }
     .answer(req);
     r.headers_mut().insert(
@@ -55,6 +56,15 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
     );
     Ok(r)
 }
+
+/// The pages' Content-Security-Policy: scripts only from this site (no inline script, no
+/// `eval`; compiling the rules' wasm is allowed), nothing framed, nothing posted
+/// elsewhere. Inline styles stay allowed: the pages set a few from script, and a style
+/// cannot run code.
+pub const PAGE_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+     worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+     frame-ancestors 'none'";
 
 /// HTML and the generated bundle are revalidated every time (their names are not
 /// content-hashed); other assets may be cached for five minutes.

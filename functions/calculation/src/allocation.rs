@@ -236,7 +236,7 @@ pub async fn read(req: Request, year: i32) -> Result<Reply, ApiError> {
     let version = query
         .get("version")
         .map(|v| {
-            v.parse::<i64>().map_err(|_| {
+            v.parse::<i64>().ok().filter(|v| *v >= 1).ok_or_else(|| {
                 ApiError::invalid(
                     "version",
                     "版本须为正整数。",

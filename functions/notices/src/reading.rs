@@ -96,9 +96,17 @@ fn public_read(
         last_modified,
         cache_control: "public, max-age=60, must-revalidate",
         cross_origin: true,
+        page_policy: content_type
+            .starts_with("text/html")
+            .then_some(NOTICE_PAGE_POLICY),
     }
     .answer(req)
 }
+
+/// A notice page's Content-Security-Policy: a document to read and print, with no script
+/// at all; its stylesheet from this site and its own inline style.
+const NOTICE_PAGE_POLICY: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 fn to_vec<T: Serialize>(view: &T) -> Result<Vec<u8>, ApiError> {
     serde_json::to_vec(view).map_err(|e| ApiError::internal(&e.to_string()))

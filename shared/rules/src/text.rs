@@ -92,10 +92,31 @@ pub fn check_prose(
     Ok(())
 }
 
-/// Control characters (C0, DEL, C1) and the invisible format characters that reorder or
-/// hide text (bidirectional overrides, zero-width joiners aside).
+/// Control characters (C0, DEL, C1) and the invisible characters that hide or reorder text.
 fn is_forbidden_control(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control() || is_invisible(c)
+}
+
+/// The invisible characters that hide or reorder text, refused in every text field: zero-
+/// width spaces, joiners and marks (U+200B–U+200F), bidirectional embeddings and overrides
+/// (U+202A–U+202E) and isolates (U+2066–U+2069), the word joiner and invisible operators
+/// (U+2060–U+2064), the Arabic letter mark (U+061C), the Mongolian vowel separator
+/// (U+180E) and the byte-order mark (U+FEFF). `invoice` + U+202E + `fdp.exe` shows as `invoiceexe.pdf`.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{061C}'
+        | '\u{180E}'
+        | '\u{FEFF}')
+}
+
+/// A character no text field of any request may hold: a control character other than tab
+/// and line breaks (prose decides where those go), or an invisible one ([`is_invisible`]).
+pub fn is_hidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || is_invisible(c)
 }
 
 fn check_length(field: &str, value: &str, min: usize, max: usize) -> Result<(), FieldError> {
@@ -126,9 +147,10 @@ fn check_length(field: &str, value: &str, min: usize, max: usize) -> Result<(), 
     }
 }
 
-/// A character as an error message shows it: printable ones quoted, others as U+XXXX.
-fn shown(c: char) -> String {
-    if c.is_control() || c.is_whitespace() {
+/// A character as an error message shows it: printable ones quoted, others (controls,
+/// spaces, invisible ones) as U+XXXX.
+pub fn shown(c: char) -> String {
+    if c.is_control() || c.is_whitespace() || is_invisible(c) {
         format!("U+{:04X}", u32::from(c))
     } else {
         format!("“{c}”")
@@ -212,6 +234,27 @@ mod tests {
                 ("industry", "code_invalid")
             );
         }
+    }
+
+    #[test]
+    fn invisible_and_reordering_characters_are_hidden_ones() {
+        for c in [
+            '\u{200B}', '\u{200D}', '\u{200F}', '\u{202A}', '\u{202E}', '\u{2060}', '\u{2066}',
+            '\u{2069}', '\u{061C}', '\u{180E}', '\u{FEFF}', '\u{0}', '\u{7}', '\u{1B}', '\u{7F}',
+            '\u{85}',
+        ] {
+            assert!(is_hidden(c), "{}", shown(c));
+        }
+        for c in [
+            '\t', '\n', '\r', ' ', '\u{3000}', '－', '–', '中', 'a', '\u{00AD}',
+        ] {
+            assert!(!is_hidden(c), "{}", shown(c));
+        }
+        assert_eq!(shown('\u{202E}'), "U+202E");
+        assert_eq!(shown('中'), "“中”");
+        let e = check_prose("note", "invoice\u{200B}", 0, 100, true).unwrap_err();
+        assert_eq!(e.code, "control_character");
+        assert!(e.zh.contains("U+200B"), "{}", e.zh);
     }
 
     #[test]

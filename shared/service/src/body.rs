@@ -70,7 +70,26 @@ pub fn is_json(req: &Request) -> bool {
 }
 
 /// Parses JSON, naming the failing field (a path such as `loans[0].amount`).
+/// Every request body of the API is a JSON object: serde would also read an array as the
+/// fields of an object in order (`["false_documents", "2026-01-05"]`), which no client
+/// means and no document describes.
+fn refuse_array(text: &str) -> Result<(), ApiError> {
+    if text.trim_start().starts_with('[') {
+        return Err(ApiError::bad_json(
+            None,
+            "the body must be a JSON object {…}, not an array / 请求体须为 JSON 对象 {…}，而不是数组",
+        ));
+    }
+    Ok(())
+}
+
+/// A body holding a hidden character anywhere is refused first ([`crate::hidden`]), and
+/// so is an array where an object is expected.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        crate::hidden::refuse_hidden(text)?;
+        refuse_array(text)?;
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -87,8 +106,8 @@ pub async fn read_json<T: DeserializeOwned>(req: Request, limit: usize) -> Resul
     parse_json(&bytes)
 }
 
-/// Checks the content type, reads at most `limit` bytes and parses them with the rules
-/// crate's strict parser (unknown fields refused, field paths, a nesting limit).
+/// Checks the content type, reads at most `limit` bytes, refuses hidden characters and
+/// parses them with the rules crate's strict parser (unknown fields refused, field paths, a nesting limit).
 pub async fn read_rules_json<T: DeserializeOwned>(
     req: Request,
     limit: usize,
@@ -99,6 +118,8 @@ pub async fn read_rules_json<T: DeserializeOwned>(
     let bytes = read_limited(req, limit).await?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| ApiError::bad_json(None, "the body is not UTF-8 / 请求体不是 UTF-8 编码"))?;
+    crate::hidden::refuse_hidden(text)?;
+    refuse_array(text)?;
     rules::input::parse_json(text).map_err(crate::error::input_error)
 }
 
@@ -116,6 +137,14 @@ mod tests {
     #[allow(dead_code)]
     struct Body {
         loans: Vec<Loan>,
+    }
+
+    #[test]
+    fn an_array_is_not_an_object() {
+        let e = parse_json::<Loan>(br#" [1]"#).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "invalid_json"));
+        assert!(e.message_en.contains("not an array"), "{}", e.message_en);
+        assert!(parse_json::<Loan>(br#"{"amount":1}"#).is_ok());
     }
 
     #[test]

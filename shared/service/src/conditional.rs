@@ -76,6 +76,9 @@ pub struct Cacheable<'a> {
     /// Readable by scripts of any site (public notices and feeds), with its validators
     /// exposed to them.
     pub cross_origin: bool,
+    /// An HTML page's Content-Security-Policy; a page is also never framed and sends its
+    /// address as referrer only within the site.
+    pub page_policy: Option<&'a str>,
 }
 
 impl Cacheable<'_> {
@@ -104,6 +107,11 @@ impl Cacheable<'_> {
         if self.cross_origin {
             set("access-control-allow-origin", "*");
             set("access-control-expose-headers", "ETag, Last-Modified");
+        }
+        if let Some(policy) = self.page_policy {
+            set("content-security-policy", policy);
+            set("x-frame-options", "DENY");
+            set("referrer-policy", "same-origin");
         }
         r
     }

@@ -44,6 +44,10 @@ pub struct More {
     /// with first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<String>,
+    /// What went wrong inside (a SQLite message, a serialiser's complaint): written to the
+    /// log with the request id, never sent to the caller.
+    #[serde(skip)]
+    pub detail: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -194,22 +198,32 @@ impl ApiError {
         Self::new(409, Code::Conflict, message_zh, message_en)
     }
 
+    /// A 500; `detail` goes to the log only (the caller quotes the request id).
     pub fn internal(detail: &str) -> Self {
         Self::new(
             500,
             Code::InternalError,
-            format!("服务器内部错误：{detail}"),
-            format!("Internal server error: {detail}"),
+            "服务器内部错误，已记录；如需咨询，请提供响应头中的 x-request-id。",
+            "Internal server error; it has been logged. Quote the x-request-id header when asking about it.",
         )
+        .logged(detail)
     }
 
+    /// A 503 from the database; SQLite's message goes to the log only.
     pub fn database(detail: &str) -> Self {
         Self::new(
             503,
             Code::DatabaseUnavailable,
-            format!("数据库暂不可用：{detail}"),
-            format!("The database is unavailable: {detail}"),
+            "数据库暂不可用，请稍后再试。",
+            "The database is unavailable; please try again later.",
         )
+        .logged(detail)
+    }
+
+    /// Keeps `detail` for the log line, out of the answer.
+    fn logged(mut self, detail: &str) -> Self {
+        self.more.get_or_insert_default().detail = Some(detail.to_owned());
+        self
     }
 
     pub fn server_misconfigured(what: &str) -> Self {
@@ -278,7 +292,11 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status, self.code, self.message_en)
+        write!(f, "{} {}: {}", self.status, self.code, self.message_en)?;
+        match self.more.as_ref().and_then(|m| m.detail.as_deref()) {
+            Some(detail) => write!(f, " ({detail})"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -367,6 +385,14 @@ pub fn finish(method: &Method, path: &str, result: Result<Reply, ApiError>) -> R
         }
         Err(e) => e.reply(),
     };
+    // Answers are private unless their handler says how they may be kept (the public,
+    // conditional reads do): a receipt, an application or an export must not stay in a
+    // shared cache or the browser's.
+    if !reply.headers().contains_key("cache-control") {
+        reply
+            .headers_mut()
+            .insert("cache-control", HeaderValue::from_static("no-store"));
+    }
     frame(method, &mut reply);
     reply
 }
@@ -476,6 +502,43 @@ mod tests {
         );
         let not_found = finish(&Method::GET, "/x", Err(ApiError::not_found()));
         assert!(not_found.headers().get("x-request-id").is_none());
+    }
+
+    /// Issue 14: an answer is `no-store` unless its handler set how it may be kept.
+    #[test]
+    fn answers_are_not_stored_unless_their_handler_says_so() {
+        let private = finish(
+            &Method::GET,
+            "/x",
+            Ok(bytes_reply(200, "text/plain", Bytes::new())),
+        );
+        assert_eq!(private.headers()["cache-control"], "no-store");
+        let error = finish(&Method::GET, "/x", Err(ApiError::forbidden()));
+        assert_eq!(error.headers()["cache-control"], "no-store");
+        let mut public = bytes_reply(200, "text/plain", Bytes::new());
+        public.headers_mut().insert(
+            "cache-control",
+            HeaderValue::from_static("public, max-age=60"),
+        );
+        let public = finish(&Method::GET, "/x", Ok(public));
+        assert_eq!(public.headers()["cache-control"], "public, max-age=60");
+    }
+
+    /// Issue 14: what went wrong inside (a SQLite message) is logged, never sent.
+    #[test]
+    fn inner_details_stay_out_of_the_answer() {
+        for e in [
+            ApiError::internal("near \"SELEC\": syntax error"),
+            ApiError::database("database or disk is full"),
+        ] {
+            let body = e.to_json();
+            assert!(!body.contains("SELEC") && !body.contains("disk"), "{body}");
+            let logged = e.to_string();
+            assert!(
+                logged.contains("SELEC") || logged.contains("disk is full"),
+                "{logged}"
+            );
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! - [`error`]: the one JSON error shape (HTTP status, machine code, field, Chinese and
 //!   English message) and the reply helpers;
 //! - [`body`]: request-body limits and JSON parsing with the failing field named;
+//! - [`hidden`]: control and invisible characters refused in every request's text;
 //! - [`auth`]: bearer tokens checked in constant time against Spin variables;
 //! - [`db`]: the component's connection to the store (`shared/store`) and its
 //!   transactions;
@@ -24,6 +25,7 @@ pub mod code;
 pub mod conditional;
 pub mod db;
 pub mod error;
+pub mod hidden;
 pub mod query;
 pub mod route;
 pub mod static_path;

@@ -66,6 +66,7 @@ pub fn parse(text: &str, allowed: &[&str]) -> Result<Query, ApiError> {
                 format!("The query parameter {k} may be given once only."),
             ));
         }
+        crate::hidden::check_text(&k, &v)?;
         pairs.push((k.into_owned(), v.into_owned()));
     }
     Ok(Query(pairs))

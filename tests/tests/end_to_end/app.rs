@@ -151,3 +151,53 @@ async fn head_answers_as_get_without_a_body_and_405_names_the_allowed_methods(rt
     host.stop().await;
 }
 }
+
+e2e::on_both_hosts! {
+/// Issue 14 (low): pages carry a Content-Security-Policy that allows no inline script and
+/// no framing, and hold no inline script or handler that it would block; answers are
+/// `no-store` unless public and conditional (a receipt, an error), and public reads keep
+/// their own caching.
+async fn pages_are_locked_down_and_private_answers_are_not_stored(rt) {
+    let state = TempDir::new("app-headers");
+    let host = App::on(rt).start(&state).await;
+    let a = host.addr;
+    for page in ["/", "/index.html", "/apply.html", "/notices.html", "/policy.html"] {
+        let r = get(a, page).await;
+        assert_eq!(r.status, 200, "{page}");
+        let csp = r.header("content-security-policy").unwrap_or_default().to_owned();
+        for part in ["script-src 'self' 'wasm-unsafe-eval'", "frame-ancestors 'none'", "object-src 'none'"] {
+            assert!(csp.contains(part), "{page}: {csp}");
+        }
+        assert!(!csp.contains("'unsafe-eval'") && !csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{page}");
+        let html = r.text();
+        assert!(!html.contains("<script>"), "{page}: an inline script the policy blocks");
+        let handler = regex_lite_handler(&html);
+        assert!(handler.is_none(), "{page}: inline handler {handler:?}");
+    }
+    let css = get(a, "/style.css").await;
+    assert!(css.header("content-security-policy").is_none());
+    assert_eq!(css.header("cache-control"), Some("public, max-age=300"));
+
+    let r = get(a, "/api/rounds").await;
+    assert_eq!(r.header("cache-control"), Some("no-store"), "{:?}", r.headers);
+    let r = get(a, "/api/applications/MTG-2026-00001").await;
+    assert!(r.status >= 400, "{}", r.text());
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    let r = get(a, "/api/notices").await;
+    assert_eq!(r.header("cache-control"), Some("public, max-age=60, must-revalidate"));
+    host.stop().await;
+}
+}
+
+/// The first ` on…=` attribute in `html` (an inline event handler), if any.
+fn regex_lite_handler(html: &str) -> Option<String> {
+    html.match_indices(" on").find_map(|(i, _)| {
+        let rest = &html[i + 3..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase())
+            .collect();
+        (!name.is_empty() && rest[name.len()..].starts_with('=')).then(|| format!("on{name}"))
+    })
+}

@@ -143,8 +143,12 @@ async fn refuse_everywhere(
             let what = format!("POST {path} {ptr} = {:?}", &s[..s.len().min(40)]);
             // Inside a pledged right (a JSON object tagged by `kind`), serde names the
             // right; the message names the value (e.g. "patent application number").
+            // A control character is refused before parsing, naming the field itself.
+            let hidden = s.chars().any(rules::text::is_hidden);
             let field = match ptr.split_once("/pledged_rights/0/") {
-                Some((_, inner)) if inner != "owner" => "loans[0].pledged_rights[0]".to_owned(),
+                Some((_, inner)) if inner != "owner" && !hidden => {
+                    "loans[0].pledged_rights[0]".to_owned()
+                }
                 _ => field_of(ptr),
             };
             assert_field(&r, &field, &what);
@@ -157,7 +161,9 @@ async fn refuse_everywhere(
     );
 }
 
-/// NUL and another control character at each pointer: a 400 naming the field.
+/// NUL, another control character and the invisible characters that hide or reorder text
+/// (issue 14: zero-width space, a right-to-left override, a directional isolate, written
+/// raw or as a JSON escape) at each pointer: a 400 naming the field.
 async fn refuse_control(
     a: SocketAddr,
     state: &TempDir,
@@ -168,10 +174,31 @@ async fn refuse_control(
 ) {
     let before = dump(state);
     for (ptr, field) in pointers {
-        for bad in ["前\u{0}后", "前\u{1b}[31m后"] {
+        for bad in [
+            "前\u{0}后",
+            "前\u{1b}[31m后",
+            "前\u{200B}后",
+            "invoice\u{202E}fdp.exe",
+            "前\u{2066}后",
+        ] {
             let r = call(a, "POST", path, token, &with(body, ptr, bad)).await;
             assert_field(&r, field, &format!("POST {path} {ptr} = {bad:?}"));
         }
+        // The same as a JSON escape (serde_json writes these characters raw).
+        let escaped = with(body, ptr, "invoice\u{202E}fdp.exe")
+            .to_string()
+            .replace('\u{202E}', "\\u202e");
+        assert!(escaped.contains("\\u202e"), "{escaped}");
+        let r = e2e::app::call_raw(
+            a,
+            "POST",
+            path,
+            token,
+            "application/json",
+            escaped.as_bytes(),
+        )
+        .await;
+        assert_field(&r, field, &format!("POST {path} {ptr} = escaped U+202E"));
     }
     assert_eq!(
         dump(state),
@@ -223,6 +250,16 @@ async fn hostile_text_is_refused_or_stored_literally() {
         &[("/guide_reference", "guide_reference")],
     )
     .await;
+    // A query value holding an invisible character (percent-encoded U+200B): named too.
+    let r_q = call(
+        a,
+        "GET",
+        "/api/applications?round=2026%E2%80%8B",
+        Some(OFFICER),
+        &Value::Null,
+    )
+    .await;
+    assert_field(&r_q, "round", "GET ?round= with U+200B");
     let extra = with(
         &r,
         "/extra_key_industries",

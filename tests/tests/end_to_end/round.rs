@@ -406,6 +406,14 @@ async fn a_round_from_creation_to_payment_with_a_dozen_enterprises(rt) {
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["version"], 1);
     assert_eq!(&r.json()["allocation"], alloc);
+    // Versions are counted from 1 (issue 14: `?version=-1` was read as a version).
+    for bad in ["-1", "0", "1.0", "x"] {
+        let path = format!("/api/rounds/2026/allocation?version={bad}");
+        let r = call(a, "GET", &path, Some(OFFICER), &Value::Null).await;
+        assert_eq!(assert_error(&r, 400, "invalid_field")["field"], "version", "{bad}");
+    }
+    let r = call(a, "GET", "/api/rounds/2026/allocation?version=1", Some(OFFICER), &Value::Null).await;
+    assert_eq!(r.json()["version"], 1, "{}", r.text());
 
     // Exports for officers: CSV with a BOM, XLSX as a ZIP.
     let r = call(

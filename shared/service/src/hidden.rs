@@ -1,0 +1,160 @@
+//! Hidden characters in request bodies (issue 14): no text field of any endpoint may hold
+//! a control character (other than tab and line breaks) or an invisible character that
+//! hides or reorders text (`rules::text::is_hidden`: zero-width, bidirectional overrides
+//! and isolates, …), written raw or as a JSON `\u` escape. A body holding one is refused
+//! whole, naming the field, before it is parsed for the endpoint.
+
+use rules::text::{is_hidden, shown};
+use serde_json::Value;
+
+use crate::error::ApiError;
+
+/// The first hidden character in JSON text, raw or escaped (`\u202e`), if any. Exact and
+/// cheap: the text is scanned once, nothing is allocated.
+pub fn first_hidden(json: &str) -> Option<char> {
+    let bytes = json.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if bytes.get(i + 1) == Some(&b'u') => {
+                let c = json
+                    .get(i + 2..i + 6)
+                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                    .and_then(char::from_u32);
+                if let Some(c) = c.filter(|c| is_hidden(*c)) {
+                    return Some(c);
+                }
+                i += 6;
+            }
+            b'\\' => i += 2,
+            b if b < 0x80 => {
+                if is_hidden(b as char) && !matches!(b, b'\t' | b'\n' | b'\r') {
+                    return Some(b as char);
+                }
+                i += 1;
+            }
+            _ => {
+                let c = json[i..].chars().next()?;
+                if is_hidden(c) {
+                    return Some(c);
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+    None
+}
+
+/// Refuses a JSON body holding a hidden character in any string (key or value): a 400
+/// naming the field (`loans[0].contract_number`) and the character (`U+200B`).
+pub fn refuse_hidden(json: &str) -> Result<(), ApiError> {
+    let Some(c) = first_hidden(json) else {
+        return Ok(());
+    };
+    // Rare: find where it is (a body that does not parse is left to the parser's error).
+    let path = serde_json::from_str::<Value>(json)
+        .ok()
+        .and_then(|v| path_of(&v, ""))
+        .unwrap_or_default();
+    Err(refused(&path, c))
+}
+
+/// Refuses a text value (a query parameter, a header) holding a hidden character.
+pub fn check_text(field: &str, value: &str) -> Result<(), ApiError> {
+    match value.chars().find(|c| is_hidden(*c)) {
+        Some(c) => Err(refused(field, c)),
+        None => Ok(()),
+    }
+}
+
+/// The 400 for hidden character `c` in `field` (the whole body when empty).
+fn refused(field: &str, c: char) -> ApiError {
+    let c = shown(c);
+    let e = ApiError::invalid(
+        field,
+        format!(
+            "含有不可见字符或控制字符 {c}（这类字符会隐藏或颠倒文字的显示），请删除后重新提交。"
+        ),
+        format!(
+            "holds the hidden or control character {c} (such characters hide or reorder text); remove it and send again."
+        ),
+    );
+    if field.is_empty() {
+        ApiError { field: None, ..e }
+    } else {
+        e
+    }
+}
+
+/// The path of the first string (key or value) under `v` holding a hidden character.
+fn path_of(v: &Value, at: &str) -> Option<String> {
+    let holds = |s: &str| s.chars().any(is_hidden);
+    match v {
+        Value::String(s) if holds(s) => Some(at.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| path_of(item, &format!("{at}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, item)| {
+            let here = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            if holds(k) {
+                Some(here)
+            } else {
+                path_of(item, &here)
+            }
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_characters_are_found_raw_and_escaped() {
+        assert_eq!(first_hidden(r#"{"a":"中文 – 全角－"}"#), None);
+        assert_eq!(first_hidden("{\"a\":\"x\u{200B}\"}"), Some('\u{200B}'));
+        assert_eq!(
+            first_hidden(r#"{"a":"invoice\u202efdp.exe"}"#),
+            Some('\u{202E}')
+        );
+        assert_eq!(first_hidden(r#"{"a":"bell\u0007"}"#), Some('\u{7}'));
+        // Escaped line breaks and an escaped backslash before a `u` are ordinary text.
+        assert_eq!(
+            first_hidden(r#"{"a":"line\nnext\ttab","b":"C:\\u202e"}"#),
+            None
+        );
+        // Raw line breaks between tokens are JSON white space.
+        assert_eq!(first_hidden("{\n\t\"a\": 1\r\n}"), None);
+    }
+
+    #[test]
+    fn a_hidden_character_is_refused_naming_the_field() {
+        let body =
+            r#"{"loans":[{"contract_number":"JK-0900"},{"contract_number":"JK-0900\u200b"}]}"#;
+        let e = refuse_hidden(body).unwrap_err();
+        assert_eq!((e.status, e.code.as_str()), (400, "invalid_field"));
+        assert_eq!(e.field.as_deref(), Some("loans[1].contract_number"));
+        assert!(e.message_zh.contains("U+200B"), "{}", e.message_zh);
+        assert!(e.message_en.contains("U+200B"), "{}", e.message_en);
+
+        let key = "{\"evidence\":[{\"file\u{202E}name\":\"x\"}]}";
+        assert_eq!(
+            refuse_hidden(key).unwrap_err().field.as_deref(),
+            Some("evidence[0].file\u{202E}name")
+        );
+        assert!(refuse_hidden(r#"{"a":"中文"}"#).is_ok());
+        assert_eq!(
+            check_text("q", "a\u{2066}b").unwrap_err().field.as_deref(),
+            Some("q")
+        );
+        assert!(check_text("q", "门头沟 2026").is_ok());
+        // Broken JSON with a hidden character: refused, without a field.
+        assert_eq!(refuse_hidden("{\"a\":\"\u{200B}").unwrap_err().field, None);
+    }
+}
