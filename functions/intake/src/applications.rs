@@ -159,12 +159,15 @@ struct ApplicationView<'a> {
     /// The officers' review record; `null` until reviewed.
     review: Option<&'a serde_json::Value>,
     documents: Vec<DocumentView>,
+    /// When the office voided the application (it is then `withdrawn`): why, by whom.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    voided: Option<store::applications::Voided>,
 }
 
 pub async fn read(req: Request, id: &str) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
     let (app, _) = load_authorised(&req, &db, id).await?;
-    let documents: Vec<DocumentView> = store::applications::documents(db.store(), id)
+    let documents: Vec<DocumentView> = store::documents::of_application(db.store(), id)
         .await?
         .into_iter()
         .map(|d| DocumentView {
@@ -189,6 +192,7 @@ pub async fn read(req: Request, id: &str) -> Result<Reply, ApiError> {
             decision: &app.decision,
             review: app.review.as_ref(),
             documents,
+            voided: store::applications::voided(db.store(), id).await?,
         },
     ))
 }

@@ -7,11 +7,13 @@
 
 mod applications;
 mod credit;
+mod documents;
 mod enterprises;
 mod oversight;
 mod owner;
 mod rounds;
 mod submission;
+mod voiding;
 
 use service::route::{only, request_segments};
 use service::{ApiError, Reply};
@@ -34,7 +36,7 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
     match segs.as_slice() {
         ["api", "health", "intake"] => {
             only(&req, &[Method::GET])?;
-            Ok(service::route::health_with_db(COMPONENT).await)
+            Ok(service::route::health_with_documents(COMPONENT).await)
         }
         ["api", "rounds"] if post => rounds::create(req).await,
         ["api", "rounds"] => {
@@ -69,10 +71,20 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
             let id = (*id).to_owned();
             owner::withdraw(req, &id).await
         }
+        ["api", "applications", id, "void"] => {
+            only(&req, &[Method::POST])?;
+            let id = (*id).to_owned();
+            voiding::void(req, &id).await
+        }
         ["api", "applications", id, "documents"] => {
             only(&req, &[Method::POST])?;
             let id = (*id).to_owned();
-            owner::upload(req, &id).await
+            documents::upload(req, &id).await
+        }
+        ["api", "applications", id, "documents", doc] => {
+            only(&req, &[Method::GET])?;
+            let (id, doc) = ((*id).to_owned(), (*doc).to_owned());
+            documents::download(req, &id, &doc).await
         }
         ["api", "applications", id, "review"] => {
             only(&req, &[Method::POST])?;

@@ -27,6 +27,16 @@ const NOT_ACCEPTED: [RuleId; 4] = [
     RuleId::Valid,
 ];
 
+/// What an `Idempotency-Key` keeps of the first answer: the answer, and its receipt token
+/// sealed under the key and the enterprise (`service::token::seal`), so a retry with that
+/// key gets the same token back — the saved one keeps working — and nobody else does.
+#[derive(Serialize, serde::Deserialize)]
+struct Kept {
+    #[serde(flatten)]
+    answer: Submitted,
+    sealed_receipt: String,
+}
+
 #[derive(Serialize, serde::Deserialize)]
 struct Submitted {
     id: String,
@@ -163,7 +173,33 @@ fn each_loan_once(app: &Application) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Submits an application (public). Idempotent with `Idempotency-Key`.
+/// The first answer to `key` again, with the same receipt token (unsealed with the key):
+/// the token the client saved keeps working. The key with another application is a 422.
+fn replay(
+    first: &store::idempotency::Remembered,
+    request_hash: &str,
+    key: &str,
+) -> Result<Submitted, ApiError> {
+    if first.request_hash != request_hash {
+        return Err(ApiError::new(
+            422,
+            Code::IdempotencyKeyReused,
+            "该 Idempotency-Key 已用于另一份不同的申报。",
+            "This Idempotency-Key was used for a different application.",
+        )
+        .field("idempotency-key"));
+    }
+    let kept: Kept = from_json(&first.response_json)?;
+    let token = service::token::unseal(&kept.sealed_receipt, key)
+        .ok_or_else(|| ApiError::internal("a kept receipt that cannot be unsealed"))?;
+    Ok(Submitted {
+        receipt_token: Some(token),
+        ..kept.answer
+    })
+}
+
+/// Submits an application (public). Idempotent with `Idempotency-Key`: a retry with the key
+/// gets the first answer and the same receipt token, even after the window closed.
 pub async fn submit(req: Request) -> Result<Reply, ApiError> {
     let key = idempotency_key(&req)?;
     let app: Application = read_rules_json(req, APPLICATION_LIMIT).await?;
@@ -177,6 +213,16 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
         ));
     }
     let db = Db::open().await?;
+    // Keys are the enterprise's own: the same key from another enterprise is another key.
+    let key = key.map(|k| format!("{}:{k}", app.enterprise.credit_code.as_str()));
+    let request_hash = service::token::sha256_hex(to_json(&app)?.as_bytes());
+    // A retry gets its first answer back whatever happened since (the window closed, a
+    // fraud finding): it asks for nothing new.
+    if let Some(k) = &key
+        && let Some(first) = store::idempotency::find(db.store(), COMPONENT, k).await?
+    {
+        return Ok(json(201, &replay(&first, &request_hash, k)?));
+    }
     let now = service::clock::now().await;
     let at = service::clock::format(now);
     let round = open_round(&db).await?;
@@ -195,7 +241,6 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
         }
         input_error(e)
     })?;
-    let request_hash = service::token::sha256_hex(to_json(&app)?.as_bytes());
     let app = with_records(&db, app).await?;
     let decision = decide(&app, &round, now, None);
     if let Some(reason) = decision.reasons.iter().find(|r| {
@@ -209,29 +254,11 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
 
     let answer = db
         .transaction(|| async {
+            // Again inside the transaction: a concurrent first request with the key won.
             if let Some(k) = &key
                 && let Some(first) = store::idempotency::find(db.store(), COMPONENT, k).await?
             {
-                if first.request_hash != request_hash {
-                    return Err(ApiError::new(
-                        422,
-                        Code::IdempotencyKeyReused,
-                        "该 Idempotency-Key 已用于另一份不同的申报。",
-                        "This Idempotency-Key was used for a different application.",
-                    )
-                    .field("idempotency-key"));
-                }
-                // The first answer again. Its token was never stored, so a fresh one
-                // replaces it: whoever retries gets a token that works.
-                let mut first: Submitted = from_json(&first.response_json)?;
-                store::applications::set_receipt(
-                    db.store(),
-                    &first.id,
-                    &service::token::sha256_hex(token.as_bytes()),
-                )
-                .await?;
-                first.receipt_token = Some(token.clone());
-                return Ok(first);
+                return replay(&first, &request_hash, k);
             }
             for (i, loan) in app.loans.iter().enumerate() {
                 // SUB-LOAN: by the loan's identity, however its number is written. The
@@ -279,13 +306,25 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
                 notice_zh: Some("请妥善保存申报编号和回执令牌：凭二者查询、撤回申报和上传材料。令牌不会再次显示。".into()),
                 notice_en: Some("Keep the application number and the receipt token: you need both to follow, withdraw or document the application. The token is not shown again.".into()),
             };
-            if let Some(k) = &key {
-                let remembered = store::idempotency::Remembered {
-                    request_hash: request_hash.clone(),
-                    response_json: to_json(&answer)?,
-                };
-                store::idempotency::remember(db.store(), COMPONENT, k, 201, &remembered).await?;
-            }
+            let answer = match &key {
+                Some(k) => {
+                    let sealed_receipt = service::token::seal(&token, k).ok_or_else(|| {
+                        ApiError::internal("a receipt token that cannot be sealed")
+                    })?;
+                    let kept = Kept {
+                        answer,
+                        sealed_receipt,
+                    };
+                    let remembered = store::idempotency::Remembered {
+                        request_hash: request_hash.clone(),
+                        response_json: to_json(&kept)?,
+                    };
+                    store::idempotency::remember(db.store(), COMPONENT, k, 201, &remembered)
+                        .await?;
+                    kept.answer
+                }
+                None => answer,
+            };
             db.audit(
                 "enterprise",
                 COMPONENT,

@@ -36,6 +36,8 @@ pub enum Code {
     NoticeNotFound,
     ObjectionNotFound,
     EvidenceNotFound,
+    DocumentNotFound,
+    DocumentQuota,
     // The server.
     InternalError,
     DatabaseUnavailable,
@@ -77,6 +79,8 @@ impl Code {
             NoticeNotFound => "notice_not_found",
             ObjectionNotFound => "objection_not_found",
             EvidenceNotFound => "evidence_not_found",
+            DocumentNotFound => "document_not_found",
+            DocumentQuota => "document_quota",
             InternalError => "internal_error",
             DatabaseUnavailable => "database_unavailable",
             ServerMisconfigured => "server_misconfigured",

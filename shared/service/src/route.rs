@@ -83,52 +83,78 @@ struct Health<'a> {
     schema: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     schema_expected: Option<&'a str>,
+    /// What each round's documents take (intake, which stores them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    documents: Option<Vec<store::documents::RoundStorage>>,
 }
 
-/// The health answer of a component without a database (the static site).
-pub fn health(component: &str) -> Reply {
-    json(
-        200,
-        &Health {
+impl<'a> Health<'a> {
+    /// A component that answers, nothing else known yet.
+    fn of(component: &'a str, status: &'a str) -> Self {
+        Health {
             component,
-            status: "ok",
+            status,
             version: crate::VERSION,
             database: None,
             schema: None,
             schema_expected: None,
-        },
-    )
+            documents: None,
+        }
+    }
+}
+
+/// The health answer of a component without a database (the static site).
+pub fn health(component: &str) -> Reply {
+    json(200, &Health::of(component, "ok"))
 }
 
 /// The health answer of a component with a database: it also checks that the database
 /// opens and carries the newest migration (503 otherwise).
 pub async fn health_with_db(component: &str) -> Reply {
+    db_health(component, false).await
+}
+
+/// As [`health_with_db`], with what each round's documents take (the component that
+/// stores them says so: a disk filling up shows before it is full).
+pub async fn health_with_documents(component: &str) -> Reply {
+    db_health(component, true).await
+}
+
+async fn db_health(component: &str, with_documents: bool) -> Reply {
     let expected = store::schema::latest();
-    let schema = match Db::open().await {
-        Ok(db) => db.schema_version().await,
-        Err(e) => Err(e),
+    let db = match Db::open().await {
+        Ok(db) => db,
+        Err(e) => return e.reply(),
     };
+    let schema = db.schema_version().await;
     match schema {
-        Ok(Some(v)) if v.as_str() >= expected => json(
-            200,
-            &Health {
-                component,
-                status: "ok",
-                version: crate::VERSION,
-                database: Some("ok"),
-                schema: Some(v),
-                schema_expected: Some(expected),
-            },
-        ),
+        Ok(Some(v)) if v.as_str() >= expected => {
+            let documents = if with_documents {
+                match store::documents::stored_per_round(db.store()).await {
+                    Ok(d) => Some(d),
+                    Err(e) => return ApiError::from(e).reply(),
+                }
+            } else {
+                None
+            };
+            json(
+                200,
+                &Health {
+                    database: Some("ok"),
+                    schema: Some(v),
+                    schema_expected: Some(expected),
+                    documents,
+                    ..Health::of(component, "ok")
+                },
+            )
+        }
         Ok(v) => json(
             503,
             &Health {
-                component,
-                status: "degraded",
-                version: crate::VERSION,
                 database: Some("schema_outdated"),
                 schema: v,
                 schema_expected: Some(expected),
+                ..Health::of(component, "degraded")
             },
         ),
         Err(e) => e.reply(),

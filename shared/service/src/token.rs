@@ -35,6 +35,35 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// A token sealed under a secret the client keeps (its `Idempotency-Key`, with what scopes
+/// it): the token's bytes XOR SHA-256 of `context`. The same context unseals it, so a retry
+/// gets the same token back while the database alone opens nothing. `None` for a token
+/// that is not 64 hex characters.
+pub fn seal(token: &str, context: &str) -> Option<String> {
+    let bytes = unhex(token)?;
+    let pad = Sha256::digest(context.as_bytes());
+    if bytes.len() != pad.len() {
+        return None;
+    }
+    let sealed: Vec<u8> = bytes.iter().zip(pad.iter()).map(|(b, p)| b ^ p).collect();
+    Some(hex(&sealed))
+}
+
+/// The token [`seal`] sealed under `context` (sealing is its own inverse).
+pub fn unseal(sealed: &str, context: &str) -> Option<String> {
+    seal(sealed, context)
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect()
+}
+
 /// Whether `token` is the one whose digest is `stored_hash` (constant time).
 pub fn matches(token: &str, stored_hash: &str) -> bool {
     use subtle::ConstantTimeEq;
@@ -56,5 +85,23 @@ mod tests {
         );
         assert!(matches("abc", &sha256_hex(b"abc")));
         assert!(!matches("abd", &sha256_hex(b"abc")));
+    }
+
+    #[test]
+    fn a_sealed_token_opens_only_with_its_context() {
+        let token = "00ff".repeat(16);
+        let sealed = seal(&token, "91110109MA01C3KP2P\0key-1").unwrap();
+        assert_ne!(sealed, token);
+        assert_eq!(sealed.len(), 64);
+        assert_eq!(
+            unseal(&sealed, "91110109MA01C3KP2P\0key-1").as_deref(),
+            Some(token.as_str())
+        );
+        assert_ne!(
+            unseal(&sealed, "91110109MA01C3KP2P\0key-2").as_deref(),
+            Some(token.as_str())
+        );
+        assert_eq!(seal("not hex", "k"), None);
+        assert_eq!(seal("abcd", "k"), None, "not a token's length");
     }
 }

@@ -1,6 +1,6 @@
 //! Applications: as submitted (the payload, `rules::Application`), the latest decision, the
-//! review record, the loans they claim (SUB-LOAN: one loan counted once per round) and the
-//! supporting documents. Written by intake (submission, withdrawal, review, documents), by
+//! review record and the loans they claim (SUB-LOAN: one loan counted once per round); their
+//! documents are [`crate::documents`]. Written by intake (submission, withdrawal, review), by
 //! calculation (allocation, approval, payment) and by objections (a re-review's outcome).
 
 use chrono::{DateTime, FixedOffset};
@@ -96,17 +96,6 @@ pub struct Summary {
     pub submitted_at: String,
 }
 
-/// A supporting document's description (its bytes stay in the database).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Document {
-    pub id: String,
-    pub kind: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-    pub sha256: String,
-    pub uploaded_at: String,
-}
-
 /// A new application, as intake stores it.
 #[derive(Debug, Clone)]
 pub struct NewApplication<'a> {
@@ -176,6 +165,14 @@ pub const OF_ENTERPRISE_WITH_STATUS: Statement = Statement::new(
     "applications.of_enterprise_with_status",
     "SELECT id, round_year FROM applications WHERE uscc = ? AND status = ? ORDER BY id",
 );
+pub const INSERT_VOID: Statement = Statement::new(
+    "applications.insert_void",
+    "INSERT INTO application_voids (application_id, reason, actor, voided_at) VALUES (?, ?, ?, ?)",
+);
+pub const VOID_OF: Statement = Statement::new(
+    "applications.void_of",
+    "SELECT reason, actor, voided_at FROM application_voids WHERE application_id = ?",
+);
 pub const SET_REVIEW: Statement = Statement::new(
     "applications.set_review",
     "UPDATE applications SET status = ?, review_json = ?, payload_json = ?, decision_json = ?, \
@@ -202,17 +199,6 @@ pub const CLAIM_LOAN: Statement = Statement::new(
 pub const RELEASE_LOANS: Statement = Statement::new(
     "applications.release_loans",
     "DELETE FROM application_loans WHERE application_id = ?",
-);
-pub const DOCUMENTS_OF: Statement = Statement::new(
-    "applications.documents_of",
-    "SELECT id, kind, content_type, size_bytes, sha256, uploaded_at FROM documents \
-     WHERE application_id = ? ORDER BY uploaded_at, id",
-);
-/// The same file uploaded again for the same application is stored once.
-pub const ADD_DOCUMENT: Statement = Statement::new(
-    "applications.add_document",
-    "INSERT OR IGNORE INTO documents (id, application_id, kind, content_type, size_bytes, \
-     sha256, data, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 );
 
 fn status(row: &Row<'_>) -> Result<Status, StoreError> {
@@ -247,17 +233,6 @@ fn summary(row: &Row<'_>) -> Result<Summary, StoreError> {
         status: status(row)?,
         amount: row.money("amount_cny")?,
         submitted_at: row.text("submitted_at")?.to_owned(),
-    })
-}
-
-fn document(row: &Row<'_>) -> Result<Document, StoreError> {
-    Ok(Document {
-        id: row.text("id")?.to_owned(),
-        kind: row.text("kind")?.to_owned(),
-        content_type: row.text("content_type")?.to_owned(),
-        size_bytes: row.int("size_bytes")?,
-        sha256: row.text("sha256")?.to_owned(),
-        uploaded_at: row.text("uploaded_at")?.to_owned(),
     })
 }
 
@@ -467,6 +442,48 @@ pub async fn withdraw(db: &impl Sql, id: &str, at: &str) -> Result<bool, StoreEr
     Ok(true)
 }
 
+/// Why and by whom the office voided an application.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Voided {
+    pub reason: String,
+    pub actor: String,
+    pub voided_at: String,
+}
+
+/// The office voids `id` from `from` (before the list): it becomes `withdrawn`, its loans
+/// are free again, and the reason is kept. False when it was no longer at `from`.
+pub async fn void(db: &impl Sql, id: &str, from: Status, v: &Voided) -> Result<bool, StoreError> {
+    if !move_status(db, id, from, Status::Withdrawn, &v.voided_at).await? {
+        return Ok(false);
+    }
+    db.execute(&RELEASE_LOANS, vec![id.into()]).await?;
+    db.execute(
+        &INSERT_VOID,
+        vec![
+            id.into(),
+            v.reason.as_str().into(),
+            v.actor.as_str().into(),
+            v.voided_at.as_str().into(),
+        ],
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Whether (and why) the office voided `id`.
+pub async fn voided(db: &impl Sql, id: &str) -> Result<Option<Voided>, StoreError> {
+    let rows = db.query(&VOID_OF, vec![id.into()]).await?;
+    rows.first()
+        .map(|r| {
+            Ok(Voided {
+                reason: r.text("reason")?.to_owned(),
+                actor: r.text("actor")?.to_owned(),
+                voided_at: r.text("voided_at")?.to_owned(),
+            })
+        })
+        .transpose()
+}
+
 /// PROC-REVIEW: the review record, the payload it completed and the new decision.
 pub async fn set_review(
     db: &impl Sql,
@@ -487,37 +504,6 @@ pub async fn set_review(
             decision.amount.into(),
             at.into(),
             id.into(),
-        ],
-    )
-    .await?;
-    Ok(())
-}
-
-/// The documents of `id`, oldest first.
-pub async fn documents(db: &impl Sql, id: &str) -> Result<Vec<Document>, StoreError> {
-    db.query(&DOCUMENTS_OF, vec![id.into()])
-        .await?
-        .read(document)
-}
-
-/// Stores a document of `application_id` (once per content).
-pub async fn add_document(
-    db: &impl Sql,
-    application_id: &str,
-    doc: &Document,
-    data: &[u8],
-) -> Result<(), StoreError> {
-    db.execute(
-        &ADD_DOCUMENT,
-        vec![
-            doc.id.as_str().into(),
-            application_id.into(),
-            doc.kind.as_str().into(),
-            doc.content_type.as_str().into(),
-            doc.size_bytes.into(),
-            doc.sha256.as_str().into(),
-            Value::Blob(data.to_vec()),
-            doc.uploaded_at.as_str().into(),
         ],
     )
     .await?;
@@ -548,6 +534,57 @@ mod tests {
 
     const AT: &str = "2026-04-15T10:00:00+08:00";
 
+    /// `app` submitted to the 2026 round: its number.
+    async fn submitted(
+        db: &rusqlite::Connection,
+        app: &Application,
+        decision: &Decision,
+    ) -> String {
+        let new = NewApplication {
+            round_year: 2026,
+            receipt_hash: "r",
+            payload: app,
+            decision,
+            at: AT,
+        };
+        insert(db, &new).await.unwrap()
+    }
+
+    /// A void makes the application `withdrawn`, frees its loans and keeps the reason,
+    /// once; never from a status it is not at.
+    #[test]
+    fn a_void_frees_the_loans_and_keeps_the_reason() {
+        let db = db();
+        let (app, decision) = example();
+        let uscc = app.enterprise.credit_code.as_str().to_owned();
+        block_on(async {
+            let id = submitted(&db, &app, &decision).await;
+            let key = app.loans[0].key();
+            assert!(loan_holder(&db, 2026, &uscc, &key).await.unwrap().is_some());
+            let v = Voided {
+                reason: "冒名申报".into(),
+                actor: "officer:1".into(),
+                voided_at: AT.into(),
+            };
+            assert!(
+                !void(&db, &id, Status::Eligible, &v).await.unwrap(),
+                "not at eligible"
+            );
+            assert_eq!(voided(&db, &id).await.unwrap(), None);
+            assert!(void(&db, &id, Status::Submitted, &v).await.unwrap());
+            assert_eq!(
+                find(&db, &id).await.unwrap().unwrap().status,
+                Status::Withdrawn
+            );
+            assert_eq!(voided(&db, &id).await.unwrap(), Some(v.clone()));
+            assert!(loan_holder(&db, 2026, &uscc, &key).await.unwrap().is_none());
+            assert!(
+                !void(&db, &id, Status::Submitted, &v).await.unwrap(),
+                "once"
+            );
+        });
+    }
+
     /// SUB-LOAN: a loan on another round's list is found from a later round, with the
     /// application that holds it; not from its own round, and not once it leaves the list.
     #[test]
@@ -557,14 +594,7 @@ mod tests {
         let uscc = app.enterprise.credit_code.as_str().to_owned();
         let contract = app.loans[0].key();
         block_on(async {
-            let new = NewApplication {
-                round_year: 2026,
-                receipt_hash: "r",
-                payload: &app,
-                decision: &decision,
-                at: AT,
-            };
-            let id = insert(&db, &new).await.unwrap();
+            let id = submitted(&db, &app, &decision).await;
             let found = || loan_on_other_lists(&db, 2027, &uscc, &contract);
             assert!(found().await.unwrap().is_empty(), "submitted is on no list");
             set_status(&db, &id, Status::Proposed, AT).await.unwrap();
@@ -596,14 +626,7 @@ mod tests {
         let db = db();
         let (app, decision) = example();
         block_on(async {
-            let new = NewApplication {
-                round_year: 2026,
-                receipt_hash: "r",
-                payload: &app,
-                decision: &decision,
-                at: AT,
-            };
-            let id = insert(&db, &new).await.unwrap();
+            let id = submitted(&db, &app, &decision).await;
             assert_eq!(id, "MTG-2026-00001");
             let row = find(&db, &id).await.unwrap().unwrap();
             assert_eq!(row.payload, app);
@@ -646,7 +669,7 @@ mod tests {
                     .unwrap(),
                 1
             );
-            let second = insert(&db, &new).await.unwrap();
+            let second = submitted(&db, &app, &decision).await;
             assert_eq!(second, "MTG-2026-00002");
             set_review(
                 &db,

@@ -17,6 +17,7 @@ pub mod applications;
 pub mod approvals;
 pub mod audit;
 pub mod credit;
+pub mod documents;
 pub mod history;
 pub mod idempotency;
 pub mod names;

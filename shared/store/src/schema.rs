@@ -55,6 +55,11 @@ pub const MIGRATIONS: &[Migration] = &[
         owner: "intake",
         sql: include_str!("../migrations/0007_recovery.sql"),
     },
+    Migration {
+        id: "0008_void",
+        owner: "intake",
+        sql: include_str!("../migrations/0008_void.sql"),
+    },
 ];
 
 /// The id of the newest migration (what a health route expects to find).

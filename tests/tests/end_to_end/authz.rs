@@ -370,6 +370,20 @@ fn table(s: &Seeded) -> Vec<Row> {
         ),
         row(
             "POST",
+            "/api/applications/{id}/void",
+            &format!("/api/applications/{id}/void"),
+            j(json!({"reason": "冒名申报，予以作废。"})),
+            both(Expect(409, Some("conflict"))),
+        ),
+        row(
+            "GET",
+            "/api/applications/{id}/documents/{doc}",
+            &format!("/api/applications/{id}/documents/DOC-0000000000000000-{id}"),
+            Body::None,
+            both(Expect(404, Some("document_not_found"))),
+        ),
+        row(
+            "POST",
             "/api/applications/{id}/review",
             &format!("/api/applications/{id}/review"),
             j(json!({"opinions": []})),

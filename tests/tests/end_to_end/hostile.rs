@@ -1138,3 +1138,268 @@ async fn a_client_too_slow_with_its_request_head_is_cut_off() {
     assert_eq!(get(a, "/api/health/assets").await.status, 200);
     host.stop().await;
 }
+
+/// The 2026 round open on a host at [`OPEN`], with enterprise `n`'s application for loan
+/// `contract` submitted: the host, the application's number and its receipt token.
+async fn one_submitted(
+    state: &TempDir,
+    n: u32,
+    contract: &str,
+) -> (e2e::app::AppHost, String, String) {
+    let host = App::local().at(OPEN).start(state).await;
+    let a = host.addr;
+    let r = call(a, "POST", "/api/rounds", Some(ADMIN), &round(2026)).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let v = call(
+        a,
+        "POST",
+        "/api/applications",
+        None,
+        &application(n, contract),
+    )
+    .await
+    .json();
+    let id = v["id"].as_str().expect("submitted").to_owned();
+    let token = v["receipt_token"].as_str().expect("a receipt").to_owned();
+    (host, id, token)
+}
+
+/// Issue 14 (disk filling): documents are kept within a quota per application and kind
+/// (20 files, 40 MiB), checked inside the upload's transaction, nothing stored past it; the
+/// same file again takes nothing; officers read documents back (an attachment, sandboxed),
+/// the enterprise may not; the intake health route reports what each round stores.
+#[tokio::test(flavor = "multi_thread")]
+async fn documents_stay_within_a_quota_and_officers_read_them_back() {
+    let state = TempDir::new("hostile-documents");
+    let (host, id, token) = one_submitted(&state, 1, "HT-Q-1").await;
+    let a = host.addr;
+    let bearer = format!("Bearer {token}");
+    let upload = |kind: &'static str, body: Vec<u8>| {
+        let (path, bearer) = (
+            format!("/api/applications/{id}/documents?kind={kind}"),
+            bearer.clone(),
+        );
+        async move {
+            e2e::request(
+                a,
+                "POST",
+                &path,
+                &[
+                    ("authorization", &bearer),
+                    ("content-type", "application/pdf"),
+                ],
+                &body,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let pdf = |n: usize, size: usize| {
+        let mut b = format!("%PDF-1.4\n% statement {n}\n").into_bytes();
+        b.resize(size, b' ');
+        b
+    };
+    let mut first = String::new();
+    for n in 0..20 {
+        let r = upload("loan_contract", pdf(n, 100)).await;
+        assert_eq!(r.status, 201, "{n}: {}", r.text());
+        if n == 0 {
+            first = r.json()["id"].as_str().unwrap().to_owned();
+        }
+    }
+    let before = dump(&state);
+    let r = upload("loan_contract", pdf(20, 100)).await;
+    assert_eq!(assert_error(&r, 409, "document_quota")["field"], "kind");
+    assert_eq!(dump(&state), before, "nothing stored past the quota");
+    let documents = count(&state, "documents");
+    assert_eq!(
+        upload("loan_contract", pdf(3, 100)).await.status,
+        201,
+        "the same file again"
+    );
+    assert_eq!(count(&state, "documents"), documents, "is stored once");
+
+    // 40 MiB per kind: four statements of 10 MB fit, a fifth of 2 MB does not.
+    for n in 0..4 {
+        let r = upload("interest_statement", pdf(100 + n, 10_000_000)).await;
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let r = upload("interest_statement", pdf(200, 2_000_000)).await;
+    assert_error(&r, 409, "document_quota");
+
+    // Officers read a document back; the enterprise and the public may not.
+    let path = format!("/api/applications/{id}/documents/{first}");
+    let r = call(a, "GET", &path, Some(OFFICER), &Value::Null).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.body, pdf(0, 100));
+    assert_eq!(r.header("content-type"), Some("application/pdf"));
+    assert!(
+        r.header("content-disposition")
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    assert_eq!(r.header("content-security-policy"), Some("sandbox"));
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    let owner = e2e::request(a, "GET", &path, &[("authorization", &bearer)], b"")
+        .await
+        .unwrap();
+    assert_error(&owner, 403, "forbidden");
+    assert_eq!(call(a, "GET", &path, None, &Value::Null).await.status, 401);
+    let missing = format!("/api/applications/{id}/documents/DOC-0000000000000000-{id}");
+    assert_error(
+        &call(a, "GET", &missing, Some(OFFICER), &Value::Null).await,
+        404,
+        "document_not_found",
+    );
+
+    // The health route says what the round stores.
+    let h = get(a, "/api/health/intake").await.json();
+    assert_eq!(
+        h["documents"],
+        json!([{"round_year": 2026, "documents": 24, "bytes": 20 * 100 + 40_000_000}]),
+        "{h}"
+    );
+    host.stop().await;
+}
+
+/// Issue 14 (medium): someone files in an enterprise's name and so claims its loan; the
+/// enterprise's own application is refused (SUB-LOAN) until an officer voids the impostor's
+/// with a reason — audited, shown on the application, refused for anyone else and once
+/// the application is on the list — and then it proceeds.
+#[tokio::test(flavor = "multi_thread")]
+async fn officers_void_an_application_filed_in_an_enterprises_name() {
+    let state = TempDir::new("hostile-void");
+    let (host, id, token) = one_submitted(&state, 1, "HT-V-1").await;
+    let a = host.addr;
+    let own = application(1, "HT-V-1");
+    let own_application = || call(a, "POST", "/api/applications", None, &own);
+    assert_error(&own_application().await, 409, "rule_sub_loan");
+
+    let path = format!("/api/applications/{id}/void");
+    let reason = json!({"reason": "该企业书面声明未提交此申报，系他人冒名申报。"});
+    let before = dump(&state);
+    for (who, status) in [(None, 401), (Some(token.as_str()), 403)] {
+        assert_eq!(call(a, "POST", &path, who, &reason).await.status, status);
+    }
+    let r = call(a, "POST", &path, Some(OFFICER), &json!({"reason": ""})).await;
+    assert_eq!(assert_error(&r, 400, "invalid_field")["field"], "reason");
+    assert_eq!(dump(&state), before, "refused voids store nothing");
+
+    let v = call(a, "POST", &path, Some(OFFICER), &reason).await;
+    assert_eq!(v.status, 200, "{}", v.text());
+    assert_eq!(v.json()["status"], "withdrawn");
+    let seen = call(
+        a,
+        "GET",
+        &format!("/api/applications/{id}"),
+        Some(&token),
+        &Value::Null,
+    )
+    .await
+    .json();
+    assert_eq!(seen["status"], "withdrawn", "{seen}");
+    assert_eq!(seen["voided"]["reason"], reason["reason"], "{seen}");
+    let audited = one_string(
+        &state,
+        "SELECT action FROM audit_log WHERE subject = 'MTG-2026-00001' ORDER BY id DESC LIMIT 1",
+    );
+    assert_eq!(audited, "application.void");
+    assert_error(
+        &call(a, "POST", &path, Some(OFFICER), &reason).await,
+        409,
+        "conflict",
+    );
+
+    // The enterprise's own application now proceeds.
+    let r = own_application().await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    host.stop().await;
+}
+
+/// Issue 14 (medium): an `Idempotency-Key` retry gets the first answer with the *same*
+/// receipt token (the saved one keeps working), also after the window closed and a fraud
+/// finding; keys are the enterprise's own (another enterprise's same key is its own).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retry_gets_the_same_receipt_even_after_the_window_closed() {
+    let state = TempDir::new("hostile-idempotency");
+    let host = App::local().at(OPEN).start(&state).await;
+    let a = host.addr;
+    assert_eq!(
+        call(a, "POST", "/api/rounds", Some(ADMIN), &round(2026))
+            .await
+            .status,
+        201
+    );
+    let key = [
+        ("content-type", "application/json"),
+        ("idempotency-key", "retry-7f3a"),
+    ];
+    let submit = |n: u32| {
+        let body = application(n, &format!("HT-I-{n}")).to_string();
+        async move {
+            e2e::request(a, "POST", "/api/applications", &key, body.as_bytes())
+                .await
+                .unwrap()
+        }
+    };
+    let first = submit(2).await.json();
+    let again = submit(2).await.json();
+    assert_eq!(
+        (&first["id"], &first["receipt_token"]),
+        (&again["id"], &again["receipt_token"]),
+        "{again}"
+    );
+    let token = first["receipt_token"].as_str().unwrap().to_owned();
+    let path = format!("/api/applications/{}", first["id"].as_str().unwrap());
+    assert_eq!(
+        call(a, "GET", &path, Some(&token), &Value::Null)
+            .await
+            .status,
+        200,
+        "the saved token works"
+    );
+    let other = submit(3).await.json();
+    assert_ne!(
+        other["id"], first["id"],
+        "another enterprise's key is its own: {other}"
+    );
+    host.stop().await;
+
+    // After the window, and after a fraud finding: the same answer, the same token.
+    let host = App::local().at(IN_NOTICE).start(&state).await;
+    let a = host.addr;
+    let fraud = json!({"kind": "false_documents", "determined_on": "2026-05-01", "reference": "门知执〔2026〕2号"});
+    let r = call(
+        a,
+        "POST",
+        &format!("/api/enterprises/{}/fraud", code(2)),
+        Some(ADMIN),
+        &fraud,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let late = e2e::request(
+        a,
+        "POST",
+        "/api/applications",
+        &key,
+        application(2, "HT-I-2").to_string().as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(late.status, 201, "{}", late.text());
+    assert_eq!(
+        (&late.json()["id"], late.json()["receipt_token"].as_str()),
+        (&first["id"], Some(token.as_str()))
+    );
+    let fresh = call(
+        a,
+        "POST",
+        "/api/applications",
+        None,
+        &application(4, "HT-I-4"),
+    )
+    .await;
+    assert_error(&fresh, 409, "rule_proc_late");
+    host.stop().await;
+}

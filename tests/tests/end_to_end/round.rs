@@ -180,7 +180,7 @@ async fn a_round_from_creation_to_payment_with_a_dozen_enterprises(rt) {
     assert!(!r.text().contains("MTG-2026-"), "{v}");
     assert_eq!(count(a).await, 11);
 
-    // Idempotency-Key: a retry gets the first answer again (and a working token).
+    // Idempotency-Key: a retry gets the first answer again, with the same token.
     let body = application(13, "manufacturing", utility(), "2000.00").to_string();
     let h = [JSON, ("idempotency-key", "retry-13-abc")];
     let first = request(a, "POST", "/api/applications", &h, body.as_bytes())
@@ -195,7 +195,9 @@ async fn a_round_from_creation_to_payment_with_a_dozen_enterprises(rt) {
     assert_eq!(first.json()["decision"], again.json()["decision"]);
     let id13 = again.json()["id"].as_str().unwrap().to_owned();
     let token13 = again.json()["receipt_token"].as_str().unwrap().to_owned();
-    let other = application(14, "manufacturing", utility(), "2000.00").to_string();
+    assert_eq!(first.json()["receipt_token"], token13.as_str(), "the same token again");
+    // The enterprise's key with a different application of its own.
+    let other = application(13, "manufacturing", utility(), "2100.00").to_string();
     let r = request(a, "POST", "/api/applications", &h, other.as_bytes())
         .await
         .unwrap();
@@ -410,7 +412,7 @@ async fn a_round_from_creation_to_payment_with_a_dozen_enterprises(rt) {
     for bad in ["-1", "0", "1.0", "x"] {
         let path = format!("/api/rounds/2026/allocation?version={bad}");
         let r = call(a, "GET", &path, Some(OFFICER), &Value::Null).await;
-        assert_eq!(assert_error(&r, 400, "invalid_field")["field"], "version", "{bad}");
+        assert_eq!(assert_error(&r, 400, "invalid_field")["error"]["field"], "version", "{bad}");
     }
     let r = call(a, "GET", "/api/rounds/2026/allocation?version=1", Some(OFFICER), &Value::Null).await;
     assert_eq!(r.json()["version"], 1, "{}", r.text());
