@@ -162,11 +162,19 @@ struct ApplicationView<'a> {
     /// When the office voided the application (it is then `withdrawn`): why, by whom.
     #[serde(skip_serializing_if = "Option::is_none")]
     voided: Option<store::applications::Voided>,
+    /// Officers only: what the review should look at twice — a right this application
+    /// pledges that another enterprise's application of the round pledges too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flags: Option<Vec<rules::flags::SharedRight>>,
 }
 
 pub async fn read(req: Request, id: &str) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
-    let (app, _) = load_authorised(&req, &db, id).await?;
+    let (app, viewer) = load_authorised(&req, &db, id).await?;
+    let flags = match viewer {
+        Viewer::Officer => Some(flags(&db, &app).await?),
+        Viewer::Owner => None,
+    };
     let documents: Vec<DocumentView> = store::documents::of_application(db.store(), id)
         .await?
         .into_iter()
@@ -193,8 +201,28 @@ pub async fn read(req: Request, id: &str) -> Result<Reply, ApiError> {
             review: app.review.as_ref(),
             documents,
             voided: store::applications::voided(db.store(), id).await?,
+            flags,
         },
     ))
+}
+
+/// The rights of `app` that another enterprise's application of the round also pledges.
+async fn flags(db: &Db, app: &Stored) -> Result<Vec<rules::flags::SharedRight>, ApiError> {
+    let round = store::applications::filed_in_round(db.store(), app.round_year).await?;
+    let filed: Vec<rules::flags::Filed> = round
+        .iter()
+        .map(|f| rules::flags::Filed {
+            id: &f.id,
+            enterprise: &f.uscc,
+            application: &f.payload,
+        })
+        .collect();
+    let this = rules::flags::Filed {
+        id: &app.id,
+        enterprise: &app.uscc,
+        application: &app.payload,
+    };
+    Ok(rules::flags::rights_pledged_elsewhere(this, &filed))
 }
 
 /// The officers' list of applications (`GET /api/applications`).

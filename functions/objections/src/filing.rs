@@ -186,20 +186,53 @@ fn normalise(s: &str) -> String {
 }
 
 /// The client's address without the port (`spin-client-addr`, the value Spin appended,
-/// never one the client sent), hashed: the flood limit needs to recognise a client, not to
-/// keep its address.
-fn client_key(req: &Request) -> String {
+/// never one the client sent) — an IPv6 client by its /64, which one subscriber holds
+/// whole — hashed: the flood limit needs to recognise a client, not to keep its address.
+fn address_key(req: &Request) -> String {
     let addr = service::route::spin_header(req, "spin-client-addr")
         .unwrap_or("unknown")
         .trim();
-    let host = if let Some(rest) = addr.strip_prefix('[') {
-        rest.split(']').next().unwrap_or(rest)
-    } else if addr.matches(':').count() == 1 {
-        addr.split(':').next().unwrap_or(addr)
-    } else {
-        addr
+    let host = match addr.parse::<std::net::SocketAddr>() {
+        Ok(std::net::SocketAddr::V6(v6)) => {
+            let s = v6.ip().segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(std::net::SocketAddr::V4(v4)) => v4.ip().to_string(),
+        Err(_) => addr.to_owned(),
     };
-    sha256_hex(host.as_bytes())
+    sha256_hex(format!("address\u{0}{host}").as_bytes())
+}
+
+/// The objector, as far as the filing says who it is: its contact, case and spacing aside.
+fn contact_key(contact: &str) -> String {
+    sha256_hex(format!("contact\u{0}{}", normalise(contact)).as_bytes())
+}
+
+/// 429 when `used` reached `limit` this hour: how long to wait, in both languages.
+fn over_limit(
+    used: i64,
+    limit: i64,
+    now: chrono::DateTime<chrono::FixedOffset>,
+    by_contact: bool,
+) -> Result<(), ApiError> {
+    if used < limit {
+        return Ok(());
+    }
+    let wait = 3600 - u64::from(now.minute() * 60 + now.second());
+    let (who_zh, who_en) = if by_contact {
+        ("您（按联系方式）", "You (by your contact)")
+    } else {
+        ("您所在的网络地址", "Your network address")
+    };
+    Err(ApiError::too_many(
+        wait,
+        format!(
+            "{who_zh}在一小时内已提交 {limit} 件异议，请于 {wait} 秒后再试；如需补充材料，可联系知识产权局。"
+        ),
+        format!(
+            "{who_en} filed {limit} objections within this hour; please try again in {wait} seconds, or contact the IP office to add material."
+        ),
+    ))
 }
 
 /// The answer to a filed objection (201): the tracking number and the private token, shown
@@ -227,7 +260,7 @@ struct Filed<'a> {
 }
 
 pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
-    let client = client_key(&req);
+    let address = address_key(&req);
     let body: FileRequest = read_json(req, OBJECTION_LIMIT).await?;
     // Parse and check everything before touching the database.
     let notice_id = text("notice_id", &body.notice_id, 1, 100, false)?;
@@ -276,26 +309,18 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
         )
         .as_bytes(),
     );
+    let objector_key = contact_key(&contact);
     let token = new_token()?;
     let at = clock::format(now);
     let hour = now.format("%Y-%m-%dT%H").to_string();
     let id = db
         .transaction(|| async {
-            // PROC-OBJECT, politely: a flood from one address, or the same objection again.
-            let used = store::objections::filed_in_hour(db.store(), &client, &hour).await?;
-            if used >= PER_HOUR {
-                let wait = 3600 - i64::from(now.minute() * 60 + now.second());
-                return Err(ApiError::new(
-                    429,
-                    Code::TooManyRequests,
-                    format!(
-                        "您在一小时内已提交 {PER_HOUR} 件异议，请于 {wait} 秒后再试；如需补充材料，可联系知识产权局。"
-                    ),
-                    format!(
-                        "You have filed {PER_HOUR} objections within this hour; please try again in {wait} seconds, or contact the IP office to add material."
-                    ),
-                ));
-            }
+            // PROC-OBJECT, politely: a flood from one objector or one address, or the same
+            // objection again.
+            let by_contact = store::objections::filed_in_hour(db.store(), &objector_key, &hour).await?;
+            over_limit(by_contact, PER_CONTACT_PER_HOUR, now, true)?;
+            let by_address = store::objections::filed_in_hour(db.store(), &address, &hour).await?;
+            over_limit(by_address, PER_ADDRESS_PER_HOUR, now, false)?;
             if let Some(existing) = store::objections::same_as(db.store(), &dedup).await? {
                 return Err(ApiError::new(
                     409,
@@ -345,7 +370,8 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
                 },
             )
             .await?;
-            store::objections::count_filing(db.store(), &client, &hour).await?;
+            store::objections::count_filing(db.store(), &objector_key, &hour).await?;
+            store::objections::count_filing(db.store(), &address, &hour).await?;
             // The audit trail names the objection, never the objector.
             db.audit(
                 "public",

@@ -55,8 +55,12 @@ pub const OBJECTION_LIMIT: usize = MAX_FILES * MAX_FILE_BYTES * 4 / 3 + 2 * JSON
 pub const GROUNDS_MIN: usize = 10;
 /// … and at most this many.
 pub const GROUNDS_MAX: usize = 3000;
-/// Objections accepted from one client address in one clock hour.
-pub const PER_HOUR: i64 = 5;
+/// Objections accepted from one objector (by contact, case and spacing aside) in one clock
+/// hour: what identifies the objector, not where it connects from.
+pub const PER_CONTACT_PER_HOUR: i64 = 5;
+/// Objections accepted from one client address (an IPv6 client by its /64) in one clock
+/// hour: a coarse guard only — behind an ingress the whole public may share an address.
+pub const PER_ADDRESS_PER_HOUR: i64 = 30;
 
 #[http_service]
 async fn handle(req: Request) -> Reply {

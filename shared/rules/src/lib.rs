@@ -17,6 +17,7 @@
 //! | the government's decision, line by line | [`approval`] | PROC-APPROVE |
 //! | working days, notice period | [`calendar`] | PROC-NOTICE, PROC-OBJECT |
 //! | stages of a round | [`procedure`] | PROC-GUIDE, PROC-NOTICE, PROC-OBJECT, PROC-APPROVE |
+//! | what the review should look at twice (a right pledged elsewhere) | [`flags`] | SCOPE-OWN, SUB-LOAN |
 //! | the round's workflow guards | [`guards`] | PROC-REVIEW, PROC-OBJECT, PROC-APPROVE, BUDGET |
 //! | a re-review's change to the list | [`re_review`] | PROC-OBJECT, CAP-YEAR, BUDGET |
 //! | fraud's consequence and disclosure | [`oversight`] | FRAUD, DISCLOSE |
@@ -75,6 +76,7 @@ pub mod allocation;
 pub mod approval;
 pub mod calendar;
 pub mod decision;
+pub mod flags;
 pub mod guards;
 pub mod input;
 pub mod model;

@@ -40,6 +40,9 @@ pub struct More {
     /// A 405's `Allow` header: the methods the address takes.
     #[serde(skip)]
     pub allow: Option<String>,
+    /// A 429's or 503's `Retry-After` header: seconds to wait.
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
     /// A refusal's offending items (application or objection numbers) that must be dealt
     /// with first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -220,6 +223,14 @@ impl ApiError {
         .logged(detail)
     }
 
+    /// 429: too many requests from the same source; try again in `seconds` (the
+    /// `Retry-After` header says so too).
+    pub fn too_many(seconds: u64, message_zh: String, message_en: String) -> Self {
+        let mut e = Self::new(429, Code::TooManyRequests, message_zh, message_en);
+        e.more.get_or_insert_default().retry_after = Some(seconds);
+        e
+    }
+
     /// Keeps `detail` for the log line, out of the answer.
     fn logged(mut self, detail: &str) -> Self {
         self.more.get_or_insert_default().detail = Some(detail.to_owned());
@@ -285,6 +296,10 @@ impl ApiError {
             .and_then(|a| spin_sdk::http::HeaderValue::from_str(a).ok())
         {
             r.headers_mut().insert("allow", v);
+        }
+        if let Some(seconds) = self.more.as_ref().and_then(|m| m.retry_after) {
+            r.headers_mut()
+                .insert("retry-after", HeaderValue::from(seconds));
         }
         r
     }

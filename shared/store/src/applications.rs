@@ -165,6 +165,11 @@ pub const OF_ENTERPRISE_WITH_STATUS: Statement = Statement::new(
     "applications.of_enterprise_with_status",
     "SELECT id, round_year FROM applications WHERE uscc = ? AND status = ? ORDER BY id",
 );
+pub const FILED_IN_ROUND: Statement = Statement::new(
+    "applications.filed_in_round",
+    "SELECT id, uscc, payload_json FROM applications WHERE round_year = ? \
+     AND status != 'withdrawn' ORDER BY id",
+);
 pub const INSERT_VOID: Statement = Statement::new(
     "applications.insert_void",
     "INSERT INTO application_voids (application_id, reason, actor, voided_at) VALUES (?, ?, ?, ?)",
@@ -442,6 +447,27 @@ pub async fn withdraw(db: &impl Sql, id: &str, at: &str) -> Result<bool, StoreEr
     Ok(true)
 }
 
+/// An application of a round as filed: its number, the enterprise and what it declared.
+#[derive(Debug, Clone)]
+pub struct Filed {
+    pub id: String,
+    pub uscc: String,
+    pub payload: Application,
+}
+
+/// The round's applications not withdrawn, as filed (the review's flags compare them).
+pub async fn filed_in_round(db: &impl Sql, year: i32) -> Result<Vec<Filed>, StoreError> {
+    db.query(&FILED_IN_ROUND, vec![year.into()])
+        .await?
+        .read(|r| {
+            Ok(Filed {
+                id: r.text("id")?.to_owned(),
+                uscc: r.text("uscc")?.to_owned(),
+                payload: r.json("payload_json")?,
+            })
+        })
+}
+
 /// Why and by whom the office voided an application.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Voided {
@@ -571,7 +597,12 @@ mod tests {
                 "not at eligible"
             );
             assert_eq!(voided(&db, &id).await.unwrap(), None);
+            assert_eq!(filed_in_round(&db, 2026).await.unwrap().len(), 1);
             assert!(void(&db, &id, Status::Submitted, &v).await.unwrap());
+            assert!(
+                filed_in_round(&db, 2026).await.unwrap().is_empty(),
+                "withdrawn"
+            );
             assert_eq!(
                 find(&db, &id).await.unwrap().unwrap().status,
                 Status::Withdrawn

@@ -1403,3 +1403,48 @@ async fn a_retry_gets_the_same_receipt_even_after_the_window_closed() {
     assert_error(&fresh, 409, "rule_proc_late");
     host.stop().await;
 }
+
+/// Issue 14 (critical): the same patent pledged by an unrelated enterprise in the round is
+/// flagged for the officer's review, naming the other application; the enterprise does
+/// not see the flag (it names another's application).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_patent_pledged_by_another_enterprise_is_flagged_for_officers() {
+    let state = TempDir::new("hostile-flags");
+    let (host, first, token) = one_submitted(&state, 1, "HT-F-1").await;
+    let a = host.addr;
+    let path = format!("/api/applications/{first}");
+    let alone = call(a, "GET", &path, Some(OFFICER), &Value::Null)
+        .await
+        .json();
+    assert_eq!(alone["flags"], json!([]), "{alone}");
+    // Enterprise 2 pledges the same utility-model patent for its own loan.
+    let second = call(
+        a,
+        "POST",
+        "/api/applications",
+        None,
+        &application(2, "HT-F-2"),
+    )
+    .await
+    .json();
+    let second = second["id"].as_str().unwrap().to_owned();
+    let v = call(a, "GET", &path, Some(OFFICER), &Value::Null)
+        .await
+        .json();
+    let flags = v["flags"].as_array().unwrap();
+    assert_eq!(flags.len(), 1, "{v}");
+    assert_eq!(flags[0]["kind"], "right_pledged_elsewhere");
+    assert_eq!(flags[0]["applications"], json!([second]));
+    assert!(
+        flags[0]["right_zh"]
+            .as_str()
+            .unwrap()
+            .contains("202320654321.8"),
+        "{v}"
+    );
+    let own = call(a, "GET", &path, Some(&token), &Value::Null)
+        .await
+        .json();
+    assert!(own.get("flags").is_none(), "{own}");
+    host.stop().await;
+}

@@ -769,7 +769,8 @@ async fn repeated_objections_and_floods_from_one_address_are_refused_politely(rt
             .unwrap()
             .contains("YY-2026-000001")
     );
-    // Four more distinct objections are accepted (5 an hour), the sixth is refused.
+    // Four more distinct objections from the same objector are accepted (5 an hour by
+    // contact), the sixth is refused, saying how long to wait.
     for i in 0..4 {
         let b = objection(
             "2026-proposed",
@@ -791,9 +792,37 @@ async fn repeated_objections_and_floods_from_one_address_are_refused_politely(rt
         v["error"]["message_en"]
             .as_str()
             .unwrap()
-            .contains("please try again")
+            .contains("please try again"),
+        "{v}"
     );
+    let wait: u64 = r.header("retry-after").expect("Retry-After").parse().unwrap();
+    assert!((1..=3600).contains(&wait), "{wait}");
     assert_eq!(count(&state, "objections"), 5);
+    // Other objectors from the same address: the address is only a coarse guard (30 an
+    // hour, whoever files), so the public behind one ingress is not blocked by five.
+    for i in 0..25 {
+        let b = objection(
+            "2026-proposed",
+            1,
+            &format!("139000000{i:02}"),
+            &format!("另一位异议人的第{i}条理由，请核实。"),
+        );
+        let r = file(a, &b).await;
+        assert_eq!(r.status, 201, "{i}: {}", r.text());
+    }
+    let b = objection(
+        "2026-proposed",
+        3,
+        "13700000000",
+        "第三十一件异议，来自同一地址。",
+    );
+    let r = file(a, &b).await;
+    let v = assert_error(&r, 429, "too_many_requests");
+    assert!(
+        v["error"]["message_en"].as_str().unwrap().contains("network address"),
+        "{v}"
+    );
+    assert_eq!(count(&state, "objections"), 30);
     // A forged client-address header does not get round the limit.
     let r = request(
         a,
