@@ -57,11 +57,48 @@ pub fn run(cmd: &mut Command) -> Result<()> {
     let status = cmd
         .current_dir(root())
         .status()
-        .map_err(|e| format!("{cmd:?}: {e}"))?;
+        .map_err(|e| format!("{}: {e}", shown(cmd)))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("{cmd:?} failed: {status}"))
+        Err(format!("{} failed: {status}", shown(cmd)))
+    }
+}
+
+/// A command as an error message names it: the program and its arguments, never its
+/// environment (the made-up tokens travel there), and no value of a `*token*=` or
+/// `*secret*=` argument.
+fn shown(cmd: &Command) -> String {
+    let mut parts = vec![cmd.get_program().to_string_lossy().into_owned()];
+    for arg in cmd.get_args() {
+        let arg = arg.to_string_lossy();
+        parts.push(match arg.split_once('=') {
+            Some((name, _)) if name.contains("token") || name.contains("secret") => {
+                format!("{name}=…")
+            }
+            _ => arg.into_owned(),
+        });
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 14: a failing host must not print the tokens again.
+    #[test]
+    fn a_command_is_shown_without_its_secrets() {
+        let mut cmd = Command::new("localspin");
+        cmd.env("SPIN_VARIABLE_ADMIN_TOKEN", "s3cret-admin").args([
+            "--variable",
+            "officer_token=s3cret-officer",
+            "--timeout",
+            "30",
+        ]);
+        let text = shown(&cmd);
+        assert!(!text.contains("s3cret"), "{text}");
+        assert_eq!(text, "localspin --variable officer_token=… --timeout 30");
     }
 }
 

@@ -54,21 +54,6 @@ struct Submitted {
     notice_en: Option<String>,
 }
 
-fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
-    let Some(v) = req.headers().get("idempotency-key") else {
-        return Ok(None);
-    };
-    let k = v.to_str().unwrap_or("").trim();
-    if k.is_empty() || k.len() > 128 || !k.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::invalid(
-            "idempotency-key",
-            "Idempotency-Key 须为1至128个可见 ASCII 字符。",
-            "Idempotency-Key must be 1 to 128 visible ASCII characters.",
-        ));
-    }
-    Ok(Some(k.to_owned()))
-}
-
 /// The open round: the newest one at stage `open`.
 async fn open_round(db: &Db) -> Result<RoundView, ApiError> {
     match store::rounds::newest_open(db.store()).await? {
@@ -181,13 +166,7 @@ fn replay(
     key: &str,
 ) -> Result<Submitted, ApiError> {
     if first.request_hash != request_hash {
-        return Err(ApiError::new(
-            422,
-            Code::IdempotencyKeyReused,
-            "该 Idempotency-Key 已用于另一份不同的申报。",
-            "This Idempotency-Key was used for a different application.",
-        )
-        .field("idempotency-key"));
+        return Err(service::idempotency::reused("申报", "application"));
     }
     let kept: Kept = from_json(&first.response_json)?;
     let token = service::token::unseal(&kept.sealed_receipt, key)
@@ -201,7 +180,7 @@ fn replay(
 /// Submits an application (public). Idempotent with `Idempotency-Key`: a retry with the key
 /// gets the first answer and the same receipt token, even after the window closed.
 pub async fn submit(req: Request) -> Result<Reply, ApiError> {
-    let key = idempotency_key(&req)?;
+    let key = service::idempotency::key(&req)?;
     let app: Application = read_rules_json(req, APPLICATION_LIMIT).await?;
     refuse_officer_fields(&app)?;
     each_loan_once(&app)?;

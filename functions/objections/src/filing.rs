@@ -236,18 +236,19 @@ fn over_limit(
 }
 
 /// The answer to a filed objection (201): the tracking number and the private token, shown
-/// this once.
-#[derive(Serialize)]
-struct Filed<'a> {
-    tracking_number: &'a str,
+/// this once (and again to a retry with the same `Idempotency-Key`).
+#[derive(Serialize, Deserialize)]
+struct Filed {
+    tracking_number: String,
     /// The private token that follows the objection (only its SHA-256 is kept).
-    token: &'a str,
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    token: String,
     /// Always `received`.
-    status: &'static str,
-    notice_id: &'a str,
+    status: String,
+    notice_id: String,
     /// The entry of the notice objected to.
     entry: u32,
-    filed_at: &'a str,
+    filed_at: String,
     /// When the notice period ends.
     period_ends_at: String,
     /// How many evidence files were received.
@@ -255,12 +256,51 @@ struct Filed<'a> {
     /// Where the objector follows it (`/api/objections/<id>`, with the token).
     follow_url: String,
     /// What to do next, in Chinese and in English.
-    message_zh: &'static str,
-    message_en: &'static str,
+    message_zh: String,
+    message_en: String,
+}
+
+/// What an `Idempotency-Key` keeps of the first answer: the answer without its token, and
+/// the token sealed under the key and the objector (`service::token::seal`).
+#[derive(Serialize, Deserialize)]
+struct Kept {
+    #[serde(flatten)]
+    answer: Filed,
+    sealed_token: String,
+}
+
+/// The first answer to `key` again, with the same private token.
+fn replay(
+    first: &store::idempotency::Remembered,
+    request_hash: &str,
+    key: &str,
+) -> Result<Filed, ApiError> {
+    if first.request_hash != request_hash {
+        return Err(service::idempotency::reused("异议", "objection"));
+    }
+    let kept: Kept = service::from_json(&first.response_json)?;
+    let token = service::token::unseal(&kept.sealed_token, key)
+        .ok_or_else(|| ApiError::internal("a kept objection token that cannot be unsealed"))?;
+    Ok(Filed {
+        token,
+        ..kept.answer
+    })
+}
+
+/// 201 with the answer, its address and `no-store`.
+fn filed(answer: &Filed) -> Reply {
+    let mut r = json(201, answer);
+    if let Ok(v) = HeaderValue::from_str(&answer.follow_url) {
+        r.headers_mut().insert("location", v);
+    }
+    r.headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-store"));
+    r
 }
 
 pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
     let address = address_key(&req);
+    let key = service::idempotency::key(&req)?;
     let body: FileRequest = read_json(req, OBJECTION_LIMIT).await?;
     // Parse and check everything before touching the database.
     let notice_id = text("notice_id", &body.notice_id, 1, 100, false)?;
@@ -271,6 +311,24 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
     let files = check_evidence(&body.evidence)?;
 
     let db = Db::open().await?;
+    // A retry with the objector's key gets its first answer back, whenever it comes.
+    let objector_key = contact_key(&contact);
+    let key = key.map(|k| format!("{objector_key}:{k}"));
+    let mut request = format!(
+        "{notice_id}\u{0}{}\u{0}{objector_key}\u{0}{}",
+        body.entry,
+        normalise(&grounds)
+    );
+    for f in &files {
+        request.push('\u{0}');
+        request.push_str(&sha256_hex(&f.data));
+    }
+    let request_hash = sha256_hex(request.as_bytes());
+    if let Some(k) = &key
+        && let Some(first) = store::idempotency::find(db.store(), COMPONENT, k).await?
+    {
+        return Ok(filed(&replay(&first, &request_hash, k)?));
+    }
     let notice = load_notice(&db, &notice_id, "notice_id").await?;
     if notice.kind != NoticeKind::ProposedList {
         return Err(ApiError::invalid(
@@ -309,12 +367,17 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
         )
         .as_bytes(),
     );
-    let objector_key = contact_key(&contact);
     let token = new_token()?;
     let at = clock::format(now);
     let hour = now.format("%Y-%m-%dT%H").to_string();
-    let id = db
+    let answer = db
         .transaction(|| async {
+            // Again inside the transaction: a concurrent first request with the key won.
+            if let Some(k) = &key
+                && let Some(first) = store::idempotency::find(db.store(), COMPONENT, k).await?
+            {
+                return Ok(replay(&first, &request_hash, k)?);
+            }
             // PROC-OBJECT, politely: a flood from one objector or one address, or the same
             // objection again.
             let by_contact = store::objections::filed_in_hour(db.store(), &objector_key, &hour).await?;
@@ -383,31 +446,45 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
                 .to_string(),
             )
             .await?;
-            Ok(id)
+            let answer = Filed {
+                tracking_number: id.clone(),
+                token: String::new(),
+                status: "received".into(),
+                notice_id: notice_id.clone(),
+                entry: body.entry,
+                filed_at: at.clone(),
+                period_ends_at: clock::format(period.ends_at),
+                evidence: files.len(),
+                follow_url: format!("/api/objections/{id}"),
+                message_zh: "异议已受理。请妥善保存受理编号和查询令牌（令牌仅显示这一次）：查询时在请求头中提供 Authorization: Bearer <令牌>。您的个人信息不予公开。".into(),
+                message_en: "Objection received. Keep the tracking number and the private token (shown only this once): follow it with the header Authorization: Bearer <token>. Your personal data is never published.".into(),
+            };
+            let answer = match &key {
+                Some(k) => {
+                    let sealed_token = service::token::seal(&token, k).ok_or_else(|| {
+                        ApiError::internal("an objection token that cannot be sealed")
+                    })?;
+                    let kept = Kept {
+                        answer,
+                        sealed_token,
+                    };
+                    let remembered = store::idempotency::Remembered {
+                        request_hash: request_hash.clone(),
+                        response_json: service::to_json(&kept)?,
+                    };
+                    store::idempotency::remember(db.store(), COMPONENT, k, 201, &remembered)
+                        .await?;
+                    kept.answer
+                }
+                None => answer,
+            };
+            Ok(Filed {
+                token: token.clone(),
+                ..answer
+            })
         })
         .await?;
-    let mut r = json(
-        201,
-        &Filed {
-            tracking_number: &id,
-            token: &token,
-            status: "received",
-            notice_id: &notice_id,
-            entry: body.entry,
-            filed_at: &at,
-            period_ends_at: clock::format(period.ends_at),
-            evidence: files.len(),
-            follow_url: format!("/api/objections/{id}"),
-            message_zh: "异议已受理。请妥善保存受理编号和查询令牌（令牌仅显示这一次）：查询时在请求头中提供 Authorization: Bearer <令牌>。您的个人信息不予公开。",
-            message_en: "Objection received. Keep the tracking number and the private token (shown only this once): follow it with the header Authorization: Bearer <token>. Your personal data is never published.",
-        },
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/objections/{id}")) {
-        r.headers_mut().insert("location", v);
-    }
-    r.headers_mut()
-        .insert("cache-control", HeaderValue::from_static("no-store"));
-    Ok(r)
+    Ok(filed(&answer))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //!   English message) and the reply helpers;
 //! - [`body`]: request-body limits and JSON parsing with the failing field named;
 //! - [`hidden`]: control and invisible characters refused in every request's text;
+//! - [`idempotency`]: the `Idempotency-Key` header;
 //! - [`auth`]: bearer tokens checked in constant time against Spin variables;
 //! - [`db`]: the component's connection to the store (`shared/store`) and its
 //!   transactions;
@@ -26,6 +27,7 @@ pub mod conditional;
 pub mod db;
 pub mod error;
 pub mod hidden;
+pub mod idempotency;
 pub mod query;
 pub mod route;
 pub mod static_path;

@@ -165,6 +165,10 @@ pub const OF_ENTERPRISE_WITH_STATUS: Statement = Statement::new(
     "applications.of_enterprise_with_status",
     "SELECT id, round_year FROM applications WHERE uscc = ? AND status = ? ORDER BY id",
 );
+pub const RECEIPT_HASH: Statement = Statement::new(
+    "applications.receipt_hash",
+    "SELECT receipt_hash FROM applications WHERE id = ?",
+);
 pub const FILED_IN_ROUND: Statement = Statement::new(
     "applications.filed_in_round",
     "SELECT id, uscc, payload_json FROM applications WHERE round_year = ? \
@@ -447,6 +451,15 @@ pub async fn withdraw(db: &impl Sql, id: &str, at: &str) -> Result<bool, StoreEr
     Ok(true)
 }
 
+/// The digest of `id`'s receipt token, if the application exists (read alone, so callers
+/// are judged before the application is).
+pub async fn receipt_hash(db: &impl Sql, id: &str) -> Result<Option<String>, StoreError> {
+    let rows = db.query(&RECEIPT_HASH, vec![id.into()]).await?;
+    rows.first()
+        .map(|r| Ok(r.text("receipt_hash")?.to_owned()))
+        .transpose()
+}
+
 /// An application of a round as filed: its number, the enterprise and what it declared.
 #[derive(Debug, Clone)]
 pub struct Filed {
@@ -597,6 +610,8 @@ mod tests {
                 "not at eligible"
             );
             assert_eq!(voided(&db, &id).await.unwrap(), None);
+            assert_eq!(receipt_hash(&db, &id).await.unwrap().as_deref(), Some("r"));
+            assert_eq!(receipt_hash(&db, "MTG-2026-99999").await.unwrap(), None);
             assert_eq!(filed_in_round(&db, 2026).await.unwrap().len(), 1);
             assert!(void(&db, &id, Status::Submitted, &v).await.unwrap());
             assert!(

@@ -838,6 +838,63 @@ async fn repeated_objections_and_floods_from_one_address_are_refused_politely(rt
 }
 }
 
+/// Issue 14: an objection has a safe retry — with the objector's `Idempotency-Key` a retry
+/// gets the first answer and the same private token (which keeps working), also after the
+/// period; the key with other grounds is a 422; another objector's same key is its own.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_objection_retried_with_its_key_gets_the_same_token() {
+    let state = TempDir::new("notices-objection-retry");
+    let host = start(Runtime::Local, &state, "2026-09-18T10:00:00+08:00").await;
+    seed(&state, 2026, LINES);
+    let a = host.addr;
+    publish(a, 2026).await;
+    let headers = [JSON, ("idempotency-key", "obj-retry-1")];
+    let send = |contact: &str, grounds: &str| {
+        let body = objection("2026-proposed", 1, contact, grounds).to_string();
+        async move {
+            request(a, "POST", "/api/objections", &headers, body.as_bytes())
+                .await
+                .unwrap()
+        }
+    };
+    let grounds = "该企业贷款存在逾期，请重审。";
+    let first = send("13800000021", grounds).await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    let again = send("13800000021", grounds).await;
+    assert_eq!(again.status, 201, "{}", again.text());
+    let (f, g) = (first.json(), again.json());
+    assert_eq!(
+        (&f["tracking_number"], &f["token"]),
+        (&g["tracking_number"], &g["token"])
+    );
+    let token = f["token"].as_str().unwrap().to_owned();
+    let path = format!("/api/objections/{}", f["tracking_number"].as_str().unwrap());
+    assert_eq!(get_as(a, &path, &token).await.status, 200);
+    let other = send("13800000021", "另一条不同的异议理由，请核实。").await;
+    assert_eq!(other.status, 422, "{}", other.text());
+    let theirs = send("13800000022", grounds).await.json();
+    assert_ne!(theirs["tracking_number"], f["tracking_number"], "{theirs}");
+    assert_eq!(count(&state, "objections"), 2);
+    host.stop().await;
+
+    // After the period: the same answer, the same token.
+    let host = start(Runtime::Local, &state, "2026-10-20T10:00:00+08:00").await;
+    let late = request(
+        host.addr,
+        "POST",
+        "/api/objections",
+        &headers,
+        objection("2026-proposed", 1, "13800000021", grounds)
+            .to_string()
+            .as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(late.status, 201, "{}", late.text());
+    assert_eq!(late.json()["token"], token.as_str());
+    host.stop().await;
+}
+
 e2e::on_both_hosts! {
 async fn bad_input_on_every_endpoint_gets_a_clear_4xx_and_changes_nothing(rt) {
     let state = TempDir::new("notices-bad");
