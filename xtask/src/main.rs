@@ -82,26 +82,6 @@ fn shown(cmd: &Command) -> String {
     parts.join(" ")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Issue 14: a failing host must not print the tokens again.
-    #[test]
-    fn a_command_is_shown_without_its_secrets() {
-        let mut cmd = Command::new("localspin");
-        cmd.env("SPIN_VARIABLE_ADMIN_TOKEN", "s3cret-admin").args([
-            "--variable",
-            "officer_token=s3cret-officer",
-            "--timeout",
-            "30",
-        ]);
-        let text = shown(&cmd);
-        assert!(!text.contains("s3cret"), "{text}");
-        assert_eq!(text, "localspin --variable officer_token=… --timeout 30");
-    }
-}
-
 fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
@@ -152,4 +132,24 @@ fn up(args: &[String]) -> Result<()> {
         build_all()?;
     }
     up::serve(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 14: a failing host must not print the tokens again.
+    #[test]
+    fn a_command_is_shown_without_its_secrets() {
+        let mut cmd = Command::new("localspin");
+        cmd.env("SPIN_VARIABLE_ADMIN_TOKEN", "s3cret-admin").args([
+            "--variable",
+            "officer_token=s3cret-officer",
+            "--timeout",
+            "30",
+        ]);
+        let text = shown(&cmd);
+        assert!(!text.contains("s3cret"), "{text}");
+        assert_eq!(text, "localspin --variable officer_token=… --timeout 30");
+    }
 }

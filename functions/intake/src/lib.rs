@@ -128,4 +128,4 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
 pub(crate) use service::body::read_rules_json;
 pub(crate) use service::error::input_error;
 
-pub(crate) use service::{from_json, to_json};
+pub(crate) use service::to_json;

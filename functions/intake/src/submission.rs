@@ -4,7 +4,7 @@
 
 use crate::applications::{decide, with_records};
 use crate::rounds::RoundView;
-use crate::{COMPONENT, from_json, input_error, read_rules_json, to_json};
+use crate::{COMPONENT, input_error, read_rules_json, to_json};
 use rules::model::Application;
 use rules::{Decision, PrecheckRequest, RuleId};
 use serde::Serialize;
@@ -26,16 +26,6 @@ const NOT_ACCEPTED: [RuleId; 4] = [
     RuleId::Fraud,
     RuleId::Valid,
 ];
-
-/// What an `Idempotency-Key` keeps of the first answer: the answer, and its receipt token
-/// sealed under the key and the enterprise (`service::token::seal`), so a retry with that
-/// key gets the same token back — the saved one keeps working — and nobody else does.
-#[derive(Serialize, serde::Deserialize)]
-struct Kept {
-    #[serde(flatten)]
-    answer: Submitted,
-    sealed_receipt: String,
-}
 
 #[derive(Serialize, serde::Deserialize)]
 struct Submitted {
@@ -158,23 +148,15 @@ fn each_loan_once(app: &Application) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The first answer to `key` again, with the same receipt token (unsealed with the key):
-/// the token the client saved keeps working. The key with another application is a 422.
-fn replay(
-    first: &store::idempotency::Remembered,
-    request_hash: &str,
-    key: &str,
-) -> Result<Submitted, ApiError> {
-    if first.request_hash != request_hash {
-        return Err(service::idempotency::reused("申报", "application"));
-    }
-    let kept: Kept = from_json(&first.response_json)?;
-    let token = service::token::unseal(&kept.sealed_receipt, key)
-        .ok_or_else(|| ApiError::internal("a kept receipt that cannot be unsealed"))?;
-    Ok(Submitted {
+/// The first answer to `key` again with the same receipt token, if the key was used.
+async fn replay(db: &Db, key: &str, request_hash: &str) -> Result<Option<Submitted>, ApiError> {
+    let first: Option<(Submitted, String)> =
+        service::idempotency::replay(db, COMPONENT, key, request_hash, ("申报", "application"))
+            .await?;
+    Ok(first.map(|(answer, token)| Submitted {
         receipt_token: Some(token),
-        ..kept.answer
-    })
+        ..answer
+    }))
 }
 
 /// Submits an application (public). Idempotent with `Idempotency-Key`: a retry with the key
@@ -198,9 +180,9 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
     // A retry gets its first answer back whatever happened since (the window closed, a
     // fraud finding): it asks for nothing new.
     if let Some(k) = &key
-        && let Some(first) = store::idempotency::find(db.store(), COMPONENT, k).await?
+        && let Some(first) = replay(&db, k, &request_hash).await?
     {
-        return Ok(json(201, &replay(&first, &request_hash, k)?));
+        return Ok(json(201, &first));
     }
     let now = service::clock::now().await;
     let at = service::clock::format(now);
@@ -235,9 +217,9 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
         .transaction(|| async {
             // Again inside the transaction: a concurrent first request with the key won.
             if let Some(k) = &key
-                && let Some(first) = store::idempotency::find(db.store(), COMPONENT, k).await?
+                && let Some(first) = replay(&db, k, &request_hash).await?
             {
-                return replay(&first, &request_hash, k);
+                return Ok(first);
             }
             for (i, loan) in app.loans.iter().enumerate() {
                 // SUB-LOAN: by the loan's identity, however its number is written. The
@@ -285,25 +267,10 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
                 notice_zh: Some("请妥善保存申报编号和回执令牌：凭二者查询、撤回申报和上传材料。令牌不会再次显示。".into()),
                 notice_en: Some("Keep the application number and the receipt token: you need both to follow, withdraw or document the application. The token is not shown again.".into()),
             };
-            let answer = match &key {
-                Some(k) => {
-                    let sealed_receipt = service::token::seal(&token, k).ok_or_else(|| {
-                        ApiError::internal("a receipt token that cannot be sealed")
-                    })?;
-                    let kept = Kept {
-                        answer,
-                        sealed_receipt,
-                    };
-                    let remembered = store::idempotency::Remembered {
-                        request_hash: request_hash.clone(),
-                        response_json: to_json(&kept)?,
-                    };
-                    store::idempotency::remember(db.store(), COMPONENT, k, 201, &remembered)
-                        .await?;
-                    kept.answer
-                }
-                None => answer,
-            };
+            if let Some(k) = &key {
+                service::idempotency::keep(&db, COMPONENT, k, &request_hash, &answer, &token)
+                    .await?;
+            }
             db.audit(
                 "enterprise",
                 COMPONENT,

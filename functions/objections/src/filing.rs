@@ -260,31 +260,12 @@ struct Filed {
     message_en: String,
 }
 
-/// What an `Idempotency-Key` keeps of the first answer: the answer without its token, and
-/// the token sealed under the key and the objector (`service::token::seal`).
-#[derive(Serialize, Deserialize)]
-struct Kept {
-    #[serde(flatten)]
-    answer: Filed,
-    sealed_token: String,
-}
-
-/// The first answer to `key` again, with the same private token.
-fn replay(
-    first: &store::idempotency::Remembered,
-    request_hash: &str,
-    key: &str,
-) -> Result<Filed, ApiError> {
-    if first.request_hash != request_hash {
-        return Err(service::idempotency::reused("异议", "objection"));
-    }
-    let kept: Kept = service::from_json(&first.response_json)?;
-    let token = service::token::unseal(&kept.sealed_token, key)
-        .ok_or_else(|| ApiError::internal("a kept objection token that cannot be unsealed"))?;
-    Ok(Filed {
-        token,
-        ..kept.answer
-    })
+/// The first answer to `key` again with the same private token, if the key was used.
+async fn replay(db: &Db, key: &str, request_hash: &str) -> Result<Option<Filed>, ApiError> {
+    let first: Option<(Filed, String)> =
+        service::idempotency::replay(db, COMPONENT, key, request_hash, ("异议", "objection"))
+            .await?;
+    Ok(first.map(|(answer, token)| Filed { token, ..answer }))
 }
 
 /// 201 with the answer, its address and `no-store`.
@@ -325,9 +306,9 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
     }
     let request_hash = sha256_hex(request.as_bytes());
     if let Some(k) = &key
-        && let Some(first) = store::idempotency::find(db.store(), COMPONENT, k).await?
+        && let Some(first) = replay(&db, k, &request_hash).await?
     {
-        return Ok(filed(&replay(&first, &request_hash, k)?));
+        return Ok(filed(&first));
     }
     let notice = load_notice(&db, &notice_id, "notice_id").await?;
     if notice.kind != NoticeKind::ProposedList {
@@ -374,9 +355,9 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
         .transaction(|| async {
             // Again inside the transaction: a concurrent first request with the key won.
             if let Some(k) = &key
-                && let Some(first) = store::idempotency::find(db.store(), COMPONENT, k).await?
+                && let Some(first) = replay(&db, k, &request_hash).await?
             {
-                return Ok(replay(&first, &request_hash, k)?);
+                return Ok(first);
             }
             // PROC-OBJECT, politely: a flood from one objector or one address, or the same
             // objection again.
@@ -459,25 +440,10 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
                 message_zh: "异议已受理。请妥善保存受理编号和查询令牌（令牌仅显示这一次）：查询时在请求头中提供 Authorization: Bearer <令牌>。您的个人信息不予公开。".into(),
                 message_en: "Objection received. Keep the tracking number and the private token (shown only this once): follow it with the header Authorization: Bearer <token>. Your personal data is never published.".into(),
             };
-            let answer = match &key {
-                Some(k) => {
-                    let sealed_token = service::token::seal(&token, k).ok_or_else(|| {
-                        ApiError::internal("an objection token that cannot be sealed")
-                    })?;
-                    let kept = Kept {
-                        answer,
-                        sealed_token,
-                    };
-                    let remembered = store::idempotency::Remembered {
-                        request_hash: request_hash.clone(),
-                        response_json: service::to_json(&kept)?,
-                    };
-                    store::idempotency::remember(db.store(), COMPONENT, k, 201, &remembered)
-                        .await?;
-                    kept.answer
-                }
-                None => answer,
-            };
+            if let Some(k) = &key {
+                service::idempotency::keep(&db, COMPONENT, k, &request_hash, &answer, &token)
+                    .await?;
+            }
             Ok(Filed {
                 token: token.clone(),
                 ..answer

@@ -2,9 +2,23 @@
 //! gets the first answer again (the store keeps it, `store::idempotency`). Each component
 //! scopes the key to whoever it belongs to (an enterprise, an objector).
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use spin_sdk::http::Request;
+use store::idempotency::Remembered;
 
+use crate::db::Db;
 use crate::error::ApiError;
+
+/// What a key keeps of the first answer: the answer without its private token, and the
+/// token sealed under the key ([`crate::token::seal`]) — a retry with the key gets the same
+/// token back (the one saved keeps working), while the database alone opens nothing.
+#[derive(Serialize, serde::Deserialize)]
+struct Kept<T> {
+    #[serde(flatten)]
+    answer: T,
+    sealed_token: String,
+}
 
 /// The request's key: 1 to 128 visible ASCII characters, or none.
 pub fn key(req: &Request) -> Result<Option<String>, ApiError> {
@@ -22,8 +36,52 @@ pub fn key(req: &Request) -> Result<Option<String>, ApiError> {
     Ok(Some(k.to_owned()))
 }
 
+/// Keeps `answer` (without its token) and `token`, sealed, as what `key` answered to the
+/// request whose digest is `request_hash`. Call it inside the write's transaction.
+pub async fn keep<T: Serialize>(
+    db: &Db,
+    component: &str,
+    key: &str,
+    request_hash: &str,
+    answer: &T,
+    token: &str,
+) -> Result<(), ApiError> {
+    let sealed_token = crate::token::seal(token, key)
+        .ok_or_else(|| ApiError::internal("a private token that cannot be sealed"))?;
+    let remembered = Remembered {
+        request_hash: request_hash.to_owned(),
+        response_json: crate::to_json(&Kept {
+            answer,
+            sealed_token,
+        })?,
+    };
+    store::idempotency::remember(db.store(), component, key, 201, &remembered).await?;
+    Ok(())
+}
+
+/// The first answer to `key` and its private token, if `key` was used; 422 when it was
+/// used for another request (`what`: the kind of request, in both languages).
+pub async fn replay<T: DeserializeOwned>(
+    db: &Db,
+    component: &str,
+    key: &str,
+    request_hash: &str,
+    what: (&str, &str),
+) -> Result<Option<(T, String)>, ApiError> {
+    let Some(first) = store::idempotency::find(db.store(), component, key).await? else {
+        return Ok(None);
+    };
+    if first.request_hash != request_hash {
+        return Err(reused(what.0, what.1));
+    }
+    let kept: Kept<T> = crate::from_json(&first.response_json)?;
+    let token = crate::token::unseal(&kept.sealed_token, key)
+        .ok_or_else(|| ApiError::internal("a kept private token that cannot be unsealed"))?;
+    Ok(Some((kept.answer, token)))
+}
+
 /// 422: the key was first used with another request.
-pub fn reused(what_zh: &str, what_en: &str) -> ApiError {
+fn reused(what_zh: &str, what_en: &str) -> ApiError {
     ApiError::new(
         422,
         crate::code::Code::IdempotencyKeyReused,
