@@ -278,7 +278,7 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
     );
     let token = new_token()?;
     let at = clock::format(now);
-    let hour = now.format("%Y-%m-%dT%H").to_string();
+    let hour = format!("{}T{:02}", rules::calendar::ymd(&now), now.hour());
     let id = db
         .transaction(|| async {
             // PROC-OBJECT, politely: a flood from one address, or the same objection again.

@@ -3,7 +3,7 @@
 
 use crate::escape::html;
 use crate::notice::{EntryStatus, Notice, NoticeKind};
-use chrono::{DateTime, FixedOffset, SecondsFormat};
+use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike};
 use rules::calendar::shanghai;
 
 /// Print and screen styles small enough to inline: the page stands alone when printed
@@ -24,7 +24,12 @@ fn beijing(t: DateTime<FixedOffset>) -> String {
     format!(
         "<time datetime=\"{}\">{}</time>",
         time(t),
-        t.format("%Y-%m-%d %H:%M")
+        format!(
+            "{} {:02}:{:02}",
+            rules::calendar::ymd(&t),
+            t.hour(),
+            t.minute()
+        )
     )
 }
 
