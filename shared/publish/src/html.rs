@@ -21,16 +21,13 @@ fn time(t: DateTime<FixedOffset>) -> String {
 /// A readable Beijing time, e.g. `2026-09-18 10:00（北京时间）`.
 fn beijing(t: DateTime<FixedOffset>) -> String {
     let t = t.with_timezone(&shanghai());
-    format!(
-        "<time datetime=\"{}\">{}</time>",
-        time(t),
-        format!(
-            "{} {:02}:{:02}",
-            rules::calendar::ymd(&t),
-            t.hour(),
-            t.minute()
-        )
-    )
+    let readable = format!(
+        "{} {:02}:{:02}",
+        rules::calendar::ymd(&t),
+        t.hour(),
+        t.minute()
+    );
+    format!("<time datetime=\"{}\">{readable}</time>", time(t))
 }
 
 fn page(title: &str, body: &str) -> String {

@@ -323,7 +323,7 @@ pub async fn loan_on_other_lists(
         vec![year.into(), uscc.into(), contract_number.into()],
     )
     .await?
-    .read(|r| full(&r))
+    .read(full)
 }
 
 /// Stores a new application with the next number of its round and claims its loans;
