@@ -239,7 +239,7 @@ impl Calendar {
 
     /// Parses and validates a calendar in the format of `data/calendar.json`.
     pub fn from_json(json: &str) -> Result<Calendar, CalendarError> {
-        let file: CalendarFile = serde_json::from_str(json).map_err(|e| {
+        let file: CalendarFile = serde_json::from_slice(json.as_bytes()).map_err(|e| {
             error(
                 "calendar_malformed",
                 format!("节假日安排数据格式不正确：{e}"),

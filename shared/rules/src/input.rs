@@ -69,7 +69,7 @@ pub fn parse_json<T: DeserializeOwned>(json: &str) -> Result<T, InputError> {
             format!("JSON is nested more than {MAX_JSON_DEPTH} levels deep"),
         ));
     }
-    let de = &mut serde_json::Deserializer::from_str(json);
+    let de = &mut serde_json::Deserializer::from_slice(json.as_bytes());
     serde_path_to_error::deserialize(de).map_err(|e| {
         let field = e.path().to_string();
         let field = if field == "." { String::new() } else { field };
@@ -84,7 +84,7 @@ pub fn parse_json<T: DeserializeOwned>(json: &str) -> Result<T, InputError> {
 /// same errors), through the same instantiation as [`parse_json`] (path tracking, its
 /// path dropped): one copy of each type's deserialiser in a component, not two.
 pub fn from_str<T: DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
-    let de = &mut serde_json::Deserializer::from_str(json);
+    let de = &mut serde_json::Deserializer::from_slice(json.as_bytes());
     let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| e.into_inner())?;
     de.end()?;
     Ok(value)

@@ -191,8 +191,8 @@ impl Default for Parameters {
         // Read by the plain deserialiser, not the strict parser: the shipped file is valid
         // (the tests parse it strictly), so its field paths are never needed, and the plain
         // one is smaller in every component that uses the defaults.
-        let p: Parameters =
-            serde_json::from_str(DEFAULT_PARAMETERS).expect("shipped parameters are valid");
+        let p: Parameters = serde_json::from_slice(DEFAULT_PARAMETERS.as_bytes())
+            .expect("shipped parameters are valid");
         p.checked().expect("shipped parameters are valid")
     }
 }

@@ -342,16 +342,21 @@ impl<'a> Row<'a> {
     }
 
     /// A JSON document stored as text, required and readable as `T`.
+    ///
+    /// Read with `from_slice`, which on UTF-8 text answers exactly what `from_str` does:
+    /// every JSON reader of the app (request bodies included) then shares one reader type,
+    /// so a component carries one copy of serde_json's parser, not two.
     pub fn json<T: DeserializeOwned>(&self, column: &str) -> Result<T, StoreError> {
         let text = self.text(column)?;
-        serde_json::from_str(text).map_err(|e| self.unreadable(column, format!("JSON: {e}")))
+        serde_json::from_slice(text.as_bytes())
+            .map_err(|e| self.unreadable(column, format!("JSON: {e}")))
     }
 
     /// A JSON document stored as text, or NULL.
     pub fn opt_json<T: DeserializeOwned>(&self, column: &str) -> Result<Option<T>, StoreError> {
         self.opt_text(column)?
             .map(|text| {
-                serde_json::from_str(text)
+                serde_json::from_slice(text.as_bytes())
                     .map_err(|e| self.unreadable(column, format!("JSON: {e}")))
             })
             .transpose()
