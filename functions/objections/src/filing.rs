@@ -350,7 +350,7 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
     );
     let token = new_token()?;
     let at = clock::format(now);
-    let hour = now.format("%Y-%m-%dT%H").to_string();
+    let hour = format!("{}T{:02}", rules::calendar::ymd(&now), now.hour());
     let answer = db
         .transaction(|| async {
             // Again inside the transaction: a concurrent first request with the key won.

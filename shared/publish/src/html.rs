@@ -3,7 +3,7 @@
 
 use crate::escape::html;
 use crate::notice::{EntryStatus, Notice, NoticeKind};
-use chrono::{DateTime, FixedOffset, SecondsFormat};
+use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike};
 use rules::calendar::shanghai;
 
 /// Print and screen styles small enough to inline: the page stands alone when printed
@@ -21,11 +21,13 @@ fn time(t: DateTime<FixedOffset>) -> String {
 /// A readable Beijing time, e.g. `2026-09-18 10:00（北京时间）`.
 fn beijing(t: DateTime<FixedOffset>) -> String {
     let t = t.with_timezone(&shanghai());
-    format!(
-        "<time datetime=\"{}\">{}</time>",
-        time(t),
-        t.format("%Y-%m-%d %H:%M")
-    )
+    let readable = format!(
+        "{} {:02}:{:02}",
+        rules::calendar::ymd(&t),
+        t.hour(),
+        t.minute()
+    );
+    format!("<time datetime=\"{}\">{readable}</time>", time(t))
 }
 
 fn page(title: &str, body: &str) -> String {

@@ -35,6 +35,18 @@ pub fn shanghai() -> FixedOffset {
     SHANGHAI
 }
 
+/// A date as chrono's `%Y-%m-%d` writes it (`%Y`: four digits, with a sign outside
+/// 0–9999), by hand: chrono's strftime machinery costs kilobytes in every component that
+/// formats with it.
+pub fn ymd(d: &impl Datelike) -> String {
+    let y = d.year();
+    if (0..10_000).contains(&y) {
+        format!("{y:04}-{:02}-{:02}", d.month(), d.day())
+    } else {
+        format!("{y:+05}-{:02}-{:02}", d.month(), d.day())
+    }
+}
+
 /// An error of the calendar, with a machine code and messages in Chinese and English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CalendarError {
@@ -227,7 +239,7 @@ impl Calendar {
 
     /// Parses and validates a calendar in the format of `data/calendar.json`.
     pub fn from_json(json: &str) -> Result<Calendar, CalendarError> {
-        let file: CalendarFile = serde_json::from_str(json).map_err(|e| {
+        let file: CalendarFile = serde_json::from_slice(json.as_bytes()).map_err(|e| {
             error(
                 "calendar_malformed",
                 format!("节假日安排数据格式不正确：{e}"),
@@ -452,6 +464,23 @@ impl NoticePeriod {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ymd_is_chronos_strftime() {
+        for (y, m, d) in [
+            (2026, 9, 18),
+            (1, 1, 1),
+            (0, 12, 31),
+            (-1, 2, 3),
+            (-12345, 6, 7),
+            (9999, 12, 31),
+            (10_000, 1, 1),
+            (262_142, 1, 1),
+        ] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(ymd(&date), date.format("%Y-%m-%d").to_string());
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

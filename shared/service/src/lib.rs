@@ -45,5 +45,6 @@ pub fn to_json<T: serde::Serialize>(v: &T) -> Result<String, ApiError> {
 
 /// Reads a value stored by [`to_json`] (an `ApiError` 500 if it cannot be).
 pub fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, ApiError> {
-    serde_json::from_str(s).map_err(|e| ApiError::internal(&format!("stored JSON unreadable: {e}")))
+    serde_json::from_slice(s.as_bytes())
+        .map_err(|e| ApiError::internal(&format!("stored JSON unreadable: {e}")))
 }

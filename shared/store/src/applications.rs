@@ -225,8 +225,8 @@ fn full(row: &Row<'_>) -> Result<ApplicationRow, StoreError> {
         enterprise_name: row.text("enterprise_name")?.to_owned(),
         status: status(row)?,
         receipt_hash: row.text("receipt_hash")?.to_owned(),
-        payload: row.json("payload_json")?,
-        review: row.opt_json("review_json")?,
+        payload: row.input_json("payload_json")?,
+        review: row.opt_input_json("review_json")?,
         decision: row.json("decision_json")?,
         submitted_at,
         submitted_at_text,
@@ -476,7 +476,7 @@ pub async fn filed_in_round(db: &impl Sql, year: i32) -> Result<Vec<Filed>, Stor
             Ok(Filed {
                 id: r.text("id")?.to_owned(),
                 uscc: r.text("uscc")?.to_owned(),
-                payload: r.json("payload_json")?,
+                payload: r.input_json("payload_json")?,
             })
         })
 }

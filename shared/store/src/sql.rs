@@ -342,16 +342,43 @@ impl<'a> Row<'a> {
     }
 
     /// A JSON document stored as text, required and readable as `T`.
+    ///
+    /// Read with `from_slice`, which on UTF-8 text answers exactly what `from_str` does:
+    /// every JSON reader of the app (request bodies included) then shares one reader type,
+    /// so a component carries one copy of serde_json's parser, not two.
     pub fn json<T: DeserializeOwned>(&self, column: &str) -> Result<T, StoreError> {
         let text = self.text(column)?;
-        serde_json::from_str(text).map_err(|e| self.unreadable(column, format!("JSON: {e}")))
+        serde_json::from_slice(text.as_bytes())
+            .map_err(|e| self.unreadable(column, format!("JSON: {e}")))
     }
 
     /// A JSON document stored as text, or NULL.
     pub fn opt_json<T: DeserializeOwned>(&self, column: &str) -> Result<Option<T>, StoreError> {
         self.opt_text(column)?
             .map(|text| {
-                serde_json::from_str(text)
+                serde_json::from_slice(text.as_bytes())
+                    .map_err(|e| self.unreadable(column, format!("JSON: {e}")))
+            })
+            .transpose()
+    }
+
+    /// As [`Row::json`] (the same values, the same errors), read by the deserialiser the
+    /// components parse request bodies with ([`rules::input::from_str`]): for a type that is
+    /// also a request (a round's guide, an application), so a component carries one copy of
+    /// its deserialiser instead of two.
+    pub fn input_json<T: DeserializeOwned>(&self, column: &str) -> Result<T, StoreError> {
+        let text = self.text(column)?;
+        rules::input::from_str(text).map_err(|e| self.unreadable(column, format!("JSON: {e}")))
+    }
+
+    /// As [`Row::opt_json`], read as [`Row::input_json`] reads.
+    pub fn opt_input_json<T: DeserializeOwned>(
+        &self,
+        column: &str,
+    ) -> Result<Option<T>, StoreError> {
+        self.opt_text(column)?
+            .map(|text| {
+                rules::input::from_str(text)
                     .map_err(|e| self.unreadable(column, format!("JSON: {e}")))
             })
             .transpose()
