@@ -188,11 +188,16 @@ const DEFAULT_PARAMETERS: &str = include_str!("../data/parameters.json");
 impl Default for Parameters {
     /// The shipped defaults (`data/parameters.json`), checked by a test.
     fn default() -> Parameters {
-        // Read by the plain deserialiser, not the strict parser: the shipped file is valid
-        // (the tests parse it strictly), so its field paths are never needed, and the plain
-        // one is smaller in every component that uses the defaults.
+        // The shipped file is valid (the tests parse it strictly), so its field paths are
+        // never needed: a Spin component reads it with the plain deserialiser, smaller there.
+        // The browser bundle already carries the strict parser for the form and reads it
+        // with that: a second deserialiser would only add to what the page downloads.
+        #[cfg(not(target_os = "unknown"))]
         let p: Parameters = serde_json::from_slice(DEFAULT_PARAMETERS.as_bytes())
             .expect("shipped parameters are valid");
+        #[cfg(target_os = "unknown")]
+        let p: Parameters =
+            crate::input::parse_json(DEFAULT_PARAMETERS).expect("shipped parameters are valid");
         p.checked().expect("shipped parameters are valid")
     }
 }
