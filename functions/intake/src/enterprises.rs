@@ -4,8 +4,8 @@
 use crate::applications::{self, decide, with_records};
 use crate::rounds;
 use crate::{COMPONENT, input_error, read_rules_json, to_json};
+use rules::guards::Action;
 use rules::model::{CreditFinding, CreditReport, DepartmentOpinion, Review, SubsidyRecord};
-use rules::procedure::Stage;
 use rules::uscc::CreditCode;
 use rules::{Money, PrecheckRequest};
 use serde::{Deserialize, Serialize};
@@ -117,6 +117,14 @@ struct Reviewed<'a> {
     decision: &'a rules::Decision,
 }
 
+/// 409: the application left the review (withdrawn, or on the list).
+fn no_longer_in_review(status: Status) -> ApiError {
+    ApiError::conflict(
+        format!("该申报当前状态为 {status}，不能再评审。"),
+        format!("The application is {status}; it can no longer be reviewed."),
+    )
+}
+
 /// Records the review and decides again with it.
 pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
     let actor = service::auth::require(&req, Role::Officer).await?;
@@ -125,28 +133,11 @@ pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
     let app = applications::load(&db, id).await?;
     let round = rounds::load(&db, app.round_year).await?;
-    if round.stage != Stage::UnderReview {
-        return Err(ApiError::new(
-            409,
-            Code::Rule(rules::RuleId::ProcReview),
-            format!(
-                "{}年度申报当前阶段为“{}”，不在评审阶段（PROC-REVIEW）。",
-                app.round_year, round.stage_zh
-            ),
-            format!(
-                "The {} round is {}, not under review (PROC-REVIEW).",
-                app.round_year, round.stage_en
-            ),
-        ));
-    }
+    // PROC-REVIEW: judged now for a quick answer, and again inside the write's transaction.
+    let now = service::clock::now().await;
+    round::guard::check(&db, app.round_year, now, Action::Review).await?;
     if !app.status.in_review() {
-        return Err(ApiError::conflict(
-            format!("该申报当前状态为 {}，不能再评审。", app.status),
-            format!(
-                "The application is {}; it can no longer be reviewed.",
-                app.status
-            ),
-        ));
+        return Err(no_longer_in_review(app.status));
     }
     let mut payload = app.payload.clone();
     for (i, v) in record.verified_interest.iter().enumerate() {
@@ -178,7 +169,6 @@ pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
     let full = with_records(&db, payload.clone()).await?;
     // The window (PROC-LATE) is judged at the submission; the credit record and fraud
     // findings (PROC-CREDIT, FRAUD) as they stand now, at the review.
-    let now = service::clock::now().await;
     record.check_dates(now.date_naive())?;
     let assessed_at = Some(now.max(submitted_at));
     // One validator for the record as the rules read it (other departments named, an
@@ -211,6 +201,13 @@ pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
     };
     let at = service::clock::format(now);
     db.transaction(|| async {
+        // The round and the application as this transaction sees them: a list computed
+        // meanwhile (or a withdrawal) wins, and the review is refused, not written over it.
+        round::guard::check(&db, app.round_year, now, Action::Review).await?;
+        let current = applications::load(&db, id).await?;
+        if !current.status.in_review() {
+            return Err(no_longer_in_review(current.status));
+        }
         store::applications::set_review(db.store(), id, status, &record, &payload, &decision, &at)
             .await?;
         let detail = format!(

@@ -5,6 +5,7 @@
 //!
 //! | action | allowed by | forbidden while |
 //! |---|---|---|
+//! | [`Action::Review`] | PROC-REVIEW, PROC-CREDIT | the round is not under review (PROC-REVIEW) |
 //! | [`Action::Allocate`] | PROC-REVIEW, CAP-YEAR, CAP-TIMES, BUDGET | not under review or allocated (BUDGET); an application received in time is undecided (PROC-REVIEW) |
 //! | [`Action::Conclude`] | PROC-OBJECT | the list is no longer on notice (PROC-APPROVE) |
 //! | a new round ([`check_new_round`]) | PROC-GUIDE, reading 9 | its covered period overlaps another round's (one loan could be subsidised twice) |
@@ -41,6 +42,8 @@ pub struct RoundSnapshot {
 /// A workflow action on a round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// Record an application's review (its decision may change it until the list).
+    Review,
     /// Compute (or recompute) the proposed list.
     Allocate,
     /// Give a re-review conclusion on an objection.
@@ -70,6 +73,7 @@ impl From<Reason> for Refusal {
 /// or the refusal.
 pub fn check(action: Action, round: &RoundSnapshot) -> Result<&'static [RuleId], Refusal> {
     match action {
+        Action::Review => review(round),
         Action::Allocate => allocate(round),
         Action::Conclude => conclude(round),
         Action::Approve => approve(round),
@@ -78,6 +82,28 @@ pub fn check(action: Action, round: &RoundSnapshot) -> Result<&'static [RuleId],
 
 fn refuse(rule: RuleId, zh: String, en: String) -> Reason {
     Reason::new(rule, Effect::Refuse, zh, en)
+}
+
+/// PROC-REVIEW: applications are reviewed while the round is under review — not before the
+/// window closed, and not once the list is computed from the decisions.
+fn review(round: &RoundSnapshot) -> Result<&'static [RuleId], Refusal> {
+    if round.stage != Stage::UnderReview {
+        return Err(refuse(
+            ProcReview,
+            format!(
+                "{}年度申报当前阶段为“{}”，不在评审阶段（PROC-REVIEW）。",
+                round.year,
+                round.stage.zh()
+            ),
+            format!(
+                "The {} round is {}, not under review (PROC-REVIEW).",
+                round.year,
+                round.stage.en()
+            ),
+        )
+        .into());
+    }
+    Ok(&[ProcReview, ProcCredit])
 }
 
 /// PROC-REVIEW, BUDGET: the list is computed from decided applications only, so that none
@@ -419,6 +445,22 @@ mod tests {
         assert_eq!(
             check(Action::Allocate, &r).unwrap(),
             [ProcReview, CapYear, CapTimes, Budget]
+        );
+    }
+
+    #[test]
+    fn proc_review_a_review_only_while_the_round_is_under_review() {
+        for stage in Stage::ALL {
+            let allowed = check(Action::Review, &round(stage));
+            assert_eq!(allowed.is_ok(), stage == Stage::UnderReview, "{stage:?}");
+            if let Err(r) = allowed {
+                assert_eq!(r.reason.rule, ProcReview, "{stage:?}");
+                assert!(r.reason.zh.contains(stage.zh()), "{}", r.reason.zh);
+            }
+        }
+        assert_eq!(
+            check(Action::Review, &round(Stage::UnderReview)).unwrap(),
+            [ProcReview, ProcCredit]
         );
     }
 

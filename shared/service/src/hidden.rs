@@ -10,35 +10,29 @@ use serde_json::Value;
 use crate::error::ApiError;
 
 /// The first hidden character in JSON text, raw or escaped (`\u202e`), if any. Exact and
-/// cheap: the text is scanned once, nothing is allocated.
+/// cheap: the text is scanned once; a broken escape never panics (the parser refuses it).
 pub fn first_hidden(json: &str) -> Option<char> {
-    let bytes = json.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if bytes.get(i + 1) == Some(&b'u') => {
-                let c = json
-                    .get(i + 2..i + 6)
-                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                    .and_then(char::from_u32);
-                if let Some(c) = c.filter(|c| is_hidden(*c)) {
-                    return Some(c);
-                }
-                i += 6;
+    let mut chars = json.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            if is_hidden(c) {
+                return Some(c);
             }
-            b'\\' => i += 2,
-            b if b < 0x80 => {
-                if is_hidden(b as char) && !matches!(b, b'\t' | b'\n' | b'\r') {
-                    return Some(b as char);
-                }
-                i += 1;
-            }
-            _ => {
-                let c = json[i..].chars().next()?;
+            continue;
+        }
+        // An escape: `\uXXXX` names a character; any other escaped character is skipped
+        // (a broken escape is the parser's to refuse, never a panic here).
+        if chars.next() == Some('u') {
+            let hex: String = chars.clone().take(4).collect();
+            let escaped = (hex.len() == 4 && hex.chars().all(|h| h.is_ascii_hexdigit()))
+                .then(|| u32::from_str_radix(&hex, 16).ok())
+                .flatten()
+                .and_then(char::from_u32);
+            if let Some(c) = escaped {
                 if is_hidden(c) {
                     return Some(c);
                 }
-                i += c.len_utf8();
+                chars.nth(3);
             }
         }
     }
@@ -129,6 +123,11 @@ mod tests {
             first_hidden(r#"{"a":"line\nnext\ttab","b":"C:\\u202e"}"#),
             None
         );
+        // A broken escape before a multi-byte character (found by the fuzzer: it panicked
+        // on a byte index inside `Ж`) is left to the parser.
+        assert_eq!(first_hidden("jions?\\u000Жound=2=026"), None);
+        assert_eq!(first_hidden("\\Ж\\u20"), None);
+        assert_eq!(first_hidden("\\u200"), None);
         // Raw line breaks between tokens are JSON white space.
         assert_eq!(first_hidden("{\n\t\"a\": 1\r\n}"), None);
     }
