@@ -12,7 +12,8 @@ use crate::error::ApiError;
 
 /// What a key keeps of the first answer: the answer without its private token, and the
 /// token sealed under the key ([`crate::token::seal`]) — a retry with the key gets the same
-/// token back (the one saved keeps working), while the database alone opens nothing.
+/// token back (the one saved keeps working); the database alone opens it only for a key
+/// that can be guessed (clients should send random keys).
 #[derive(Serialize, serde::Deserialize)]
 struct Kept<T> {
     #[serde(flatten)]

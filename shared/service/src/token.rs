@@ -37,8 +37,8 @@ fn hex(bytes: &[u8]) -> String {
 
 /// A token sealed under a secret the client keeps (its `Idempotency-Key`, with what scopes
 /// it): the token's bytes XOR SHA-256 of `context`. The same context unseals it, so a retry
-/// gets the same token back while the database alone opens nothing. `None` for a token
-/// that is not 64 hex characters.
+/// gets the same token back; without the key the database alone does not open it. `None`
+/// for a token that is not 64 hex characters.
 pub fn seal(token: &str, context: &str) -> Option<String> {
     let bytes = unhex(token)?;
     let pad = Sha256::digest(context.as_bytes());
