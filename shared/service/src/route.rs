@@ -129,6 +129,19 @@ async fn db_health(component: &str, with_documents: bool) -> Reply {
     let schema = db.schema_version().await;
     match schema {
         Ok(Some(v)) if v.as_str() >= expected => {
+            // Reading is not enough: a full disk or a read-only file still reads.
+            if let Err(e) = store::schema::writable(db.store()).await {
+                eprintln!("health: the database refuses writes: {e}");
+                return json(
+                    503,
+                    &Health {
+                        database: Some("not_writable"),
+                        schema: Some(v),
+                        schema_expected: Some(expected),
+                        ..Health::of(component, "degraded")
+                    },
+                );
+            }
             let documents = if with_documents {
                 match store::documents::stored_per_round(db.store()).await {
                     Ok(d) => Some(d),

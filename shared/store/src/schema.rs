@@ -67,6 +67,35 @@ pub fn latest() -> &'static str {
     MIGRATIONS.last().map(|m| m.id).unwrap_or("")
 }
 
+/// A write the database must accept, never kept: asked inside a transaction that is always
+/// rolled back. A database that reads but cannot write (a full disk, a read-only file)
+/// refuses it — a health route that only read would still say "ok".
+pub const WRITE_PROBE: Statement = Statement::new(
+    "schema.write_probe",
+    "INSERT INTO audit_log (actor, component, action) VALUES ('health', 'health', 'write_probe')",
+);
+
+/// Whether the database accepts a write now; nothing is kept either way. A database busy
+/// with another writer accepts writes (they wait their turn): only a refusal counts.
+pub async fn writable(db: &impl Sql) -> Result<(), StoreError> {
+    let busy = |e: &StoreError| {
+        matches!(e, StoreError::Failed { message, .. }
+            if message.contains("locked") || message.contains("busy"))
+    };
+    match db.execute(&crate::tx::BEGIN, Vec::new()).await {
+        Err(e) if busy(&e) => return Ok(()),
+        Err(e) => return Err(e),
+        Ok(_) => {}
+    }
+    let probe = db.execute(&WRITE_PROBE, Vec::new()).await;
+    // Never kept: the rollback undoes the probe (and ends a transaction its failure left).
+    let _ = db.execute(&crate::tx::ROLLBACK, Vec::new()).await;
+    match probe {
+        Err(e) if busy(&e) => Ok(()),
+        other => other.map(|_| ()),
+    }
+}
+
 pub const APPLIED: Statement = Statement::new(
     "schema.applied",
     "SELECT max(id) AS id FROM schema_migrations",
@@ -125,5 +154,38 @@ mod tests {
             crate::native::block_on(applied(&empty)).is_err(),
             "no schema_migrations table"
         );
+    }
+
+    /// Issue 14: a database that reads but cannot write is noticed, and the probe leaves
+    /// nothing behind when it can.
+    #[test]
+    fn a_database_that_cannot_write_is_noticed_and_the_probe_keeps_nothing() {
+        use crate::native::{block_on, migrated};
+        let db = migrated();
+        let rows = |db: &rusqlite::Connection| -> i64 {
+            db.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert!(block_on(writable(&db)).is_ok());
+        assert_eq!(rows(&db), 0, "the probe is never kept");
+        db.execute_batch("PRAGMA query_only = ON").unwrap();
+        assert!(block_on(applied(&db)).unwrap().is_some(), "it still reads");
+        assert!(block_on(writable(&db)).is_err(), "and cannot write");
+
+        // Busy with another writer is not unwritable.
+        let file = std::env::temp_dir().join(format!("probe-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&file);
+        let one = rusqlite::Connection::open(&file).unwrap();
+        for m in MIGRATIONS {
+            one.execute_batch(m.sql).unwrap();
+        }
+        let two = rusqlite::Connection::open(&file).unwrap();
+        two.busy_timeout(std::time::Duration::from_millis(20))
+            .unwrap();
+        one.execute_batch("BEGIN IMMEDIATE").unwrap();
+        assert!(block_on(writable(&two)).is_ok(), "busy, not refused");
+        one.execute_batch("ROLLBACK").unwrap();
+        drop((one, two));
+        let _ = std::fs::remove_file(&file);
     }
 }
