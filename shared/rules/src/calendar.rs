@@ -529,7 +529,17 @@ mod tests {
     fn official_calendar_parses() {
         let c = Calendar::from_json(OFFICIAL_JSON).unwrap();
         assert_eq!(c.years().collect::<Vec<_>>(), vec![2025, 2026]);
-        assert_eq!(c, cal());
+        // Facts of the State Council notices, not the file read again: the National Day
+        // holiday of 2025 runs 1–8 October, and Sunday 28 September is worked.
+        let national_day = c.holiday_on(d(2025, 10, 1)).unwrap().unwrap();
+        assert!(national_day.zh.contains("国庆"), "{}", national_day.zh);
+        assert_eq!(
+            (national_day.first, national_day.last),
+            (d(2025, 10, 1), d(2025, 10, 8))
+        );
+        assert_eq!(c.is_working_day(d(2025, 9, 28)), Ok(true));
+        assert_eq!(c.is_working_day(d(2025, 10, 9)), Ok(true));
+        // Every holiday day and adjusted day of RULES.md's table is checked below.
     }
 
     #[test]

@@ -72,7 +72,12 @@ pub fn parse_json<T: DeserializeOwned>(json: &str) -> Result<T, InputError> {
     let de = &mut serde_json::Deserializer::from_slice(json.as_bytes());
     serde_path_to_error::deserialize(de).map_err(|e| {
         let field = e.path().to_string();
-        let field = if field == "." { String::new() } else { field };
+        // `.` is the whole body; `?` is where the parser never reached a field.
+        let field = if field == "." || field == "?" {
+            String::new()
+        } else {
+            field
+        };
         let inner = e.into_inner();
         let msg = inner.to_string();
         let (code, zh) = classify(&inner, &msg);
@@ -170,6 +175,12 @@ mod tests {
 
         let e = parse_json::<Outer>(r#"{"items":"#).unwrap_err();
         assert_eq!(e.errors[0].code, "json_malformed");
+        // A body that is not JSON names no field (serde_path_to_error says `?`).
+        for broken in ["{", "", "nul"] {
+            let e = parse_json::<Outer>(broken).unwrap_err();
+            assert_eq!(e.errors[0].code, "json_malformed", "{broken:?}");
+            assert_eq!(e.errors[0].field, "", "{broken:?}");
+        }
 
         let e = parse_json::<Outer>("{}").unwrap_err();
         assert_eq!(e.errors[0].code, "missing_field");

@@ -131,7 +131,17 @@ proptest! {
         if fcfs { p.readings.budget = BudgetReading::FirstComeFirstServed; }
         let a = allocate(&req, &p).unwrap();
         prop_assert!(a.granted_total <= req.budget);
-        prop_assert_eq!(a.granted_total.saturating_add(a.unallocated), req.budget);
+        // The totals are the lines' (recomputed here, not read back from the allocation).
+        let granted: Money = a.lines.iter().map(|l| l.granted).sum();
+        prop_assert_eq!(a.granted_total, granted);
+        prop_assert_eq!(a.unallocated, req.budget.saturating_sub(granted));
+        // BUDGET: a budget that covers every capped amount cuts nothing.
+        let capped: Money = a.lines.iter().map(|l| l.capped_amount).sum();
+        if capped <= req.budget {
+            for l in &a.lines {
+                prop_assert_eq!(l.granted, l.capped_amount, "{} cut under an ample budget", &l.id);
+            }
+        }
         let mut per_firm = std::collections::BTreeMap::<&str, Money>::new();
         for l in &a.lines {
             prop_assert!(l.granted <= l.capped_amount && l.capped_amount <= l.ceiling_amount);

@@ -157,7 +157,13 @@ mod tests {
 
     #[test]
     fn broken_json_has_no_field() {
-        let e = parse_json::<Body>(b"{").unwrap_err();
-        assert_eq!(e.code, "invalid_json");
+        for broken in [&b"{"[..], b"", b"{\"loans\" 1}", b"nul"] {
+            let e = parse_json::<Body>(broken).unwrap_err();
+            assert_eq!(e.code, "invalid_json", "{broken:?}");
+            assert_eq!(
+                e.field, None,
+                "{broken:?}: a body that is not JSON names no field"
+            );
+        }
     }
 }

@@ -672,10 +672,12 @@ async fn hostile_text_is_refused_or_stored_literally() {
         !page.contains("<script>alert(1)"),
         "never raw markup on the page"
     );
+    // The quote escaped as the page's escaper writes it, and never raw (issue 18: this
+    // check used to accept the unescaped text too).
+    assert!(page.contains("&#39;; DROP TABLE"), "escaped quote");
     assert!(
-        page.contains("&#39;; DROP TABLE")
-            || page.contains("&#x27;; DROP TABLE")
-            || page.contains("'; DROP TABLE")
+        !page.contains("'; DROP TABLE"),
+        "never a raw quote from the text"
     );
 
     // Approval and payments: dates, money and references.
