@@ -61,9 +61,21 @@ pub const ALL_CLAIMS: Statement = Statement::new(
      FROM recovery_claims c JOIN fraud_findings f ON f.id = c.finding_id \
      ORDER BY c.uscc, c.year, c.id",
 );
+// What was received, read in one statement per listing (not one per claim).
 pub const RECEIVED_FOR: Statement = Statement::new(
     "recovery.received_for",
-    "SELECT received_on, amount_cny, reference FROM recoveries WHERE claim_id = ? \
+    "SELECT claim_id, received_on, amount_cny, reference FROM recoveries \
+     WHERE claim_id = ? ORDER BY received_on, id",
+);
+pub const RECEIVED_OF: Statement = Statement::new(
+    "recovery.received_of",
+    "SELECT r.claim_id, r.received_on, r.amount_cny, r.reference FROM recoveries r \
+     JOIN recovery_claims c ON c.id = r.claim_id WHERE c.uscc = ? \
+     ORDER BY r.received_on, r.id",
+);
+pub const RECEIVED_ALL: Statement = Statement::new(
+    "recovery.received_all",
+    "SELECT claim_id, received_on, amount_cny, reference FROM recoveries \
      ORDER BY received_on, id",
 );
 pub const INSERT_RECEIVED: Statement = Statement::new(
@@ -85,46 +97,43 @@ fn unclaimed_subsidy(row: &Row<'_>) -> Result<Subsidy, StoreError> {
     })
 }
 
-fn received(row: &Row<'_>) -> Result<Received, StoreError> {
-    Ok(Received {
-        received_on: row.parse("received_on")?,
-        amount: row.money("amount_cny")?,
-        reference: row.text("reference")?.to_owned(),
-    })
-}
-
-/// A claim row without its recoveries yet (read next, by [`with_received`]).
-fn claim(row: &Row<'_>) -> Result<(ClaimRow, Money), StoreError> {
-    let due = row.money("due_cny")?;
+fn received(row: &Row<'_>) -> Result<(i64, Received), StoreError> {
     Ok((
-        ClaimRow {
-            id: row.int("id")?,
-            uscc: row.text("uscc")?.to_owned(),
-            subsidy_id: row.int("subsidy_id")?,
-            year: row.int_as("year")?,
+        row.int("claim_id")?,
+        Received {
+            received_on: row.parse("received_on")?,
+            amount: row.money("amount_cny")?,
             reference: row.text("reference")?.to_owned(),
-            determined_on: row.parse("determined_on")?,
-            received: Vec::new(),
-            balance: Balance::of(due, []),
         },
-        due,
     ))
 }
 
-async fn with_received(
-    db: &impl Sql,
-    claims: Vec<(ClaimRow, Money)>,
-) -> Result<Vec<ClaimRow>, StoreError> {
-    let mut out = Vec::with_capacity(claims.len());
-    for (mut c, due) in claims {
-        c.received = db
-            .query(&RECEIVED_FOR, vec![c.id.into()])
-            .await?
-            .read(received)?;
-        c.balance = Balance::of(due, c.received.iter().map(|r| r.amount));
-        out.push(c);
+/// A claim row without its recoveries yet (added by [`with_received`]).
+fn claim(row: &Row<'_>) -> Result<ClaimRow, StoreError> {
+    Ok(ClaimRow {
+        id: row.int("id")?,
+        uscc: row.text("uscc")?.to_owned(),
+        subsidy_id: row.int("subsidy_id")?,
+        year: row.int_as("year")?,
+        reference: row.text("reference")?.to_owned(),
+        determined_on: row.parse("determined_on")?,
+        received: Vec::new(),
+        balance: Balance::of(row.money("due_cny")?, []),
+    })
+}
+
+/// The claims with what was received against each (`received`: claim id and money, in
+/// date order) and their balances.
+fn with_received(mut claims: Vec<ClaimRow>, received: Vec<(i64, Received)>) -> Vec<ClaimRow> {
+    for (claim_id, r) in received {
+        if let Some(c) = claims.iter_mut().find(|c| c.id == claim_id) {
+            c.received.push(r);
+        }
     }
-    Ok(out)
+    for c in &mut claims {
+        c.balance = Balance::of(c.balance.due, c.received.iter().map(|r| r.amount));
+    }
+    claims
 }
 
 /// FRAUD: the subsidies of `uscc` neither recovered nor already due back.
@@ -162,20 +171,29 @@ pub async fn add_claims(
 
 /// The claims against `uscc`, each with its account.
 pub async fn claims_of(db: &impl Sql, uscc: &str) -> Result<Vec<ClaimRow>, StoreError> {
-    let rows = db.query(&CLAIMS_OF, vec![uscc.into()]).await?.read(claim)?;
-    with_received(db, rows).await
+    let claims = db.query(&CLAIMS_OF, vec![uscc.into()]).await?.read(claim)?;
+    let received = db
+        .query(&RECEIVED_OF, vec![uscc.into()])
+        .await?
+        .read(received)?;
+    Ok(with_received(claims, received))
 }
 
 /// Every claim, enterprise by enterprise (DISCLOSE).
 pub async fn all(db: &impl Sql) -> Result<Vec<ClaimRow>, StoreError> {
-    let rows = db.query(&ALL_CLAIMS, vec![]).await?.read(claim)?;
-    with_received(db, rows).await
+    let claims = db.query(&ALL_CLAIMS, vec![]).await?.read(claim)?;
+    let received = db.query(&RECEIVED_ALL, vec![]).await?.read(received)?;
+    Ok(with_received(claims, received))
 }
 
 /// One claim with its account.
 pub async fn find(db: &impl Sql, id: i64) -> Result<Option<ClaimRow>, StoreError> {
-    let rows = db.query(&CLAIM_BY_ID, vec![id.into()]).await?.read(claim)?;
-    Ok(with_received(db, rows).await?.pop())
+    let claims = db.query(&CLAIM_BY_ID, vec![id.into()]).await?.read(claim)?;
+    let received = db
+        .query(&RECEIVED_FOR, vec![id.into()])
+        .await?
+        .read(received)?;
+    Ok(with_received(claims, received).pop())
 }
 
 /// FRAUD: records money received back against claim `claim`; when `settled`, the subsidy
