@@ -75,6 +75,8 @@
 pub mod allocation;
 pub mod approval;
 pub mod calendar;
+pub mod compat;
+mod compat_table;
 pub mod decision;
 pub mod flags;
 pub mod guards;

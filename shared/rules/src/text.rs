@@ -293,17 +293,23 @@ mod tests {
 
 /// The identity of a written reference (a loan contract's number, a lender's name) once
 /// the ways of writing it differently are taken away (SUB-LOAN: one loan counted once):
-/// full-width forms folded to ASCII, case folded, and everything that is neither a letter
-/// nor a digit dropped — dashes of every kind, dots, white space, invisible and
-/// bidirectional control characters. `JK－0900`, `jk-0900.`, `JK–0900` and `JK-0900` with
-/// a zero-width space are one contract.
+/// compatibility forms folded as NFKC folds them (full-width, circled, mathematical,
+/// superscript letters and digits, ligatures, compatibility ideographs: [`crate::compat`]),
+/// case folded, and everything that is neither a letter nor a digit dropped — dashes of
+/// every kind, dots, white space, invisible and bidirectional control characters.
+/// `JK－0900`, `jk-0900.`, `JK–0900`, `Ⓙ𝐊-⓪⑨⓪⓪` and `JK-0900` with a zero-width space are
+/// one contract.
 pub fn identity(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            // Full-width ASCII (U+FF01–U+FF5E) is ASCII shifted.
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
+    let mut folded = String::with_capacity(s.len());
+    for c in s.chars() {
+        match crate::compat::fold(c) {
+            Some(crate::compat::Folded::One(one)) => folded.push(one),
+            Some(crate::compat::Folded::Many(many)) => folded.push_str(many),
+            None => folded.push(c),
+        }
+    }
+    folded
+        .chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
@@ -325,6 +331,9 @@ mod identity_tests {
             " JK 0900 ",
             "\u{FF2A}\u{FF2B}-\u{FF10}\u{FF19}\u{FF10}\u{FF10}",
             "JK\u{202E}-0900",
+            // NFKC beyond full-width: circled, mathematical bold, superscript digits.
+            "\u{24BF}\u{1D40A}-\u{24EA}\u{2468}\u{24EA}\u{24EA}",
+            "JK-\u{2070}\u{2079}\u{2070}\u{2070}",
         ];
         for f in forms {
             assert_eq!(identity(f), "jk0900", "{f:?}");
@@ -335,5 +344,9 @@ mod identity_tests {
             identity("北京银行门头沟支行")
         );
         assert_ne!(identity("北京银行"), identity("工商银行"));
+        // A compatibility ideograph (U+F963) is the character it duplicates.
+        assert_eq!(identity("\u{F963}京银行"), identity("北京银行"));
+        // Several characters for one: the ligature ﬁ, the circled ten.
+        assert_eq!(identity("\u{FB01}n-\u{2469}"), identity("FIN-10"));
     }
 }

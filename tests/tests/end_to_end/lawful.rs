@@ -1136,6 +1136,9 @@ async fn sub_loan_one_loan_is_counted_once_however_its_number_is_written() {
         "JK\u{FF0D}0900",
         "JK\u{2013}0900",
         "ＪＫ－０９００",
+        // NFKC beyond full-width (issue 14): circled letters and digits, mathematical bold.
+        "\u{24BF}\u{24C0}-\u{24EA}\u{2468}\u{24EA}\u{24EA}",
+        "\u{1D409}\u{1D40A}-0900",
     ] {
         let r = post(a, "/api/applications", None, &with_contract(written)).await;
         let v = assert_error(&r, 409, "rule_sub_loan");
@@ -1152,7 +1155,7 @@ async fn sub_loan_one_loan_is_counted_once_however_its_number_is_written() {
     let v = assert_error(&r, 400, "invalid_field");
     assert_eq!(v["field"], "loans[0].contract_number", "{v}");
     assert!(v["message_zh"].as_str().unwrap().contains("U+200B"), "{v}");
-    assert_eq!(dump(&state), before, "none of the six is stored");
+    assert_eq!(dump(&state), before, "none of the eight is stored");
     let mut twice = with_contract("JK-0901");
     let again = twice["loans"][0].clone();
     let mut again = again;
