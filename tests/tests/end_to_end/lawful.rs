@@ -1176,3 +1176,180 @@ async fn sub_loan_one_loan_is_counted_once_however_its_number_is_written() {
     assert_eq!(dump(&state), before);
     host.stop().await;
 }
+
+/// The audit log's actions, in the order they were written.
+fn audited_actions(state: &TempDir) -> Vec<String> {
+    let c = crate::common::db(state);
+    let mut stmt = c
+        .prepare("SELECT action FROM audit_log ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Sends `requests` (path, token, body) at once, each on its own task, and answers them
+/// in the order given.
+async fn all_at_once(
+    a: std::net::SocketAddr,
+    requests: Vec<(String, &'static str, Value)>,
+) -> Vec<Answer> {
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|(path, token, body)| {
+            tokio::spawn(async move { call(a, "POST", &path, Some(token), &body).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    answers
+}
+
+/// PROC-OBJECT, PROC-APPROVE (issue 14): a re-review conclusion sent at the same moment as
+/// several approvals of the list. Whatever the order the database sees them in, no approval
+/// acts on the list as it stood before the conclusion: an approval is refused while the
+/// objection is open, at most one succeeds, and what it approves is the amount the
+/// conclusion set. The stage is read inside each action's own transaction.
+#[tokio::test(flavor = "multi_thread")]
+async fn proc_object_a_conclusion_racing_approvals_is_never_overtaken_by_them() {
+    let state = TempDir::new("lawful-race-conclusion");
+    let ids = submitted(&state, 2).await;
+    let host = on_notice(&state, &ids).await;
+    let filed = ok(&post(host.addr, "/api/objections", None, &objection(1)).await);
+    let number = filed["tracking_number"].as_str().unwrap().to_owned();
+    host.stop().await;
+
+    let host = App::local().at(AFTER_NOTICE).start(&state).await;
+    let a = host.addr;
+    let approval = json!({"approved_on": "2026-05-13", "reference": "区政府第12次常务会议"});
+    let conclusion = json!({"outcome": "partly_upheld", "new_amount": "40000.00",
+                            "reasons_zh": "经核查，核减部分利息。", "reasons_en": "On checking, part of the interest is not counted."});
+    let mut requests = vec![(
+        format!("/api/objections/{number}/conclusion"),
+        OFFICER,
+        conclusion,
+    )];
+    for _ in 0..6 {
+        requests.push((
+            "/api/rounds/2026/allocation/approval".to_owned(),
+            ADMIN,
+            approval.clone(),
+        ));
+    }
+    let answers = all_at_once(a, requests).await;
+    assert_eq!(answers[0].status, 200, "{}", answers[0].text());
+    let approved: Vec<&Answer> = answers[1..].iter().filter(|r| r.status == 200).collect();
+    assert!(approved.len() <= 1, "approved twice");
+    for r in answers[1..].iter().filter(|r| r.status != 200) {
+        let code =
+            assert_error(r, 409, r.json()["error"]["code"].as_str().unwrap())["code"].clone();
+        assert!(
+            matches!(code.as_str(), Some("rule_proc_object" | "rule_proc_guide")),
+            "{}",
+            r.text()
+        );
+    }
+    let v = match approved.first() {
+        Some(r) => r.json(),
+        None => ok(&post(
+            a,
+            "/api/rounds/2026/allocation/approval",
+            Some(ADMIN),
+            &approval,
+        )
+        .await),
+    };
+    let line = v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["application_id"] == ids[0].as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        line["amount"], "40000.00",
+        "the approval saw the conclusion: {v}"
+    );
+    let actions = audited_actions(&state);
+    let concluded = actions.iter().position(|x| x == "conclude_objection");
+    let approved = actions.iter().position(|x| x == "round.approve");
+    assert!(concluded < approved, "{actions:?}");
+    host.stop().await;
+}
+
+/// BUDGET, PROC-NOTICE (issue 14): the list computed again at the moment it is published.
+/// Each computation lands before the publication (and the notice shows the latest list) or
+/// is refused; none lands after it, so the published list is never replaced behind the
+/// notice.
+#[tokio::test(flavor = "multi_thread")]
+async fn budget_allocations_racing_the_publication_never_replace_a_published_list() {
+    let state = TempDir::new("lawful-race-publication");
+    let ids = submitted(&state, 2).await;
+    let host = under_review(&state, IN_NOTICE).await;
+    let a = host.addr;
+    for id in &ids {
+        review(a, id).await;
+    }
+    ok(&post(a, "/api/rounds/2026/allocation", Some(ADMIN), &Value::Null).await);
+    let publish = json!({"kind": "proposed_list", "round_year": 2026});
+    let mut requests = vec![("/api/notices".to_owned(), OFFICER, publish)];
+    for _ in 0..6 {
+        requests.push(("/api/rounds/2026/allocation".to_owned(), ADMIN, Value::Null));
+    }
+    let answers = all_at_once(a, requests).await;
+    assert_eq!(answers[0].status, 201, "{}", answers[0].text());
+    // 201: a new version; 200: the same list again, nothing stored; 409: the round is on
+    // notice.
+    for r in &answers[1..] {
+        if !matches!(r.status, 200 | 201) {
+            assert_error(r, 409, "rule_budget");
+        }
+    }
+    let actions = audited_actions(&state);
+    let published = actions
+        .iter()
+        .position(|x| x == "publish_notice")
+        .expect("published");
+    assert!(
+        !actions[published..]
+            .iter()
+            .any(|x| x == "allocation.compute"),
+        "a list computed after its publication: {actions:?}"
+    );
+    let computed = 1 + answers[1..].iter().filter(|r| r.status == 201).count();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|x| *x == "allocation.compute")
+            .count(),
+        computed
+    );
+    // The notice shows the latest version, which is the one the round holds.
+    let latest = ok(&call(
+        a,
+        "GET",
+        "/api/rounds/2026/allocation",
+        Some(OFFICER),
+        &Value::Null,
+    )
+    .await);
+    assert_eq!(latest["version"], computed as u64, "{latest}");
+    let notice = ok(&call(a, "GET", "/api/notices/2026-proposed", None, &Value::Null).await);
+    let listed: Vec<&Value> = notice["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["amount"])
+        .collect();
+    let granted: Vec<&Value> = latest["allocation"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| &l["granted"])
+        .collect();
+    assert_eq!(listed, granted);
+    host.stop().await;
+}
