@@ -10,11 +10,60 @@ use rules::{Decision, PrecheckRequest, RuleId};
 use serde::Serialize;
 use service::code::Code;
 use service::db::Db;
+use service::throttle::{self, Limit};
 use service::{ApiError, Reply, json};
 use spin_sdk::http::Request;
 
 /// An application body is small JSON: 50 loans of a few rights fit in 256 KiB.
 const APPLICATION_LIMIT: usize = 256 * 1024;
+
+/// Applications stored for one enterprise (by credit code) in one clock hour: an
+/// enterprise files a handful of loans a round; more is someone filing in its name.
+pub const BY_ENTERPRISE: Limit = Limit {
+    name: "application-enterprise",
+    per_hour: 10,
+    who_zh: "该企业（按统一社会信用代码）",
+    who_en: "This enterprise (by its credit code)",
+    what_zh: "件申报",
+    what_en: "applications",
+};
+
+/// Applications stored from one peer address (an IPv6 client by its /64) in one clock
+/// hour: a coarse guard against a flood of made-up enterprises. The Spin variable
+/// `applications_per_address_hour` sets it (300 by default; 0 turns it off, for a
+/// deployment behind an ingress where every client shares the ingress's address and the
+/// ingress limits them).
+const BY_ADDRESS: Limit = Limit {
+    name: "application-address",
+    per_hour: 300,
+    who_zh: "您所在的网络地址",
+    who_en: "Your network address",
+    what_zh: "件申报",
+    what_en: "applications",
+};
+
+/// [`BY_ADDRESS`] as configured, or none.
+async fn address_limit() -> Result<Option<Limit>, ApiError> {
+    const VARIABLE: &str = "applications_per_address_hour";
+    let per_hour = match spin_sdk::variables::get(VARIABLE).await {
+        Ok(v) if v.trim().is_empty() => BY_ADDRESS.per_hour,
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| {
+                ApiError::server_misconfigured(
+                    "applications_per_address_hour must be a whole number",
+                )
+            })?,
+        Err(_) => BY_ADDRESS.per_hour,
+    };
+    Ok((per_hour > 0).then_some(Limit {
+        per_hour,
+        ..BY_ADDRESS
+    }))
+}
 
 /// Rules that stop a submission from being accepted at all (nothing is stored) when they
 /// refuse the application as a whole. A loan outside the round's covered period (reading
@@ -163,6 +212,7 @@ async fn replay(db: &Db, key: &str, request_hash: &str) -> Result<Option<Submitt
 /// gets the first answer and the same receipt token, even after the window closed.
 pub async fn submit(req: Request) -> Result<Reply, ApiError> {
     let key = service::idempotency::key(&req)?;
+    let address = throttle::peer_address(&req);
     let app: Application = read_rules_json(req, APPLICATION_LIMIT).await?;
     refuse_officer_fields(&app)?;
     each_loan_once(&app)?;
@@ -212,6 +262,10 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
     let token = service::token::new_token()?;
     let year = round.round.year;
     let uscc = app.enterprise.credit_code.as_str().to_owned();
+    let by_enterprise = BY_ENTERPRISE.client(&uscc);
+    let by_address = address_limit()
+        .await?
+        .map(|limit| (limit.client(&address), limit));
 
     let answer = db
         .transaction(|| async {
@@ -220,6 +274,11 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
                 && let Some(first) = replay(&db, k, &request_hash).await?
             {
                 return Ok(first);
+            }
+            // A flood of applications in one enterprise's name, or from one address.
+            throttle::check(&db, &BY_ENTERPRISE, &by_enterprise, now).await?;
+            if let Some((client, limit)) = &by_address {
+                throttle::check(&db, limit, client, now).await?;
             }
             for (i, loan) in app.loans.iter().enumerate() {
                 // SUB-LOAN: by the loan's identity, however its number is written. The
@@ -256,6 +315,10 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
                 },
             )
             .await?;
+            throttle::count(&db, &by_enterprise, now).await?;
+            if let Some((client, _)) = &by_address {
+                throttle::count(&db, client, now).await?;
+            }
             let answer = Submitted {
                 id: id.clone(),
                 round_year: year,

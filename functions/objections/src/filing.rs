@@ -4,6 +4,7 @@
 
 use super::*;
 use service::code::Code;
+use service::throttle;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -185,54 +186,9 @@ fn normalise(s: &str) -> String {
         .collect()
 }
 
-/// The client's address without the port (`spin-client-addr`, the value Spin appended,
-/// never one the client sent) — an IPv6 client by its /64, which one subscriber holds
-/// whole — hashed: the flood limit needs to recognise a client, not to keep its address.
-fn address_key(req: &Request) -> String {
-    let addr = service::route::spin_header(req, "spin-client-addr")
-        .unwrap_or("unknown")
-        .trim();
-    let host = match addr.parse::<std::net::SocketAddr>() {
-        Ok(std::net::SocketAddr::V6(v6)) => {
-            let s = v6.ip().segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-        Ok(std::net::SocketAddr::V4(v4)) => v4.ip().to_string(),
-        Err(_) => addr.to_owned(),
-    };
-    sha256_hex(format!("address\u{0}{host}").as_bytes())
-}
-
 /// The objector, as far as the filing says who it is: its contact, case and spacing aside.
 fn contact_key(contact: &str) -> String {
     sha256_hex(format!("contact\u{0}{}", normalise(contact)).as_bytes())
-}
-
-/// 429 when `used` reached `limit` this hour: how long to wait, in both languages.
-fn over_limit(
-    used: i64,
-    limit: i64,
-    now: chrono::DateTime<chrono::FixedOffset>,
-    by_contact: bool,
-) -> Result<(), ApiError> {
-    if used < limit {
-        return Ok(());
-    }
-    let wait = 3600 - u64::from(now.minute() * 60 + now.second());
-    let (who_zh, who_en) = if by_contact {
-        ("您（按联系方式）", "You (by your contact)")
-    } else {
-        ("您所在的网络地址", "Your network address")
-    };
-    Err(ApiError::too_many(
-        wait,
-        format!(
-            "{who_zh}在一小时内已提交 {limit} 件异议，请于 {wait} 秒后再试；如需补充材料，可联系知识产权局。"
-        ),
-        format!(
-            "{who_en} filed {limit} objections within this hour; please try again in {wait} seconds, or contact the IP office to add material."
-        ),
-    ))
 }
 
 /// The answer to a filed objection (201): the tracking number and the private token, shown
@@ -280,7 +236,7 @@ fn filed(answer: &Filed) -> Reply {
 }
 
 pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
-    let address = address_key(&req);
+    let address = crate::BY_ADDRESS.client(&service::throttle::peer_address(&req));
     let key = service::idempotency::key(&req)?;
     let body: FileRequest = read_json(req, OBJECTION_LIMIT).await?;
     // Parse and check everything before touching the database.
@@ -294,6 +250,7 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
     // A retry with the objector's key gets its first answer back, whenever it comes.
     let objector_key = contact_key(&contact);
+    let by_contact = crate::BY_CONTACT.client(&normalise(&contact));
     let key = key.map(|k| format!("{objector_key}:{k}"));
     let mut request = format!(
         "{notice_id}\u{0}{}\u{0}{objector_key}\u{0}{}",
@@ -350,7 +307,6 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
     );
     let token = new_token()?;
     let at = clock::format(now);
-    let hour = format!("{}T{:02}", rules::calendar::ymd(&now), now.hour());
     let answer = db
         .transaction(|| async {
             // Again inside the transaction: a concurrent first request with the key won.
@@ -361,10 +317,8 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
             }
             // PROC-OBJECT, politely: a flood from one objector or one address, or the same
             // objection again.
-            let by_contact = store::objections::filed_in_hour(db.store(), &objector_key, &hour).await?;
-            over_limit(by_contact, PER_CONTACT_PER_HOUR, now, true)?;
-            let by_address = store::objections::filed_in_hour(db.store(), &address, &hour).await?;
-            over_limit(by_address, PER_ADDRESS_PER_HOUR, now, false)?;
+            throttle::check(&db, &crate::BY_CONTACT, &by_contact, now).await?;
+            throttle::check(&db, &crate::BY_ADDRESS, &address, now).await?;
             if let Some(existing) = store::objections::same_as(db.store(), &dedup).await? {
                 return Err(ApiError::new(
                     409,
@@ -414,8 +368,8 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
                 },
             )
             .await?;
-            store::objections::count_filing(db.store(), &objector_key, &hour).await?;
-            store::objections::count_filing(db.store(), &address, &hour).await?;
+            throttle::count(&db, &by_contact, now).await?;
+            throttle::count(&db, &address, now).await?;
             // The audit trail names the objection, never the objector.
             db.audit(
                 "public",

@@ -18,7 +18,6 @@
 //! objections are refused politely; the limits live in SQLite (`objection_rate`).
 
 use base64::Engine;
-use chrono::Timelike;
 use publish::{EntryStatus, Notice, NoticeKind, NoticeUpdate, UpdateKind};
 use round::list::ReReview;
 use rules::Money;
@@ -29,6 +28,7 @@ use service::body::{JSON_LIMIT, read_json};
 use service::db::Db;
 use service::query::none as no_query;
 use service::route::{only, request_segments};
+use service::throttle::Limit;
 use service::token::{matches, new_token, sha256_hex};
 use service::{ApiError, Reply, clock, json};
 use spin_sdk::http::{HeaderValue, Method, Request};
@@ -57,10 +57,24 @@ pub const GROUNDS_MIN: usize = 10;
 pub const GROUNDS_MAX: usize = 3000;
 /// Objections accepted from one objector (by contact, case and spacing aside) in one clock
 /// hour: what identifies the objector, not where it connects from.
-pub const PER_CONTACT_PER_HOUR: i64 = 5;
+pub const BY_CONTACT: Limit = Limit {
+    name: "objection-contact",
+    per_hour: 5,
+    who_zh: "您（按联系方式）",
+    who_en: "You (by your contact)",
+    what_zh: "件异议",
+    what_en: "objections",
+};
 /// Objections accepted from one client address (an IPv6 client by its /64) in one clock
 /// hour: a coarse guard only — behind an ingress the whole public may share an address.
-pub const PER_ADDRESS_PER_HOUR: i64 = 30;
+pub const BY_ADDRESS: Limit = Limit {
+    name: "objection-address",
+    per_hour: 30,
+    who_zh: "您所在的网络地址",
+    who_en: "Your network address",
+    what_zh: "件异议",
+    what_en: "objections",
+};
 
 #[http_service]
 async fn handle(req: Request) -> Reply {

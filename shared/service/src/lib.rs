@@ -31,6 +31,7 @@ pub mod idempotency;
 pub mod query;
 pub mod route;
 pub mod static_path;
+pub mod throttle;
 pub mod token;
 
 pub use error::{ApiError, Reply, json};

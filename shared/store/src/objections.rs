@@ -168,16 +168,6 @@ pub const CONCLUDE: Statement = Statement::new(
     "UPDATE objections SET status = ?, new_amount_cny = ?, reasons_zh = ?, reasons_en = ?, \
      concluded_at = ?, notice_update = ? WHERE id = ? AND status = 'received'",
 );
-pub const FILED_IN_HOUR: Statement = Statement::new(
-    "objections.filed_in_hour",
-    "SELECT count FROM objection_rate WHERE client = ? AND hour = ?",
-);
-pub const COUNT_FILING: Statement = Statement::new(
-    "objections.count_filing",
-    "INSERT INTO objection_rate (client, hour, count) VALUES (?, ?, 1) \
-     ON CONFLICT (client, hour) DO UPDATE SET count = count + 1",
-);
-
 fn objection(row: &Row<'_>) -> Result<ObjectionRow, StoreError> {
     let status: Status = row.named("status")?;
     let notice_update = row
@@ -367,25 +357,6 @@ pub async fn conclude(
     Ok(changed == 1)
 }
 
-/// How many objections `client` (a digest of its address) filed in `hour`.
-pub async fn filed_in_hour(db: &impl Sql, client: &str, hour: &str) -> Result<i64, StoreError> {
-    let rows = db
-        .query(&FILED_IN_HOUR, vec![client.into(), hour.into()])
-        .await?;
-    Ok(rows
-        .first()
-        .map(|r| r.int("count"))
-        .transpose()?
-        .unwrap_or(0))
-}
-
-/// Counts one more objection filed by `client` in `hour`.
-pub async fn count_filing(db: &impl Sql, client: &str, hour: &str) -> Result<(), StoreError> {
-    db.execute(&COUNT_FILING, vec![client.into(), hour.into()])
-        .await?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,22 +465,6 @@ mod tests {
             assert_eq!(
                 count_by_status(&db).await.unwrap(),
                 [(Status::PartlyUpheld, 1)]
-            );
-        });
-    }
-
-    #[test]
-    fn filings_are_counted_per_client_and_hour() {
-        let db = db();
-        block_on(async {
-            assert_eq!(filed_in_hour(&db, "c", "2026-05-07T09").await.unwrap(), 0);
-            count_filing(&db, "c", "2026-05-07T09").await.unwrap();
-            count_filing(&db, "c", "2026-05-07T09").await.unwrap();
-            count_filing(&db, "c", "2026-05-07T10").await.unwrap();
-            assert_eq!(filed_in_hour(&db, "c", "2026-05-07T09").await.unwrap(), 2);
-            assert_eq!(
-                filed_in_hour(&db, "other", "2026-05-07T09").await.unwrap(),
-                0
             );
         });
     }

@@ -60,6 +60,11 @@ pub const MIGRATIONS: &[Migration] = &[
         owner: "intake",
         sql: include_str!("../migrations/0008_void.sql"),
     },
+    Migration {
+        id: "0009_rate",
+        owner: "intake",
+        sql: include_str!("../migrations/0009_rate.sql"),
+    },
 ];
 
 /// The id of the newest migration (what a health route expects to find).

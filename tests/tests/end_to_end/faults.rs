@@ -22,6 +22,8 @@ fn start(state: &Path) -> HostProcess {
         ("admin_token", ADMIN),
         ("officer_token", OFFICER),
         ("clock_override", "2026-04-15T10:00:00+08:00"),
+        // Hundreds of enterprises from one loopback address, on purpose.
+        ("applications_per_address_hour", "100000"),
     ]));
     // The migrations run at every start, as `cargo xtask up` does: they must be idempotent.
     args.extend(migration_args());

@@ -1326,12 +1326,7 @@ async fn a_retry_gets_the_same_receipt_even_after_the_window_closed() {
     let state = TempDir::new("hostile-idempotency");
     let host = App::local().at(OPEN).start(&state).await;
     let a = host.addr;
-    assert_eq!(
-        call(a, "POST", "/api/rounds", Some(ADMIN), &round(2026))
-            .await
-            .status,
-        201
-    );
+    open_the_2026_round(a).await;
     let key = [
         ("content-type", "application/json"),
         ("idempotency-key", "retry-7f3a"),
@@ -1449,4 +1444,80 @@ async fn the_same_patent_pledged_by_another_enterprise_is_flagged_for_officers()
         .json();
     assert!(own.get("flags").is_none(), "{own}");
     host.stop().await;
+}
+
+/// Issue 14: public application writes are throttled. One enterprise (by credit code)
+/// stores at most 10 applications an hour — more is someone filing in its name — and one
+/// peer address at most `applications_per_address_hour` (a coarse guard, set low here): the
+/// next is a 429 with `Retry-After`, stores nothing, and leaves everyone else alone. A
+/// refused application counts nothing; a retry with its Idempotency-Key is no new write.
+#[tokio::test(flavor = "multi_thread")]
+async fn public_application_writes_are_throttled_per_enterprise_and_per_address() {
+    let state = TempDir::new("hostile-throttle");
+    let host = App::local()
+        .at(OPEN)
+        .var("applications_per_address_hour", "13")
+        .start(&state)
+        .await;
+    let a = host.addr;
+    open_the_2026_round(a).await;
+    let submit = |body: Value, key: Option<String>| async move {
+        let text = body.to_string();
+        let mut headers = vec![("content-type", "application/json")];
+        if let Some(k) = &key {
+            headers.push(("idempotency-key", k.as_str()));
+        }
+        e2e::request(a, "POST", "/api/applications", &headers, text.as_bytes())
+            .await
+            .unwrap()
+    };
+    // A refused application (a loan twice) counts nothing.
+    let mut twice = application(1, "TH-0000");
+    let loan = twice["loans"][0].clone();
+    twice["loans"].as_array_mut().unwrap().push(loan);
+    assert_error(&submit(twice, None).await, 400, "invalid_field");
+    for i in 1..=10 {
+        let key = (i == 1).then(|| "first-try".to_owned());
+        let r = submit(application(1, &format!("TH-{i:04}")), key).await;
+        assert_eq!(r.status, 201, "{i}: {}", r.text());
+    }
+    let before = dump(&state);
+    let r = submit(application(1, "TH-0011"), None).await;
+    let e = assert_error(&r, 429, "too_many_requests");
+    assert!(e["message_zh"].as_str().unwrap().contains("该企业"), "{e}");
+    let wait: u64 = r
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .unwrap();
+    assert_eq!(wait, 3600, "until the next clock hour (10:00 → 11:00)");
+    assert_eq!(
+        dump(&state),
+        before,
+        "a throttled application stores nothing"
+    );
+    // The first one's retry is its first answer again, not a new write.
+    let r = submit(application(1, "TH-0001"), Some("first-try".into())).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    // Other enterprises from the same address, up to the address's limit (13).
+    for n in 2..=4 {
+        let r = submit(application(n, "TH-0001"), None).await;
+        assert_eq!(r.status, 201, "{n}: {}", r.text());
+    }
+    let before = dump(&state);
+    let r = submit(application(5, "TH-0001"), None).await;
+    let e = assert_error(&r, 429, "too_many_requests");
+    assert!(
+        e["message_zh"].as_str().unwrap().contains("网络地址"),
+        "{e}"
+    );
+    assert!(r.header("retry-after").is_some());
+    assert_eq!(dump(&state), before);
+    host.stop().await;
+}
+
+/// Creates the 2026 round (its window open at [`OPEN`]).
+async fn open_the_2026_round(a: SocketAddr) {
+    let r = call(a, "POST", "/api/rounds", Some(ADMIN), &round(2026)).await;
+    assert_eq!(r.status, 201, "{}", r.text());
 }

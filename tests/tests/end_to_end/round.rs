@@ -702,6 +702,8 @@ async fn three_hundred_concurrent_submissions_none_lost_none_doubled() {
     let state = TempDir::new("round-load");
     let host = App::on(Runtime::Local)
         .at("2026-04-15T10:00:00+08:00")
+        // Three hundred enterprises from one loopback address, on purpose.
+        .var("applications_per_address_hour", "100000")
         .start(&state)
         .await;
     let a = host.addr;

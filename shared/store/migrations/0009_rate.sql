@@ -1,0 +1,14 @@
+-- Flood limits for every public write (issue 14): how many writes a client made in an
+-- hour (`hour` = 2026-09-18T10, Beijing time). `client` is a SHA-256 of what identifies
+-- the writer for one limit — an objector's contact, an enterprise's credit code, a peer
+-- address (an IPv6 client by its /64) — with the limit's name inside the hash, so one
+-- table serves every limit. Replaces objection_rate (0004), whose counts last an hour.
+CREATE TABLE IF NOT EXISTS write_rate (
+    client           TEXT NOT NULL,
+    hour             TEXT NOT NULL,
+    count            INTEGER NOT NULL CHECK (count > 0),
+    PRIMARY KEY (client, hour)
+);
+DROP TABLE IF EXISTS objection_rate;
+
+INSERT OR IGNORE INTO schema_migrations (id, owner) VALUES ('0009_rate', 'intake');
