@@ -81,7 +81,13 @@ impl<'a> App<'a> {
     pub fn on(runtime: Runtime) -> Self {
         App {
             runtime,
-            vars: vec![("admin_token", ADMIN), ("officer_token", OFFICER)],
+            // Objections without a proof of work: the tests that are about it ask for one
+            // (`.var("objection_proof_bits", …)`), the rest file objections directly.
+            vars: vec![
+                ("admin_token", ADMIN),
+                ("officer_token", OFFICER),
+                ("objection_proof_bits", "0"),
+            ],
         }
     }
 
@@ -90,8 +96,9 @@ impl<'a> App<'a> {
         self.var("clock_override", now)
     }
 
-    /// Another Spin variable (e.g. `public_base_url`).
+    /// Another Spin variable (e.g. `public_base_url`), or another value for one set here.
     pub fn var(mut self, name: &'a str, value: &'a str) -> Self {
+        self.vars.retain(|(n, _)| *n != name);
         self.vars.push((name, value));
         self
     }

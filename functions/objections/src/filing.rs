@@ -31,6 +31,9 @@ struct FileRequest {
     grounds: String,
     #[serde(default)]
     evidence: Vec<EvidenceIn>,
+    /// The proof of work (`crate::challenge`), when one is asked.
+    #[serde(default)]
+    proof: Option<crate::challenge::Proof>,
 }
 
 /// A checked evidence file.
@@ -267,6 +270,8 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
     {
         return Ok(filed(&first));
     }
+    // A new objection costs its own work (a retry above did not need a fresh proof).
+    let challenge = crate::challenge::check(body.proof.as_ref()).await?;
     let notice = load_notice(&db, &notice_id, "notice_id").await?;
     if notice.kind != NoticeKind::ProposedList {
         return Err(ApiError::invalid(
@@ -319,6 +324,9 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
             // objection again.
             throttle::check(&db, &crate::BY_CONTACT, &by_contact, now).await?;
             throttle::check(&db, &crate::BY_ADDRESS, &address, now).await?;
+            if let Some(hash) = &challenge {
+                crate::challenge::spend(&db, hash, &at).await?;
+            }
             if let Some(existing) = store::objections::same_as(db.store(), &dedup).await? {
                 return Err(ApiError::new(
                     409,

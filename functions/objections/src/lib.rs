@@ -14,8 +14,10 @@
 //!   the round's list a new version and the application its status
 //!   (`round::list::record_re_review`).
 //!
-//! Floods (objections accepted per client address per hour) and identical repeated
-//! objections are refused politely; the limits live in SQLite (`objection_rate`).
+//! Floods (objections accepted per objector and per client address per hour) and
+//! identical repeated objections are refused politely; the limits live in SQLite
+//! (`write_rate`, `service::throttle`), and each objection carries a proof of work spent
+//! once (`challenge`, `spent_challenges`).
 
 use base64::Engine;
 use publish::{EntryStatus, Notice, NoticeKind, NoticeUpdate, UpdateKind};
@@ -39,6 +41,7 @@ mod conclusion;
 mod filing;
 mod views;
 
+mod challenge;
 use conclusion::conclude;
 use filing::file;
 use views::{evidence, officer_list, show};
@@ -99,6 +102,11 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
                 service::auth::require(&req, Role::Officer).await?;
                 officer_list(&req).await
             }
+        }
+        ["api", "objections", "challenge"] => {
+            only(&req, &[Method::GET])?;
+            no_query(&req)?;
+            challenge::issue().await
         }
         ["api", "objections", id] => {
             only(&req, &[Method::GET])?;

@@ -28,6 +28,7 @@ pub mod db;
 pub mod error;
 pub mod hidden;
 pub mod idempotency;
+pub mod proof;
 pub mod query;
 pub mod route;
 pub mod static_path;

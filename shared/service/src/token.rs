@@ -7,9 +7,14 @@ use sha2::{Digest, Sha256};
 
 /// A new random token.
 pub fn new_token() -> Result<String, crate::ApiError> {
-    let mut bytes = [0u8; 32];
+    Ok(hex(&random::<32>()?))
+}
+
+/// `N` random bytes from the host.
+pub fn random<const N: usize>() -> Result<[u8; N], crate::ApiError> {
+    let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|e| crate::ApiError::internal(&e.to_string()))?;
-    Ok(hex(&bytes))
+    Ok(bytes)
 }
 
 /// An id for one request's log line: 8 random bytes as hex (or, should the host have no

@@ -11,4 +11,11 @@ CREATE TABLE IF NOT EXISTS write_rate (
 );
 DROP TABLE IF EXISTS objection_rate;
 
+-- Proof-of-work challenges spent by an objection (service::proof): each is used once. Only
+-- its SHA-256 and the moment are kept; a challenge older than an hour is refused anyway.
+CREATE TABLE IF NOT EXISTS spent_challenges (
+    challenge_hash   TEXT PRIMARY KEY,
+    spent_at         TEXT NOT NULL
+);
+
 INSERT OR IGNORE INTO schema_migrations (id, owner) VALUES ('0009_rate', 'intake');

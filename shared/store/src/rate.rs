@@ -1,6 +1,7 @@
 //! Flood limits' counts: writes per client per hour (`write_rate`), for every limit on a
-//! public write (objections, applications). The caller names the client (a hash that
-//! includes the limit's name) and the hour.
+//! public write (objections, applications), and the proof-of-work challenges spent
+//! (`spent_challenges`). The caller names the client (a hash that includes the limit's
+//! name) and the hour.
 
 use crate::sql::{Sql, Statement, StoreError};
 
@@ -13,6 +14,21 @@ pub const COUNT: Statement = Statement::new(
     "INSERT INTO write_rate (client, hour, count) VALUES (?, ?, 1) \
      ON CONFLICT (client, hour) DO UPDATE SET count = count + 1",
 );
+
+pub const SPEND: Statement = Statement::new(
+    "rate.spend",
+    "INSERT INTO spent_challenges (challenge_hash, spent_at) VALUES (?, ?) \
+     ON CONFLICT (challenge_hash) DO NOTHING",
+);
+
+/// Spends a proof-of-work challenge (by its hash): true the first time, false when it was
+/// spent already.
+pub async fn spend(db: &impl Sql, challenge_hash: &str, at: &str) -> Result<bool, StoreError> {
+    let changed = db
+        .execute(&SPEND, vec![challenge_hash.into(), at.into()])
+        .await?;
+    Ok(changed == 1)
+}
 
 /// How many writes `client` made in `hour`.
 pub async fn used(db: &impl Sql, client: &str, hour: &str) -> Result<i64, StoreError> {
@@ -45,6 +61,16 @@ mod tests {
             count(&db, "c", "2026-05-07T10").await.unwrap();
             assert_eq!(used(&db, "c", "2026-05-07T09").await.unwrap(), 2);
             assert_eq!(used(&db, "other", "2026-05-07T09").await.unwrap(), 0);
+        });
+    }
+
+    #[test]
+    fn a_challenge_is_spent_once() {
+        let db = crate::native::migrated();
+        block_on(async {
+            assert!(spend(&db, "h", "t").await.unwrap());
+            assert!(!spend(&db, "h", "t2").await.unwrap());
+            assert!(spend(&db, "other", "t").await.unwrap());
         });
     }
 }

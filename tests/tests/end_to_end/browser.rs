@@ -120,7 +120,12 @@ async fn start(state: &TempDir, now: &str) -> e2e::app::AppHost {
         root().join("web/pkg/precheck_bg.wasm").exists(),
         "the browser bundle is missing: run `cargo xtask web` (or `cargo xtask test`)"
     );
-    e2e::app::App::local().at(now).start(state).await
+    e2e::app::App::local()
+        .at(now)
+        // The objection form solves the proof of work as deployed (16 bits).
+        .var("objection_proof_bits", "16")
+        .start(state)
+        .await
 }
 
 async fn call(a: SocketAddr, method: &str, path: &str, token: &str, body: &Value) -> Value {

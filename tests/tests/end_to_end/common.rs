@@ -46,3 +46,26 @@ pub fn dump(state: &TempDir) -> Vec<String> {
     }
     out
 }
+
+/// Leading zero bits of SHA-256 of `challenge:nonce`, as an objector's script counts them.
+pub fn zero_bits(challenge: &str, nonce: &str) -> u32 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{challenge}:{nonce}").as_bytes());
+    let mut n = 0;
+    for b in digest {
+        if b != 0 {
+            return n + b.leading_zeros();
+        }
+        n += 8;
+    }
+    n
+}
+
+/// The first nonce (counting from 0) that has at least, or (`solves` false) fewer than,
+/// `bits` leading zero bits with `challenge`.
+pub fn nonce(challenge: &str, bits: u32, solves: bool) -> String {
+    (0u64..)
+        .map(|n| n.to_string())
+        .find(|n| (zero_bits(challenge, n) >= bits) == solves)
+        .unwrap()
+}

@@ -245,7 +245,11 @@ async fn every_documented_operation_answers_as_its_schema_says(rt) {
     host.stop().await;
 
     // After the window: review, allocation, the proposed list on notice, an objection.
-    let host = App::on(rt).at(IN_NOTICE).start(&state).await;
+    let host = App::on(rt)
+        .at(IN_NOTICE)
+        .var("objection_proof_bits", "8")
+        .start(&state)
+        .await;
     c.addr = host.addr;
     c.call("POST", "/api/rounds/{year}/stage", admin, Example).await;
     let to_review = |_: Value| json!({"to": "under_review"});
@@ -260,7 +264,17 @@ async fn every_documented_operation_answers_as_its_schema_says(rt) {
         c.call("GET", read, None, Nothing).await;
     }
     c.call("POST", "/api/notices/{id}/corrections", officer, Example).await;
-    let filed = c.call("POST", "/api/objections", None, Example).await.json();
+    // The objection carries a proof of work (a small one here).
+    let challenge = c.call("GET", "/api/objections/challenge", None, Nothing).await.json();
+    let proof = json!({
+        "challenge": challenge["challenge"],
+        "nonce": crate::common::nonce(challenge["challenge"].as_str().unwrap(), 8, true),
+    });
+    let with_proof = |mut o: Value| {
+        o["proof"] = proof.clone();
+        o
+    };
+    let filed = c.call("POST", "/api/objections", None, Changed(&with_proof)).await.json();
     let objector = filed["token"].as_str().expect("the objector's token").to_owned();
     let number = filed["tracking_number"].as_str().expect("the objection's number");
     c.params.insert("id", number.to_owned());

@@ -51,7 +51,8 @@ fn snapshot(state: &TempDir) -> Vec<(String, i64)> {
         "objections",
         "objectors",
         "objection_evidence",
-        "objection_rate",
+        "write_rate",
+        "spent_challenges",
         "allocations",
         "allocation_lines",
         "audit_log",
@@ -834,6 +835,79 @@ async fn repeated_objections_and_floods_from_one_address_are_refused_politely(rt
     .await
     .unwrap();
     assert_error(&r, 429, "too_many_requests");
+    host.stop().await;
+}
+}
+
+e2e::on_both_hosts! {
+/// PROC-OBJECT (issue 14): a new objection carries a proof of work — a challenge signed by
+/// the service, solved, spent once. Without one, with a challenge changed or from another
+/// key, with a nonce that does not solve it, with a spent or expired challenge: 400 naming
+/// `proof…`, nothing stored. A retry with the objector's Idempotency-Key needs no new one.
+async fn an_objection_carries_a_proof_of_work_that_is_spent_once(rt) {
+    let state = TempDir::new("notices-proof");
+    let host = App::on(rt)
+        .at("2026-09-18T10:00:00+08:00")
+        .var("objection_proof_bits", "12")
+        .start(&state)
+        .await;
+    seed(&state, 2026, LINES);
+    let a = host.addr;
+    publish(a, 2026).await;
+    let r = e2e::get(a, "/api/objections/challenge").await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    let c = r.json();
+    assert_eq!(c["bits"], 12, "{c}");
+    assert_eq!(c["expires_at"], "2026-09-18T11:00:00+08:00", "{c}");
+    let challenge = c["challenge"].as_str().unwrap().to_owned();
+    let solved = crate::common::nonce(&challenge, 12, true);
+    let body = objection("2026-proposed", 1, "13800000011", "该企业贷款存在逾期，请重审。");
+    let with = |challenge: &str, nonce: &str| {
+        let mut b = body.clone();
+        b["proof"] = json!({"challenge": challenge, "nonce": nonce});
+        b
+    };
+    let before = crate::common::dump(&state);
+    let wrong_nonce = crate::common::nonce(&challenge, 12, false);
+    let changed = challenge.replacen('.', "0.", 1);
+    for (b, field) in [
+        (body.clone(), "proof"),
+        (with(&challenge, &wrong_nonce), "proof.nonce"),
+        (with(&changed, &solved), "proof.challenge"),
+        (with(&challenge, "not a nonce"), "proof"),
+    ] {
+        let v = assert_error(&file(a, &b).await, 400, "invalid_field");
+        assert_eq!(v["error"]["field"], field, "{v}");
+    }
+    assert_eq!(crate::common::dump(&state), before, "a refused proof stores nothing");
+    let h = [("content-type", "application/json"), ("idempotency-key", "objection-proof-1")];
+    let sent = with(&challenge, &solved).to_string();
+    let r = e2e::request(a, "POST", "/api/objections", &h, sent.as_bytes()).await.unwrap();
+    assert_eq!(r.status, 201, "{}", r.text());
+    // Spent: another objection cannot use it again …
+    let mut other = with(&challenge, &solved);
+    other["entry"] = json!(2);
+    let v = assert_error(&file(a, &other).await, 400, "invalid_field");
+    assert_eq!(v["error"]["field"], "proof.challenge", "{v}");
+    // … but the first one's retry with its key is its first answer, proof or none.
+    let retry = body.to_string();
+    let again = e2e::request(a, "POST", "/api/objections", &h, retry.as_bytes()).await.unwrap();
+    assert_eq!(again.status, 201, "{}", again.text());
+    assert_eq!(again.json()["tracking_number"], r.json()["tracking_number"]);
+    host.stop().await;
+
+    // An hour and more later the challenge has expired.
+    let host = App::on(rt)
+        .at("2026-09-18T11:00:01+08:00")
+        .var("objection_proof_bits", "12")
+        .start(&state)
+        .await;
+    let mut late = with(&challenge, &solved);
+    late["entry"] = json!(3);
+    let v = assert_error(&file(host.addr, &late).await, 400, "invalid_field");
+    assert_eq!(v["error"]["field"], "proof.challenge", "{v}");
+    assert!(v["error"]["message_en"].as_str().unwrap().contains("expired"), "{v}");
     host.stop().await;
 }
 }
