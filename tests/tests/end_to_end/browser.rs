@@ -4,8 +4,8 @@
 //! phone width, go to `target/screenshots/`.
 //!
 //! The browser bundle (`web/pkg/`) must be built first: `cargo xtask test` does it. Without
-//! Chromium and chromedriver the tests are skipped with a message, except under CI
-//! (`CI` set), where they fail.
+//! Chromium and chromedriver (found by `tests/build.rs`) the tests are compiled ignored and
+//! listed so, with the install command; under CI (`CI` set) the build stops instead.
 
 use e2e::app::{ADMIN, OFFICER};
 use e2e::{TempDir, ensure_built, request, root};
@@ -23,24 +23,6 @@ const NOW: &str = "2026-04-15T10:00:00+08:00";
 /// One browser at a time: the machine is small and Chromium is not.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    for n in names {
-        let p = PathBuf::from(n);
-        if p.is_absolute() && p.exists() {
-            return Some(p);
-        }
-        if let Some(paths) = std::env::var_os("PATH") {
-            for dir in std::env::split_paths(&paths) {
-                let c = dir.join(n);
-                if c.is_file() {
-                    return Some(c);
-                }
-            }
-        }
-    }
-    None
-}
-
 /// chromedriver on a free port, killed when dropped.
 struct Driver {
     child: Child,
@@ -56,38 +38,39 @@ impl Drop for Driver {
     }
 }
 
-fn driver() -> Option<Driver> {
-    let chromedriver = find_program(&["chromedriver", "/usr/lib/chromium/chromedriver"]);
-    let chromium = find_program(&["/usr/lib/chromium/chromium", "chromium", "chromium-browser"]);
-    let (Some(chromedriver), Some(chromium)) = (chromedriver, chromium) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium and chromedriver are needed (apt-get install chromium chromium-driver)"
-        );
-        eprintln!("SKIPPED: chromium or chromedriver not installed");
-        return None;
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let child = Command::new(chromedriver)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
-    let until = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < until, "chromedriver did not listen");
-        std::thread::sleep(Duration::from_millis(50));
+/// chromedriver listening on a free port. The port is free when chosen but could be taken
+/// before chromedriver binds it: then chromedriver exits and another port is tried.
+fn driver() -> Driver {
+    let chromedriver = env!("E2E_CHROMEDRIVER");
+    for _ in 0..5 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let mut child = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let until = Instant::now() + Duration::from_secs(20);
+        loop {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Driver {
+                    child,
+                    port,
+                    _profile: TempDir::new("chromium-profile"),
+                    chromium: PathBuf::from(env!("E2E_CHROMIUM")),
+                };
+            }
+            if child.try_wait().ok().flatten().is_some() {
+                break; // the port was taken meanwhile: another one
+            }
+            assert!(Instant::now() < until, "chromedriver did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
-    Some(Driver {
-        child,
-        port,
-        _profile: TempDir::new("chromium-profile"),
-        chromium,
-    })
+    panic!("chromedriver could not listen on any of five free ports");
 }
 
 async fn browser(d: &Driver) -> Client {
@@ -345,10 +328,14 @@ async fn rules_shown(c: &Client, css: &str) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(has_browser),
+    ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
+)]
 #[allow(clippy::await_holding_lock)]
 async fn precheck_of_a_key_industry_invention_patent_loan_shows_60_percent_with_rule_ids() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let Some(d) = driver() else { return };
+    let d = driver();
     let state = TempDir::new("browser-precheck");
     let host = start(&state, NOW).await;
     open_round(host.addr).await;
@@ -438,9 +425,8 @@ async fn precheck_of_a_key_industry_invention_patent_loan_shows_60_percent_with_
         "return document.getElementById('amount')?.dataset.amount === '60000.00'",
     )
     .await;
-    // A reload brings the pre-check back with the form as it was (sessionStorage); the
-    // service worker serves the files when the network is really gone (Chromium keeps its
-    // open connection to the stopped host, so this test cannot cut it).
+    // The host is gone, connections and all: the service worker serves the reload, and the
+    // pre-check comes back with the form as it was (sessionStorage).
     c.refresh().await.unwrap();
     until(
         &c,
@@ -448,14 +434,32 @@ async fn precheck_of_a_key_industry_invention_patent_loan_shows_60_percent_with_
         "return document.getElementById('amount')?.dataset.amount === '60000.00'",
     )
     .await;
+    let network = c
+        .execute_async(
+            "const done = arguments[0];
+             fetch('/api/health/assets?probe=' + Date.now(), { cache: 'no-store' })
+               .then((r) => done('answered ' + r.status), () => done('unreachable'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        network,
+        json!("unreachable"),
+        "the page came from the service worker"
+    );
     c.close().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(has_browser),
+    ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
+)]
 #[allow(clippy::await_holding_lock)]
 async fn precheck_of_a_loan_repaid_late_shows_the_refusal() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let Some(d) = driver() else { return };
+    let d = driver();
     let state = TempDir::new("browser-late");
     let host = start(&state, NOW).await;
     open_round(host.addr).await;
@@ -508,10 +512,14 @@ async fn precheck_of_a_loan_repaid_late_shows_the_refusal() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(has_browser),
+    ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
+)]
 #[allow(clippy::await_holding_lock)]
 async fn an_application_is_submitted_from_the_precheck_and_its_status_opened() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let Some(d) = driver() else { return };
+    let d = driver();
     let state = TempDir::new("browser-apply");
     let host = start(&state, NOW).await;
     open_round(host.addr).await;
@@ -612,10 +620,14 @@ fn seed_allocated_round(state: &TempDir, year: i64) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(has_browser),
+    ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
+)]
 #[allow(clippy::await_holding_lock)]
 async fn an_objection_is_filed_during_a_notice_and_its_tracking_number_shown() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let Some(d) = driver() else { return };
+    let d = driver();
     let state = TempDir::new("browser-notice");
     // Published on Friday 2026-09-18 at 10:00; objections run to the end of 2026-09-24.
     let now = "2026-09-18T10:00:00+08:00";

@@ -385,3 +385,22 @@ async fn two_hundred_concurrent_requests_are_all_answered() {
     assert_eq!(get(a, "/probe/db/default/read").await.text(), "50");
     host.stop().await;
 }
+
+/// Stopping the host closes the connections it holds open (keep-alive), not only the
+/// listener: a client that kept one (a browser) must see the host gone, as it would see a
+/// stopped Spin. An answer in flight is finished first.
+#[tokio::test(flavor = "multi_thread")]
+async fn stopping_the_host_closes_kept_alive_connections() {
+    let state = TempDir::new("host-stop");
+    let host = start(&state).await;
+    let mut kept = e2e::Conn::open(host.addr).await.unwrap();
+    assert_eq!(kept.get("/hello").await.unwrap().0, 200);
+    tokio::time::timeout(Duration::from_secs(10), host.stop())
+        .await
+        .expect("the host stops while a client holds a connection");
+    let after = tokio::time::timeout(Duration::from_secs(5), kept.get("/hello")).await;
+    assert!(
+        matches!(after, Ok(Err(_))),
+        "the kept connection is closed, not served: {after:?}"
+    );
+}

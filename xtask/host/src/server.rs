@@ -21,15 +21,24 @@ pub struct Running {
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
     ticking: Arc<AtomicBool>,
+    /// Tells open connections to close (true once the host stops).
+    closing: tokio::sync::watch::Sender<bool>,
+    /// One permit per open connection: all back means all closed.
+    connections: Arc<tokio::sync::Semaphore>,
+    max_connections: u32,
 }
 
 impl Running {
-    /// Stops accepting, waits for the accept loop, stops the epoch ticker.
+    /// Stops accepting, closes every open connection (an answer in flight is finished
+    /// first; an idle keep-alive connection is closed at once), waits for them, stops the
+    /// epoch ticker. A client holding a connection sees the host gone, as with Spin.
     pub async fn stop(mut self) {
         if let Some(s) = self.stop.take() {
             let _ = s.send(());
         }
         let _ = (&mut self.task).await;
+        let _ = self.closing.send(true);
+        let _ = self.connections.acquire_many(self.max_connections).await;
         self.ticking.store(false, Ordering::SeqCst);
     }
 
@@ -79,7 +88,10 @@ pub async fn start(config: Config) -> Result<Running> {
     let served = app.clone();
     // At most `max_connections` open at once: past it, clients wait in the listen backlog
     // instead of each holding a task and a buffer.
-    let connections = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
+    let max_connections = config.max_connections.max(1);
+    let connections = Arc::new(tokio::sync::Semaphore::new(max_connections));
+    let (closing, closing_rx) = tokio::sync::watch::channel(false);
+    let open = connections.clone();
     let task = tokio::spawn(async move {
         loop {
             let permit = tokio::select! {
@@ -105,6 +117,7 @@ pub async fn start(config: Config) -> Result<Running> {
                     let _ = stream.set_nodelay(true);
                     let app = served.clone();
                     let header_timeout = config.request_timeout;
+                    let mut closing = closing_rx.clone();
                     tokio::spawn(async move {
                         let _connection = permit;
                         let service = hyper::service::service_fn(move |req| {
@@ -118,14 +131,28 @@ pub async fn start(config: Config) -> Result<Running> {
                         // connections open, nor execution slots at all); hyper's own
                         // limits answer 431 past 100 headers or ~400 KiB of head, 414
                         // past 64 KiB of URL.
-                        let _ = hyper::server::conn::http1::Builder::new()
+                        let connection = hyper::server::conn::http1::Builder::new()
                             .keep_alive(true)
                             .half_close(true)
                             .timer(hyper_util::rt::TokioTimer::new())
                             .header_read_timeout(header_timeout)
                             .max_headers(100)
-                            .serve_connection(TokioIo::new(stream), service)
-                            .await;
+                            .serve_connection(TokioIo::new(stream), service);
+                        tokio::pin!(connection);
+                        let stopping = async move {
+                            while !*closing.borrow_and_update() {
+                                if closing.changed().await.is_err() {
+                                    break;
+                                }
+                            }
+                        };
+                        tokio::select! {
+                            _ = connection.as_mut() => {}
+                            () = stopping => {
+                                connection.as_mut().graceful_shutdown();
+                                let _ = connection.await;
+                            }
+                        }
                     });
                 }
             }
@@ -137,5 +164,8 @@ pub async fn start(config: Config) -> Result<Running> {
         stop: Some(stop_tx),
         task,
         ticking,
+        closing,
+        connections: open,
+        max_connections: max_connections as u32,
     })
 }
