@@ -334,6 +334,17 @@ mod tests {
             .push(serde_json::json!({"code": "new_energy", "zh": "新能源", "en": "New energy"}));
         let p = Parameters::from_json(&v.to_string()).unwrap();
         assert!(p.key_industries.iter().any(|i| i.code == "new_energy"));
+        // The pre-check reads it: the example's invention patent, in new energy, gets the
+        // key rate (60%) under these parameters and the base rate (50%) under the default.
+        let mut r: crate::PrecheckRequest =
+            serde_json::from_str(include_str!("../data/example-precheck-request.json")).unwrap();
+        r.application.enterprise.industry = "new_energy".into();
+        let with = crate::precheck(&r, &p);
+        let without = crate::precheck(&r, &Parameters::default());
+        assert_eq!(with.loans[0].rate_rule, Some(crate::RuleId::SubKey));
+        assert_eq!(without.loans[0].rate_rule, Some(crate::RuleId::SubBase));
+        assert_eq!(with.amount.to_string(), "120000.00");
+        assert_eq!(without.amount.to_string(), "100000.00");
     }
 
     /// VALID: three years from publication; reading 10 makes the date a parameter.

@@ -337,15 +337,45 @@ mod tests {
         PatentNumber::parse(s).unwrap_err()
     }
 
-    /// Completes 12 or 8 digits with their check character (test data).
+    /// Completes 12 or 8 digits with their check character, computed here as CNIPA
+    /// publishes it (not with the code under test): the digits times 2, 3, 4, … 9, 2, 3, …
+    /// summed, modulo 11, 10 written X.
     fn with_check(digits: &str) -> String {
-        let values: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
-        let weights: &[u32] = if values.len() == 12 {
-            &WEIGHTS_12
-        } else {
-            &WEIGHTS_8
+        let sum: u32 = digits
+            .chars()
+            .zip([2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5])
+            .map(|(c, w)| c.to_digit(10).unwrap() * w)
+            .sum();
+        let check = match sum % 11 {
+            10 => 'X',
+            n => char::from_digit(n, 10).unwrap(),
         };
-        format!("{digits}.{}", check_char(&values, weights))
+        format!("{digits}.{check}")
+    }
+
+    /// Numbers published with their check characters (CNIPA's explanations of the number,
+    /// quoted widely): both forms, and an X. Each is accepted and any other check refused.
+    #[test]
+    fn sub_key_published_numbers_and_their_checks() {
+        for (published, ty, year) in [
+            ("201710601862.3", PatentType::Invention, 2017),
+            ("201080063196.9", PatentType::PctInvention, 2010),
+            ("97101765.4", PatentType::Invention, 1997),
+            ("95115608.X", PatentType::Invention, 1995),
+        ] {
+            let p = parse(&format!("ZL{published}"));
+            assert_eq!(p.as_str(), published);
+            assert_eq!(
+                (p.patent_type(), p.application_year()),
+                (ty, year),
+                "{published}"
+            );
+            let (body, check) = published.split_at(published.len() - 1);
+            for other in "0123456789X".chars().filter(|c| c.to_string() != check) {
+                let e = err(&format!("{body}{other}"));
+                assert_eq!(e.code, "patent_check_mismatch", "{body}{other}");
+            }
+        }
     }
 
     #[test]

@@ -49,6 +49,33 @@ fn scope_ip_copyright_beside_a_patent_is_ignored_not_fatal() {
     let mut r = request();
     r.application.loans[0]
         .pledged_rights
+        .push(PledgedRight::Copyright {
+            registration_number: "国作登字-2024-A-00000001".into(),
+            owner: OWNER.into(),
+        });
+    let d = precheck(&r, &params());
+    assert!(d.is_eligible());
+    let note = d
+        .reasons_for(RuleId::ScopeIp)
+        .find(|x| x.effect == Effect::Note)
+        .expect("the copyright is named");
+    assert!(
+        note.zh.contains("著作权") || note.en.contains("opyright"),
+        "{note:?}"
+    );
+    assert_eq!(
+        d.loans[0].rate_rule,
+        Some(RuleId::SubKey),
+        "the patent decides"
+    );
+    assert_eq!(d.amount, yuan("120000"));
+}
+
+#[test]
+fn scope_ip_another_right_beside_a_patent_is_ignored_not_fatal() {
+    let mut r = request();
+    r.application.loans[0]
+        .pledged_rights
         .push(PledgedRight::Other {
             description: "域名".into(),
             owner: OWNER.into(),
@@ -235,11 +262,17 @@ fn sub_key_pct_invention_counts_utility_and_design_never_do() {
 
 #[test]
 fn sub_key_invention_patent_outside_key_industries_gets_50_percent() {
-    let d = precheck(&non_key_request(), &params());
+    let r = non_key_request();
+    let d = precheck(&r, &params());
     assert!(
         d.reasons_for(RuleId::SubBase)
             .any(|x| x.en.contains("not in a key industry"))
     );
+    assert_eq!(d.loans[0].rate_rule, Some(RuleId::SubBase));
+    assert_eq!(d.loans[0].rate.map(|x| x.percent()), Some("50%".into()));
+    // Half of the interest paid (200,000): 100,000.
+    assert_eq!(r.application.loans[0].interest_paid, yuan("200000"));
+    assert_eq!(d.amount, yuan("100000"));
 }
 
 #[test]
