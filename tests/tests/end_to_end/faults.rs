@@ -160,6 +160,23 @@ async fn killing_the_host_mid_submissions_keeps_every_confirmed_application_exac
             .unwrap();
         assert_eq!(doubled, 0);
     }
+    // The key case: a submission committed whose answer the kill cut off. Its retry must
+    // get that application back, not make a second one.
+    let committed_unanswered: BTreeMap<u32, String> = {
+        let db = rusqlite::Connection::open(&db_path).unwrap();
+        broken
+            .iter()
+            .filter_map(|n| {
+                db.query_row(
+                    "SELECT id FROM applications WHERE uscc = ?",
+                    [credit_code(*n)],
+                    |r| r.get::<_, String>(0),
+                )
+                .ok()
+                .map(|id| (*n, id))
+            })
+            .collect()
+    };
 
     // Restarted on the same state: whoever lost the answer retries with the same
     // Idempotency-Key and gets one application, never two.
@@ -188,9 +205,64 @@ async fn killing_the_host_mid_submissions_keeps_every_confirmed_application_exac
             matches!(r, Ok((200 | 201, _))),
             "retry of {n} ({tries} tries): {r:?}"
         );
+        if let (Some(stored), Ok((_, id))) = (committed_unanswered.get(n), &r) {
+            assert_eq!(
+                id, stored,
+                "the retry of {n} gets the committed application"
+            );
+        }
         retried_again += usize::from(tries > 1);
     }
-    eprintln!("{retried_again} retries lost their connection and were sent again");
+    eprintln!(
+        "{retried_again} retries lost their connection and were sent again; {} had been \
+         committed before the kill cut their answer",
+        committed_unanswered.len()
+    );
+
+    // The same case made on purpose: a client sends its submission and goes away without
+    // reading the answer. The application is committed; the retry with the key gets it.
+    let lost = IN_FLIGHT + 1;
+    {
+        use tokio::io::AsyncWriteExt;
+        let body = submission(lost);
+        let key = format!("fault-test-{lost}");
+        let head = format!(
+            "POST /api/applications HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+             idempotency-key: {key}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(head.as_bytes()).await.unwrap();
+        s.write_all(&body).await.unwrap();
+        drop(s);
+    }
+    let stored = {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let db = rusqlite::Connection::open(&db_path).unwrap();
+        loop {
+            let id = db
+                .query_row(
+                    "SELECT id FROM applications WHERE uscc = ?",
+                    [credit_code(lost)],
+                    |r| r.get::<_, String>(0),
+                )
+                .ok();
+            if let Some(id) = id {
+                break id;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the abandoned submission was not committed"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    let again = submit(addr, lost).await;
+    assert_eq!(
+        again,
+        Ok((201, stored)),
+        "the retry gets the committed application"
+    );
     let auth = format!("Bearer {OFFICER}");
     let list = request(
         host.addr,
@@ -203,7 +275,11 @@ async fn killing_the_host_mid_submissions_keeps_every_confirmed_application_exac
     .unwrap();
     assert_eq!(list.status, 200, "{}", list.text());
     let listed = list.json()["applications"].as_array().unwrap().len();
-    assert_eq!(listed, IN_FLIGHT as usize, "every enterprise exactly once");
+    assert_eq!(
+        listed,
+        IN_FLIGHT as usize + 1,
+        "every enterprise exactly once"
+    );
     drop(host);
     let db = rusqlite::Connection::open(&db_path).unwrap();
     let check: String = db
@@ -219,7 +295,7 @@ async fn killing_the_host_mid_submissions_keeps_every_confirmed_application_exac
         .unwrap();
     assert_eq!(
         (rows, enterprises),
-        (i64::from(IN_FLIGHT), i64::from(IN_FLIGHT))
+        (i64::from(IN_FLIGHT) + 1, i64::from(IN_FLIGHT) + 1)
     );
 }
 
