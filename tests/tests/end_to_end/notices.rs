@@ -715,6 +715,25 @@ async fn an_objection_lives_from_filing_to_the_updated_notice_and_the_contact_st
             assert!(!t.contains(private), "{path} shows {private}");
         }
     }
+    // Nor in the audit trail, which names objections, never objectors; nor anywhere but
+    // the objectors table (the flood limits keep digests).
+    for row in crate::common::dump(&state) {
+        let table = row.split(':').next().unwrap_or_default();
+        for private in [secret_contact, "13912345678", "王秘密", "13800000002"] {
+            assert!(
+                table == "objectors" || !row.contains(private),
+                "{table} keeps {private}: {row}"
+            );
+        }
+    }
+    let audited: i64 = db(&state)
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'file_objection'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 3, "each filing is audited");
     host.stop().await;
 }
 }
