@@ -25,6 +25,7 @@ async fn handle(req: Request) -> Reply {
 async fn route(req: &Request) -> Result<Reply, ApiError> {
     let path = req.uri().path();
     if path == "/api/health/assets" {
+        service::route::only(req, &[Method::GET, Method::HEAD])?;
         return Ok(service::route::health(COMPONENT));
     }
     // The API's own description is a static file; every other /api/ path that reaches

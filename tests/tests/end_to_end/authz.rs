@@ -680,6 +680,28 @@ async fn every_operation_answers_each_caller_as_it_should() {
                     );
                 }
             }
+            if row.method == "GET" {
+                // HEAD answers as GET does, for the same caller, without a body; OPTIONS is
+                // no way around the check either (405 naming the methods, or a CORS
+                // preflight's 204 on the public reads) and writes nothing.
+                let head = call(a, "HEAD", &row.path, s.token(who), &Value::Null).await;
+                assert_eq!(head.status, r.status, "HEAD {what}");
+                assert!(head.body.is_empty(), "HEAD {what}: a body");
+                let options = call(a, "OPTIONS", &row.path, s.token(who), &Value::Null).await;
+                assert!(
+                    matches!(options.status, 204 | 405),
+                    "OPTIONS {what}: {} {}",
+                    options.status,
+                    options.text()
+                );
+                if options.status == 405 {
+                    assert!(
+                        options.header("allow").is_some(),
+                        "OPTIONS {what}: no Allow"
+                    );
+                }
+                assert_eq!(dump(&state), before, "HEAD/OPTIONS {what} wrote something");
+            }
             if matches!(row.access, Access::Public(_)) {
                 public_answers.push((who, r));
             }

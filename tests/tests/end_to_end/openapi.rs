@@ -77,3 +77,92 @@ async fn openapi_document_matches_the_routes() {
     }
     host.stop().await;
 }
+
+/// The other way round: every path a component's route table handles is documented (an
+/// undocumented sub-path escapes both the contract test and the authorisation matrix),
+/// and every documented operation declares exactly its path's parameters and the error
+/// answers. The route tables are read from the components' sources: each arm such as
+/// `["api", "objections", id, "conclusion"]` (and calculation's sub-table under
+/// `allocation`) must match a documented path, literal for literal.
+#[test]
+fn every_routed_path_is_documented_with_its_parameters() {
+    let doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(e2e::root().join("web/api/openapi.json")).unwrap(),
+    )
+    .unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    let documented: Vec<Vec<&str>> = paths
+        .keys()
+        .map(|p| p.trim_start_matches('/').split('/').collect())
+        .collect();
+    // A segment of an arm: a literal ("objections") or a binding (id).
+    let fits = |arm: &[String], path: &[&str]| {
+        arm.len() == path.len()
+            && arm
+                .iter()
+                .zip(path)
+                .all(|(a, p)| match a.strip_prefix('"') {
+                    Some(lit) => lit.trim_end_matches('"') == *p,
+                    None => p.starts_with('{') || a == "file",
+                })
+    };
+    let mut arms = 0;
+    for component in ["intake", "calculation", "notices", "objections"] {
+        let src =
+            std::fs::read_to_string(e2e::root().join(format!("functions/{component}/src/lib.rs")))
+                .unwrap();
+        let mut prefix: Vec<String> = Vec::new();
+        for line in src.lines().map(str::trim) {
+            // `["api", "rounds", year] => {` or `(["approval"], _) => {`
+            let Some(open) = line.find('[') else { continue };
+            let Some(close) = line.find(']') else {
+                continue;
+            };
+            if !(line.starts_with('[') || line.starts_with("([")) || !line.contains("=>") {
+                continue;
+            }
+            let mut segments: Vec<String> = line[open + 1..close]
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+            if segments.last().is_some_and(|s| s.ends_with("@ ..")) {
+                segments.pop();
+                prefix = segments; // the sub-table's arms follow
+                continue;
+            }
+            if line.starts_with("([") {
+                segments = prefix.iter().cloned().chain(segments).collect();
+            }
+            arms += 1;
+            assert!(
+                documented.iter().any(|d| fits(&segments, d)),
+                "{component}: the routed path {segments:?} is not in the OpenAPI document"
+            );
+        }
+    }
+    assert!(arms >= 35, "the route tables were read ({arms} arms)");
+
+    for (path, ops) in paths {
+        let mut in_path: Vec<&str> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect();
+        in_path.sort();
+        for (method, op) in ops.as_object().unwrap() {
+            let mut declared: Vec<&str> = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path")
+                .map(|p| p["name"].as_str().unwrap())
+                .collect();
+            declared.sort();
+            assert_eq!(declared, in_path, "{method} {path}: path parameters");
+            assert!(
+                op["responses"]["4XX"].is_object(),
+                "{method} {path}: the error answers are not documented"
+            );
+        }
+    }
+}
