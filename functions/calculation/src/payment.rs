@@ -49,6 +49,15 @@ pub async fn pay(req: Request, year: i32) -> Result<Reply, ApiError> {
         ));
     }
     service::error::prose("bank_reference", &p.bank_reference, 1, 100, false)?;
+    if !store::applications::is_number_of(&p.application_id, year) {
+        return Err(ApiError::invalid(
+            "application_id",
+            format!("须为本年度的申报编号（如 MTG-{year}-00001）。"),
+            format!(
+                "An application number of the {year} round is required (e.g. MTG-{year}-00001)."
+            ),
+        ));
+    }
     let db = Db::open().await?;
     let now = service::clock::now().await;
     if p.paid_on > now.date_naive() {

@@ -315,6 +315,13 @@ pub async fn loan_on_other_lists(
     .read(full)
 }
 
+/// Whether `id` is written as an application number of the `year` round
+/// (`MTG-2026-00001`: the round, then its sequence number in five or more digits).
+pub fn is_number_of(id: &str, year: i32) -> bool {
+    id.strip_prefix(&format!("MTG-{year}-"))
+        .is_some_and(|seq| seq.len() >= 5 && seq.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Stores a new application with the next number of its round and claims its loans;
 /// answers its id.
 pub async fn insert(db: &impl Sql, new: &NewApplication<'_>) -> Result<String, StoreError> {
@@ -552,6 +559,22 @@ pub async fn set_review(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn application_numbers_are_of_their_round() {
+        assert!(super::is_number_of("MTG-2026-00001", 2026));
+        assert!(super::is_number_of("MTG-2026-123456", 2026));
+        for other in [
+            "MTG-2025-00001",
+            "MTG-2026-0001",
+            "MTG-2026-0000x",
+            "mtg-2026-00001",
+            "'; DROP",
+            "",
+        ] {
+            assert!(!super::is_number_of(other, 2026), "{other}");
+        }
+    }
     use crate::native::{block_on, migrated};
     use crate::testing::round;
 

@@ -486,7 +486,12 @@ async fn hostile_text_is_refused_or_stored_literally() {
         &review_path,
         Some(OFFICER),
         &review,
-        &["/opinions/0/department"],
+        &[
+            "/opinions/0/department",
+            "/opinions/0/answered_on",
+            "/credit_report/checked_on",
+            "/credit_report/source",
+        ],
     )
     .await;
     let finding = with(
@@ -500,7 +505,11 @@ async fn hostile_text_is_refused_or_stored_literally() {
         &review_path,
         Some(OFFICER),
         &finding,
-        &["/credit_findings/0/kind", "/credit_findings/0/date"],
+        &[
+            "/credit_findings/0/kind",
+            "/credit_findings/0/date",
+            "/credit_findings/0/resolved_on",
+        ],
     )
     .await;
     refuse_control(
@@ -569,6 +578,33 @@ async fn hostile_text_is_refused_or_stored_literally() {
     // Objections: the entry's number has a syntax; names and grounds are prose.
     let obj = objection("异议理由足够长，请重新审核该企业。");
     refuse_everywhere(a, &state, "/api/objections", None, &obj, &["/entry"]).await;
+    // An evidence file's declared type, or its content, that is no PDF, JPEG or PNG is a
+    // 415 naming the field; a control character or text that is no base64, a 400.
+    let before = dump(&state);
+    for ptr in ["/evidence/0/content_type", "/evidence/0/data_base64"] {
+        for s in hostile() {
+            let r = call(
+                a,
+                "POST",
+                "/api/objections",
+                None,
+                &with(&obj, ptr, s.as_str()),
+            )
+            .await;
+            assert_refused_as(
+                &r,
+                &[(400, "invalid_field"), (415, "unsupported_media_type")],
+                ptr,
+            );
+            assert_eq!(
+                r.json()["error"]["field"],
+                field_of(ptr),
+                "{ptr}: {}",
+                r.text()
+            );
+        }
+    }
+    assert_eq!(dump(&state), before);
     refuse_control(
         a,
         &state,
@@ -641,6 +677,17 @@ async fn hostile_text_is_refused_or_stored_literally() {
     let concl_path = format!("/api/objections/{tracking}/conclusion");
     let concl = json!({"outcome": "dismissed", "reasons_zh": "理由", "reasons_en": "reasons"});
     refuse_everywhere(a, &state, &concl_path, Some(OFFICER), &concl, &["/outcome"]).await;
+    let partly = json!({"outcome": "partly_upheld", "new_amount": "1.00",
+                        "reasons_zh": "理由", "reasons_en": "reasons"});
+    refuse_everywhere(
+        a,
+        &state,
+        &concl_path,
+        Some(OFFICER),
+        &partly,
+        &["/new_amount"],
+    )
+    .await;
     refuse_control(
         a,
         &state,
@@ -708,7 +755,7 @@ async fn hostile_text_is_refused_or_stored_literally() {
         pay_path,
         Some(ADMIN),
         &pay,
-        &["/paid_on", "/amount"],
+        &["/application_id", "/paid_on", "/amount"],
     )
     .await;
     refuse_control(
@@ -732,8 +779,10 @@ async fn hostile_text_is_refused_or_stored_literally() {
         Value::Object(m).to_string()
     };
     let dup = r#"{"kind": "proposed_list", "kind": "payments", "round_year": 2026}"#;
-    let long =
-        json!({"kind": "proposed_list", "round_year": 2026, "x": "A".repeat(60_000)}).to_string();
+    // Deep but small (40 KB, under every body limit): the parser's depth limit answers.
+    let deep_small = format!("{{\"a\":{}{}}}", "[".repeat(20_000), "]".repeat(20_000));
+    // A known text field far beyond its length (2,000 characters), the body still small.
+    let long = json!({"entry": 1, "text_zh": "长".repeat(2_001), "text_en": "x"}).to_string();
     let big = json!({"text_zh": "长".repeat(30_000), "text_en": "x"}).to_string();
     let app_text = application(7, "HT-0007").to_string();
     let mut not_utf8 = app_text.clone().into_bytes();
@@ -759,7 +808,7 @@ async fn hostile_text_is_refused_or_stored_literally() {
         (
             "/api/precheck",
             "application/json",
-            "deep",
+            "deep and over 64 KiB",
             deep.into_bytes(),
             413,
             "body_too_large",
@@ -789,12 +838,12 @@ async fn hostile_text_is_refused_or_stored_literally() {
             "invalid_field",
         ),
         (
-            "/api/notices",
+            "/api/notices/2026-proposed/corrections",
             "application/json",
             "long string",
             long.into_bytes(),
             400,
-            "invalid_json",
+            "invalid_field",
         ),
         (
             "/api/notices",
@@ -893,6 +942,37 @@ async fn hostile_text_is_refused_or_stored_literally() {
         );
         assert_error(&r, status, code);
     }
+    // Depth itself: 20,000 levels in 40 KB. The rules' parser counts the nesting before it
+    // parses; the typed parsers stop at the first value of the wrong type, never recursing.
+    let r = call_raw(
+        a,
+        "POST",
+        "/api/precheck",
+        None,
+        "application/json",
+        deep_small.as_bytes(),
+    )
+    .await;
+    let e = assert_error(&r, 400, "invalid_field");
+    assert!(
+        e["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("nested more than"),
+        "{e}"
+    );
+    let deep_field = format!("{{\"kind\":{}{}}}", "[".repeat(20_000), "]".repeat(20_000));
+    let r = call_raw(
+        a,
+        "POST",
+        "/api/notices",
+        Some(OFFICER),
+        "application/json",
+        deep_field.as_bytes(),
+    )
+    .await;
+    let e = assert_error(&r, 400, "invalid_json");
+    assert_eq!(e["field"], "kind", "{e}");
     // The whole body must arrive: a connection closed early is not a request.
     let r = partial_body(a, "/api/applications", app_text.as_bytes()).await;
     assert!(
@@ -1211,6 +1291,30 @@ async fn documents_stay_within_a_quota_and_officers_read_them_back() {
     let before = dump(&state);
     let r = upload("loan_contract", pdf(20, 100)).await;
     assert_eq!(assert_error(&r, 409, "document_quota")["field"], "kind");
+    // A kind that is none of the four, however it is written: 400 naming it.
+    for s in hostile()
+        .into_iter()
+        .chain(["LOAN_CONTRACT".to_owned(), String::new()])
+    {
+        let path = format!(
+            "/api/applications/{id}/documents?kind={}",
+            percent_encode(&s)
+        );
+        let r = e2e::request(
+            a,
+            "POST",
+            &path,
+            &[
+                ("authorization", &bearer),
+                ("content-type", "application/pdf"),
+            ],
+            &pdf(99, 100),
+        )
+        .await
+        .unwrap();
+        let e = assert_error(&r, 400, "invalid_field");
+        assert_eq!(e["field"], "kind", "{s:?}: {e}");
+    }
     assert_eq!(dump(&state), before, "nothing stored past the quota");
     let documents = count(&state, "documents");
     assert_eq!(
