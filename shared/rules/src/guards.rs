@@ -361,15 +361,6 @@ mod tests {
     /// (`ApiError::refused`), so a text that named it would say it twice.
     #[test]
     fn refusals_leave_the_rule_id_to_the_answer() {
-        let stages = [
-            Stage::Open,
-            Stage::Closed,
-            Stage::UnderReview,
-            Stage::Allocated,
-            Stage::InNotice,
-            Stage::Approved,
-            Stage::Paid,
-        ];
         let actions = [
             Action::Review,
             Action::Allocate,
@@ -377,7 +368,7 @@ mod tests {
             Action::Approve,
         ];
         let mut refusals = Vec::new();
-        for stage in stages {
+        for stage in Stage::ALL {
             for action in actions {
                 refusals.extend(check(action, &round(stage)).err());
             }
