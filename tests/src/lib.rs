@@ -41,17 +41,26 @@ pub fn wasm(name: &str) -> PathBuf {
 
 static BUILT: Mutex<bool> = Mutex::new(false);
 
-/// Makes sure the components are built. `cargo xtask test` (and `cargo xtask build`)
-/// build them before the tests run, and then the tests use those `.wasm` files as they
-/// are; a bare `cargo test` on a fresh checkout builds them here, once. Set
-/// `E2E_REBUILD=1` to rebuild them from here anyway.
+/// Makes sure the components are built from the sources as they are. `cargo xtask test`
+/// (and `cargo xtask build`) build them before the tests run; a bare `cargo test` builds
+/// them here, once, when a `.wasm` is missing or older than any file under `functions/` or
+/// `shared/` (or the workspace's manifests), so a test never runs yesterday's component.
+/// Set `E2E_REBUILD=1` to rebuild them from here anyway.
 pub fn ensure_built() {
     let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
     if *built {
         return;
     }
-    let missing = COMPONENTS.iter().any(|c| !wasm(c).exists());
-    if missing || std::env::var_os("E2E_REBUILD").is_some() {
+    let oldest_wasm = COMPONENTS
+        .iter()
+        .map(|c| std::fs::metadata(wasm(c)).and_then(|m| m.modified()).ok())
+        .collect::<Option<Vec<_>>>()
+        .and_then(|times| times.into_iter().min());
+    let stale = match oldest_wasm {
+        None => true,
+        Some(built_at) => newest_source().is_some_and(|changed| changed > built_at),
+    };
+    if stale || std::env::var_os("E2E_REBUILD").is_some() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = std::process::Command::new(cargo);
         cmd.current_dir(root()).args([
@@ -69,6 +78,38 @@ pub fn ensure_built() {
         assert!(status.success(), "building the components failed");
     }
     *built = true;
+}
+
+/// When the components' sources last changed: the newest file under `functions/` and
+/// `shared/`, and the workspace's `Cargo.toml` and `Cargo.lock`.
+fn newest_source() -> Option<std::time::SystemTime> {
+    fn walk(dir: &Path, newest: &mut Option<std::time::SystemTime>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            let hidden = e.file_name().to_string_lossy().starts_with('.');
+            if hidden || e.file_name() == "target" {
+                continue;
+            }
+            if path.is_dir() {
+                walk(&path, newest);
+            } else if let Ok(t) = e.metadata().and_then(|m| m.modified()) {
+                *newest = (*newest).max(Some(t));
+            }
+        }
+    }
+    let root = root();
+    let mut newest = None;
+    walk(&root.join("functions"), &mut newest);
+    walk(&root.join("shared"), &mut newest);
+    for f in ["Cargo.toml", "Cargo.lock"] {
+        if let Ok(t) = std::fs::metadata(root.join(f)).and_then(|m| m.modified()) {
+            newest = newest.max(Some(t));
+        }
+    }
+    newest
 }
 
 /// A fresh temporary state folder (removed when dropped).
@@ -175,11 +216,12 @@ macro_rules! on_both_hosts {
     };
 }
 
-/// An HTTP answer.
+/// An HTTP answer. Its headers are kept as sent, in order, a repeated one repeated (names
+/// lowercased), so a header sent twice can be seen.
 #[derive(Debug)]
 pub struct Answer {
     pub status: u16,
-    pub headers: BTreeMap<String, String>,
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -193,10 +235,28 @@ impl Answer {
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 
+    /// The one value of header `name`, if sent. A header sent more than once (two
+    /// `access-control-allow-origin`, say) fails the test here: no reader should have to
+    /// guess which one counts. [`Answer::headers_named`] reads a header allowed to repeat.
+    #[track_caller]
     pub fn header(&self, name: &str) -> Option<&str> {
+        let values = self.headers_named(name);
+        assert!(
+            values.len() <= 1,
+            "the header {name} was sent {} times: {values:?}",
+            values.len()
+        );
+        values.first().copied()
+    }
+
+    /// Every value of header `name`, in the order sent.
+    pub fn headers_named(&self, name: &str) -> Vec<&str> {
+        let name = name.to_ascii_lowercase();
         self.headers
-            .get(&name.to_ascii_lowercase())
-            .map(String::as_str)
+            .iter()
+            .filter(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 }
 
@@ -239,16 +299,16 @@ fn parse(buf: &[u8]) -> std::io::Result<Answer> {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| bad("bad status line"))?;
-    let mut headers = BTreeMap::new();
+    let mut headers = Vec::new();
     for l in lines {
         if let Some((k, v)) = l.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
+            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
         }
     }
     let mut body = buf[end + 4..].to_vec();
     if headers
-        .get("transfer-encoding")
-        .is_some_and(|t| t.contains("chunked"))
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"))
     {
         body = dechunk(&body).ok_or_else(|| bad("bad chunked body"))?;
     }

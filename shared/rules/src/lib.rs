@@ -39,7 +39,8 @@
 //! ```
 //!
 //! and its answer ([`decision::Decision`]), abridged here to the first reasons — the
-//! complete answer is `data/example-precheck-answer.json`, kept true by a test:
+//! complete answer is `data/example-precheck-answer.json`, kept true by a golden-file test
+//! (`tests/documentation.rs`):
 //!
 //! ```json
 //! {

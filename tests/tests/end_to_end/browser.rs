@@ -234,13 +234,26 @@ async fn text_of(c: &Client, css: &str) -> String {
         .expect("text")
 }
 
+/// Waits until the page has been laid out and painted at its new size (WebDriver's resize
+/// returns once the window has it; two animation frames later the page shows it), instead
+/// of sleeping a guessed while.
+async fn laid_out(c: &Client) {
+    c.execute_async(
+        "const done = arguments[0];
+         requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+        vec![],
+    )
+    .await
+    .expect("two frames");
+}
+
 /// Whole-page screenshots at desktop and phone width, under `target/screenshots/`.
 async fn screenshots(c: &Client, name: &str) {
     let dir = root().join("target/screenshots");
     std::fs::create_dir_all(&dir).expect("target/screenshots");
     for (label, width) in [("desktop", 1280u32), ("phone", 390u32)] {
         c.set_window_size(width, 900).await.expect("resize");
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        laid_out(c).await;
         let h = c
             .execute("return document.documentElement.scrollHeight", vec![])
             .await
@@ -249,7 +262,7 @@ async fn screenshots(c: &Client, name: &str) {
             .unwrap_or(900)
             .clamp(600, 6000) as u32;
         c.set_window_size(width, h + 120).await.expect("resize");
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        laid_out(c).await;
         let png = c.screenshot().await.expect("screenshot");
         assert!(png.starts_with(b"\x89PNG"), "a PNG");
         std::fs::write(dir.join(format!("{name}-{label}.png")), png).expect("written");
