@@ -29,7 +29,7 @@ pub(crate) async fn base_url() -> Result<String, ApiError> {
 
 /// `?page=N` (1 by default); anything else is a 400 naming the parameter.
 fn page_param(req: &Request) -> Result<usize, ApiError> {
-    let query = service::query::query(req, &["page"])?;
+    let query = service::query::public(req, &["page"])?;
     let Some(v) = query.get("page") else {
         return Ok(1);
     };
@@ -239,7 +239,7 @@ pub(crate) async fn one_json(req: &Request, id: &str) -> Result<Reply, ApiError>
 
 /// `GET /notices`.
 pub(crate) async fn list_page(req: &Request) -> Result<Reply, ApiError> {
-    no_query(req)?;
+    service::query::public(req, &[])?;
     let (notices, now) = load_public().await?;
     let body = publish::html::list_page(&notices, now).into_bytes();
     Ok(public_read(req, body, HTML, newest(&notices, now)))
@@ -247,7 +247,7 @@ pub(crate) async fn list_page(req: &Request) -> Result<Reply, ApiError> {
 
 /// `GET /notices/:id`.
 pub(crate) async fn one_page(req: &Request, id: &str) -> Result<Reply, ApiError> {
-    no_query(req)?;
+    service::query::public(req, &[])?;
     let (n, now) = load_one(id).await?;
     let body = publish::html::notice_page(&n, now).into_bytes();
     Ok(public_read(

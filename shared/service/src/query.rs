@@ -25,6 +25,26 @@ pub fn query(req: &Request, allowed: &[&str]) -> Result<Query, ApiError> {
     parse(req.uri().query().unwrap_or(""), allowed)
 }
 
+/// The query string of a public page or feed, where people arrive from shared links: the
+/// parameters among `known` are checked as [`query`] checks them; any other (what WeChat,
+/// Weibo and campaign links append — `from`, `isappinstalled`, `utm_source`, …) is
+/// ignored, so a shared link opens the page.
+pub fn public(req: &Request, known: &[&str]) -> Result<Query, ApiError> {
+    parse_public(req.uri().query().unwrap_or(""), known)
+}
+
+/// [`public`] on a query string (without the `?`).
+pub fn parse_public(text: &str, known: &[&str]) -> Result<Query, ApiError> {
+    let kept: Vec<(String, String)> = form_urlencoded::parse(text.as_bytes())
+        .filter(|(k, _)| known.contains(&k.as_ref()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let kept = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .finish();
+    parse(&kept, known)
+}
+
 /// Refuses any query string on an address that takes none.
 pub fn none(req: &Request) -> Result<(), ApiError> {
     match req.uri().query() {
@@ -75,6 +95,20 @@ pub fn parse(text: &str, allowed: &[&str]) -> Result<Query, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_public_page_ignores_what_shared_links_append() {
+        let q = parse_public(
+            "from=singlemessage&isappinstalled=0&page=2&utm_source=x",
+            &["page"],
+        )
+        .unwrap();
+        assert_eq!(q.get("page"), Some("2"));
+        assert_eq!(q.get("from"), None);
+        // What it knows is still checked.
+        assert!(parse_public("page=1&page=2", &["page"]).is_err());
+        assert!(parse_public("from=timeline", &[]).is_ok());
+    }
 
     #[test]
     fn parameters_are_percent_decoded_and_checked_by_name() {
