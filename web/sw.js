@@ -2,12 +2,13 @@
 // bundle are cached when first seen and served from the cache when the network fails
 // (network first, so a new version is picked up at once). The API is never cached.
 
-const CACHE = "mentougou-web-v3";
+const CACHE = "mentougou-web-v4";
 const SHELL = [
   "./",
   "index.html",
   "policy.html",
   "style.css",
+  "favicon.svg",
   "js/common.js",
   "js/form.js",
   "js/index.js",

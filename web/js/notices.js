@@ -8,9 +8,10 @@ initPage();
 const list = document.getElementById("notices");
 
 const STATUS = {
-  listed: ["公示中", "listed"],
+  listed: ["拟补助", "listed"],
   amended: ["已调整", "amended"],
-  removed: ["已撤销", "removed"],
+  removed: ["已取消", "removed"],
+  paid: ["已拨付", "paid"],
 };
 
 async function main() {

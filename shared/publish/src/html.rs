@@ -3,7 +3,7 @@
 
 use crate::escape::html;
 use crate::notice::{EntryStatus, Notice, NoticeKind};
-use chrono::{DateTime, FixedOffset, SecondsFormat, Timelike};
+use chrono::{DateTime, Datelike, FixedOffset, SecondsFormat, Timelike};
 use rules::calendar::shanghai;
 
 /// Print and screen styles small enough to inline: the page stands alone when printed
@@ -11,7 +11,7 @@ use rules::calendar::shanghai;
 const STYLE: &str = "body{font-family:system-ui,'Noto Sans CJK SC','PingFang SC',sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.6;color:#1a1a1a}\
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #999;padding:.3rem .5rem;text-align:left;vertical-align:top}\
 td.num{text-align:right;font-variant-numeric:tabular-nums}.en{color:#444;font-size:.92em}.removed{text-decoration:line-through;color:#666}\
-.status{font-weight:600}a{color:#0b57d0}@media print{nav,.noprint{display:none}a{color:inherit;text-decoration:none}body{max-width:none}}";
+.status{font-weight:600}.signature{text-align:right;margin-top:2rem}a{color:#0b57d0}@media print{nav,.noprint{display:none}a{color:inherit;text-decoration:none}body{max-width:none}}";
 
 fn time(t: DateTime<FixedOffset>) -> String {
     t.with_timezone(&shanghai())
@@ -30,18 +30,27 @@ fn beijing(t: DateTime<FixedOffset>) -> String {
     format!("<time datetime=\"{}\">{readable}</time>", time(t))
 }
 
-fn page(title: &str, body: &str) -> String {
+fn page(title: &str, description: &str, body: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-<title>{}</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n<style>{STYLE}</style>\n\
+<title>{}</title>\n<meta name=\"description\" content=\"{}\">\n\
+<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\n\
+<link rel=\"stylesheet\" href=\"/style.css\">\n<style>{STYLE}</style>\n\
 <link rel=\"alternate\" type=\"application/atom+xml\" title=\"公示订阅 Atom\" href=\"/feeds/notices.atom\">\n\
 <link rel=\"alternate\" type=\"application/feed+json\" title=\"公示订阅 JSON Feed\" href=\"/feeds/notices.json\">\n\
 </head>\n<body>\n<nav class=\"noprint\"><a href=\"/\">首页 <span class=\"en\">Home</span></a> · \
 <a href=\"/notices\">全部公示 <span class=\"en\">All notices</span></a> · \
 <a href=\"/feeds/notices.atom\">订阅 <span class=\"en\">Subscribe</span></a></nav>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        html(title)
+        html(title),
+        html(description)
     )
+}
+
+/// A date as a Chinese document writes it in its 落款: `2026年5月6日`.
+fn dated(t: DateTime<FixedOffset>) -> String {
+    let d = t.with_timezone(&shanghai()).date_naive();
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
 /// The entries table and the updates: the notice's substance (also the feeds' content).
@@ -72,10 +81,11 @@ pub fn notice_fragment(n: &Notice) -> String {
         let amount = if e.amount != e.original_amount {
             format!(
                 "{}<br><span class=\"en\">原 was {}</span>",
-                e.amount, e.original_amount
+                e.amount.grouped(),
+                e.original_amount.grouped()
             )
         } else {
-            e.amount.to_string()
+            e.amount.grouped()
         };
         s.push_str(&format!(
             "<tr id=\"entry-{}\"{class}><td class=\"num\">{}</td><td>{}</td><td>{}<br><span class=\"en\">{}</span></td>\
@@ -93,7 +103,8 @@ pub fn notice_fragment(n: &Notice) -> String {
     let total = n.current_total();
     s.push_str(&format!(
         "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"3\">合计 <span class=\"en\">Total</span></th>\
-<td class=\"num\">{total}</td><td>{}</td><td></td></tr></tfoot>\n</table>\n",
+<td class=\"num\">{}</td><td>{}</td><td></td></tr></tfoot>\n</table>\n",
+        total.grouped(),
         html(&crate::notice::capitals(total))
     ));
     if !n.updates.is_empty() {
@@ -178,12 +189,32 @@ Objectors' personal data is never published. Objections outside the period are n
             html(&c.address_en),
         ));
     }
+    // 落款: the issuing office and the date, as a Chinese notice ends.
+    b.push_str(&format!(
+        "<p class=\"signature\">{}<br>{}<br><span class=\"en\" lang=\"en\">{}, {}</span></p>\n",
+        html(&n.contact.office_zh),
+        dated(n.published_at),
+        html(&n.contact.office_en),
+        rules::calendar::ymd(&n.published_at.with_timezone(&shanghai())),
+    ));
     b.push_str(&format!(
         "<p class=\"noprint\"><a href=\"/api/notices/{}\">JSON</a> · <a href=\"/feeds/notices.atom\">Atom</a> · \
 <a href=\"/feeds/notices.json\">JSON Feed</a></p>\n",
         html(&n.id)
     ));
-    page(&format!("{} · {}", n.title_zh, n.title_en), &b)
+    let description = format!(
+        "{}：{}年度，共{}项，合计{}元。{}",
+        n.title_zh,
+        n.round_year,
+        n.entries.len(),
+        n.current_total().grouped(),
+        n.contact.office_zh
+    );
+    page(
+        &format!("{} · {}", n.title_zh, n.title_en),
+        &description,
+        &b,
+    )
 }
 
 /// The list of notices, newest first.
@@ -225,5 +256,9 @@ pub fn list_page(notices: &[Notice], now: DateTime<FixedOffset>) -> String {
         }
         b.push_str("</ul>\n");
     }
-    page("公示公告 · Public notices", &b)
+    page(
+        "公示公告 · Public notices",
+        "门头沟区知识产权质押融资贴息的拟补助名单公示与拨付公示，公示期内可在线提出异议。",
+        &b,
+    )
 }

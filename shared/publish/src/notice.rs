@@ -159,17 +159,21 @@ pub struct Notice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryStatus {
+    /// On a proposed list: proposed, open to objection while the period runs.
     Listed,
     Amended,
     Removed,
+    /// On a payments notice (DISCLOSE): the money was paid.
+    Paid,
 }
 
 impl EntryStatus {
     pub fn zh(self) -> &'static str {
         match self {
-            EntryStatus::Listed => "公示中",
+            EntryStatus::Listed => "拟补助",
             EntryStatus::Amended => "已调整",
             EntryStatus::Removed => "已取消",
+            EntryStatus::Paid => "已拨付",
         }
     }
     pub fn en(self) -> &'static str {
@@ -177,6 +181,7 @@ impl EntryStatus {
             EntryStatus::Listed => "listed",
             EntryStatus::Amended => "amended",
             EntryStatus::Removed => "removed",
+            EntryStatus::Paid => "paid",
         }
     }
 }
@@ -209,7 +214,10 @@ impl Notice {
                 original_amount: e.amount,
                 amount: e.amount,
                 amount_capitals: String::new(),
-                status: EntryStatus::Listed,
+                status: match self.kind {
+                    NoticeKind::ProposedList => EntryStatus::Listed,
+                    NoticeKind::Payments => EntryStatus::Paid,
+                },
             })
             .collect();
         let mut updates: Vec<&NoticeUpdate> = self.updates.iter().collect();

@@ -286,6 +286,16 @@ fn proc_notice_page_readable_without_javascript() {
     assert!(page.contains("壹拾贰万元整"));
     assert!(page.contains("异议成立"), "updates shown with their time");
     assert!(page.contains("@media print"));
+    // Amounts grouped as people read them; the notice ends with its office and date (落款).
+    assert!(page.contains(">120,000.00<"), "grouped amounts");
+    assert!(page.contains("class=\"signature\""));
+    assert!(
+        page.contains("2026年9月18日"),
+        "dated as a Chinese notice is"
+    );
+    assert!(page.contains(&format!("{}<br>2026年9月18日", n.contact.office_zh)));
+    assert!(page.contains("<meta name=\"description\" content=\""));
+    assert!(page.contains("rel=\"icon\""));
     let later = html::notice_page(&n, t("2026-09-24T00:00:00+08:00"));
     assert!(later.contains("公示期已结束"));
     let list = html::list_page(&[n, payments()], t("2026-09-21T12:00:00+08:00"));
@@ -298,6 +308,14 @@ fn disclose_payment_page_has_no_objection_section() {
     let page = html::notice_page(&payments(), t("2026-11-21T12:00:00+08:00"));
     assert!(page.contains("拨付金额"));
     assert!(!page.contains("How to object"));
+    // A paid entry is labelled paid, not as if it were still on notice.
+    assert!(
+        page.contains("已拨付<br><span class=\"en\">paid</span>"),
+        "{page}"
+    );
+    assert!(!page.contains("拟补助<br>") && !page.contains("公示中<br>"));
+    let v = payments().current_entries();
+    assert!(v.iter().all(|e| e.status == publish::EntryStatus::Paid));
 }
 
 fn table() -> Table {

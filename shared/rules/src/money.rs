@@ -138,6 +138,23 @@ impl fmt::Display for Money {
     }
 }
 
+impl Money {
+    /// The amount as people read it in a table, thousands grouped: `1,234,567.89`.
+    pub fn grouped(self) -> String {
+        // Money is never negative (`Money::parse`, the arithmetic saturates at zero).
+        let plain = self.to_string();
+        let (whole, fen) = plain.split_once('.').unwrap_or((plain.as_str(), "00"));
+        let mut out = String::with_capacity(plain.len() + whole.len() / 3);
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        format!("{out}.{fen}")
+    }
+}
+
 impl std::iter::Sum for Money {
     fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
         iter.fold(Money::ZERO, Money::saturating_add)
@@ -210,6 +227,19 @@ impl From<Rate> for Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grouped_for_tables() {
+        for (plain, grouped) in [
+            ("0.00", "0.00"),
+            ("999.99", "999.99"),
+            ("1000.00", "1,000.00"),
+            ("120000.00", "120,000.00"),
+            ("1234567.89", "1,234,567.89"),
+        ] {
+            assert_eq!(Money::parse(plain).unwrap().grouped(), grouped);
+        }
+    }
 
     #[test]
     fn money_parses_decimal_strings_exactly() {

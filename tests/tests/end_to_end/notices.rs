@@ -665,7 +665,7 @@ async fn an_objection_lives_from_filing_to_the_updated_notice_and_the_contact_st
     assert_eq!(updates[2]["kind"], "re_review_dismissed");
     let page = get(a, "/notices/2026-proposed").await.text();
     assert!(page.contains("重审结论：异议部分成立"), "{page}");
-    assert!(page.contains("原 was 45678.90"));
+    assert!(page.contains("原 was 45,678.90"));
 
     // The round's list: a new version per change; the application's status follows.
     let c = db(&state);
