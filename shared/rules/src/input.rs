@@ -69,30 +69,24 @@ pub fn parse_json<T: DeserializeOwned>(json: &str) -> Result<T, InputError> {
             format!("JSON is nested more than {MAX_JSON_DEPTH} levels deep"),
         ));
     }
+    // `T::deserialize` on a slice deserialiser: the instantiation `serde_json::from_slice`
+    // (and so [`from_str`] and the store's JSON columns) uses too, one copy per type.
+    // Trailing characters after the value are not read (as before: a body is one value).
     let de = &mut serde_json::Deserializer::from_slice(json.as_bytes());
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let field = e.path().to_string();
-        // `.` is the whole body; `?` is where the parser never reached a field.
-        let field = if field == "." || field == "?" {
-            String::new()
-        } else {
-            field
-        };
-        let inner = e.into_inner();
-        let msg = inner.to_string();
-        let (code, zh) = classify(&inner, &msg);
+    T::deserialize(de).map_err(|e| {
+        // Empty for the whole body and for a body that is not JSON.
+        let field = crate::json_path::error_field(json.as_bytes(), &e);
+        let msg = e.to_string();
+        let (code, zh) = classify(&e, &msg);
         InputError::single(&field, code, zh, msg)
     })
 }
 
 /// Reads JSON exactly as `serde_json::from_str` does (trailing characters refused, the
-/// same errors), through the same instantiation as [`parse_json`] (path tracking, its
-/// path dropped): one copy of each type's deserialiser in a component, not two.
+/// same errors), through the same instantiation as [`parse_json`] (a slice deserialiser):
+/// one copy of each type's deserialiser in a component, not two.
 pub fn from_str<T: DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
-    let de = &mut serde_json::Deserializer::from_slice(json.as_bytes());
-    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| e.into_inner())?;
-    de.end()?;
-    Ok(value)
+    serde_json::from_slice(json.as_bytes())
 }
 
 /// A machine code and a Chinese message for a serde_json error.
@@ -144,19 +138,7 @@ fn nesting_depth(json: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Outer {
-        items: Vec<Inner>,
-    }
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Inner {
-        amount: crate::money::Money,
-    }
+    use crate::json_path::tests::Outer;
 
     #[test]
     fn errors_name_the_field_path() {
@@ -175,7 +157,7 @@ mod tests {
 
         let e = parse_json::<Outer>(r#"{"items":"#).unwrap_err();
         assert_eq!(e.errors[0].code, "json_malformed");
-        // A body that is not JSON names no field (serde_path_to_error says `?`).
+        // A body that is not JSON names no field.
         for broken in ["{", "", "nul"] {
             let e = parse_json::<Outer>(broken).unwrap_err();
             assert_eq!(e.errors[0].code, "json_malformed", "{broken:?}");

@@ -90,10 +90,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         crate::hidden::refuse_hidden(text)?;
         refuse_array(text)?;
     }
+    // The slice deserialiser `serde_json::from_slice` uses: one copy per type. Trailing
+    // characters after the value are not read (a body is one value).
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        ApiError::bad_json(Some(path), &e.inner().to_string())
+    T::deserialize(de).map_err(|e| {
+        let path = rules::json_path::error_field(bytes, &e);
+        ApiError::bad_json(Some(path), &e.to_string())
     })
 }
 

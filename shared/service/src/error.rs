@@ -132,10 +132,9 @@ impl ApiError {
             format!("请求内容不是有效的 JSON 或字段不符合要求：{detail}"),
             format!("The request body is not valid JSON for this endpoint: {detail}"),
         );
-        // serde_path_to_error writes `.` for the whole body and `?` where the parser never
-        // reached a field (a body that is not JSON): neither names a field.
+        // The empty path is the whole body or a body that is not JSON: no field.
         match field {
-            Some(f) if !f.is_empty() && f != "." && f != "?" => e.field(f),
+            Some(f) if !f.is_empty() => e.field(f),
             _ => e,
         }
     }

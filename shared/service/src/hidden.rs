@@ -46,7 +46,9 @@ pub fn refuse_hidden(json: &str) -> Result<(), ApiError> {
         return Ok(());
     };
     // Rare: find where it is (a body that does not parse is left to the parser's error).
-    let path = serde_json::from_str::<Value>(json)
+    // `from_slice`, the reader every other body and stored value is read with: no second
+    // copy of serde_json's parser for `&str`.
+    let path = serde_json::from_slice::<Value>(json.as_bytes())
         .ok()
         .and_then(|v| path_of(&v, ""))
         .unwrap_or_default();

@@ -1,0 +1,399 @@
+//! `rules::json_path` names the field of a failed parse as `serde_path_to_error` (a
+//! dev-dependency only, kept for this comparison) did when it tracked every request:
+//! for a corpus of broken requests generated from the documented example (every value
+//! replaced by values of other types, every field removed, an unknown field in every
+//! object, a key repeated, lists lengthened), pretty and compact, and for random edits.
+//!
+//! The differences, each on purpose (see `expected`):
+//! - a body that is not JSON (syntax error, cut short) names no field: serde_path_to_error
+//!   named where its parser stopped (`items[0].amount`, `items[0].?`), or `?`;
+//! - an unknown field of an internally tagged enum (a pledged right) is named inside the
+//!   right's object, as unknown fields are everywhere else; serde_path_to_error named the
+//!   right (its content is buffered).
+
+use proptest::prelude::*;
+use rules::allocation::AllocationRequest;
+use rules::json_path::error_field;
+use rules::params::Parameters;
+use rules::{Application, PrecheckRequest, Round};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+/// The path serde_path_to_error gives, and the error.
+fn tracked<T: DeserializeOwned>(json: &str) -> Option<(String, serde_json::Error)> {
+    let de = &mut serde_json::Deserializer::from_str(json);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(_) => None,
+        Err(e) => {
+            let path = e.path().to_string();
+            Some((path, e.into_inner()))
+        }
+    }
+}
+
+/// What `error_field` must answer where serde_path_to_error answered `path`.
+fn expected(path: &str, e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    if e.classify() != Category::Data {
+        return String::new(); // not JSON
+    }
+    let msg = e.to_string();
+    let join = |field: &str| {
+        if path == "." {
+            field.to_owned()
+        } else {
+            format!("{path}.{field}")
+        }
+    };
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        // Inside a pledged right, whose content is buffered: serde_path_to_error stopped
+        // at the right's object.
+        let key = rest.rsplit_once("`, expected").map_or(rest, |(k, _)| k);
+        if path.ends_with(']') && path.contains("pledged_rights[") {
+            return join(key);
+        }
+    }
+    if path == "." || path == "?" {
+        return String::new(); // the whole body
+    }
+    path.to_owned()
+}
+
+/// Checks one document against type `T`; returns a description of the difference.
+fn differs<T: DeserializeOwned>(json: &str) -> Option<String> {
+    let (path, e) = tracked::<T>(json)?;
+    let ours_e = serde_json::from_str::<T>(json).err();
+    // parse_json does not read past the value: serde_json::from_str also refuses
+    // trailing characters, which serde_path_to_error::deserialize never looked at.
+    let ours_e = ours_e.expect("serde_json refuses what serde_path_to_error refuses");
+    assert_eq!(ours_e.to_string(), e.to_string(), "{json}");
+    let ours = error_field(json.as_bytes(), &ours_e);
+    let want = expected(&path, &e);
+    let short: String = json
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(120)
+        .collect();
+    (ours != want).then(|| {
+        format!("{short}…\n  error: {e}\n  spte:  {path}\n  want:  {want}\n  ours:  {ours}")
+    })
+}
+
+/// A request with every list filled, so each nesting is exercised.
+fn rich_request() -> Value {
+    let mut v: Value =
+        serde_json::from_str(include_str!("../data/example-precheck-request.json")).unwrap();
+    v["round"]["extra_key_industries"] =
+        json!([{"code": "culture_tourism", "zh": "文旅", "en": "Culture and tourism"}]);
+    v["round"]["guide"] = json!({
+        "title": "2026年度门头沟区知识产权质押融资贴息申报指南",
+        "url": "https://example.gov.cn/guide",
+        "materials": ["申请表", "营业执照"],
+        "approval": {"approved_on": "2026-03-20", "reference": "区政府会议纪要〔2026〕3号"}
+    });
+    let app = &mut v["application"];
+    app["enterprise"]["credit_findings"] = json!([{
+        "kind": "tax_non_compliance", "date": "2023-05-01", "source": "区税务局",
+        "resolved_on": "2023-06-01"
+    }]);
+    app["enterprise"]["fraud_findings"] = json!([{
+        "kind": "false_documents", "determined_on": "2019-01-01", "reference": "门知罚〔2019〕1号"
+    }]);
+    let mut second = app["loans"][0].clone();
+    second["contract_number"] = "BJ-2025-0002".into();
+    second["verified_interest_paid"] = "1000.00".into();
+    second["pledged_rights"] = json!([
+        {"kind": "trademark", "registration_number": "12345678", "well_known": true,
+         "owner": "北京京西智算科技有限公司"},
+        {"kind": "copyright", "registration_number": "国作登字-2024-1", "owner": "北京京西智算科技有限公司"},
+        {"kind": "other", "description": "数据资产", "owner": "北京京西智算科技有限公司"}
+    ]);
+    app["loans"].as_array_mut().unwrap().push(second);
+    app["history"] = json!([
+        {"year": 2024, "amount": "1000.00", "recovered": false, "reference": "PAY-1"},
+        {"year": 2025, "amount": "2000.00", "recovered": true, "reference": "PAY-2"}
+    ]);
+    app["review"] = json!({
+        "opinions": [
+            {"department": "tax", "name": "区税务局", "answered_on": "2026-04-20",
+             "objects": false, "note": ""},
+            {"department": "town_street", "name": "王平镇", "objects": true, "note": "异议"}
+        ],
+        "credit_report": {"source": "credit_china", "checked_on": "2026-04-20",
+                          "reference": "XY-1", "public_credit_rating": "A"}
+    });
+    v
+}
+
+fn allocation_request() -> Value {
+    json!({
+        "year": 2026,
+        "budget": "100000.00",
+        "applications": [
+            {"id": "A-1", "enterprise": "91110109MA01C3KP2P",
+             "submitted_at": "2026-04-02T09:00:00+08:00", "ceiling_amount": "1000.00"},
+            {"id": "A-2", "enterprise": "91110109MA01C3KP2P",
+             "submitted_at": "2026-04-03T09:00:00+08:00", "ceiling_amount": "2000.00"}
+        ],
+        "history": {
+            "91110109MA01C3KP2P": [
+                {"year": 2024, "amount": "1000.00", "recovered": false, "reference": "PAY-1"}
+            ]
+        }
+    })
+}
+
+/// Every JSON pointer of `v` (not the root).
+fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                out.push(p.clone());
+                pointers(x, p, out);
+            }
+        }
+        Value::Array(list) => {
+            for (i, x) in list.iter().enumerate() {
+                let p = format!("{at}/{i}");
+                out.push(p.clone());
+                pointers(x, p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn split(ptr: &str) -> (&str, String) {
+    let (parent, key) = ptr.rsplit_once('/').unwrap();
+    (parent, key.replace("~1", "/").replace("~0", "~"))
+}
+
+/// Values of every JSON type, and wrong values of the right type.
+fn replacements() -> Vec<Value> {
+    vec![
+        Value::Null,
+        json!(true),
+        json!(0),
+        json!(-1),
+        json!(1.5),
+        json!(1e300),
+        json!(""),
+        json!("x"),
+        json!("1.001"),
+        json!("2026-02-30"),
+        json!([]),
+        json!([1]),
+        json!({}),
+        json!({"a": 1}),
+    ]
+}
+
+/// Broken copies of a valid document.
+fn mutations(valid: &Value) -> Vec<Value> {
+    let mut ptrs = Vec::new();
+    pointers(valid, String::new(), &mut ptrs);
+    let mut out = Vec::new();
+    let mut objects = vec![String::new()];
+    for ptr in &ptrs {
+        let (parent, key) = split(ptr);
+        for r in replacements() {
+            let mut v = valid.clone();
+            *v.pointer_mut(ptr).unwrap() = r;
+            out.push(v);
+        }
+        let mut v = valid.clone();
+        match v.pointer_mut(parent).unwrap() {
+            Value::Object(m) => {
+                m.remove(&key);
+            }
+            Value::Array(list) => {
+                list.remove(key.parse::<usize>().unwrap());
+            }
+            _ => unreachable!(),
+        }
+        out.push(v);
+        match valid.pointer(ptr).unwrap() {
+            Value::Object(_) => objects.push(ptr.clone()),
+            Value::Array(list) => {
+                // One more element, a wrong one.
+                for extra in [json!(7), json!({"x": 1})] {
+                    let mut v = valid.clone();
+                    let list2 = v.pointer_mut(ptr).unwrap().as_array_mut().unwrap();
+                    list2.push(extra);
+                    out.push(v);
+                }
+                if let Some(first) = list.first() {
+                    let mut v = valid.clone();
+                    let list2 = v.pointer_mut(ptr).unwrap().as_array_mut().unwrap();
+                    list2.insert(0, first.clone());
+                    out.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    for obj in objects {
+        for (k, val) in [
+            ("unknown", json!(1)),
+            ("x.y[0]", json!({"a": [1]})),
+            ("", json!(null)),
+        ] {
+            let mut v = valid.clone();
+            v.pointer_mut(&obj)
+                .unwrap()
+                .as_object_mut()
+                .unwrap()
+                .insert(k.to_owned(), val);
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Texts of `v`: pretty (many lines), compact, and with each object's members in
+/// reverse order (another member last: serde_json positions some errors at the `}`).
+fn texts(v: &Value) -> Vec<String> {
+    let mut reversed = String::new();
+    reverse(v, &mut reversed);
+    vec![
+        serde_json::to_string_pretty(v).unwrap(),
+        serde_json::to_string(v).unwrap(),
+        reversed,
+    ]
+}
+
+fn reverse(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().rev().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&Value::from(k.as_str()).to_string());
+                out.push_str(": ");
+                reverse(x, out);
+            }
+            out.push('}');
+        }
+        Value::Array(list) => {
+            out.push('[');
+            for (i, x) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" ,");
+                }
+                reverse(x, out);
+            }
+            out.push(']');
+        }
+        _ => out.push_str(&v.to_string()),
+    }
+}
+
+/// Each object's first member repeated at its start (`{"a":1,"a":1,…}`), one object at a
+/// time.
+fn duplicates(compact: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let v: Value = serde_json::from_str(compact).unwrap();
+    let mut ptrs = vec![String::new()];
+    pointers(&v, String::new(), &mut ptrs);
+    for ptr in ptrs {
+        let Some(Value::Object(m)) = v.pointer(&ptr) else {
+            continue;
+        };
+        let Some((k, x)) = m.iter().next() else {
+            continue;
+        };
+        let member = format!("{}:{},", Value::from(k.as_str()), x);
+        let mut doc = v.clone();
+        *doc.pointer_mut(&ptr).unwrap() = json!("\u{1}MARK\u{1}");
+        let mut text = serde_json::to_string(&doc).unwrap();
+        let whole = serde_json::to_string(&Value::Object(m.clone())).unwrap();
+        let dup = format!("{{{member}{}", &whole[1..]);
+        text = text.replace("\"\\u0001MARK\\u0001\"", &dup);
+        out.push(text);
+    }
+    out
+}
+
+fn check_all<T: DeserializeOwned>(valid: &Value, failures: &mut Vec<String>) -> usize {
+    let text = serde_json::to_string(valid).unwrap();
+    assert!(
+        serde_json::from_str::<T>(&text).is_ok(),
+        "the corpus starts valid: {:?}",
+        serde_json::from_str::<T>(&text).err()
+    );
+    let mut n = 0;
+    let mut docs: Vec<String> = mutations(valid).iter().flat_map(texts).collect();
+    docs.extend(duplicates(&text));
+    // Cut short everywhere, and broken by a stray byte.
+    for cut in (0..text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .step_by(7)
+    {
+        docs.push(text[..cut].to_owned());
+        docs.push(format!("{}}}{}", &text[..cut], &text[cut..]));
+    }
+    for doc in docs {
+        if tracked::<T>(&doc).is_some() {
+            n += 1;
+        }
+        failures.extend(differs::<T>(&doc));
+    }
+    n
+}
+
+#[test]
+fn field_paths_are_serde_path_to_errors() {
+    let mut failures = Vec::new();
+    let mut n = 0;
+    let rich = rich_request();
+    n += check_all::<PrecheckRequest>(&rich, &mut failures);
+    n += check_all::<Round>(&rich["round"], &mut failures);
+    n += check_all::<Application>(&rich["application"], &mut failures);
+    n += check_all::<AllocationRequest>(&allocation_request(), &mut failures);
+    let params: Value = serde_json::from_str(include_str!("../data/parameters.json")).unwrap();
+    n += check_all::<Parameters>(&params, &mut failures);
+    assert!(n > 5_000, "{n} broken documents");
+    assert!(
+        failures.is_empty(),
+        "{} of {n} differ:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Random bytes written over, inserted into or cut from the example request.
+    #[test]
+    fn random_edits_name_the_same_field(
+        which in 0usize..3,
+        at in 0usize..3000,
+        cut in 0usize..8,
+        insert in proptest::collection::vec(
+            prop::sample::select(
+                &br#"{}[]:,"0123456789.-+eE truefalsnul\x"#[..]
+            ),
+            0..6,
+        ),
+    ) {
+        let texts = texts(&rich_request());
+        let text = texts[which].as_bytes();
+        let at = at.min(text.len());
+        let mut doc = text[..at].to_vec();
+        doc.extend_from_slice(&insert);
+        doc.extend_from_slice(&text[(at + cut).min(text.len())..]);
+        if let Ok(doc) = String::from_utf8(doc) {
+            let d = differs::<PrecheckRequest>(&doc);
+            prop_assert!(d.is_none(), "{}", d.unwrap_or_default());
+        }
+    }
+}
