@@ -71,15 +71,17 @@ pub fn parse_json<T: DeserializeOwned>(json: &str) -> Result<T, InputError> {
     }
     // `T::deserialize` on a slice deserialiser: the instantiation `serde_json::from_slice`
     // (and so [`from_str`] and the store's JSON columns) uses too, one copy per type.
-    // Trailing characters after the value are not read (as before: a body is one value).
+    // A body is one value: anything after it (but white space) is refused.
     let de = &mut serde_json::Deserializer::from_slice(json.as_bytes());
-    T::deserialize(de).map_err(|e| {
-        // Empty for the whole body and for a body that is not JSON.
-        let field = crate::json_path::error_field(json.as_bytes(), &e);
-        let msg = e.to_string();
-        let (code, zh) = classify(&e, &msg);
-        InputError::single(&field, code, zh, msg)
-    })
+    T::deserialize(&mut *de)
+        .and_then(|value| de.end().map(|()| value))
+        .map_err(|e| {
+            // Empty for the whole body and for a body that is not JSON.
+            let field = crate::json_path::error_field(json.as_bytes(), &e);
+            let msg = e.to_string();
+            let (code, zh) = classify(&e, &msg);
+            InputError::single(&field, code, zh, msg)
+        })
 }
 
 /// Reads JSON exactly as `serde_json::from_str` does (trailing characters refused, the

@@ -19,7 +19,9 @@
 //!   the last one of the list or object that just ended, or the element before the `,`
 //!   (for a pledged right, the right; and an unknown field inside it, as anywhere else);
 //! - a body that is not JSON (a syntax error, cut short) names no field: the empty path,
-//!   as for an error about the whole body.
+//!   as for an error about the whole body — except serde_json's "expected value" at the
+//!   `[` or `{` of a well-formed value, which is how its enum deserialiser refuses a list
+//!   or an object given for a string: that names the value.
 
 use serde_json::error::Category;
 
@@ -27,6 +29,12 @@ use serde_json::error::Category;
 /// not JSON. `json` is the text `e` came from (`serde_json::Deserializer::from_slice` or
 /// `from_str`: the line and column are counted in bytes).
 pub fn error_field(json: &[u8], e: &serde_json::Error) -> String {
+    if e.line() > 0 && refused_container(json, e) {
+        // Valid JSON, a type error in disguise: serde_json says "expected value" when an
+        // enum (a string) is given a list or an object. Name the value it was given.
+        let at = offset(json, e.line(), e.column()).saturating_sub(1);
+        return Scan::run(&json[..at]).path();
+    }
     if e.classify() != Category::Data || e.line() == 0 {
         return String::new();
     }
@@ -103,6 +111,17 @@ pub fn error_field(json: &[u8], e: &serde_json::Error) -> String {
         push_key(&mut path, k);
     }
     path
+}
+
+/// Whether `e` is serde_json's "expected value" at the `[` or `{` of a well-formed value
+/// (how its enum deserialiser refuses a list or an object), not a syntax error.
+pub fn refused_container(json: &[u8], e: &serde_json::Error) -> bool {
+    e.classify() == Category::Syntax
+        && e.to_string().starts_with("expected value")
+        && matches!(
+            json.get(offset(json, e.line(), e.column()).wrapping_sub(1)),
+            Some(b'[' | b'{')
+        )
 }
 
 /// `x` of "missing field `x`".

@@ -32,8 +32,11 @@ fn tracked<T: DeserializeOwned>(json: &str) -> Option<(String, serde_json::Error
 }
 
 /// What `error_field` must answer where serde_path_to_error answered `path`.
-fn expected(path: &str, e: &serde_json::Error) -> String {
+fn expected(json: &str, path: &str, e: &serde_json::Error) -> String {
     use serde_json::error::Category;
+    if rules::json_path::refused_container(json.as_bytes(), e) {
+        return path.to_owned(); // an enum given a list or an object: named as before
+    }
     if e.classify() != Category::Data {
         return String::new(); // not JSON
     }
@@ -68,7 +71,7 @@ fn differs<T: DeserializeOwned>(json: &str) -> Option<String> {
     let ours_e = ours_e.expect("serde_json refuses what serde_path_to_error refuses");
     assert_eq!(ours_e.to_string(), e.to_string(), "{json}");
     let ours = error_field(json.as_bytes(), &ours_e);
-    let want = expected(&path, &e);
+    let want = expected(json, &path, &e);
     let short: String = json
         .chars()
         .filter(|c| !c.is_whitespace())

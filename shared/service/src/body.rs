@@ -90,13 +90,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         crate::hidden::refuse_hidden(text)?;
         refuse_array(text)?;
     }
-    // The slice deserialiser `serde_json::from_slice` uses: one copy per type. Trailing
-    // characters after the value are not read (a body is one value).
+    // The slice deserialiser `serde_json::from_slice` uses: one copy per type. A body is
+    // one value: anything after it (but white space) is refused.
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    T::deserialize(de).map_err(|e| {
-        let path = rules::json_path::error_field(bytes, &e);
-        ApiError::bad_json(Some(path), &e.to_string())
-    })
+    T::deserialize(&mut *de)
+        .and_then(|value| de.end().map(|()| value))
+        .map_err(|e| {
+            let path = rules::json_path::error_field(bytes, &e);
+            ApiError::bad_json(Some(path), &e.to_string())
+        })
 }
 
 /// Checks the content type, reads at most `limit` bytes and parses them as JSON.

@@ -919,6 +919,23 @@ async fn hostile_text_is_refused_or_stored_literally() {
             400,
             "invalid_json",
         ),
+        // One body is one value: anything after it is refused, not ignored.
+        (
+            "/api/notices",
+            "application/json",
+            "trailing characters",
+            br#"{"kind": "proposed_list", "round_year": 2026} {"kind": "payments"}"#.to_vec(),
+            400,
+            "invalid_json",
+        ),
+        (
+            "/api/applications",
+            "application/json",
+            "trailing characters",
+            format!("{app_text} trailing").into_bytes(),
+            400,
+            "invalid_field",
+        ),
     ];
     for (path, ctype, what, body, status, code) in cases {
         let token = if path == "/api/applications"
