@@ -38,6 +38,7 @@ pub(crate) struct PublishRequest {
 
 pub(crate) async fn publish(req: Request) -> Result<Reply, ApiError> {
     let actor = staff(&req).await?;
+    let base = base_url(&req).await?;
     let body: PublishRequest = read_json(req, JSON_LIMIT).await?;
     if !(2000..=2100).contains(&body.round_year) {
         return Err(ApiError::invalid(
@@ -56,7 +57,6 @@ pub(crate) async fn publish(req: Request) -> Result<Reply, ApiError> {
             }
         })
         .await?;
-    let base = base_url().await?;
     let mut r = json(201, &detail(&notice, now, &base));
     if let Ok(v) = HeaderValue::from_str(&format!("/api/notices/{}", notice.id)) {
         r.headers_mut().insert("location", v);

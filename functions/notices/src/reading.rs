@@ -13,18 +13,41 @@ use service::query::none as no_query;
 use service::{ApiError, Reply, clock};
 use spin_sdk::http::Request;
 
-/// The public base URL (feeds, links), from the `public_base_url` variable.
-pub(crate) async fn base_url() -> Result<String, ApiError> {
+/// The public base URL of links in notices and feeds: the `public_base_url` variable when
+/// set (a deployment behind an ingress should set it), else where this request came to —
+/// the scheme and host of `spin-full-url` (the value Spin appended) — so links are right
+/// wherever the app is served.
+pub(crate) async fn base_url(req: &Request) -> Result<String, ApiError> {
     let v = spin_sdk::variables::get("public_base_url")
         .await
         .map_err(|_| ApiError::server_misconfigured("public_base_url"))?;
     let v = v.trim().trim_end_matches('/');
+    if v.is_empty() {
+        let full = service::route::spin_header(req, "spin-full-url").unwrap_or_default();
+        return origin(full).ok_or_else(|| {
+            ApiError::server_misconfigured(
+                "public_base_url is empty and spin-full-url is not a URL",
+            )
+        });
+    }
     if !(v.starts_with("http://") || v.starts_with("https://")) || v.contains(char::is_whitespace) {
         return Err(ApiError::server_misconfigured(
             "public_base_url must be an absolute http(s) URL",
         ));
     }
     Ok(v.to_owned())
+}
+
+/// `https://example.org` of `https://example.org/notices?x=1`.
+fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let fine = matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+    fine.then(|| format!("{scheme}://{host}"))
 }
 
 /// `?page=N` (1 by default); anything else is a 400 naming the parameter.
@@ -190,12 +213,16 @@ pub(crate) fn detail<'a>(n: &'a Notice, now: DateTime<FixedOffset>, base: &str) 
             endpoint: format!("{base}/api/objections"),
             rule: "PROC-OBJECT",
             zh: format!(
-                "请于 {until} 前（北京时间）通过 {base}/api/objections 或联系{}提出异议，写明序号、理由与证据；异议人的个人信息不予公开。",
-                n.contact.office_zh
+                "请于{}前，在本站“公示与异议”页面（{base}/notices.html）在线提出异议，或联系{}（电话 {}），写明序号、理由与证据；异议人的个人信息不予公开。",
+                publish::notice::deadline_zh(p.ends_at),
+                n.contact.office_zh,
+                n.contact.phone,
             ),
             en: format!(
-                "Object before {until} (Beijing time) at {base}/api/objections or to the {}, naming the entry number, your grounds and evidence; objectors' personal data is never published.",
-                n.contact.office_en
+                "Object before {} on this site's notices page ({base}/notices.html), or to the {} (phone {}), naming the entry number, your grounds and evidence; objectors' personal data is never published.",
+                publish::notice::deadline_en(p.ends_at),
+                n.contact.office_en,
+                n.contact.phone,
             ),
             until,
         }
@@ -216,7 +243,7 @@ pub(crate) fn detail<'a>(n: &'a Notice, now: DateTime<FixedOffset>, base: &str) 
 pub(crate) async fn list_json(req: &Request) -> Result<Reply, ApiError> {
     no_query(req)?;
     let (notices, now) = load_public().await?;
-    let base = base_url().await?;
+    let base = base_url(req).await?;
     let body = to_vec(&NoticeList {
         notices: notices.iter().map(|n| summary(n, now, &base)).collect(),
     })?;
@@ -227,7 +254,7 @@ pub(crate) async fn list_json(req: &Request) -> Result<Reply, ApiError> {
 pub(crate) async fn one_json(req: &Request, id: &str) -> Result<Reply, ApiError> {
     no_query(req)?;
     let (n, now) = load_one(id).await?;
-    let base = base_url().await?;
+    let base = base_url(req).await?;
     let body = to_vec(&detail(&n, now, &base))?;
     Ok(public_read(
         req,
@@ -281,7 +308,7 @@ impl Feed {
 pub(crate) async fn feed(req: &Request, feed: Feed) -> Result<Reply, ApiError> {
     let page = page_param(req)?;
     let (notices, now) = load_public().await?;
-    let base = base_url().await?;
+    let base = base_url(req).await?;
     let count = publish::feed::items(&notices, &base).len();
     if page > 1 && (page - 1) * publish::feed::PAGE_SIZE >= count {
         return Err(ApiError::new(
@@ -308,4 +335,35 @@ pub(crate) async fn feed(req: &Request, feed: Feed) -> Result<Reply, ApiError> {
         ty,
         newest(&notices, now),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin;
+
+    #[test]
+    fn links_start_where_the_request_came_to() {
+        assert_eq!(
+            origin("http://127.0.0.1:3000/notices").as_deref(),
+            Some("http://127.0.0.1:3000")
+        );
+        assert_eq!(
+            origin("https://ip.bjmtg.gov.cn/feeds/notices.atom?page=2").as_deref(),
+            Some("https://ip.bjmtg.gov.cn")
+        );
+        assert_eq!(
+            origin("http://[::1]:3000/").as_deref(),
+            Some("http://[::1]:3000")
+        );
+        for bad in [
+            "",
+            "notices",
+            "ftp://x/",
+            "http://ev il/",
+            "http:///x",
+            "http://a\"b/",
+        ] {
+            assert_eq!(origin(bad), None, "{bad}");
+        }
+    }
 }

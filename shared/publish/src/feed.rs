@@ -39,9 +39,9 @@ pub fn items(notices: &[Notice], base: &str) -> Vec<FeedItem> {
                     .as_ref()
                     .map(|p| {
                         format!(
-                            "，公示期至 {}（异议截止 {}）",
+                            "，公示期至 {}，异议请于{}前提出",
                             p.last_day,
-                            rfc3339(p.ends_at)
+                            crate::notice::deadline_zh(p.ends_at)
                         )
                     })
                     .unwrap_or_default();
@@ -49,14 +49,14 @@ pub fn items(notices: &[Notice], base: &str) -> Vec<FeedItem> {
                     "{}年度拟补助名单：{}家企业，合计 {} 元{until}。",
                     n.round_year,
                     n.entries.len(),
-                    total
+                    total.grouped()
                 )
             }
             NoticeKind::Payments => format!(
                 "{}年度资金拨付情况：{}笔，合计 {} 元。",
                 n.round_year,
                 n.entries.len(),
-                total
+                total.grouped()
             ),
         };
         items.push(FeedItem {

@@ -155,16 +155,17 @@ pub fn notice_page(n: &Notice, now: DateTime<FixedOffset>) -> String {
             "公示期已结束。<span class=\"en\">The notice period is over.</span>"
         };
         b.push_str(&format!(
-            "<p>公示期：{} 至 {}（{}个工作日），异议须于 {} 前提出。{state}<br>\
+            "<p>公示期：{} 至 {}（{}个工作日），异议须于<time datetime=\"{}\">{}</time>前提出。{state}<br>\
 <span class=\"en\">Notice period: {} to {} ({} working days); objections until {} (PROC-NOTICE, PROC-OBJECT).</span></p>\n",
             p.first_day,
             p.last_day,
             p.working_days,
-            beijing(p.ends_at),
+            time(p.ends_at),
+            crate::notice::deadline_zh(p.ends_at),
             p.first_day,
             p.last_day,
             p.working_days,
-            time(p.ends_at),
+            crate::notice::deadline_en(p.ends_at),
         ));
     }
     b.push_str(&notice_fragment(n));

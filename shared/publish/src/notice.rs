@@ -274,3 +274,58 @@ impl Notice {
 pub fn capitals(amount: Money) -> String {
     rules::numerals::amount_in_capitals(amount.decimal()).unwrap_or_default()
 }
+
+/// A deadline as people say it, in Beijing time: a period ending at midnight ends at 24时
+/// of the day before (`2026年9月23日24时`), otherwise the minute it ends
+/// (`2026年9月23日17:00`).
+pub fn deadline_zh(t: chrono::DateTime<chrono::FixedOffset>) -> String {
+    use chrono::{Datelike, Timelike};
+    let t = t.with_timezone(&rules::calendar::shanghai());
+    if t.hour() == 0 && t.minute() == 0 {
+        let d = t.date_naive().pred_opt().unwrap_or(t.date_naive());
+        format!("{}年{}月{}日24时", d.year(), d.month(), d.day())
+    } else {
+        format!(
+            "{}年{}月{}日{:02}:{:02}",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute()
+        )
+    }
+}
+
+/// [`deadline_zh`] in English: `the end of 23 September 2026`, or `17:00 on 23 September
+/// 2026` (Beijing time).
+pub fn deadline_en(t: chrono::DateTime<chrono::FixedOffset>) -> String {
+    use chrono::{Datelike, Timelike};
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let t = t.with_timezone(&rules::calendar::shanghai());
+    let day =
+        |d: chrono::NaiveDate| format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year());
+    if t.hour() == 0 && t.minute() == 0 {
+        let d = t.date_naive().pred_opt().unwrap_or(t.date_naive());
+        format!("the end of {} (Beijing time)", day(d))
+    } else {
+        format!(
+            "{:02}:{:02} on {} (Beijing time)",
+            t.hour(),
+            t.minute(),
+            day(t.date_naive())
+        )
+    }
+}

@@ -199,7 +199,7 @@ fn proc_notice_atom_parsed_by_feed_rs_field_by_field() {
             .as_ref()
             .unwrap()
             .content
-            .contains("2026-09-24")
+            .contains("异议请于2026年9月23日24时前提出")
     );
     assert!(
         f.entries[2]
@@ -282,6 +282,17 @@ fn proc_notice_page_readable_without_javascript() {
     assert!(!page.contains("<script"), "no script, and names escaped");
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"));
     assert!(page.contains("2026-09-18 至 2026-09-23（5个工作日）"));
+    // The deadline as people say it: the period ends at midnight, so at 24时 of the 23rd.
+    assert!(page.contains(
+        "异议须于<time datetime=\"2026-09-24T00:00:00+08:00\">2026年9月23日24时</time>前提出"
+    ));
+    assert!(page.contains("objections until the end of 23 September 2026 (Beijing time)"));
+    let five_pm = t("2026-09-23T17:00:00+08:00");
+    assert_eq!(publish::notice::deadline_zh(five_pm), "2026年9月23日17:00");
+    assert_eq!(
+        publish::notice::deadline_en(five_pm),
+        "17:00 on 23 September 2026 (Beijing time)"
+    );
     assert!(page.contains("公示期内，可提出异议"));
     assert!(page.contains("壹拾贰万元整"));
     assert!(page.contains("异议成立"), "updates shown with their time");

@@ -325,7 +325,7 @@ async fn both_feeds_parse_with_feed_rs_field_by_field_and_repeat_requests_get_30
     assert_eq!(list.links[0].href, format!("{BASE}/notices/2026-proposed"));
     let summary = &list.summary.as_ref().unwrap().content;
     assert!(
-        summary.contains("3家企业") && summary.contains("465678.90"),
+        summary.contains("3家企业") && summary.contains("465,678.90"),
         "{summary}"
     );
     assert!(summary.contains("2026-09-23"), "{summary}");
@@ -334,7 +334,7 @@ async fn both_feeds_parse_with_feed_rs_field_by_field_and_repeat_requests_get_30
     assert!(content.contains("壹拾贰万元整"));
     let pay = &f.entries[0];
     assert!(pay.title.as_ref().unwrap().content.contains("资金拨付情况"));
-    assert!(pay.summary.as_ref().unwrap().content.contains("120000.00"));
+    assert!(pay.summary.as_ref().unwrap().content.contains("120,000.00"));
 
     // JSON Feed 1.1, parsed by feed-rs.
     let r = get(a, "/feeds/notices.json").await;
@@ -734,6 +734,25 @@ async fn an_objection_lives_from_filing_to_the_updated_notice_and_the_contact_st
         )
         .unwrap();
     assert_eq!(audited, 3, "each filing is audited");
+    host.stop().await;
+}
+}
+
+e2e::on_both_hosts! {
+/// Issue 16: without `public_base_url` the links in notices and feeds start where the
+/// request came to, so they are right wherever the app is served.
+async fn links_follow_the_address_the_app_is_reached_at(rt) {
+    let state = TempDir::new("notices-links");
+    let host = App::on(rt).at("2026-09-18T10:00:00+08:00").start(&state).await;
+    seed(&state, 2026, LINES);
+    let a = host.addr;
+    publish(a, 2026).await;
+    let v = get(a, "/api/notices/2026-proposed").await.json();
+    assert_eq!(v["url"], format!("http://{a}/notices/2026-proposed"), "{v}");
+    // The port is the test's own, so these come from the request, not a default.
+    let feed = get(a, "/feeds/notices.json").await.json();
+    assert_eq!(feed["feed_url"], format!("http://{a}/feeds/notices.json"), "{feed}");
+    assert_eq!(feed["items"][0]["url"], format!("http://{a}/notices/2026-proposed"));
     host.stop().await;
 }
 }
