@@ -13,6 +13,7 @@ const form = new ApplicationForm(document.getElementById("form"), []);
 const out = document.getElementById("submitted");
 const roundEl = document.getElementById("round");
 let idempotencyKey = null;
+let received = false; // the receipt is shown: the form is locked
 
 const STATUS = {
   submitted: ["已受理，待评审", "received, awaiting review"],
@@ -59,7 +60,9 @@ formEl.addEventListener("submit", async (ev) => {
     const app = { ...form.read(), declared_truthful: true };
     const r = await api("POST", "/api/applications", app, { "idempotency-key": idempotencyKey });
     if (r.status === 201 || r.status === 200) {
+      received = true;
       showReceipt(r.body);
+      lockForm();
     } else {
       const c = r.body && r.body.error && r.body.error.field ? form.controlFor(r.body.error.field) : null;
       if (c) form.mark([{ field: r.body.error.field }]);
@@ -69,9 +72,16 @@ formEl.addEventListener("submit", async (ev) => {
   } catch (e) {
     put(out, h("p", { class: "bad", role: "alert" }, bi("网络不可用，请稍后重试。", "The network is unavailable; please try again."), ` (${e})`));
   } finally {
-    button.disabled = false;
+    if (!received) button.disabled = false;
   }
 });
+
+// Once received, the form is locked: a second click cannot send it again (and would not
+// replace the token: the key is the same), and what was sent stays on screen.
+function lockForm() {
+  for (const c of formEl.querySelectorAll("input, select, textarea, button")) c.disabled = true;
+  formEl.setAttribute("aria-disabled", "true");
+}
 
 function showReceipt(b) {
   const box = h(
@@ -96,13 +106,15 @@ function showReceipt(b) {
       "button",
       {
         type: "button",
-        class: "secondary",
+        class: "secondary copy",
         onclick: async (e) => {
+          // currentTarget is gone once the handler awaits: keep the button.
+          const button = e.currentTarget;
           try {
             await navigator.clipboard.writeText(`${b.id} ${b.receipt_token}`);
-            put(e.currentTarget, bi("已复制", "Copied"));
+            put(button, bi("已复制", "Copied"));
           } catch (_) {
-            put(e.currentTarget, bi("无法复制，请手动保存", "Cannot copy; save it by hand"));
+            put(button, bi("无法复制，请手动保存", "Cannot copy; save it by hand"));
           }
         },
       },

@@ -588,6 +588,25 @@ async fn an_application_is_submitted_from_the_precheck_and_its_status_opened() {
         keep.contains("请立即保存") && keep.contains("只显示这一次"),
         "{keep}"
     );
+    // Issue 16: the form locks once received — a second click cannot send it again and
+    // replace the saved token — and the copy button answers instead of throwing.
+    let locked = c
+        .execute(
+            "return document.getElementById('submit').disabled \
+             && [...document.querySelectorAll('#form input')].every((i) => i.disabled)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(locked, json!(true), "the form is locked after the receipt");
+    click(&c, "#receipt button.copy").await;
+    until(
+        &c,
+        "the copy button's answer",
+        "const t = document.querySelector('#receipt button.copy').textContent; \
+         return t.includes('已复制') || t.includes('无法复制')",
+    )
+    .await;
     screenshots(&c, "apply-receipt").await;
 
     // Later, in a fresh page: the status by number and token.
