@@ -2,7 +2,7 @@
 // bundle are cached when first seen and served from the cache when the network fails
 // (network first, so a new version is picked up at once). The API is never cached.
 
-const CACHE = "mentougou-web-v5";
+const CACHE = "mentougou-web-v6";
 const SHELL = [
   "./",
   "index.html",

@@ -85,6 +85,18 @@ export class ApplicationForm {
     this.rules = null;
     this.industries = industries;
     this.build();
+    // An amount is written back as it will be read (12.65万 → 126500.00) when the field
+    // is left, so people see what is sent.
+    root.addEventListener("change", (e) => {
+      const t = e.target;
+      if (t.matches && t.matches("input[inputmode=decimal]") && t.value.trim()) {
+        const n = normaliseAmount(t.value);
+        if (n !== t.value) {
+          t.value = n;
+          t.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+      }
+    });
   }
 
   setRules(rules) {
@@ -407,7 +419,7 @@ export class ApplicationForm {
       return c.value.trim();
     };
     const chk = (el, f) => v(el, f).checked;
-    const amount = (s) => s.replace(/[,，\s]/g, "");
+    const amount = normaliseAmount;
     const optDate = (s) => (s ? s : null);
     const e = this.root.querySelector(".enterprise");
     const p = "application.enterprise";
@@ -588,3 +600,29 @@ export const EXAMPLE = {
 };
 
 export const STORAGE_KEY = "mentougou-application";
+
+/// An amount as people type it, in yuan, as the API reads it: full-width digits, thousands
+/// separators, spaces, a currency sign or 元, and 万 / 亿 are understood — `12.65万`,
+/// `126,500.00元`, `１２６５００` all read `126500.00`. Done on the decimal text, never
+/// through a float. Anything else is left as typed, for the rules to explain.
+export function normaliseAmount(typed) {
+  let s = String(typed)
+    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[．。]/g, ".")
+    .replace(/[,，\s\u3000]/g, "")
+    .replace(/^(人民币|RMB|CNY|[¥￥])/i, "")
+    .replace(/(人民币)?元(整)?$/, "");
+  let shift = 0;
+  if (/万$/.test(s)) shift = 4;
+  else if (/亿$/.test(s)) shift = 8;
+  if (shift) s = s.slice(0, -1);
+  const m = /^(\d+)(?:\.(\d*))?$/.exec(s);
+  if (!m) return String(typed).trim();
+  let [whole, frac] = [m[1], m[2] || ""];
+  // Move the decimal point `shift` places to the right.
+  frac = frac.padEnd(shift, "0");
+  whole = (whole + frac.slice(0, shift)).replace(/^0+(?=\d)/, "");
+  frac = frac.slice(shift);
+  if (frac.length > 2) return String(typed).trim(); // finer than the fen: let the rules say
+  return `${whole}.${frac.padEnd(2, "0")}`;
+}

@@ -294,11 +294,12 @@ async fn fill_key_industry_invention_loan(c: &Client) {
     set(c, ".loan [data-f=lender_kind]", "bank").await;
     type_in(c, ".loan [data-f=lender_name]", "北京银行门头沟支行").await;
     type_in(c, ".loan [data-f=contract_number]", "BJ-2025-0001").await;
-    type_in(c, ".loan [data-f=principal]", "5,000,000").await;
+    // Amounts as people write them (issue 16): 万, full-width digits, 元.
+    type_in(c, ".loan [data-f=principal]", "500万").await;
     set(c, ".loan [data-f=start_date]", "2024-03-01").await;
     set(c, ".loan [data-f=maturity_date]", "2025-02-28").await;
     set(c, ".loan [data-f=final_repayment_date]", "2025-02-28").await;
-    type_in(c, ".loan [data-f=interest_paid]", "200000").await;
+    type_in(c, ".loan [data-f=interest_paid]", "２０万元").await;
     set(c, ".right [data-f=kind]", "patent").await;
     // A wrong check digit, then the right number: the type is read from its fifth digit.
     type_in(c, ".right [data-f=application_number]", "2023 1 0123456.7").await;
@@ -314,6 +315,14 @@ async fn fill_key_industry_invention_loan(c: &Client) {
         c,
         "the patent type read from the number",
         "return document.querySelector('.right [data-f=patent_type]').value === 'invention'",
+    )
+    .await;
+    // Each amount shows what is read once its field is left.
+    until(
+        c,
+        "the amounts written as read",
+        "return document.querySelector('.loan [data-f=principal]').value === '5000000.00' \
+         && document.querySelector('.loan [data-f=interest_paid]').value === '200000.00'",
     )
     .await;
 }
