@@ -78,9 +78,8 @@ pub fn parse_json<T: DeserializeOwned>(json: &str) -> Result<T, InputError> {
         .map_err(|e| {
             // Empty for the whole body and for a body that is not JSON.
             let field = crate::json_path::error_field(json.as_bytes(), &e);
-            let msg = e.to_string();
-            let (code, zh) = classify(&e, &msg);
-            InputError::single(&field, code, zh, msg)
+            let (code, zh, en) = explain(&e);
+            InputError::single(&field, code, zh, en)
         })
 }
 
@@ -91,24 +90,127 @@ pub fn from_str<T: DeserializeOwned>(json: &str) -> Result<T, serde_json::Error>
     serde_json::from_slice(json.as_bytes())
 }
 
-/// A machine code and a Chinese message for a serde_json error.
-fn classify(e: &serde_json::Error, msg: &str) -> (&'static str, String) {
+/// A serde_json error in words a person understands, in both languages: what is wrong,
+/// never where the parser stood (the field is named beside it; "at line 1 column 267" is
+/// dropped) and never one language glued to the other (a value's own `中文 / English`
+/// message is split).
+pub fn explain(e: &serde_json::Error) -> (&'static str, String, String) {
     use serde_json::error::Category;
+    let full = e.to_string();
+    let msg = full
+        .rsplit_once(" at line ")
+        .map_or(full.as_str(), |(m, _)| m)
+        .trim();
+    let quoted = |prefix: &str| {
+        msg.strip_prefix(prefix)
+            .and_then(|r| r.split('`').next())
+            .map(str::to_owned)
+    };
+    let listed = |m: &str| {
+        m.split_once("expected one of ")
+            .or_else(|| m.split_once("expected "))
+            .map(|(_, k)| k.replace('`', ""))
+            .unwrap_or_default()
+    };
     match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => {
-            ("json_malformed", format!("请求体不是合法的 JSON（{msg}）"))
+        Category::Syntax | Category::Io => (
+            "json_malformed",
+            format!(
+                "请求内容不是合法的 JSON（第 {} 行第 {} 列附近）。",
+                e.line(),
+                e.column()
+            ),
+            format!(
+                "The body is not valid JSON (near line {}, column {}).",
+                e.line(),
+                e.column()
+            ),
+        ),
+        Category::Eof => (
+            "json_malformed",
+            "请求内容不完整，JSON 在结尾处中断。".to_owned(),
+            "The body is cut short: the JSON ends too early.".to_owned(),
+        ),
+        Category::Data => {
+            if let Some(f) = quoted("unknown field `") {
+                let known = listed(msg);
+                let (zh_known, en_known) = if known.is_empty() {
+                    (String::new(), String::new())
+                } else {
+                    (
+                        format!("（可用字段：{}）", known.replace(", ", "、")),
+                        format!(" (fields: {known})"),
+                    )
+                };
+                return (
+                    "unknown_field",
+                    format!("不认识的字段 {f}{zh_known}。"),
+                    format!("Unknown field {f}{en_known}."),
+                );
+            }
+            if let Some(f) = quoted("missing field `") {
+                return (
+                    "missing_field",
+                    format!("缺少必填字段 {f}。"),
+                    format!("The field {f} is required."),
+                );
+            }
+            if let Some(rest) = msg.strip_prefix("invalid type: ") {
+                let (got, wanted) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+                return (
+                    "wrong_type",
+                    format!("类型不对：应为{}，实为{}。", kind_zh(wanted), kind_zh(got)),
+                    format!("Wrong kind of value: expected {wanted}, found {got}."),
+                );
+            }
+            if let Some(v) = quoted("unknown variant `") {
+                let allowed = listed(msg);
+                return (
+                    "invalid_value",
+                    format!(
+                        "取值 {v} 不在可选范围内（可选：{}）。",
+                        allowed.replace(", ", "、")
+                    ),
+                    format!("{v} is not one of the allowed values ({allowed})."),
+                );
+            }
+            // A value's own message (an amount, a date, a code): often "中文 / English".
+            match msg.split_once(" / ") {
+                Some((zh, en)) if !zh.is_ascii() && en.is_ascii() => (
+                    "invalid_value",
+                    format!("{}。", zh.trim_end_matches('。')),
+                    format!("{}.", en.trim_end_matches('.')),
+                ),
+                _ => (
+                    "invalid_value",
+                    format!("取值无效：{msg}。"),
+                    format!("Invalid value: {msg}."),
+                ),
+            }
         }
-        Category::Data if msg.starts_with("unknown field") => {
-            ("unknown_field", format!("不允许的字段（{msg}）"))
-        }
-        Category::Data if msg.starts_with("missing field") => {
-            ("missing_field", format!("缺少必填字段（{msg}）"))
-        }
-        Category::Data if msg.starts_with("invalid type") => {
-            ("wrong_type", format!("字段类型不正确（{msg}）"))
-        }
-        Category::Data => ("invalid_value", format!("字段值无效（{msg}）")),
     }
+}
+
+/// serde's name of a kind of value, in Chinese (a name it does not know is kept).
+fn kind_zh(serde_kind: &str) -> String {
+    let k = serde_kind.trim();
+    let k = k
+        .strip_prefix("a ")
+        .or_else(|| k.strip_prefix("an "))
+        .unwrap_or(k);
+    let word = k.split([' ', '`']).next().unwrap_or(k);
+    let zh = match word {
+        "string" => "文本",
+        "boolean" => "是/否（true 或 false）",
+        "sequence" => "列表",
+        "map" | "struct" => "对象",
+        "null" | "unit" => "空值",
+        "floating" => "小数",
+        "integer" | "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" => "整数",
+        "internally" => "对象",
+        _ => return k.to_owned(),
+    };
+    zh.to_owned()
 }
 
 /// Maximum nesting of `{` and `[` outside strings (a cheap pre-scan).
@@ -140,6 +242,85 @@ fn nesting_depth(json: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Messages people can read: no parser position, no language glued to the other.
+    #[test]
+    fn explained_errors_speak_plainly_in_each_language() {
+        let example = include_str!("../data/example-precheck-request.json");
+        let v: serde_json::Value = serde_json::from_str(example).unwrap();
+        let cases: Vec<(serde_json::Value, &str, &str, &str)> = vec![
+            (
+                {
+                    let mut w = v.clone();
+                    w["application"]["loans"][0]["principal"] = "12.3.4".into();
+                    w
+                },
+                "invalid_value",
+                "金额",
+                "amount",
+            ),
+            (
+                {
+                    let mut w = v.clone();
+                    w["application"]["loans"][0]["overdue"] = "no".into();
+                    w
+                },
+                "wrong_type",
+                "应为是/否（true 或 false），实为",
+                "expected a boolean",
+            ),
+            (
+                {
+                    let mut w = v.clone();
+                    w["application"]["enterprise"]["colour"] = "red".into();
+                    w
+                },
+                "unknown_field",
+                "不认识的字段 colour（可用字段：",
+                "Unknown field colour (fields: ",
+            ),
+            (
+                {
+                    let mut w = v.clone();
+                    w["application"]["loans"][0]
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("interest_paid");
+                    w
+                },
+                "missing_field",
+                "缺少必填字段 interest_paid",
+                "The field interest_paid is required",
+            ),
+            (
+                {
+                    let mut w = v.clone();
+                    w["application"]["loans"][0]["lender_kind"] = "pawnshop".into();
+                    w
+                },
+                "invalid_value",
+                "取值 pawnshop 不在可选范围内（可选：bank、",
+                "pawnshop is not one of the allowed values (bank, ",
+            ),
+        ];
+        for (body, code, zh, en) in cases {
+            let e = parse_json::<crate::PrecheckRequest>(&body.to_string()).unwrap_err();
+            let f = &e.errors[0];
+            assert_eq!(f.code, code, "{f:?}");
+            assert!(f.zh.contains(zh) && f.en.contains(en), "{f:?}");
+            assert!(
+                !f.zh.contains(" at line ") && !f.en.contains(" at line "),
+                "{f:?}"
+            );
+            assert!(f.en.is_ascii(), "English only in English: {f:?}");
+        }
+        let cut = &example[..example.len() / 2];
+        let f = &parse_json::<crate::PrecheckRequest>(cut)
+            .unwrap_err()
+            .errors[0];
+        assert_eq!((f.code.as_str(), f.field.as_str()), ("json_malformed", ""));
+        assert!(f.zh.contains("不完整"), "{f:?}");
+    }
     use crate::json_path::tests::Outer;
 
     #[test]

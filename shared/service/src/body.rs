@@ -95,10 +95,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     T::deserialize(&mut *de)
         .and_then(|value| de.end().map(|()| value))
-        .map_err(|e| {
-            let path = rules::json_path::error_field(bytes, &e);
-            ApiError::bad_json(Some(path), &e.to_string())
-        })
+        .map_err(|e| ApiError::unreadable_body(&rules::json_path::error_field(bytes, &e), &e))
 }
 
 /// Checks the content type, reads at most `limit` bytes and parses them as JSON.

@@ -139,6 +139,18 @@ impl ApiError {
         }
     }
 
+    /// 400 for a body that serde_json refused, in words a person understands
+    /// (`rules::input::explain`), naming the field when there is one.
+    pub fn unreadable_body(field: &str, e: &serde_json::Error) -> Self {
+        let (_, zh, en) = rules::input::explain(e);
+        let err = Self::new(400, Code::InvalidJson, zh, en);
+        if field.is_empty() {
+            err
+        } else {
+            err.field(field)
+        }
+    }
+
     pub fn invalid(
         field: &str,
         message_zh: impl Into<String>,
