@@ -44,23 +44,11 @@ const BY_ADDRESS: Limit = Limit {
 
 /// [`BY_ADDRESS`] as configured, or none.
 async fn address_limit() -> Result<Option<Limit>, ApiError> {
-    const VARIABLE: &str = "applications_per_address_hour";
-    let per_hour = match spin_sdk::variables::get(VARIABLE).await {
-        Ok(v) if v.trim().is_empty() => BY_ADDRESS.per_hour,
-        Ok(v) => v
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|n| *n >= 0)
-            .ok_or_else(|| {
-                ApiError::server_misconfigured(
-                    "applications_per_address_hour must be a whole number",
-                )
-            })?,
-        Err(_) => BY_ADDRESS.per_hour,
-    };
+    let default = BY_ADDRESS.per_hour as u32;
+    let per_hour =
+        service::variable::number("applications_per_address_hour", default, 1_000_000).await?;
     Ok((per_hour > 0).then_some(Limit {
-        per_hour,
+        per_hour: i64::from(per_hour),
         ..BY_ADDRESS
     }))
 }

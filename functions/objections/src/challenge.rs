@@ -26,17 +26,7 @@ struct Challenge {
 
 /// How many leading zero bits a proof needs (0: no proof asked).
 pub(crate) async fn bits() -> Result<u32, ApiError> {
-    let v = spin_sdk::variables::get("objection_proof_bits")
-        .await
-        .unwrap_or_default();
-    if v.trim().is_empty() {
-        return Ok(16);
-    }
-    v.trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|b| *b <= 28)
-        .ok_or_else(|| ApiError::server_misconfigured("objection_proof_bits must be 0 to 28"))
+    service::variable::number("objection_proof_bits", 16, 28).await
 }
 
 /// The signing key: SHA-256 of the configured secret (or of the administrators' tokens).

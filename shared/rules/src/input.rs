@@ -248,56 +248,43 @@ mod tests {
     fn explained_errors_speak_plainly_in_each_language() {
         let example = include_str!("../data/example-precheck-request.json");
         let v: serde_json::Value = serde_json::from_str(example).unwrap();
+        let changed = |edit: &dyn Fn(&mut serde_json::Value)| {
+            let mut w = v.clone();
+            edit(&mut w["application"]);
+            w
+        };
         let cases: Vec<(serde_json::Value, &str, &str, &str)> = vec![
             (
-                {
-                    let mut w = v.clone();
-                    w["application"]["loans"][0]["principal"] = "12.3.4".into();
-                    w
-                },
+                changed(&|a| a["loans"][0]["principal"] = "12.3.4".into()),
                 "invalid_value",
                 "金额",
                 "amount",
             ),
             (
-                {
-                    let mut w = v.clone();
-                    w["application"]["loans"][0]["overdue"] = "no".into();
-                    w
-                },
+                changed(&|a| a["loans"][0]["overdue"] = "no".into()),
                 "wrong_type",
                 "应为是/否（true 或 false），实为",
                 "expected a boolean",
             ),
             (
-                {
-                    let mut w = v.clone();
-                    w["application"]["enterprise"]["colour"] = "red".into();
-                    w
-                },
+                changed(&|a| a["enterprise"]["colour"] = "red".into()),
                 "unknown_field",
                 "不认识的字段 colour（可用字段：",
                 "Unknown field colour (fields: ",
             ),
             (
-                {
-                    let mut w = v.clone();
-                    w["application"]["loans"][0]
+                changed(&|a| {
+                    a["loans"][0]
                         .as_object_mut()
                         .unwrap()
                         .remove("interest_paid");
-                    w
-                },
+                }),
                 "missing_field",
                 "缺少必填字段 interest_paid",
                 "The field interest_paid is required",
             ),
             (
-                {
-                    let mut w = v.clone();
-                    w["application"]["loans"][0]["lender_kind"] = "pawnshop".into();
-                    w
-                },
+                changed(&|a| a["loans"][0]["lender_kind"] = "pawnshop".into()),
                 "invalid_value",
                 "取值 pawnshop 不在可选范围内（可选：bank、",
                 "pawnshop is not one of the allowed values (bank, ",

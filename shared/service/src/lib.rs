@@ -34,6 +34,7 @@ pub mod route;
 pub mod static_path;
 pub mod throttle;
 pub mod token;
+pub mod variable;
 
 pub use error::{ApiError, Reply, json};
 
