@@ -2,17 +2,20 @@
 // bundle are cached when first seen and served from the cache when the network fails
 // (network first, so a new version is picked up at once). The API is never cached.
 
-const CACHE = "mentougou-web-v6";
+const CACHE = "mentougou-web-v7";
 const SHELL = [
   "./",
   "index.html",
+  "guide.html",
   "policy.html",
   "style.css",
   "favicon.svg",
   "js/common.js",
   "js/form.js",
+  "js/guide.js",
   "js/index.js",
   "js/lang.js",
+  "js/office.js",
   "js/policy.js",
   "js/result.js",
   "js/round.js",

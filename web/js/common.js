@@ -1,5 +1,7 @@
 // Shared by every page: the language switch, a tiny DOM helper, the API and the wasm bundle.
 
+import { OFFICE } from "./office.js";
+
 const LANG_KEY = "lang";
 
 /** The page's language: "zh" (default) or "en". */
@@ -50,9 +52,20 @@ export function initPage() {
       applyLang(next);
     });
   }
+  showOffice();
   const here = location.pathname.split("/").pop() || "index.html";
   for (const a of document.querySelectorAll("header nav a")) {
     if (a.getAttribute("href") === here) a.setAttribute("aria-current", "page");
+  }
+}
+
+/** The office's contact where the page has a placeholder for it, once the office set it. */
+function showOffice() {
+  for (const el of document.querySelectorAll("[data-office]")) {
+    const v = OFFICE[el.dataset.office];
+    if (!v) continue;
+    put(el, bi(v.zh, v.en));
+    el.classList.remove("placeholder");
   }
 }
 

@@ -749,3 +749,131 @@ async fn an_objection_is_filed_during_a_notice_and_its_tracking_number_shown() {
     c.close().await.unwrap();
     host.stop().await;
 }
+
+/// The public pages, each of which carries the navigation and the government footer.
+const PAGES: [&str; 5] = [
+    "index.html",
+    "apply.html",
+    "notices.html",
+    "guide.html",
+    "policy.html",
+];
+
+#[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(has_browser),
+    ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
+)]
+#[allow(clippy::await_holding_lock)]
+async fn the_guide_shows_this_years_guide_and_every_page_links_it_with_the_footer() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let d = driver();
+    let state = TempDir::new("browser-guide");
+    let host = start(&state, NOW).await;
+    open_round(host.addr).await;
+    let c = browser(&d).await;
+    // Every page: the guide in its navigation, the footer with the office, its contact's
+    // places and the privacy and accessibility links.
+    for page in PAGES {
+        c.goto(&format!("http://{}/{page}", host.addr))
+            .await
+            .unwrap();
+        let chrome = c
+            .execute(
+                "return [
+                   !!document.querySelector('header nav a[href=\"guide.html\"]'),
+                   document.querySelector('footer').innerText,
+                   [...document.querySelectorAll('footer a')].map((a) => a.getAttribute('href')),
+                   !!document.querySelector('meta[name=description]')?.content,
+                 ]",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            chrome[0],
+            json!(true),
+            "{page}: the guide in the navigation"
+        );
+        let footer = chrome[1].as_str().unwrap_or_default();
+        for part in ["主办单位：北京市门头沟区知识产权局", "地址：", "咨询电话："]
+        {
+            assert!(footer.contains(part), "{page}: {part} in {footer}");
+        }
+        for link in ["guide.html#privacy", "guide.html#accessibility"] {
+            assert!(
+                chrome[2].as_array().unwrap().contains(&json!(link)),
+                "{page}: {link} in {}",
+                chrome[2]
+            );
+        }
+        assert_eq!(chrome[3], json!(true), "{page}: a meta description");
+    }
+    c.goto(&format!("http://{}/guide.html", host.addr))
+        .await
+        .unwrap();
+    // The round's guide from /api/rounds: its document number, shown nowhere else.
+    until(
+        &c,
+        "the guide's document number",
+        "return document.getElementById('guide-reference').textContent === '门知发〔2026〕1号'",
+    )
+    .await;
+    assert_accessible_basics(&c).await;
+    assert_eq!(
+        text_of(&c, "#guide-title").await,
+        "2026年度门头沟区知识产权质押融资贴息申报指南"
+    );
+    let year = text_of(&c, "#guide-round").await;
+    for part in [
+        "2026年4月1日 09:00 至 2026年4月30日 17:00",
+        "2026年3月20日，区政府第6次常务会议纪要",
+        "2025年1月1日 至 2025年12月31日",
+        "1,000,000.00 元",
+    ] {
+        assert!(year.contains(part), "{part} in {year}");
+    }
+    let page = text_of(&c, "main").await;
+    for part in [
+        "适用对象",
+        "申报材料清单",
+        "利息支付凭证",
+        "质押登记证明",
+        "还款凭证",
+        "办理流程",
+        "办理时限",
+        "5个工作日",
+        "重审",
+        "咨询电话",
+        "贷款合同、质押登记证明、利息支付凭证、还款凭证",
+    ] {
+        assert!(page.contains(part), "{part} in the guide");
+    }
+    // No phone number is made up: the contact is a marked placeholder until configured.
+    let phone = text_of(&c, "#contact dd[data-office=phone]").await;
+    assert!(
+        phone.contains("待区知识产权局配置") && !phone.chars().any(|ch| ch.is_ascii_digit()),
+        "{phone}"
+    );
+    let policy = c
+        .find(Locator::Css("main a[href='policy.html']"))
+        .await
+        .expect("a link to the policy's text");
+    assert!(policy.text().await.unwrap().contains("政策原文"));
+    screenshots(&c, "guide").await;
+    click(&c, "#lang-toggle").await;
+    let window = text_of(&c, "#guide-window").await;
+    assert!(
+        window.starts_with("1 April 2026 09:00 to 30 April 2026 17:00"),
+        "{window}"
+    );
+    assert!(
+        text_of(&c, "footer")
+            .await
+            .contains("Run by the Mentougou District IP Office")
+    );
+    screenshots(&c, "guide-en").await;
+    click(&c, "#lang-toggle").await;
+    c.close().await.unwrap();
+    host.stop().await;
+}
