@@ -21,7 +21,7 @@ const STATUS = {
   refused: ["不予补助", "refused"],
   withdrawn: ["已撤回", "withdrawn"],
   proposed: ["列入拟补助名单（公示）", "on the proposed list (notice)"],
-  removed: ["经复审移出名单", "removed after re-review"],
+  removed: ["经重审移出名单", "removed after re-review"],
   approved: ["区政府会议已审定", "approved by the district government"],
   paid: ["已拨付", "paid"],
 };
@@ -89,7 +89,7 @@ function showReceipt(b) {
     { class: "keep", id: "receipt", tabindex: "-1" },
     h("h2", {}, bi("申报已受理", "Application received")),
     h("p", {}, bi("申报编号：", "Application number: "), h("code", { id: "receipt-id", class: "token" }, b.id)),
-    h("p", {}, bi("查询令牌：", "Receipt token: "), h("code", { id: "receipt-token", class: "token" }, b.receipt_token)),
+    h("p", {}, bi("回执令牌：", "Receipt token: "), h("code", { id: "receipt-token", class: "token" }, b.receipt_token)),
     h(
       "p",
       {},
@@ -97,7 +97,7 @@ function showReceipt(b) {
         "strong",
         {},
         bi(
-          "请立即保存申报编号和查询令牌（截图、打印或复制）。令牌只显示这一次，丢失后无法找回；凭二者查询进度、补交材料或撤回申报。",
+          "请立即保存申报编号和回执令牌（截图、打印或复制）。令牌只显示这一次，丢失后无法找回；凭二者查询进度、补交材料或撤回申报。",
           "Keep the application number and the receipt token now (screenshot, print or copy them). The token is shown only this once and cannot be recovered; with both you follow, complete or withdraw your application.",
         ),
       ),
@@ -118,7 +118,7 @@ function showReceipt(b) {
           }
         },
       },
-      bi("复制编号和令牌", "Copy number and token"),
+      bi("复制编号和回执令牌", "Copy the number and receipt token"),
     ),
     " ",
     h("button", { type: "button", class: "secondary", onclick: () => window.print() }, bi("打印", "Print")),
@@ -139,7 +139,7 @@ document.getElementById("status-form").addEventListener("submit", async (ev) => 
   const token = document.getElementById("status-token").value.trim();
   const so = document.getElementById("status-result");
   if (!id || !token) {
-    put(so, h("p", { class: "bad", role: "alert" }, bi("请填写申报编号和查询令牌。", "Enter the application number and the token.")));
+    put(so, h("p", { class: "bad", role: "alert" }, bi("请填写申报编号和回执令牌。", "Enter the application number and the receipt token.")));
     return;
   }
   put(so, h("p", { role: "status" }, bi("正在查询…", "Looking up…")));

@@ -114,7 +114,7 @@ function renderNotice(n) {
   );
   const updates = (n.updates || []).length
     ? [
-        h("h3", {}, bi("更新与复审结论", "Updates and re-review conclusions")),
+        h("h3", {}, bi("更新与重审结论", "Updates and re-review conclusions")),
         h(
           "ol",
           { class: "updates" },
@@ -229,7 +229,7 @@ function objectionForm(n, entries) {
             "div",
             { class: "keep", tabindex: "-1", id: `objection-receipt-${k}` },
             h("p", {}, bi("异议已受理。受理编号：", "Objection received. Tracking number: "), h("code", { class: "token tracking-number" }, b.tracking_number)),
-            h("p", {}, bi("查询令牌（仅显示这一次）：", "Private token (shown only this once): "), h("code", { class: "token" }, b.token)),
+            h("p", {}, bi("回执令牌（仅显示这一次）：", "Receipt token (shown only this once): "), h("code", { class: "token" }, b.token)),
             h("p", {}, h("strong", {}, bi(b.message_zh, b.message_en))),
           ),
         );

@@ -597,6 +597,10 @@ async fn an_application_is_submitted_from_the_precheck_and_its_status_opened() {
         keep.contains("请立即保存") && keep.contains("只显示这一次"),
         "{keep}"
     );
+    assert!(
+        keep.contains("回执令牌") && !keep.contains("查询令牌"),
+        "one word for the token: {keep}"
+    );
     // Issue 16: the form locks once received — a second click cannot send it again and
     // replace the saved token — and the copy button answers instead of throwing.
     let locked = c
@@ -785,6 +789,7 @@ async fn the_guide_shows_this_years_guide_and_every_page_links_it_with_the_foote
                    document.querySelector('footer').innerText,
                    [...document.querySelectorAll('footer a')].map((a) => a.getAttribute('href')),
                    !!document.querySelector('meta[name=description]')?.content,
+                   document.body.textContent,
                  ]",
                 vec![],
             )
@@ -808,6 +813,12 @@ async fn the_guide_shows_this_years_guide_and_every_page_links_it_with_the_foote
             );
         }
         assert_eq!(chrome[3], json!(true), "{page}: a meta description");
+        // One word for each thing (issue 16): 回执令牌 for the token a receipt gives, 重审 as
+        // the policy says for the re-review, in both languages the page holds.
+        let text = chrome[4].as_str().unwrap_or_default();
+        for other in ["查询令牌", "复审", "private token", "Private token"] {
+            assert!(!text.contains(other), "{page} says {other}");
+        }
     }
     c.goto(&format!("http://{}/guide.html", host.addr))
         .await
