@@ -161,7 +161,7 @@ document.getElementById("status-form").addEventListener("submit", async (ev) => 
           "dl",
           {},
           h("dt", {}, bi("状态", "Status")),
-          h("dd", { id: "status-value" }, bi(...(STATUS[a.status] || [a.status, a.status])), ` (${a.status})`),
+          h("dd", { id: "status-value" }, bi(...(STATUS[a.status] || [a.status, a.status]))),
           h("dt", {}, bi("年度", "Round")),
           h("dd", {}, String(a.round_year)),
           h("dt", {}, bi("企业", "Enterprise")),
@@ -199,7 +199,6 @@ async function main() {
     form.setIndustries([...params.key_industries, ...(rnd ? rnd.round.extra_key_industries : [])]);
     form.setRules(r);
   }
-  relabelOptions(document, lang());
   let saved = null;
   try {
     saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY));
@@ -210,6 +209,7 @@ async function main() {
     form.fill(saved);
     document.getElementById("prefilled").hidden = false;
   }
+  relabelOptions(document, lang());
 }
 
 main();

@@ -23,6 +23,10 @@ function applyLang(l) {
   for (const el of document.querySelectorAll("[data-ph-zh]")) {
     el.placeholder = l === "en" ? el.dataset.phEn : el.dataset.phZh;
   }
+  // Accessible names in one language (an attribute cannot hold both spans).
+  for (const el of document.querySelectorAll("[data-label-zh]")) {
+    el.setAttribute("aria-label", l === "en" ? el.dataset.labelEn : el.dataset.labelZh);
+  }
   const t = document.querySelector("meta[name=title-en]");
   if (t) {
     if (!root.dataset.titleZh) root.dataset.titleZh = document.title;

@@ -35,16 +35,30 @@ const FINDINGS = [
   ["serious_bad_credit_record", "信用信息严重不良纪录", "Seriously bad credit record"],
 ];
 
+/** The page's language now (options built after load are born in it). */
+const english = () => document.documentElement.dataset.lang === "en";
+
 function options(list, selected) {
   return list.map(([v, zh, en]) =>
-    h("option", { value: v, selected: v === selected, "data-zh": zh, "data-en": en }, zh),
+    h("option", { value: v, selected: v === selected, "data-zh": zh, "data-en": en }, english() ? en : zh),
   );
 }
 
-/** Option texts follow the language (an <option> cannot hold spans). */
+/** Where a credit finding was read, unless the enterprise names another source. */
+const SOURCE = { zh: "信用中国（北京）", en: "Credit China (Beijing)" };
+
+/**
+ * Option texts follow the language (an <option> cannot hold spans), and so does a default
+ * value nobody changed (a finding's source).
+ */
 export function relabelOptions(root, l) {
   for (const o of root.querySelectorAll("option[data-zh]")) {
     o.textContent = l === "en" ? o.dataset.en : o.dataset.zh;
+  }
+  for (const i of root.querySelectorAll("input[data-default-zh]")) {
+    if (i.value === i.dataset.defaultZh || i.value === i.dataset.defaultEn) {
+      i.value = l === "en" ? i.dataset.defaultEn : i.dataset.defaultZh;
+    }
   }
 }
 
@@ -160,7 +174,7 @@ export class ApplicationForm {
         h("legend", {}, bi("本年度信用记录（信用中国等）", "Credit findings this year (Credit China etc.)")),
         h("p", { class: "hint" }, bi("没有则不填。", "Leave empty if there are none.")),
         this.findings,
-        h("button", { type: "button", class: "secondary", onclick: () => this.addFinding() },
+        h("button", { type: "button", class: "secondary add-finding", onclick: () => this.addFinding() },
           bi("添加一条信用记录", "Add a credit finding")),
       ),
       h(
@@ -254,7 +268,7 @@ export class ApplicationForm {
 
   invalid(input, out, err) {
     input.setAttribute("aria-invalid", "true");
-    input.setCustomValidity(err.zh);
+    input.setCustomValidity(english() ? err.en : err.zh);
     put(out, h("span", { class: "bad" }, "✗ "), bi(err.zh, err.en));
     out.className = "check-result bad";
   }
@@ -265,7 +279,15 @@ export class ApplicationForm {
       row,
       field("类型", "Kind", h("select", { "data-f": "kind" }, options(FINDINGS, f.kind)))[0],
       field("日期", "Date", h("input", { type: "date", "data-f": "date", value: f.date || "" }))[0],
-      field("来源", "Source", text("source", { value: f.source || "信用中国（北京）" }))[0],
+      field(
+        "来源",
+        "Source",
+        text("source", {
+          value: f.source || (english() ? SOURCE.en : SOURCE.zh),
+          "data-default-zh": SOURCE.zh,
+          "data-default-en": SOURCE.en,
+        }),
+      )[0],
       field("信用修复日期（如有）", "Repaired on (if any)", h("input", { type: "date", "data-f": "resolved_on", value: f.resolved_on || "" }))[0],
       removeButton("删除", "Remove", () => { row.remove(); this.changed(); }),
     );
@@ -397,7 +419,7 @@ export class ApplicationForm {
       input.dataset.phZh = "";
       input.dataset.phEn = "";
     }
-    input.placeholder = document.documentElement.dataset.lang === "en" ? input.dataset.phEn : input.dataset.phZh;
+    input.placeholder = english() ? input.dataset.phEn : input.dataset.phZh;
     this.validate(input);
   }
 

@@ -115,7 +115,10 @@ document.getElementById("example").addEventListener("click", () => form.fill(EXA
 document.getElementById("clear").addEventListener("click", () => {
   form.fill({ enterprise: { registered_in_district: true, pays_tax_in_district: true }, loans: [] });
 });
-document.addEventListener("langchange", (e) => relabelOptions(document, e.detail));
+document.addEventListener("langchange", (e) => {
+  relabelOptions(document, e.detail);
+  run(); // the live region and the phone's summary bar speak the new language
+});
 
 function showRound() {
   const el = document.getElementById("round");
@@ -165,8 +168,8 @@ async function main() {
   const params = r.defaultParameters();
   form.setIndustries([...params.key_industries, ...(round ? round.round.extra_key_industries : [])]);
   form.setRules(r);
-  relabelOptions(document, lang());
   if (keep) form.fill(keep);
+  relabelOptions(document, lang());
   document.getElementById("status").textContent = "";
   run();
 }

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Inside the 2026 round's window (April 2026), a Wednesday and a working day.
@@ -109,6 +109,31 @@ async fn start(state: &TempDir, now: &str) -> e2e::app::AppHost {
         .var("objection_proof_bits", "16")
         .start(state)
         .await
+}
+
+/// What a browser test holds for its length: its turn (one browser at a time), its
+/// chromedriver and the app's state (dropped in that order: state, driver, turn).
+struct Held {
+    state: TempDir,
+    _driver: Driver,
+    _one: MutexGuard<'static, ()>,
+}
+
+/// A browser test's start: its turn, chromedriver, the app at `now` on a fresh state
+/// named `name`, and a browser session.
+#[allow(clippy::await_holding_lock)] // one browser at a time, across the whole start
+async fn session(name: &str, now: &str) -> (Held, e2e::app::AppHost, Client) {
+    let one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let d = driver();
+    let state = TempDir::new(name);
+    let host = start(&state, now).await;
+    let c = browser(&d).await;
+    let held = Held {
+        state,
+        _driver: d,
+        _one: one,
+    };
+    (held, host, c)
 }
 
 async fn call(a: SocketAddr, method: &str, path: &str, token: &str, body: &Value) -> Value {
@@ -354,14 +379,9 @@ async fn rules_shown(c: &Client, css: &str) -> Vec<String> {
     not(has_browser),
     ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
 )]
-#[allow(clippy::await_holding_lock)]
 async fn precheck_of_a_key_industry_invention_patent_loan_shows_60_percent_with_rule_ids() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let d = driver();
-    let state = TempDir::new("browser-precheck");
-    let host = start(&state, NOW).await;
+    let (_held, host, c) = session("browser-precheck", NOW).await;
     open_round(host.addr).await;
-    let c = browser(&d).await;
     c.goto(&format!("http://{}/", host.addr)).await.unwrap();
     // The page says nothing leaves the browser.
     let privacy = text_of(&c, "#privacy").await;
@@ -478,14 +498,9 @@ async fn precheck_of_a_key_industry_invention_patent_loan_shows_60_percent_with_
     not(has_browser),
     ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
 )]
-#[allow(clippy::await_holding_lock)]
 async fn precheck_of_a_loan_repaid_late_shows_the_refusal() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let d = driver();
-    let state = TempDir::new("browser-late");
-    let host = start(&state, NOW).await;
+    let (_held, host, c) = session("browser-late", NOW).await;
     open_round(host.addr).await;
-    let c = browser(&d).await;
     c.goto(&format!("http://{}/index.html", host.addr))
         .await
         .unwrap();
@@ -538,14 +553,9 @@ async fn precheck_of_a_loan_repaid_late_shows_the_refusal() {
     not(has_browser),
     ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
 )]
-#[allow(clippy::await_holding_lock)]
 async fn an_application_is_submitted_from_the_precheck_and_its_status_opened() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let d = driver();
-    let state = TempDir::new("browser-apply");
-    let host = start(&state, NOW).await;
+    let (_held, host, c) = session("browser-apply", NOW).await;
     open_round(host.addr).await;
-    let c = browser(&d).await;
     c.goto(&format!("http://{}/", host.addr)).await.unwrap();
     until(
         &c,
@@ -669,15 +679,11 @@ fn seed_allocated_round(state: &TempDir, year: i64) {
     not(has_browser),
     ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
 )]
-#[allow(clippy::await_holding_lock)]
 async fn an_objection_is_filed_during_a_notice_and_its_tracking_number_shown() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let d = driver();
-    let state = TempDir::new("browser-notice");
     // Published on Friday 2026-09-18 at 10:00; objections run to the end of 2026-09-24.
     let now = "2026-09-18T10:00:00+08:00";
-    let host = start(&state, now).await;
-    seed_allocated_round(&state, 2026);
+    let (held, host, c) = session("browser-notice", now).await;
+    seed_allocated_round(&held.state, 2026);
     let n = call(
         host.addr,
         "POST",
@@ -687,7 +693,6 @@ async fn an_objection_is_filed_during_a_notice_and_its_tracking_number_shown() {
     )
     .await;
     let notice_id = n["id"].as_str().expect("the notice's id").to_owned();
-    let c = browser(&d).await;
     c.goto(&format!("http://{}/notices.html", host.addr))
         .await
         .unwrap();
@@ -768,14 +773,9 @@ const PAGES: [&str; 5] = [
     not(has_browser),
     ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
 )]
-#[allow(clippy::await_holding_lock)]
 async fn the_guide_shows_this_years_guide_and_every_page_links_it_with_the_footer() {
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
-    let d = driver();
-    let state = TempDir::new("browser-guide");
-    let host = start(&state, NOW).await;
+    let (_held, host, c) = session("browser-guide", NOW).await;
     open_round(host.addr).await;
-    let c = browser(&d).await;
     // Every page: the guide in its navigation, the footer with the office, its contact's
     // places and the privacy and accessibility links.
     for page in PAGES {
@@ -885,6 +885,149 @@ async fn the_guide_shows_this_years_guide_and_every_page_links_it_with_the_foote
     );
     screenshots(&c, "guide-en").await;
     click(&c, "#lang-toggle").await;
+    c.close().await.unwrap();
+    host.stop().await;
+}
+
+/// Whether every option built so far shows its English text, and how many there are.
+const OPTIONS_IN_ENGLISH: &str = "const o = [...document.querySelectorAll('option[data-zh]')]; \
+     return o.length > 0 && o.every((x) => x.textContent === x.dataset.en) && o.length";
+
+/// The visible text of `css` (what CSS shows of the two languages) holds no Chinese.
+const NO_CHINESE: &str = "return !/[\\u3400-\\u9fff\\u3000-\\u303f\\uff00-\\uffef]/.test(document.querySelector(arguments[0]).innerText)";
+
+#[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(has_browser),
+    ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
+)]
+async fn english_readers_get_english_options_built_after_load_and_messages_in_one_language() {
+    let (_held, host, c) = session("browser-english", NOW).await;
+    open_round(host.addr).await;
+    c.goto(&format!("http://{}/index.html", host.addr))
+        .await
+        .unwrap();
+    until(
+        &c,
+        "the bundle and the round",
+        "return document.getElementById('status').textContent === '' \
+         && document.getElementById('round').textContent.includes('2026')",
+    )
+    .await;
+    set(&c, "#as-of", "2026-04-15T10:00").await;
+    click(&c, "#lang-toggle").await;
+    let nav = c
+        .execute(
+            "return document.querySelector('header nav').getAttribute('aria-label')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(nav, json!("Main"), "the navigation's name in one language");
+    // The options built at load (industries come with the bundle) switch with the page.
+    until(&c, "the options in English", OPTIONS_IN_ENGLISH).await;
+    click(&c, "#example").await;
+    wait_outcome(&c, "eligible").await;
+    // The summary for screen readers and the phone's bar speak the page's language, and
+    // follow it when it changes.
+    until(
+        &c,
+        "the summary in English",
+        "return document.getElementById('live').textContent === 'Eligible: 120,000.00 CNY'",
+    )
+    .await;
+    click(&c, "#lang-toggle").await;
+    until(
+        &c,
+        "the summary in Chinese",
+        "return document.getElementById('live').textContent === '符合条件：120,000.00 元' \
+         && document.getElementById('mini').textContent === '符合条件：120,000.00 元'",
+    )
+    .await;
+    click(&c, "#lang-toggle").await;
+    // Built after the switch: a credit finding (its kinds and its default source) and a
+    // second loan (lender kinds, right kinds, patent types) are born in English.
+    click(&c, "button.add-finding").await;
+    click(&c, "button.add-loan").await;
+    let n = until(&c, "every option in English", OPTIONS_IN_ENGLISH).await;
+    assert!(n.as_u64().unwrap() > 20, "{n} options");
+    let finding = c
+        .execute(
+            "const r = document.querySelector('.finding'); \
+             return [r.querySelector('[data-f=kind]').selectedOptions[0].textContent, \
+                     r.querySelector('[data-f=source]').value]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        finding,
+        json!(["Major work-safety accident", "Credit China (Beijing)"])
+    );
+    let loan = c
+        .execute(
+            "const l = document.querySelectorAll('.loan')[1]; \
+             return ['lender_kind', 'kind', 'patent_type'] \
+               .map((f) => l.querySelector(`[data-f=${f}]`).selectedOptions[0].textContent)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(loan, json!(["Bank", "Patent", "Invention patent"]));
+    // What is still missing, in English only.
+    wait_outcome(&c, "incomplete").await;
+    let one = c
+        .execute(NO_CHINESE, vec![json!("#outcome")])
+        .await
+        .unwrap();
+    assert_eq!(
+        one,
+        json!(true),
+        "only English in {}",
+        text_of(&c, "#outcome").await
+    );
+    // The as-typed check of a credit code says what is wrong in English only.
+    type_in(&c, "[data-f=credit_code]", "91110109MA01C3KP2Q").await;
+    until(
+        &c,
+        "the credit code flagged",
+        "return document.querySelector('[data-f=credit_code]').getAttribute('aria-invalid') === 'true'",
+    )
+    .await;
+    let css = ".check-result[data-for=credit_code]";
+    let msg = text_of(&c, css).await;
+    assert!(msg.len() > 5, "{msg}");
+    assert_eq!(
+        c.execute(NO_CHINESE, vec![json!(css)]).await.unwrap(),
+        json!(true),
+        "{msg}"
+    );
+    let validity = c
+        .execute(
+            "return document.querySelector('[data-f=credit_code]').validationMessage",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        validity
+            .as_str()
+            .is_some_and(|v| !v.is_empty() && v.is_ascii()),
+        "{validity}"
+    );
+    screenshots(&c, "precheck-en-options").await;
+    // And back: the options and the untouched default source in Chinese again.
+    click(&c, "#lang-toggle").await;
+    let back = c
+        .execute(
+            "const o = [...document.querySelectorAll('option[data-zh]')]; \
+             return [o.every((x) => x.textContent === x.dataset.zh), \
+                     document.querySelector('.finding [data-f=source]').value]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(back, json!([true, "信用中国（北京）"]));
     c.close().await.unwrap();
     host.stop().await;
 }
