@@ -2,11 +2,12 @@
 // bundle are cached when first seen and served from the cache when the network fails
 // (network first, so a new version is picked up at once). The API is never cached.
 
-const CACHE = "mentougou-web-v7";
+const CACHE = "mentougou-web-v8";
 const SHELL = [
   "./",
   "index.html",
   "guide.html",
+  "objection.html",
   "policy.html",
   "style.css",
   "favicon.svg",
@@ -15,6 +16,7 @@ const SHELL = [
   "js/guide.js",
   "js/index.js",
   "js/lang.js",
+  "js/objection.js",
   "js/office.js",
   "js/policy.js",
   "js/result.js",

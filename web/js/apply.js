@@ -1,7 +1,7 @@
 // Apply: the pre-check's form, prefilled from sessionStorage, submitted to intake during the
 // window; then the application number and receipt token. A status lookup by both.
 
-import { api, bi, errorMessage, h, initPage, lang, moment, money, put, rules } from "./common.js";
+import { api, bi, copyButton, errorMessage, getWithToken, h, initPage, lang, moment, money, printButton, put, rules } from "./common.js";
 import { ApplicationForm, STORAGE_KEY, relabelOptions } from "./form.js";
 import { renderDecision } from "./result.js";
 import { currentRound } from "./round.js";
@@ -102,26 +102,9 @@ function showReceipt(b) {
         ),
       ),
     ),
-    h(
-      "button",
-      {
-        type: "button",
-        class: "secondary copy",
-        onclick: async (e) => {
-          // currentTarget is gone once the handler awaits: keep the button.
-          const button = e.currentTarget;
-          try {
-            await navigator.clipboard.writeText(`${b.id} ${b.receipt_token}`);
-            put(button, bi("已复制", "Copied"));
-          } catch (_) {
-            put(button, bi("无法复制，请手动保存", "Cannot copy; save it by hand"));
-          }
-        },
-      },
-      bi("复制编号和回执令牌", "Copy the number and receipt token"),
-    ),
+    copyButton(`${b.id} ${b.receipt_token}`, "复制编号和回执令牌", "Copy the number and receipt token"),
     " ",
-    h("button", { type: "button", class: "secondary", onclick: () => window.print() }, bi("打印", "Print")),
+    printButton(() => out),
     h("p", {}, bi(`提交时间：${moment(b.submitted_at)}；费用：${b.fee_cny} 元（PROC-FREE）。`, `Submitted ${moment(b.submitted_at)}; fee ${b.fee_cny} CNY (PROC-FREE).`)),
     b.notice_zh ? h("p", {}, bi(b.notice_zh, b.notice_en)) : null,
   );
@@ -142,14 +125,8 @@ document.getElementById("status-form").addEventListener("submit", async (ev) => 
     put(so, h("p", { class: "bad", role: "alert" }, bi("请填写申报编号和回执令牌。", "Enter the application number and the receipt token.")));
     return;
   }
-  put(so, h("p", { role: "status" }, bi("正在查询…", "Looking up…")));
-  try {
-    const r = await api("GET", `/api/applications/${encodeURIComponent(id)}`, undefined, { authorization: `Bearer ${token}` });
-    if (r.status !== 200) {
-      put(so, h("p", { class: "bad", role: "alert" }, errorMessage(r.body)));
-      return;
-    }
-    const a = r.body;
+  const a = await getWithToken(so, `/api/applications/${encodeURIComponent(id)}`, token);
+  if (a) {
     const d = h("div", {});
     put(
       so,
@@ -175,8 +152,6 @@ document.getElementById("status-form").addEventListener("submit", async (ev) => 
       ),
     );
     if (a.decision) renderDecision(d, a.decision, "");
-  } catch (e) {
-    put(so, h("p", { class: "bad", role: "alert" }, bi("网络不可用。", "The network is unavailable."), ` (${e})`));
   }
 });
 

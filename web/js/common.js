@@ -131,6 +131,22 @@ export async function api(method, path, body, headers = {}) {
   return { status: r.status, body: data };
 }
 
+/**
+ * GET `path` with a receipt token (Authorization: Bearer), saying in `out` that it is
+ * looking and, when it fails, why; answers the body, or null.
+ */
+export async function getWithToken(out, path, token) {
+  put(out, h("p", { role: "status" }, bi("正在查询…", "Looking up…")));
+  try {
+    const r = await api("GET", path, undefined, { authorization: `Bearer ${token}` });
+    if (r.status === 200) return r.body;
+    put(out, h("p", { class: "bad", role: "alert" }, errorMessage(r.body)));
+  } catch (_) {
+    put(out, h("p", { class: "bad", role: "alert" }, bi("网络不可用，请稍后重试。", "The network is unavailable; please try again.")));
+  }
+  return null;
+}
+
 /** An API error ({error:{message_zh,message_en}}) or wasm errors as bilingual text. */
 export function errorMessage(body) {
   if (body && body.error) {
@@ -166,6 +182,54 @@ export function rules() {
     });
   }
   return wasmPromise;
+}
+
+/**
+ * A button that copies `text` and says whether it could (a receipt's number and token).
+ * The clicked element is kept before the await: currentTarget is gone after it.
+ */
+export function copyButton(text, zh, en) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "secondary copy",
+      onclick: async (e) => {
+        const button = e.currentTarget;
+        try {
+          await navigator.clipboard.writeText(text);
+          put(button, bi("已复制", "Copied"));
+        } catch (_) {
+          put(button, bi("无法复制，请手动保存", "Cannot copy; save it by hand"));
+        }
+      },
+    },
+    bi(zh, en),
+  );
+}
+
+/**
+ * Prints `el` alone (a receipt): the page is marked so the print stylesheet hides all but
+ * `el` and the elements it sits in, until the print is done.
+ */
+export function printOnly(el) {
+  const path = [];
+  for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) path.push(p);
+  path.forEach((p) => p.classList.add("print-path"));
+  el.classList.add("printing");
+  document.body.classList.add("print-one");
+  const done = () => {
+    path.forEach((p) => p.classList.remove("print-path"));
+    el.classList.remove("printing");
+    document.body.classList.remove("print-one");
+  };
+  window.addEventListener("afterprint", done, { once: true });
+  window.print();
+}
+
+/** A button that prints `el()` alone (see printOnly). */
+export function printButton(el) {
+  return h("button", { type: "button", class: "secondary print", onclick: () => printOnly(el()) }, bi("打印回执", "Print the receipt"));
 }
 
 /** "0.60" → "60%". */

@@ -1,7 +1,7 @@
 // Notices: the current and past notices with their entries and updates (notices API), and,
 // inside a notice period, an objection form for each entry (objections API).
 
-import { api, bi, errorMessage, h, initPage, moment, money, put } from "./common.js";
+import { api, bi, copyButton, errorMessage, h, initPage, moment, money, printButton, put } from "./common.js";
 
 initPage();
 
@@ -157,6 +157,57 @@ function fileToBase64(file) {
   });
 }
 
+// The objections service's limits (functions/objections, POST /api/objections in
+// /api/openapi.json), checked here before anything is sent: lengths in characters after
+// trimming, at most 3 evidence files of at most 1 MiB, PDF, JPEG or PNG.
+const LIMITS = {
+  name: [1, 100, "异议人姓名或单位", "Your name or organisation"],
+  contact: [5, 200, "联系方式", "Contact"],
+  relation: [1, 200, "与该项目的关系", "Your relation to the entry"],
+  grounds: [10, 3000, "异议理由", "Grounds"],
+};
+const MAX_FILES = 3;
+const MAX_FILE_BYTES = 1024 * 1024;
+const FILE_TYPES = { pdf: "application/pdf", jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png" };
+
+/** A file's type as the service accepts it, from its declared type or its name; or null. */
+function fileType(file) {
+  if (Object.values(FILE_TYPES).includes(file.type)) return file.type;
+  return FILE_TYPES[(file.name.split(".").pop() || "").toLowerCase()] || null;
+}
+
+/** Every problem of the texts as typed: [{key, zh, en}] (key: the field's suffix). */
+function textProblems(values) {
+  const out = [];
+  for (const [key, [min, max, zh, en]] of Object.entries(LIMITS)) {
+    const n = [...values[key]].length;
+    if (n === 0) out.push({ key, zh: `请填写${zh}。`, en: `${en}: please fill it in.` });
+    else if (n < min || n > max) out.push({ key, zh: `${zh}须为 ${min} 至 ${max} 个字（现为 ${n}）。`, en: `${en} must hold ${min} to ${max} characters (it holds ${n}).` });
+  }
+  return out;
+}
+
+/** Every problem of the chosen evidence files, as textProblems. */
+function fileProblems(files) {
+  const out = [];
+  if (files.length > MAX_FILES) out.push({ key: "evidence", zh: `证据文件最多 ${MAX_FILES} 个（现选了 ${files.length} 个）。`, en: `At most ${MAX_FILES} evidence files (${files.length} chosen).` });
+  for (const f of files) {
+    if (!fileType(f)) out.push({ key: "evidence", zh: `“${f.name}”不是 PDF、JPEG 或 PNG 文件。`, en: `“${f.name}” is not a PDF, JPEG or PNG file.` });
+    if (f.size === 0) out.push({ key: "evidence", zh: `“${f.name}”是空文件。`, en: `“${f.name}” is empty.` });
+    if (f.size > MAX_FILE_BYTES) {
+      const mb = (f.size / MAX_FILE_BYTES).toFixed(1);
+      out.push({ key: "evidence", zh: `“${f.name}”为 ${mb} MB，每个文件不能超过 1 MB。`, en: `“${f.name}” is ${mb} MB; each file may hold at most 1 MB.` });
+    }
+    if ([...f.name].length > 200) out.push({ key: "evidence", zh: "文件名不能超过200个字。", en: "A file name may hold at most 200 characters." });
+  }
+  return out;
+}
+
+/** The link that opens the objection's status (the token only in the fragment). */
+function followLink(id, token) {
+  return `objection.html#${new URLSearchParams({ id, token })}`;
+}
+
 let formSeq = 0;
 
 function objectionForm(n, entries) {
@@ -173,9 +224,9 @@ function objectionForm(n, entries) {
     "form",
     { class: "objection", novalidate: true },
     h("div", { class: "field" }, label("entry", "异议的项目", "Entry objected to"), entry),
-    h("div", { class: "field" }, label("name", "异议人姓名或单位", "Your name or organisation"), h("input", { type: "text", id: id("name"), name: "name", required: true, autocomplete: "name" })),
-    h("div", { class: "field" }, label("contact", "联系方式（电话或电子邮箱）", "Contact (phone or e-mail)"), h("input", { type: "text", id: id("contact"), name: "contact", required: true, autocomplete: "email" })),
-    h("div", { class: "field" }, label("relation", "与该项目的关系", "Your relation to the entry"), h("input", { type: "text", id: id("relation"), name: "relation", required: true })),
+    h("div", { class: "field" }, label("name", "异议人姓名或单位", "Your name or organisation"), h("input", { type: "text", id: id("name"), name: "name", required: true, maxlength: 100, autocomplete: "name" })),
+    h("div", { class: "field" }, label("contact", "联系方式（电话或电子邮箱）", "Contact (phone or e-mail)"), h("input", { type: "text", id: id("contact"), name: "contact", required: true, maxlength: 200, autocomplete: "email" })),
+    h("div", { class: "field" }, label("relation", "与该项目的关系", "Your relation to the entry"), h("input", { type: "text", id: id("relation"), name: "relation", required: true, maxlength: 200 })),
     h(
       "div",
       { class: "field" },
@@ -192,19 +243,38 @@ function objectionForm(n, entries) {
     h("p", {}, h("button", { type: "submit" }, bi("提交异议", "Submit the objection"))),
     out,
   );
+  const v = (s) => f.querySelector(`#${id(s)}`).value.trim();
+  const chosen = () => [...f.querySelector(`#${id("evidence")}`).files];
+  // Every problem at once, each at its field (aria-invalid, a link to it); true when none.
+  const check = () => {
+    const texts = textProblems({ name: v("name"), contact: v("contact"), relation: v("relation"), grounds: v("grounds") });
+    const found = [...texts, ...fileProblems(chosen())];
+    for (const c of f.querySelectorAll("input, textarea")) c.removeAttribute("aria-invalid");
+    for (const p of found) f.querySelector(`#${id(p.key)}`).setAttribute("aria-invalid", "true");
+    if (!found.length) return true;
+    put(
+      out,
+      h(
+        "div",
+        { class: "bad objection-problems", role: "alert" },
+        h("p", {}, bi("请修改以下内容后再提交：", "Please correct these before sending:")),
+        h("ul", {}, found.map((p) => h("li", {}, h("a", { href: `#${id(p.key)}` }, bi(p.zh, p.en))))),
+      ),
+    );
+    return false;
+  };
+  // Files are checked as soon as they are chosen, before a long upload.
+  f.querySelector(`#${id("evidence")}`).addEventListener("change", () => {
+    if (fileProblems(chosen()).length) check();
+    else put(out);
+  });
   f.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const v = (s) => f.querySelector(`#${id(s)}`).value.trim();
-    const missing = ["name", "contact", "relation", "grounds"].find((s) => !v(s));
-    if (missing) {
-      const c = f.querySelector(`#${id(missing)}`);
-      c.setAttribute("aria-invalid", "true");
-      put(out, h("p", { class: "bad", role: "alert" }, bi("请填写所有必填项。", "Please fill in every field.")));
-      c.focus();
+    if (!check()) {
+      f.querySelector("[aria-invalid=true]")?.focus();
       return;
     }
-    for (const c of f.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
-    const files = [...f.querySelector(`#${id("evidence")}`).files].slice(0, 3);
+    const files = chosen();
     const button = f.querySelector("button[type=submit]");
     button.disabled = true;
     put(out, h("p", { role: "status" }, bi("正在进行防刷校验并提交…", "Checking and submitting…")));
@@ -223,17 +293,22 @@ function objectionForm(n, entries) {
       });
       if (r.status === 201) {
         const b = r.body;
-        put(
-          out,
-          h(
-            "div",
-            { class: "keep", tabindex: "-1", id: `objection-receipt-${k}` },
-            h("p", {}, bi("异议已受理。受理编号：", "Objection received. Tracking number: "), h("code", { class: "token tracking-number" }, b.tracking_number)),
-            h("p", {}, bi("回执令牌（仅显示这一次）：", "Receipt token (shown only this once): "), h("code", { class: "token" }, b.token)),
-            h("p", {}, h("strong", {}, bi(b.message_zh, b.message_en))),
-          ),
+        const link = new URL(followLink(b.tracking_number, b.token), location.href).href;
+        const receipt = h(
+          "div",
+          { class: "keep objection-receipt", tabindex: "-1", id: `objection-receipt-${k}` },
+          h("h3", {}, bi("异议回执", "Objection receipt")),
+          h("p", {}, bi("异议已受理。受理编号：", "Objection received. Tracking number: "), h("code", { class: "token tracking-number" }, b.tracking_number)),
+          h("p", {}, bi("回执令牌（仅显示这一次）：", "Receipt token (shown only this once): "), h("code", { class: "token receipt-token" }, b.token)),
+          h("p", {}, bi(`提出时间：${moment(b.filed_at)}；异议的项目：第${b.entry}项。`, `Filed ${moment(b.filed_at)}; entry ${b.entry}.`)),
+          h("p", {}, h("strong", {}, bi(b.message_zh, b.message_en))),
+          h("p", {}, h("a", { href: followLink(b.tracking_number, b.token), class: "follow" }, bi("查询这件异议的进度 →", "Follow this objection →"))),
+          copyButton(`${b.tracking_number} ${b.token} ${link}`, "复制编号、令牌和查询链接", "Copy the number, token and link"),
+          " ",
+          printButton(() => receipt),
         );
-        out.firstChild.focus();
+        put(out, receipt);
+        receipt.focus();
       } else {
         put(out, h("p", { class: "bad", role: "alert" }, errorMessage(r.body)));
       }

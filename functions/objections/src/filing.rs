@@ -399,8 +399,8 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
                 period_ends_at: clock::format(period.ends_at),
                 evidence: files.len(),
                 follow_url: format!("/api/objections/{id}"),
-                message_zh: "异议已受理。请妥善保存受理编号和查询令牌（令牌仅显示这一次）：查询时在请求头中提供 Authorization: Bearer <令牌>。您的个人信息不予公开。".into(),
-                message_en: "Objection received. Keep the tracking number and the private token (shown only this once): follow it with the header Authorization: Bearer <token>. Your personal data is never published.".into(),
+                message_zh: "异议已受理。请妥善保存受理编号和回执令牌（令牌仅显示这一次），凭二者在本站“异议查询”页面（objection.html）查询进度和重审结论。您的个人信息不予公开。".into(),
+                message_en: "Objection received. Keep the tracking number and the receipt token (shown only this once): with both you follow the objection and its re-review on this site's objection page (objection.html). Your personal data is never published.".into(),
             };
             if let Some(k) = &key {
                 service::idempotency::keep(&db, COMPONENT, k, &request_hash, &answer, &token)

@@ -161,7 +161,7 @@ async fn pages_are_locked_down_and_private_answers_are_not_stored(rt) {
     let state = TempDir::new("app-headers");
     let host = App::on(rt).start(&state).await;
     let a = host.addr;
-    for page in ["/", "/index.html", "/apply.html", "/notices.html", "/policy.html", "/guide.html"] {
+    for page in ["/", "/index.html", "/apply.html", "/notices.html", "/policy.html", "/guide.html", "/objection.html"] {
         let r = get(a, page).await;
         assert_eq!(r.status, 200, "{page}");
         let csp = r.header("content-security-policy").unwrap_or_default().to_owned();

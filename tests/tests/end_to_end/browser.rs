@@ -352,6 +352,44 @@ async fn fill_key_industry_invention_loan(c: &Client) {
     .await;
 }
 
+/// Turns the stylesheets' print rules on for the screen (`true`) or back to print only, so
+/// a test sees what a print would hold.
+async fn print_media(c: &Client, on: bool) {
+    c.execute(
+        "if (arguments[0]) window.printRules = [...document.styleSheets] \
+           .flatMap((s) => [...s.cssRules]) \
+           .filter((r) => r instanceof CSSMediaRule && r.media.mediaText === 'print'); \
+         for (const r of window.printRules || []) r.media.mediaText = arguments[0] ? 'all' : 'print';",
+        vec![json!(on)],
+    )
+    .await
+    .expect("script runs");
+    laid_out(c).await;
+}
+
+/// Whether each of `css` is shown (has a box), in order.
+async fn shown(c: &Client, css: &[&str]) -> Vec<bool> {
+    let v = c
+        .execute(
+            "return arguments[0].map((s) => { const e = document.querySelector(s); \
+               return !!e && e.getClientRects().length > 0; })",
+            vec![json!(css)],
+        )
+        .await
+        .expect("script runs");
+    serde_json::from_value(v).unwrap()
+}
+
+/// Replaces `window.print` (headless, no dialog) with a marker the test can read.
+async fn stub_print(c: &Client) {
+    c.execute(
+        "window.printed = 0; window.print = () => { window.printed += 1; };",
+        vec![],
+    )
+    .await
+    .expect("script runs");
+}
+
 async fn wait_outcome(c: &Client, outcome: &str) {
     until(
         c,
@@ -631,6 +669,39 @@ async fn an_application_is_submitted_from_the_precheck_and_its_status_opened() {
     )
     .await;
     screenshots(&c, "apply-receipt").await;
+    // Printing (the button or the browser's own) gives the receipt, not the form.
+    print_media(&c, true).await;
+    assert_eq!(
+        shown(
+            &c,
+            &[
+                "#apply-form",
+                "header nav",
+                "#status-form",
+                "#receipt",
+                "#receipt-token"
+            ]
+        )
+        .await,
+        [false, false, false, true, true],
+        "the print holds the receipt alone"
+    );
+    screenshots(&c, "apply-receipt-print").await;
+    print_media(&c, false).await;
+    stub_print(&c).await;
+    click(&c, "#receipt button.print").await;
+    let printing = c
+        .execute(
+            "return [window.printed, document.querySelector('.printing')?.id]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        printing,
+        json!([1, "submitted"]),
+        "the print button prints the result"
+    );
 
     // Later, in a fresh page: the status by number and token.
     c.goto(&format!("http://{}/apply.html", host.addr))
@@ -727,12 +798,61 @@ async fn an_objection_is_filed_during_a_notice_and_its_tracking_number_shown() {
     )
     .await;
     type_in(&c, "form.objection input[name=relation]", "同行业企业员工").await;
+    // Checked before sending, everything at once: grounds too short, a file over 1 MB,
+    // one that is no PDF, JPEG or PNG — nothing leaves the browser.
+    let dir = held.state.0.join("evidence");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(1_300_000, b' ');
+    std::fs::write(dir.join("big.pdf"), &big).unwrap();
+    std::fs::write(dir.join("notes.txt"), "notes").unwrap();
+    std::fs::write(dir.join("evidence.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    type_in(&c, "form.objection textarea[name=grounds]", "太短了").await;
+    let files = c
+        .find(Locator::Css("form.objection input[name=evidence]"))
+        .await
+        .unwrap();
+    let both = format!(
+        "{}\n{}",
+        dir.join("big.pdf").display(),
+        dir.join("notes.txt").display()
+    );
+    files.send_keys(&both).await.expect("files chosen");
+    click(&c, "form.objection button[type=submit]").await;
+    let problems = until(
+        &c,
+        "the problems listed",
+        "return document.querySelector('.objection-problems')?.innerText",
+    )
+    .await;
+    let problems = problems.as_str().unwrap();
+    for part in [
+        "异议理由须为 10 至 3000 个字（现为 3）",
+        "big.pdf”为 1.2 MB",
+        "notes.txt”不是 PDF",
+    ] {
+        assert!(problems.contains(part), "{part} in {problems}");
+    }
+    let marked = c
+        .execute(
+            "return [...document.querySelectorAll('form.objection [aria-invalid=true]')].map((e) => e.name)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(marked, json!(["grounds", "evidence"]));
+    screenshots(&c, "notices-objection-checked").await;
     type_in(
         &c,
         "form.objection textarea[name=grounds]",
         "该企业质押的商标并非驰名商标，不应适用60%的比例，请复核。",
     )
     .await;
+    files.clear().await.expect("no files");
+    files
+        .send_keys(&dir.join("evidence.pdf").display().to_string())
+        .await
+        .expect("a file chosen");
     click(&c, "form.objection button[type=submit]").await;
     let tracking = until(
         &c,
@@ -755,16 +875,143 @@ async fn an_objection_is_filed_during_a_notice_and_its_tracking_number_shown() {
     let list = r["objections"].as_array().expect("objections");
     assert_eq!(list.len(), 1, "{r}");
     assert_eq!(list[0]["entry"], 2, "{r}");
+    assert_eq!(list[0]["evidence"].as_array().map(Vec::len), Some(1), "{r}");
+
+    // The receipt: its token, a copy and a print of it, and the link to follow it.
+    let receipt = text_of(&c, ".objection-receipt").await;
+    assert!(
+        receipt.contains("回执令牌")
+            && !receipt.contains("查询令牌")
+            && !receipt.contains("Authorization"),
+        "{receipt}"
+    );
+    let token = text_of(&c, ".objection-receipt .receipt-token").await;
+    let follow = c
+        .find(Locator::Css(".objection-receipt a.follow"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(
+        follow,
+        format!("objection.html#id={tracking}&token={token}"),
+        "the token in the fragment, never the query"
+    );
+    click(&c, ".objection-receipt button.copy").await;
+    until(
+        &c,
+        "the copy button's answer",
+        "const t = document.querySelector('.objection-receipt button.copy').textContent; \
+         return t.includes('已复制') || t.includes('无法复制')",
+    )
+    .await;
+    stub_print(&c).await;
+    click(&c, ".objection-receipt button.print").await;
+    print_media(&c, true).await;
+    assert_eq!(
+        shown(
+            &c,
+            &[
+                ".objection-receipt",
+                ".objection-receipt .receipt-token",
+                "article.notice table",
+                "header",
+                "footer"
+            ]
+        )
+        .await,
+        [true, true, false, false, false],
+        "the print holds the receipt alone"
+    );
+    screenshots(&c, "notices-receipt-print").await;
+    print_media(&c, false).await;
+
+    // The objection page, from the receipt's link: the status, then the conclusion.
+    click(&c, ".objection-receipt a.follow").await;
+    until(
+        &c,
+        "the objection's status",
+        "return document.querySelector('#objection-view[data-status=received]')",
+    )
+    .await;
+    assert_accessible_basics(&c).await;
+    assert_eq!(text_of(&c, "#objection-status").await, "已受理，重审中");
+    assert!(text_of(&c, "#objection-view").await.contains(&tracking));
+    screenshots(&c, "objection").await;
+    call(
+        host.addr,
+        "POST",
+        &format!("/api/objections/{tracking}/conclusion"),
+        OFFICER,
+        &json!({"outcome": "dismissed",
+                "reasons_zh": "经重审，该项目质押的是发明专利，比例无误。",
+                "reasons_en": "Re-reviewed: the pledge is an invention patent; the rate is right."}),
+    )
+    .await;
+    c.refresh().await.unwrap();
+    until(
+        &c,
+        "the conclusion",
+        "return document.querySelector('#objection-view[data-status=dismissed]')",
+    )
+    .await;
+    let view = text_of(&c, "#objection-view").await;
+    assert!(
+        view.contains("异议不成立，维持原名单") && view.contains("比例无误"),
+        "{view}"
+    );
+    click(&c, "#lang-toggle").await;
+    assert_eq!(
+        text_of(&c, "#objection-status").await,
+        "dismissed: the entry stands"
+    );
+    screenshots(&c, "objection-en").await;
+    click(&c, "#lang-toggle").await;
+    // Typed by hand with a wrong token: nothing is shown but the refusal.
+    c.goto(&format!("http://{}/objection.html", host.addr))
+        .await
+        .unwrap();
+    type_in(&c, "#objection-id", &tracking).await;
+    type_in(&c, "#objection-token", "0000").await;
+    click(&c, "#objection-submit").await;
+    until(
+        &c,
+        "the refusal",
+        "return !document.getElementById('objection-view') && document.querySelector('#objection-result .bad')",
+    )
+    .await;
+
+    // The printable notice fits a phone: its table scrolls inside the page, which does not.
+    c.goto(&format!("http://{}/notices/{notice_id}", host.addr))
+        .await
+        .unwrap();
+    c.set_window_size(375, 800).await.expect("resize");
+    laid_out(&c).await;
+    let fit = c
+        .execute(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        fit[0].as_u64() <= fit[1].as_u64(),
+        "the page is wider than the phone: {fit}"
+    );
+    screenshots(&c, "notice-printable").await;
     c.close().await.unwrap();
     host.stop().await;
 }
 
 /// The public pages, each of which carries the navigation and the government footer.
-const PAGES: [&str; 5] = [
+const PAGES: [&str; 6] = [
     "index.html",
     "apply.html",
     "notices.html",
     "guide.html",
+    "objection.html",
     "policy.html",
 ];
 
