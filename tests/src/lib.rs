@@ -27,6 +27,7 @@ pub fn root() -> PathBuf {
 /// Every component the tests load.
 pub const COMPONENTS: &[&str] = &[
     "intake",
+    "review",
     "calculation",
     "notices",
     "objections",

@@ -3,7 +3,14 @@
 use crate::{Result, cargo, run};
 
 /// The app's components, as named in spin.toml (each a crate of the same name).
-pub const COMPONENTS: &[&str] = &["intake", "calculation", "notices", "objections", "assets"];
+pub const COMPONENTS: &[&str] = &[
+    "intake",
+    "review",
+    "calculation",
+    "notices",
+    "objections",
+    "assets",
+];
 
 /// Components only the end-to-end tests and the benchmark load (tests/fixtures/).
 pub const FIXTURES: &[&str] = &["probe"];

@@ -1,5 +1,5 @@
 //! Supporting documents: the enterprise adds them with its receipt token until the review,
-//! recognised by content and within a quota; officers read them back.
+//! recognised by content and within a quota (officers read them back: the review component).
 //!
 //! The quota (issue 14: anyone holding a receipt could fill the disk) is per application,
 //! by kind: an application has one to a few loans, each with its contract, its pledge
@@ -8,13 +8,12 @@
 //! room to spare, and [`BYTES_PER_APPLICATION`] bounds the whole.
 
 use crate::COMPONENT;
-use crate::applications::{Viewer, load_authorised};
 use crate::owner::load_as_owner;
 use serde::Serialize;
 use service::code::Code;
 use service::db::Db;
 use service::{ApiError, Reply, json};
-use spin_sdk::http::{HeaderValue, Request};
+use spin_sdk::http::Request;
 use store::documents::Document;
 
 /// A supporting document: 10 MiB at most.
@@ -179,43 +178,4 @@ pub async fn upload(req: Request, id: &str) -> Result<Reply, ApiError> {
             sha256: &sha,
         },
     ))
-}
-
-/// A document's bytes, for officers (the review reads them): as an attachment, never
-/// rendered in the site's origin, not stored by caches.
-pub async fn download(req: Request, id: &str, doc: &str) -> Result<Reply, ApiError> {
-    let db = Db::open().await?;
-    let (_, viewer) = load_authorised(&req, &db, id).await?;
-    if viewer != Viewer::Officer {
-        return Err(ApiError::forbidden());
-    }
-    let (d, data) = store::documents::with_data(db.store(), id, doc)
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(
-                404,
-                Code::DocumentNotFound,
-                format!("申报 {id} 没有编号为 {doc} 的材料。"),
-                format!("Application {id} has no document {doc}."),
-            )
-        })?;
-    let extension = match d.content_type.as_str() {
-        "application/pdf" => "pdf",
-        "image/jpeg" => "jpg",
-        _ => "png",
-    };
-    let mut r = service::error::bytes_reply(200, &d.content_type, data.into());
-    let h = r.headers_mut();
-    let disposition = format!("attachment; filename=\"{}.{extension}\"", d.id);
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert("content-disposition", v);
-    }
-    h.insert(
-        "content-security-policy",
-        HeaderValue::from_static("sandbox"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&d.sha256) {
-        h.insert("x-sha256", v);
-    }
-    Ok(r)
 }

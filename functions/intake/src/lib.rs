@@ -1,19 +1,17 @@
-//! Intake: the year's round (PROC-GUIDE), applications (PROC-LATE, PROC-FREE, TRUTH),
-//! supporting documents, the review record (PROC-REVIEW, PROC-CREDIT), the credit register
-//! and each enterprise's history (CAP-YEAR, CAP-TIMES, FRAUD) with the clawback (FRAUD).
+//! Intake: the year's round (PROC-GUIDE) and its stage, applications (PROC-LATE, PROC-FREE,
+//! TRUTH) with their withdrawal and supporting documents, and the officers' list of them.
+//! The office's acts on an application or an enterprise (the review record, the credit
+//! register, history, fraud, recoveries, voiding, reading documents) are the review
+//! component's: the code the public reaches does not carry them.
 //!
 //! Each handler reads top to bottom: parse → authorise → load → call the rules → store
 //! (one transaction) → answer. Routes: see `docs/ROUTES.md` and `/api/openapi.json`.
 
 mod applications;
-mod credit;
 mod documents;
-mod enterprises;
-mod oversight;
 mod owner;
 mod rounds;
 mod submission;
-mod voiding;
 
 use service::route::{only, request_segments};
 use service::{ApiError, Reply};
@@ -51,11 +49,6 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
             only(&req, &[Method::GET])?;
             rounds::get(rounds::parse_year(year)?).await
         }
-        ["api", "rounds", year, "stage"] => {
-            only(&req, &[Method::POST])?;
-            let year = rounds::parse_year(year)?;
-            rounds::advance(req, year).await
-        }
         ["api", "applications"] if post => submission::submit(req).await,
         ["api", "applications"] => {
             only(&req, &[Method::GET, Method::POST])?;
@@ -71,61 +64,15 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
             let id = (*id).to_owned();
             owner::withdraw(req, &id).await
         }
-        ["api", "applications", id, "void"] => {
-            only(&req, &[Method::POST])?;
-            let id = (*id).to_owned();
-            voiding::void(req, &id).await
-        }
         ["api", "applications", id, "documents"] => {
             only(&req, &[Method::POST])?;
             let id = (*id).to_owned();
             documents::upload(req, &id).await
-        }
-        ["api", "applications", id, "documents", doc] => {
-            only(&req, &[Method::GET])?;
-            let (id, doc) = ((*id).to_owned(), (*doc).to_owned());
-            documents::download(req, &id, &doc).await
-        }
-        ["api", "applications", id, "review"] => {
-            only(&req, &[Method::POST])?;
-            let id = (*id).to_owned();
-            enterprises::review(req, &id).await
-        }
-        ["api", "enterprises", code] => {
-            only(&req, &[Method::GET])?;
-            let code = (*code).to_owned();
-            enterprises::read(req, &code).await
-        }
-        ["api", "enterprises", code, "history"] => {
-            only(&req, &[Method::POST])?;
-            let code = (*code).to_owned();
-            enterprises::import_history(req, &code).await
-        }
-        ["api", "enterprises", code, "credit-findings"] => {
-            only(&req, &[Method::POST])?;
-            let code = (*code).to_owned();
-            credit::add(req, &code).await
-        }
-        ["api", "enterprises", code, "credit-findings", id] => {
-            only(&req, &[Method::POST])?;
-            let (code, id) = ((*code).to_owned(), (*id).to_owned());
-            credit::change(req, &code, &id).await
-        }
-        ["api", "enterprises", code, "fraud"] => {
-            only(&req, &[Method::POST])?;
-            let code = (*code).to_owned();
-            oversight::record_fraud(req, &code).await
-        }
-        ["api", "enterprises", code, "recoveries"] => {
-            only(&req, &[Method::POST])?;
-            let code = (*code).to_owned();
-            oversight::record_recovery(req, &code).await
         }
         _ => Err(ApiError::not_found()),
     }
 }
 
 pub(crate) use service::body::read_rules_json;
-pub(crate) use service::error::input_error;
 
 pub(crate) use service::to_json;

@@ -3,8 +3,8 @@
 
 use crate::COMPONENT;
 use crate::applications::Viewer;
-use crate::applications::{load, load_authorised};
-use crate::rounds::{self};
+use crate::applications::load_authorised;
+use round::case::{Stored, load};
 use rules::procedure::Stage;
 use serde::Serialize;
 use service::code::Code;
@@ -14,11 +14,7 @@ use spin_sdk::http::Request;
 use store::applications::Status;
 
 /// The enterprise itself (its receipt token); officers may read but not act for it.
-pub(crate) async fn load_as_owner(
-    req: &Request,
-    db: &Db,
-    id: &str,
-) -> Result<crate::applications::Stored, ApiError> {
+pub(crate) async fn load_as_owner(req: &Request, db: &Db, id: &str) -> Result<Stored, ApiError> {
     match load_authorised(req, db, id).await? {
         (app, Viewer::Owner) => Ok(app),
         (_, Viewer::Officer) => Err(ApiError::forbidden()),
@@ -38,7 +34,7 @@ pub async fn withdraw(req: Request, id: &str) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
     let app = load_as_owner(&req, &db, id).await?;
     let now = service::clock::now().await;
-    let round = rounds::load(&db, app.round_year).await?;
+    let round = round::view::load(&db, app.round_year).await?;
     if round.stage != Stage::Open || now > round.round.window.closes_at {
         return Err(ApiError::new(
             409,

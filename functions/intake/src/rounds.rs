@@ -1,56 +1,19 @@
-//! Rounds: created from the year's application guide (PROC-GUIDE), read by anyone,
-//! moved by administrators through open → closed → under_review (the later stages belong
-//! to calculation and notices).
+//! Rounds: created from the year's application guide (PROC-GUIDE) and read by anyone
+//! (administrators move their stage: the review component and, later, calculation and
+//! notices).
 
 use crate::{COMPONENT, read_rules_json, to_json};
-use rules::procedure::{Stage, StageContext};
+use round::view::{RoundView, load};
 use rules::{Parameters, Round};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use service::auth::Role;
 use service::body::JSON_LIMIT;
 use service::code::Code;
 use service::db::Db;
 use service::{ApiError, Reply, json};
 use spin_sdk::http::Request;
-use store::rounds::stage_name;
 
 pub use service::route::parse_year;
-
-/// A round as shown: the guide's terms, its stage, and the approval once given.
-#[derive(Serialize)]
-pub struct RoundView {
-    #[serde(flatten)]
-    pub round: Round,
-    pub stage: Stage,
-    pub stage_zh: &'static str,
-    pub stage_en: &'static str,
-    pub approved_on: Option<String>,
-    pub approval_reference: Option<String>,
-    /// Applying is free (PROC-FREE).
-    pub fee_cny: &'static str,
-}
-
-impl From<store::rounds::RoundRow> for RoundView {
-    fn from(r: store::rounds::RoundRow) -> Self {
-        RoundView {
-            round: r.round,
-            stage: r.stage,
-            stage_zh: r.stage.zh(),
-            stage_en: r.stage.en(),
-            approved_on: r.approved_on.map(|d| d.to_string()),
-            approval_reference: r.approval_reference,
-            fee_cny: "0.00",
-        }
-    }
-}
-
-/// Loads one round (404 when there is none).
-pub async fn load(db: &Db, year: i32) -> Result<RoundView, ApiError> {
-    store::rounds::find(db.store(), year)
-        .await?
-        .map(RoundView::from)
-        .ok_or_else(|| round::stage::no_round(year))
-}
 
 /// PROC-GUIDE, VALID: a new round from the guide.
 pub async fn create(req: Request) -> Result<Reply, ApiError> {
@@ -233,46 +196,5 @@ pub async fn current() -> Result<Reply, ApiError> {
 
 pub async fn get(year: i32) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
-    Ok(json(200, &load(&db, year).await?))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StageChange {
-    to: Stage,
-}
-
-/// Administrators close the window and start the review; intake owns these two steps.
-pub async fn advance(req: Request, year: i32) -> Result<Reply, ApiError> {
-    let actor = service::auth::require(&req, Role::Admin).await?;
-    let change: StageChange = read_rules_json(req, JSON_LIMIT).await?;
-    if !matches!(change.to, Stage::Closed | Stage::UnderReview) {
-        return Err(ApiError::invalid(
-            "to",
-            "此处只能将申报截止（closed）或进入评审（under_review）；其余阶段由分配、公示、审批各自完成。",
-            "Only `closed` and `under_review` are set here; allocation, notice and approval set the later stages.",
-        ));
-    }
-    let db = Db::open().await?;
-    let now = service::clock::now().await;
-    let at = service::clock::format(now);
-    let round = load(&db, year).await?;
-    let ctx = StageContext {
-        now: Some(now),
-        window_closes_at: Some(round.round.window.closes_at),
-        notice: None,
-    };
-    db.transaction(|| async {
-        round::stage::advance(&db, year, change.to, &ctx, &at).await?;
-        db.audit(
-            &actor,
-            COMPONENT,
-            "round.stage",
-            Some(&format!("round:{year}")),
-            &format!("{{\"to\":\"{}\"}}", stage_name(change.to)),
-        )
-        .await
-    })
-    .await?;
     Ok(json(200, &load(&db, year).await?))
 }

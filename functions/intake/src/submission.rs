@@ -2,14 +2,15 @@
 //! true (TRUTH), decided by the rules crate with the enterprise's recorded history; one loan
 //! claimed once per round (SUB-LOAN); retried safely with an `Idempotency-Key`.
 
-use crate::applications::{decide, with_records};
-use crate::rounds::RoundView;
-use crate::{COMPONENT, input_error, read_rules_json, to_json};
+use crate::{COMPONENT, read_rules_json, to_json};
+use round::case::{decide, with_records};
+use round::view::RoundView;
 use rules::model::Application;
 use rules::{Decision, PrecheckRequest, RuleId};
 use serde::Serialize;
 use service::code::Code;
 use service::db::Db;
+use service::error::input_error;
 use service::throttle::{self, Limit};
 use service::{ApiError, Reply, json};
 use spin_sdk::http::Request;

@@ -56,9 +56,9 @@ pub fn sniff(data: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Checks one free-text field: trimmed length within bounds, no control characters
-/// except line breaks and tabs where `multiline`.
-pub(crate) fn text(
+/// One free-text field, trimmed: `min` to `max` characters, printable, line breaks only
+/// where `multiline` (`service::error::prose`, the one text check every component uses).
+fn text(
     field: &str,
     value: &str,
     min: usize,
@@ -66,23 +66,7 @@ pub(crate) fn text(
     multiline: bool,
 ) -> Result<String, ApiError> {
     let v = value.trim();
-    let n = v.chars().count();
-    if n < min || n > max {
-        return Err(ApiError::invalid(
-            field,
-            format!("{field} 的长度须在 {min} 至 {max} 个字符之间（现为 {n}）。"),
-            format!("{field} must hold {min} to {max} characters (it holds {n})."),
-        ));
-    }
-    if v.chars()
-        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
-    {
-        return Err(ApiError::invalid(
-            field,
-            format!("{field} 含有不允许的控制字符。"),
-            format!("{field} contains control characters."),
-        ));
-    }
+    service::error::prose(field, v, min, max, multiline)?;
     Ok(v.to_owned())
 }
 

@@ -1,5 +1,5 @@
-//! Objections to an entry of a proposed list during its notice period (PROC-OBJECT), and
-//! the re-review conclusions.
+//! Objections to an entry of a proposed list during its notice period (PROC-OBJECT): filed
+//! by anyone, followed by the objector, listed for officers.
 //!
 //! Routes (see spin.toml and docs/ROUTES.md):
 //! - `POST /api/objections` (anyone): file an objection; only inside the notice period.
@@ -8,11 +8,9 @@
 //!   follows the status and the conclusion; with an officer token: the whole record.
 //! - `GET /api/objections` (officer): counts by status; `?notice=<id>`: the objections to
 //!   one notice, with the objectors' data (never public).
-//! - `GET /api/objections/:id/evidence/:n` (officer): one evidence file.
-//! - `POST /api/objections/:id/conclusion` (officer): the re-review conclusion (upheld,
-//!   partly upheld with the new amount, dismissed) with reasons; the notice gets an update,
-//!   the round's list a new version and the application its status
-//!   (`round::list::record_re_review`).
+//!
+//! The re-review (an evidence file, the conclusion) is the review component's: the code the
+//! public reaches does not carry the office's.
 //!
 //! Floods (objections accepted per objector and per client address per hour) and
 //! identical repeated objections are refused politely; the limits live in SQLite
@@ -20,9 +18,7 @@
 //! once (`challenge`, `spent_challenges`).
 
 use base64::Engine;
-use publish::{EntryStatus, Notice, NoticeKind, NoticeUpdate, UpdateKind};
-use round::list::ReReview;
-use rules::Money;
+use publish::NoticeKind;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use service::auth::{Role, bearer_token};
@@ -35,16 +31,13 @@ use service::token::{matches, new_token, sha256_hex};
 use service::{ApiError, Reply, clock, json};
 use spin_sdk::http::{HeaderValue, Method, Request};
 use spin_sdk::http_service;
-use store::objections::Status;
 
-mod conclusion;
 mod filing;
 mod views;
 
 mod challenge;
-use conclusion::conclude;
 use filing::file;
-use views::{evidence, officer_list, show};
+use views::{officer_list, show};
 
 const COMPONENT: &str = "objections";
 
@@ -113,23 +106,18 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
             no_query(&req)?;
             show(&req, id).await
         }
-        ["api", "objections", id, "conclusion"] => {
-            only(&req, &[Method::POST])?;
-            let id = (*id).to_owned();
-            conclude(req, &id).await
-        }
-        ["api", "objections", id, "evidence", n] => {
-            only(&req, &[Method::GET])?;
-            service::auth::require(&req, Role::Officer).await?;
-            evidence(id, n).await
-        }
         _ => Err(ApiError::not_found()),
     }
 }
 
-/// A notice with its updates, as published (read only: the notices component owns it).
-pub(crate) async fn load_notice(db: &Db, id: &str, field: &str) -> Result<Notice, ApiError> {
-    store::notices::find(db.store(), id)
+/// A notice as published, without its later updates (enough to check an objection against
+/// its kind, period and entries); a 404 naming `field` when there is none.
+pub(crate) async fn load_notice(
+    db: &Db,
+    id: &str,
+    field: &str,
+) -> Result<publish::Notice, ApiError> {
+    store::notices::find_as_published(db.store(), id)
         .await?
         .ok_or_else(|| ApiError::notice_not_found(id).field(field))
 }

@@ -3,73 +3,8 @@
 //! file.
 
 use super::*;
-use service::code::Code;
+use round::objection::{OfficerView, Record, load_record, officer_view, record, status_text};
 use std::collections::BTreeMap;
-
-/// An objection as stored (without the evidence's bytes).
-#[derive(Serialize)]
-pub(crate) struct Record {
-    pub(crate) tracking_number: String,
-    pub(crate) notice_id: String,
-    pub(crate) entry: u32,
-    pub(crate) application_id: String,
-    pub(crate) filed_at: String,
-    pub(crate) grounds: String,
-    pub(crate) status: String,
-    pub(crate) new_amount: Option<String>,
-    pub(crate) reasons_zh: Option<String>,
-    pub(crate) reasons_en: Option<String>,
-    pub(crate) concluded_at: Option<String>,
-    pub(crate) notice_update: Option<u32>,
-    #[serde(skip)]
-    pub(crate) token_hash: String,
-}
-
-fn record(r: store::objections::ObjectionRow) -> Record {
-    Record {
-        tracking_number: r.tracking_number,
-        notice_id: r.notice_id,
-        entry: r.entry,
-        application_id: r.application_id,
-        filed_at: r.filed_at,
-        grounds: r.grounds,
-        status: r.status.name().to_owned(),
-        new_amount: r.new_amount.map(|m| m.to_string()),
-        reasons_zh: r.reasons_zh,
-        reasons_en: r.reasons_en,
-        concluded_at: r.concluded_at,
-        notice_update: r.notice_update,
-        token_hash: r.token_hash,
-    }
-}
-
-pub(crate) async fn load_record(db: &Db, id: &str) -> Result<Record, ApiError> {
-    store::objections::find(db.store(), id)
-        .await?
-        .map(record)
-        .ok_or_else(|| {
-            ApiError::new(
-                404,
-                Code::ObjectionNotFound,
-                format!("没有受理编号为 {id} 的异议。"),
-                format!("There is no objection {id}."),
-            )
-            .field("id")
-        })
-}
-
-pub(crate) fn status_text(status: &str) -> (&'static str, &'static str) {
-    match status {
-        "received" => ("已受理，重审中", "received, under re-review"),
-        "upheld" => ("异议成立，已取消补助", "upheld: the entry is removed"),
-        "partly_upheld" => (
-            "异议部分成立，已调整补助金额",
-            "partly upheld: the amount is changed",
-        ),
-        "dismissed" => ("异议不成立，维持原名单", "dismissed: the entry stands"),
-        _ => ("", ""),
-    }
-}
 
 /// What the objector sees (`GET /api/objections/:id` with their private token): status and
 /// conclusion, nothing about anyone.
@@ -125,72 +60,6 @@ fn objector_view(r: &Record) -> ObjectorView<'_> {
         status_en: en,
         conclusion,
     }
-}
-
-/// What officers see of an objection: the whole record, the objector and the evidence.
-#[derive(Serialize)]
-pub(crate) struct OfficerView<'a> {
-    /// The stored record's fields, at the top level.
-    #[serde(flatten)]
-    record: &'a Record,
-    /// Who objected (never public).
-    objector: WhoObjected,
-    /// The evidence files, in the order filed (their descriptions, not their bytes).
-    evidence: Vec<EvidenceView>,
-}
-
-/// Who objected; each field `null` if the objector's row is missing.
-#[derive(Serialize)]
-struct WhoObjected {
-    name: Option<String>,
-    contact: Option<String>,
-    relation: Option<String>,
-}
-
-/// One evidence file's description.
-#[derive(Serialize)]
-struct EvidenceView {
-    /// 1, 2, … in the order filed.
-    number: u32,
-    file_name: String,
-    /// As recognised by content.
-    content_type: String,
-    size_bytes: i64,
-    sha256: String,
-    /// Where officers fetch the file (`/api/objections/<id>/evidence/<n>`).
-    url: String,
-}
-
-pub(crate) async fn officer_view<'a>(db: &Db, r: &'a Record) -> Result<OfficerView<'a>, ApiError> {
-    let who = store::objections::objector(db.store(), &r.tracking_number).await?;
-    let (name, contact, relation) = match who {
-        Some(w) => (Some(w.name), Some(w.contact), Some(w.relation)),
-        None => (None, None, None),
-    };
-    let evidence = store::objections::evidence_of(db.store(), &r.tracking_number)
-        .await?
-        .into_iter()
-        .map(|f| EvidenceView {
-            url: format!(
-                "/api/objections/{}/evidence/{}",
-                r.tracking_number, f.number
-            ),
-            number: f.number,
-            file_name: f.file_name,
-            content_type: f.content_type,
-            size_bytes: f.size_bytes,
-            sha256: f.sha256,
-        })
-        .collect();
-    Ok(OfficerView {
-        record: r,
-        objector: WhoObjected {
-            name,
-            contact,
-            relation,
-        },
-        evidence,
-    })
 }
 
 /// The officers' overview (`GET /api/objections`): how many objections stand at each
@@ -278,33 +147,5 @@ pub(crate) async fn officer_list(req: &Request) -> Result<Reply, ApiError> {
     );
     r.headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-store"));
-    Ok(r)
-}
-
-pub(crate) async fn evidence(id: &str, n: &str) -> Result<Reply, ApiError> {
-    let n: i64 = n.parse().map_err(|_| {
-        ApiError::invalid(
-            "n",
-            "证据编号须为整数。",
-            "The evidence number must be a whole number.",
-        )
-    })?;
-    let db = Db::open().await?;
-    let Some((file, data)) = store::objections::evidence_file(db.store(), id, n).await? else {
-        return Err(ApiError::new(
-            404,
-            Code::EvidenceNotFound,
-            format!("异议 {id} 没有第 {n} 个证据文件。"),
-            format!("Objection {id} has no evidence file {n}."),
-        )
-        .field("n"));
-    };
-    let mut r = service::error::bytes_reply(200, &file.content_type, data.into());
-    r.headers_mut()
-        .insert("cache-control", HeaderValue::from_static("no-store"));
-    r.headers_mut().insert(
-        "content-disposition",
-        HeaderValue::from_static("attachment"),
-    );
     Ok(r)
 }

@@ -183,22 +183,20 @@ pub enum CreditWindow {
     FromCoveredPeriodStart,
 }
 
+/// The shipped file, which the tests check the Rust defaults against.
+#[cfg(test)]
 const DEFAULT_PARAMETERS: &str = include_str!("../data/parameters.json");
 
+// `shipped()`: `data/parameters.json` written as Rust, so no component and not the browser
+// bundle carries a JSON reader and the parameters' deserialisers only to read its own
+// defaults (≈ 12 KB each). A test checks it equals the file read strictly and checked;
+// after editing the file: `cargo test -p mentougou-rules --lib params -- --ignored`.
+include!("params_shipped.rs");
+
 impl Default for Parameters {
-    /// The shipped defaults (`data/parameters.json`), checked by a test.
+    /// The shipped defaults (`data/parameters.json`).
     fn default() -> Parameters {
-        // The shipped file is valid (the tests parse it strictly), so its field paths are
-        // never needed: a Spin component reads it with the plain deserialiser, smaller there.
-        // The browser bundle already carries the strict parser for the form and reads it
-        // with that: a second deserialiser would only add to what the page downloads.
-        #[cfg(not(target_os = "unknown"))]
-        let p: Parameters = serde_json::from_slice(DEFAULT_PARAMETERS.as_bytes())
-            .expect("shipped parameters are valid");
-        #[cfg(target_os = "unknown")]
-        let p: Parameters =
-            crate::input::parse_json(DEFAULT_PARAMETERS).expect("shipped parameters are valid");
-        p.checked().expect("shipped parameters are valid")
+        shipped()
     }
 }
 
@@ -287,6 +285,114 @@ pub fn same_date_years_on(date: NaiveDate, years: u32) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `params_shipped.rs` from `data/parameters.json` (after editing it):
+    /// `cargo test -p mentougou-rules --lib params -- --ignored`.
+    #[test]
+    #[ignore = "regenerates src/params_shipped.rs"]
+    fn regenerate_the_shipped_defaults() {
+        let p = Parameters::from_json(DEFAULT_PARAMETERS).expect("the shipped file is valid");
+        let dec = |d: rust_decimal::Decimal| {
+            format!(
+                "rust_decimal::Decimal::from_i128_with_scale({}, {})",
+                d.mantissa(),
+                d.scale()
+            )
+        };
+        let date = |d: NaiveDate| format!("date({}, {}, {})", d.year(), d.month(), d.day());
+        let r = &p.readings;
+        let industries: String = p
+            .key_industries
+            .iter()
+            .map(|i| {
+                format!(
+                    "            Industry {{\n                code: String::from({:?}),\n                zh: String::from({:?}),\n                en: String::from({:?}),\n            }},\n",
+                    i.code, i.zh, i.en
+                )
+            })
+            .collect();
+        let source = format!(
+            "// @generated from data/parameters.json by\n\
+             // `cargo test -p mentougou-rules --lib params -- --ignored`; do not edit.\n\n\
+             /// The shipped defaults (checked against the file by `shipped_defaults_are_the_file`).\n\
+             fn shipped() -> Parameters {{\n\
+             \x20   let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect(\"a shipped date\");\n\
+             \x20   let rate = |d| Rate::new(d).expect(\"a shipped rate\");\n\
+             \x20   Parameters {{\n\
+             \x20       measures: Measures {{\n\
+             \x20           title_zh: String::from({:?}),\n\
+             \x20           title_en: String::from({:?}),\n\
+             \x20           publication_date: {},\n\
+             \x20           validity_years: {},\n\
+             \x20       }},\n\
+             \x20       rates: Rates {{\n\
+             \x20           base: rate({}),\n\
+             \x20           key: rate({}),\n\
+             \x20       }},\n\
+             \x20       caps: Caps {{\n\
+             \x20           per_enterprise_per_year: Money::from_fen({}),\n\
+             \x20           max_times: {},\n\
+             \x20       }},\n\
+             \x20       key_industries: vec![\n{}        ],\n\
+             \x20       notice_working_days: {},\n\
+             \x20       fraud_ban_years: {},\n\
+             \x20       readings: Readings {{\n\
+             \x20           key_rate: KeyRateReading::{:?},\n\
+             \x20           ceiling: CeilingReading::{:?},\n\
+             \x20           cap_year_basis: CapYearBasis::{:?},\n\
+             \x20           times: TimesReading::{:?},\n\
+             \x20           budget: BudgetReading::{:?},\n\
+             \x20           rounding: RoundingReading::{:?},\n\
+             \x20           notice_day_one: NoticeDayOne::{:?},\n\
+             \x20           ban: BanReading::{:?},\n\
+             \x20           covered_loans: CoveredLoans::{:?},\n\
+             \x20           validity: ValidityReading::{:?},\n\
+             \x20           credit_window: CreditWindow::{:?},\n\
+             \x20       }},\n\
+             \x20   }}\n\
+             }}\n",
+            p.measures.title_zh,
+            p.measures.title_en,
+            date(p.measures.publication_date),
+            p.measures.validity_years,
+            dec(p.rates.base.decimal()),
+            dec(p.rates.key.decimal()),
+            p.caps.per_enterprise_per_year.fen(),
+            p.caps.max_times,
+            industries,
+            p.notice_working_days,
+            p.fraud_ban_years,
+            r.key_rate,
+            r.ceiling,
+            r.cap_year_basis,
+            r.times,
+            r.budget,
+            r.rounding,
+            r.notice_day_one,
+            r.ban,
+            r.covered_loans,
+            r.validity,
+            r.credit_window,
+        );
+        std::fs::write(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/src/params_shipped.rs"),
+            source,
+        )
+        .unwrap();
+    }
+
+    /// The Rust defaults are the shipped file, read strictly and checked: a change to the
+    /// file without regenerating fails here.
+    #[test]
+    fn shipped_defaults_are_the_file() {
+        assert_eq!(
+            shipped(),
+            Parameters::from_json(DEFAULT_PARAMETERS).expect("the shipped file is valid"),
+            "data/parameters.json changed: regenerate src/params_shipped.rs with \
+             `cargo test -p mentougou-rules --lib params -- --ignored`"
+        );
+        assert!(shipped().checked().is_ok());
+    }
 
     #[test]
     fn shipped_parameters_parse_with_the_documented_defaults() {

@@ -46,11 +46,12 @@ pub async fn read_limited(req: Request, limit: usize) -> Result<Bytes, ApiError>
             if e.is::<http_body_util::LengthLimitError>() {
                 Err(ApiError::body_too_large(limit))
             } else {
+                // The transport's own words (a WASI error code) mean nothing to the sender.
                 Err(ApiError::new(
                     400,
                     Code::BodyUnreadable,
-                    "无法读取请求体。",
-                    format!("The request body could not be read: {e}"),
+                    "无法读取请求体（连接中断或数据不完整）。",
+                    "The request body could not be read (the connection broke or the data is incomplete).",
                 ))
             }
         }

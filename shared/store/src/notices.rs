@@ -156,17 +156,21 @@ pub async fn all(db: &impl Sql) -> Result<Vec<Notice>, StoreError> {
 
 /// The notice `id` with its updates, if published.
 pub async fn find(db: &impl Sql, id: &str) -> Result<Option<Notice>, StoreError> {
-    let rows = db.query(&BY_ID, vec![id.into()]).await?;
-    let Some(mut notice) = rows
-        .first()
-        .map(|r| r.json::<Notice>("notice_json"))
-        .transpose()?
-    else {
+    let Some(mut notice) = find_as_published(db, id).await? else {
         return Ok(None);
     };
     let updates = db.query(&UPDATES_OF, vec![id.into()]).await?.read(update)?;
     attach(std::slice::from_mut(&mut notice), updates);
     Ok(Some(notice))
+}
+
+/// The notice as published, without the updates appended since: its kind, period and
+/// entries as they first stood (what an objection is checked against).
+pub async fn find_as_published(db: &impl Sql, id: &str) -> Result<Option<Notice>, StoreError> {
+    let rows = db.query(&BY_ID, vec![id.into()]).await?;
+    rows.first()
+        .map(|r| r.json::<Notice>("notice_json"))
+        .transpose()
 }
 
 /// Publishes `notice` (its updates are appended later, never stored with it). A proposed

@@ -107,7 +107,7 @@ fn every_routed_path_is_documented_with_its_parameters() {
                 })
     };
     let mut arms = 0;
-    for component in ["intake", "calculation", "notices", "objections"] {
+    for component in ["intake", "review", "calculation", "notices", "objections"] {
         let src =
             std::fs::read_to_string(e2e::root().join(format!("functions/{component}/src/lib.rs")))
                 .unwrap();

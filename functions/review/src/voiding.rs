@@ -5,7 +5,7 @@
 //! once an application is on it, the notice, the re-review and the approval decide.
 
 use crate::COMPONENT;
-use crate::applications::load;
+use round::case::load;
 use serde::{Deserialize, Serialize};
 use service::auth::Role;
 use service::body::{JSON_LIMIT, read_json};

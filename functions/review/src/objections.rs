@@ -1,10 +1,24 @@
-//! The re-review conclusion (PROC-OBJECT): recorded once, while the list is on notice; the
-//! notice gets an update, the list a new version and the application its status.
+//! Objections as the re-review handles them (PROC-OBJECT): the conclusion, recorded once
+//! while the list is on notice (the notice gets an update, the list a new version and the
+//! application its status), and the evidence files the re-review reads. The public files
+//! objections and follows them in the objections component.
 
-use super::*;
-use crate::filing::text;
-use crate::views::{load_record, officer_view, status_text};
+use crate::COMPONENT;
+use publish::{EntryStatus, NoticeUpdate, UpdateKind};
+use round::list::ReReview;
+use round::objection::{load_notice, load_record, officer_view, status_text};
+use rules::Money;
 use rules::guards::Action;
+use serde::Deserialize;
+use serde_json::json;
+use service::auth::Role;
+use service::body::{JSON_LIMIT, read_json};
+use service::code::Code;
+use service::db::Db;
+use service::error::prose;
+use service::{ApiError, Reply, clock};
+use spin_sdk::http::{HeaderValue, Request};
+use store::objections::Status;
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -24,11 +38,13 @@ struct ConclusionRequest {
     reasons_en: String,
 }
 
-pub(crate) async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> {
+pub async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> {
     let actor = service::auth::require(&req, Role::Officer).await?;
     let body: ConclusionRequest = read_json(req, JSON_LIMIT).await?;
-    let reasons_zh = text("reasons_zh", &body.reasons_zh, 2, 2000, true)?;
-    let reasons_en = text("reasons_en", &body.reasons_en, 2, 2000, true)?;
+    let reasons_zh = body.reasons_zh.trim();
+    prose("reasons_zh", reasons_zh, 2, 2000, true)?;
+    let reasons_en = body.reasons_en.trim();
+    prose("reasons_en", reasons_en, 2, 2000, true)?;
     match (body.outcome, body.new_amount) {
         (Outcome::PartlyUpheld, None) => {
             return Err(ApiError::invalid(
@@ -115,8 +131,8 @@ pub(crate) async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> 
         let conclusion = store::objections::Conclusion {
             status,
             new_amount: body.new_amount,
-            reasons_zh: &reasons_zh,
-            reasons_en: &reasons_en,
+            reasons_zh,
+            reasons_en,
             at: &at,
             notice_update: seq,
         };
@@ -142,5 +158,35 @@ pub(crate) async fn conclude(req: Request, id: &str) -> Result<Reply, ApiError> 
     })
     .await?;
     let rec = load_record(&db, id).await?;
-    Ok(json(200, &officer_view(&db, &rec).await?))
+    Ok(service::json(200, &officer_view(&db, &rec).await?))
+}
+
+/// One evidence file (officers): as an attachment, never stored by caches.
+pub async fn evidence(req: Request, id: &str, n: &str) -> Result<Reply, ApiError> {
+    service::auth::require(&req, Role::Officer).await?;
+    let n: i64 = n.parse().map_err(|_| {
+        ApiError::invalid(
+            "n",
+            "证据编号须为整数。",
+            "The evidence number must be a whole number.",
+        )
+    })?;
+    let db = Db::open().await?;
+    let Some((file, data)) = store::objections::evidence_file(db.store(), id, n).await? else {
+        return Err(ApiError::new(
+            404,
+            Code::EvidenceNotFound,
+            format!("异议 {id} 没有第 {n} 个证据文件。"),
+            format!("Objection {id} has no evidence file {n}."),
+        )
+        .field("n"));
+    };
+    let mut r = service::error::bytes_reply(200, &file.content_type, data.into());
+    r.headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-store"));
+    r.headers_mut().insert(
+        "content-disposition",
+        HeaderValue::from_static("attachment"),
+    );
+    Ok(r)
 }

@@ -1,9 +1,8 @@
 //! The review record (PROC-REVIEW, PROC-CREDIT, SUB-BASE verified interest) and each
 //! enterprise's history across years (CAP-YEAR, CAP-TIMES, FRAUD).
 
-use crate::applications::{self, decide, with_records};
-use crate::rounds;
 use crate::{COMPONENT, input_error, read_rules_json, to_json};
+use round::case::{self, decide, with_records};
 use rules::guards::Action;
 use rules::model::{CreditFinding, CreditReport, DepartmentOpinion, Review, SubsidyRecord};
 use rules::uscc::CreditCode;
@@ -131,8 +130,8 @@ pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
     let record: ReviewRecord = read_rules_json(req, JSON_LIMIT).await?;
     record.check()?;
     let db = Db::open().await?;
-    let app = applications::load(&db, id).await?;
-    let round = rounds::load(&db, app.round_year).await?;
+    let app = case::load(&db, id).await?;
+    let round = round::view::load(&db, app.round_year).await?;
     // PROC-REVIEW: judged now for a quick answer, and again inside the write's transaction.
     let now = service::clock::now().await;
     round::guard::check(&db, app.round_year, now, Action::Review).await?;
@@ -204,7 +203,7 @@ pub async fn review(req: Request, id: &str) -> Result<Reply, ApiError> {
         // The round and the application as this transaction sees them: a list computed
         // meanwhile (or a withdrawal) wins, and the review is refused, not written over it.
         round::guard::check(&db, app.round_year, now, Action::Review).await?;
-        let current = applications::load(&db, id).await?;
+        let current = case::load(&db, id).await?;
         if !current.status.in_review() {
             return Err(no_longer_in_review(current.status));
         }
@@ -317,7 +316,7 @@ pub(crate) async fn enterprise_view(
     code: &CreditCode,
     status: u16,
 ) -> Result<Reply, ApiError> {
-    let (history, _) = applications::records(db, code.as_str()).await?;
+    let (history, _) = case::records(db, code.as_str()).await?;
     let findings = store::history::findings(db.store(), code.as_str()).await?;
     let claims = store::recovery::claims_of(db.store(), code.as_str()).await?;
     let credit = store::credit::of_enterprise(db.store(), code.as_str()).await?;

@@ -1,0 +1,44 @@
+//! A round as the API shows it: the guide's terms, its stage (in both languages), the
+//! district government's approval once given, and the fee (PROC-FREE).
+
+use rules::Round;
+use rules::procedure::Stage;
+use serde::Serialize;
+use service::ApiError;
+use service::db::Db;
+
+/// A round as shown: the guide's terms, its stage, and the approval once given.
+#[derive(Serialize)]
+pub struct RoundView {
+    #[serde(flatten)]
+    pub round: Round,
+    pub stage: Stage,
+    pub stage_zh: &'static str,
+    pub stage_en: &'static str,
+    pub approved_on: Option<String>,
+    pub approval_reference: Option<String>,
+    /// Applying is free (PROC-FREE).
+    pub fee_cny: &'static str,
+}
+
+impl From<store::rounds::RoundRow> for RoundView {
+    fn from(r: store::rounds::RoundRow) -> Self {
+        RoundView {
+            round: r.round,
+            stage: r.stage,
+            stage_zh: r.stage.zh(),
+            stage_en: r.stage.en(),
+            approved_on: r.approved_on.map(|d| d.to_string()),
+            approval_reference: r.approval_reference,
+            fee_cny: "0.00",
+        }
+    }
+}
+
+/// Loads one round (404 when there is none).
+pub async fn load(db: &Db, year: i32) -> Result<RoundView, ApiError> {
+    store::rounds::find(db.store(), year)
+        .await?
+        .map(RoundView::from)
+        .ok_or_else(|| crate::stage::no_round(year))
+}
