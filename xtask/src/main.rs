@@ -11,6 +11,7 @@
 //!   targets for a bounded time over the committed seed corpus
 
 mod components;
+mod encode;
 mod fuzz;
 mod targets;
 mod up;

@@ -3,7 +3,6 @@
 //! exact version of the `wasm-bindgen` crate, written to `web/pkg/`.
 
 use crate::{Result, cargo, root, run};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Sizes of the bundle, raw and gzipped (what a browser downloads).
@@ -56,6 +55,7 @@ pub fn build() -> Result<BundleSize> {
             "the browser bundle is {gz} bytes gzipped: over the {LIMIT_GZIPPED}-byte budget (issue 6)"
         ));
     }
+    crate::encode::site()?;
     Ok(size)
 }
 
@@ -79,7 +79,5 @@ fn file_name(p: &Path) -> String {
 
 /// gzip -9, as a web server would serve it.
 pub fn gzip_len(bytes: &[u8]) -> u64 {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(bytes).expect("writing to memory");
-    enc.finish().expect("writing to memory").len() as u64
+    crate::encode::gzip_of(bytes).map_or(0, |g| g.len() as u64)
 }

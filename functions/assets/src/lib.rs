@@ -42,6 +42,12 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
         return Err(ApiError::not_found());
     }
     let body = std::fs::read(&full).map_err(|_| ApiError::not_found())?;
+    let varies_by_encoding = compressible(&rel);
+    let encoded = if varies_by_encoding {
+        precompressed(req, &rel, &body)
+    } else {
+        None
+    };
     let mut r = service::conditional::Cacheable {
         body,
         content_type: ctype,
@@ -49,6 +55,8 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
         cache_control: cache_control(&rel),
         cross_origin: false,
         page_policy: ctype.starts_with("text/html").then_some(PAGE_POLICY),
+        varies_by_encoding,
+        encoded,
     }
     .answer(req);
     r.headers_mut().insert(
@@ -56,6 +64,33 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
         "same-origin".parse().expect("static header"),
     );
     Ok(r)
+}
+
+/// Text and wasm shrink when compressed; images and fonts already are.
+fn compressible(rel: &str) -> bool {
+    let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
+    matches!(
+        ext,
+        "html" | "css" | "js" | "mjs" | "json" | "webmanifest" | "wasm" | "svg" | "txt"
+    )
+}
+
+/// The compressed copy of `body` the build wrote (`cargo xtask component assets`:
+/// `/.encoded/<path>.<tag>.br` and `.gz`, where `<tag>` is the body's ETag without its
+/// quotes), in the best coding the client accepts: Brotli, else gzip. The tag in the name
+/// ties the copy to these very bytes, so a file edited since the build is sent as it is,
+/// never as a stale copy. Nothing is compressed here: the component stays small and fast.
+fn precompressed(req: &Request, rel: &str, body: &[u8]) -> Option<service::conditional::Encoded> {
+    let accept = req.headers().get("accept-encoding")?.to_str().ok()?;
+    let etag = service::conditional::etag(body);
+    let tag = etag.trim_matches('"');
+    [("br", "br"), ("gzip", "gz")]
+        .into_iter()
+        .filter(|(coding, _)| service::conditional::accepts_encoding(accept, coding))
+        .find_map(|(coding, ext)| {
+            let copy = std::fs::read(format!("/.encoded/{rel}.{tag}.{ext}")).ok()?;
+            Some(service::conditional::Encoded { coding, body: copy })
+        })
 }
 
 /// The pages' Content-Security-Policy: scripts only from this site (no inline script, no

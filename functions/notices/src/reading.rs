@@ -122,6 +122,8 @@ fn public_read(
         page_policy: content_type
             .starts_with("text/html")
             .then_some(NOTICE_PAGE_POLICY),
+        varies_by_encoding: false,
+        encoded: None,
     }
     .answer(req)
 }

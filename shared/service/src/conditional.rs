@@ -67,6 +67,29 @@ pub fn not_modified(req: &Request, etag: &str, last: Option<DateTime<FixedOffset
     }
 }
 
+/// Whether an `Accept-Encoding` header value accepts `coding` (RFC 9110 §12.5.3): named or
+/// `*`, with a quality above zero.
+pub fn accepts_encoding(header: &str, coding: &str) -> bool {
+    header.split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let name = parts.next().unwrap_or("");
+        let refused = parts.any(|p| {
+            p.strip_prefix("q=")
+                .or_else(|| p.strip_prefix("Q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
+    })
+}
+
+/// The same representation compressed ahead of time: its content coding (`br`, `gzip`)
+/// and the compressed bytes.
+pub struct Encoded {
+    pub coding: &'static str,
+    pub body: Vec<u8>,
+}
+
 /// A cacheable representation, answered by [`Cacheable::answer`].
 pub struct Cacheable<'a> {
     pub body: Vec<u8>,
@@ -79,18 +102,30 @@ pub struct Cacheable<'a> {
     /// An HTML page's Content-Security-Policy; a page is also never framed and sends its
     /// address as referrer only within the site.
     pub page_policy: Option<&'a str>,
+    /// Whether the resource has compressed variants (`Vary: Accept-Encoding` on every
+    /// answer), and the one chosen for this request, if any.
+    pub varies_by_encoding: bool,
+    pub encoded: Option<Encoded>,
 }
 
 impl Cacheable<'_> {
     /// 200 with the body, or 304 without it when the client's copy is current; always
     /// with ETag (and Last-Modified when known). HEAD: `error::finish` drops the body.
     pub fn answer(self, req: &Request) -> Reply {
-        let etag = etag(&self.body);
+        // Each coding is its own representation, with its own strong tag.
+        let (etag, coding, body) = match self.encoded {
+            Some(e) => {
+                let plain = etag(&self.body);
+                let tag = format!("{}-{}\"", plain.trim_end_matches('"'), e.coding);
+                (tag, Some(e.coding), e.body)
+            }
+            None => (etag(&self.body), None, self.body),
+        };
         let fresh = not_modified(req, &etag, self.last_modified);
         let (status, body) = if fresh {
             (304, Bytes::new())
         } else {
-            (200, Bytes::from(self.body))
+            (200, Bytes::from(body))
         };
         let mut r = bytes_reply(status, self.content_type, body);
         let h = r.headers_mut();
@@ -104,6 +139,12 @@ impl Cacheable<'_> {
             set("last-modified", &http_date(t));
         }
         set("cache-control", self.cache_control);
+        if let Some(coding) = coding {
+            set("content-encoding", coding);
+        }
+        if self.varies_by_encoding {
+            set("vary", "Accept-Encoding");
+        }
         if self.cross_origin {
             set("access-control-allow-origin", "*");
             set("access-control-expose-headers", "ETag, Last-Modified");
@@ -143,6 +184,20 @@ const MAX_AGE_PREFLIGHT: &str = "86400";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_encoding_is_read_with_its_qualities() {
+        assert!(accepts_encoding("gzip, deflate, br, zstd", "br"));
+        assert!(accepts_encoding("gzip, deflate, br, zstd", "gzip"));
+        assert!(accepts_encoding("BR;q=0.5", "br"));
+        assert!(accepts_encoding("*", "br"));
+        assert!(!accepts_encoding("gzip, br;q=0", "br"));
+        assert!(!accepts_encoding("gzip;q=0.000, br", "gzip"));
+        assert!(!accepts_encoding("identity", "br"));
+        assert!(!accepts_encoding("", "gzip"));
+        // A coding is a whole token, not a prefix.
+        assert!(!accepts_encoding("brotli", "br"));
+    }
 
     #[test]
     fn etags_follow_the_body_and_if_none_match_compares_weakly() {

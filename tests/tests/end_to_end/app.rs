@@ -190,6 +190,77 @@ async fn pages_are_locked_down_and_private_answers_are_not_stored(rt) {
 }
 }
 
+e2e::on_both_hosts! {
+/// Issue 16 (Lighthouse found the 443 KB wasm served uncompressed): the site's files go out
+/// Brotli'd, or gzipped, to a client that accepts it — copies the build wrote to
+/// `web/.encoded`, each a representation of its own (ETag, `Vary: Accept-Encoding`) that
+/// reads back to the file's bytes; a client that accepts neither gets the bytes as they
+/// are; and a copy made of other bytes than the file's now (an edit after the build) is
+/// never sent.
+async fn precompressed_copies_are_served_to_those_who_accept_them(rt) {
+    let state = TempDir::new("app-encoded");
+    // A file whose copy is stale: made from other bytes than those it holds now (named
+    // after this run's state directory: both hosts run this test at once).
+    let stale = format!("e2e-stale-{}.txt", state.0.file_name().unwrap().to_string_lossy());
+    let web = e2e::root().join("web");
+    let (old, now) = ("the text as it was built\n".repeat(40), "the text as edited since\n".repeat(40));
+    std::fs::write(web.join(&stale), &now).unwrap();
+    let tag = |b: &[u8]| {
+        let h = b.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, x| (h ^ u64::from(*x)).wrapping_mul(0x0100_0000_01b3));
+        format!("{h:016x}")
+    };
+    let stale_copy = web.join(format!(".encoded/{stale}.{}.gz", tag(old.as_bytes())));
+    std::fs::create_dir_all(stale_copy.parent().unwrap()).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, old.as_bytes()).unwrap();
+    std::fs::write(&stale_copy, gz.finish().unwrap()).unwrap();
+
+    let host = App::on(rt).start(&state).await;
+    let a = host.addr;
+    let with = |accept: &'static str| async move {
+        request(a, "GET", "/pkg/precheck_bg.wasm", &[("accept-encoding", accept)], &[]).await.unwrap()
+    };
+    let plain = get(a, "/pkg/precheck_bg.wasm").await;
+    assert_eq!(plain.status, 200);
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(plain.header("vary"), Some("Accept-Encoding"));
+
+    let br = with("gzip, deflate, br, zstd").await;
+    assert_eq!((br.status, br.header("content-encoding")), (200, Some("br")), "{:?}", br.headers);
+    assert_eq!(br.header("vary"), Some("Accept-Encoding"));
+    assert_eq!(br.header("content-type"), Some("application/wasm"));
+    assert!(br.body.len() * 3 < plain.body.len(), "{} of {}", br.body.len(), plain.body.len());
+    let mut unbrotlied = Vec::new();
+    brotli_decompressor::BrotliDecompress(&mut &br.body[..], &mut unbrotlied).unwrap();
+    assert!(unbrotlied == plain.body, "the Brotli copy reads back to the file");
+    let (plain_tag, br_tag) = (plain.header("etag").unwrap(), br.header("etag").unwrap());
+    assert_ne!(plain_tag, br_tag, "each coding is its own representation");
+
+    let gz = with("gzip, br;q=0").await;
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    let mut ungzipped = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz.body[..]), &mut ungzipped).unwrap();
+    assert!(ungzipped == plain.body, "the gzip copy reads back to the file");
+    assert_eq!(with("identity").await.header("content-encoding"), None);
+
+    // Revalidation by each representation's own tag.
+    let again = request(a, "GET", "/pkg/precheck_bg.wasm", &[("accept-encoding", "br"), ("if-none-match", br_tag)], &[]).await.unwrap();
+    assert_eq!(again.status, 304);
+    // Pages and the stylesheet are compressed too; images are not marked as varying.
+    let page = request(a, "GET", "/apply.html", &[("accept-encoding", "br")], &[]).await.unwrap();
+    assert_eq!(page.header("content-encoding"), Some("br"));
+    assert!(page.header("content-security-policy").is_some());
+
+    let edited = request(a, "GET", &format!("/{stale}"), &[("accept-encoding", "gzip")], &[]).await.unwrap();
+    assert_eq!(edited.status, 200);
+    assert_eq!(edited.header("content-encoding"), None, "the stale copy is not sent");
+    assert_eq!(edited.text(), now);
+    host.stop().await;
+    std::fs::remove_file(web.join(&stale)).unwrap();
+    std::fs::remove_file(stale_copy).unwrap();
+}
+}
+
 /// The first ` on…=` attribute in `html` (an inline event handler), if any.
 fn regex_lite_handler(html: &str) -> Option<String> {
     html.match_indices(" on").find_map(|(i, _)| {
