@@ -1,6 +1,6 @@
 //! Applications as stored and read: the enterprise's records that complete them, the
 //! decision the rules make, who may open one (its receipt token or an officer), one
-//! application with its documents, and the officers' list. Submission, withdrawal and
+//! application with its documents and its progress to the payment, and the officers' list. Submission, withdrawal and
 //! documents are their own modules.
 
 use crate::rounds;
@@ -87,6 +87,9 @@ struct ApplicationView<'a> {
     /// When the office voided the application (it is then `withdrawn`): why, by whom.
     #[serde(skip_serializing_if = "Option::is_none")]
     voided: Option<store::applications::Voided>,
+    /// Its way after the review, as far as it has gone: the list and the notice, the
+    /// notice's updates about it, open objections, the government's decision, the payment.
+    progress: store::progress::Progress,
     /// Officers only: what the review should look at twice — a right this application
     /// pledges that another enterprise's application of the round pledges too.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,6 +129,7 @@ pub async fn read(req: Request, id: &str) -> Result<Reply, ApiError> {
             review: app.review.as_ref(),
             documents,
             voided: store::applications::voided(db.store(), id).await?,
+            progress: store::progress::of(db.store(), id, app.round_year, app.status).await?,
             flags,
         },
     ))

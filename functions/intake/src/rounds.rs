@@ -21,7 +21,8 @@ pub async fn create(req: Request) -> Result<Reply, ApiError> {
     let round: Round = read_rules_json(req, JSON_LIMIT).await?;
     check_round(&round)?;
     let db = Db::open().await?;
-    let now = service::clock::format(service::clock::now().await);
+    let moment = service::clock::now().await;
+    let now = service::clock::format(moment);
     let body = to_json(&round)?;
     db.transaction(|| async {
         if store::rounds::find(db.store(), round.year).await?.is_some() {
@@ -48,7 +49,7 @@ pub async fn create(req: Request) -> Result<Reply, ApiError> {
         .await
     })
     .await?;
-    Ok(json(201, &load(&db, round.year).await?))
+    Ok(json(201, &load(&db, round.year).await?.at(moment)))
 }
 
 fn check_round(round: &Round) -> Result<(), ApiError> {
@@ -172,10 +173,11 @@ struct RoundList {
 
 pub async fn list() -> Result<Reply, ApiError> {
     let db = Db::open().await?;
+    let now = service::clock::now().await;
     let rounds: Vec<RoundView> = store::rounds::list(db.store())
         .await?
         .into_iter()
-        .map(RoundView::from)
+        .map(|r| RoundView::from(r).at(now))
         .collect();
     Ok(json(200, &RoundList { rounds }))
 }
@@ -184,7 +186,10 @@ pub async fn list() -> Result<Reply, ApiError> {
 pub async fn current() -> Result<Reply, ApiError> {
     let db = Db::open().await?;
     match store::rounds::newest(db.store()).await? {
-        Some(r) => Ok(json(200, &RoundView::from(r))),
+        Some(r) => Ok(json(
+            200,
+            &RoundView::from(r).at(service::clock::now().await),
+        )),
         None => Err(ApiError::new(
             404,
             Code::RoundNotFound,
@@ -196,5 +201,6 @@ pub async fn current() -> Result<Reply, ApiError> {
 
 pub async fn get(year: i32) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
-    Ok(json(200, &load(&db, year).await?))
+    let now = service::clock::now().await;
+    Ok(json(200, &load(&db, year).await?.at(now)))
 }

@@ -51,5 +51,5 @@ pub async fn advance(req: Request, year: i32) -> Result<Reply, ApiError> {
         .await
     })
     .await?;
-    Ok(json(200, &load(&db, year).await?))
+    Ok(json(200, &load(&db, year).await?.at(now)))
 }

@@ -19,6 +19,25 @@ pub struct RoundView {
     pub approval_reference: Option<String>,
     /// Applying is free (PROC-FREE).
     pub fee_cny: &'static str,
+    /// Whether applications are taken now, by the service's clock (PROC-LATE): `not_yet`
+    /// (before the window), `open` (inside it, both ends included, and the round still
+    /// open), `closed`. Set by [`RoundView::at`]; intake's round reads show it.
+    pub window_status: &'static str,
+}
+
+impl RoundView {
+    /// The view as of `now`: its [`RoundView::window_status`].
+    pub fn at(mut self, now: chrono::DateTime<chrono::FixedOffset>) -> Self {
+        let w = &self.round.window;
+        self.window_status = if self.stage != Stage::Open || now > w.closes_at {
+            "closed"
+        } else if now < w.opens_at {
+            "not_yet"
+        } else {
+            "open"
+        };
+        self
+    }
 }
 
 impl From<store::rounds::RoundRow> for RoundView {
@@ -31,6 +50,7 @@ impl From<store::rounds::RoundRow> for RoundView {
             approved_on: r.approved_on.map(|d| d.to_string()),
             approval_reference: r.approval_reference,
             fee_cny: "0.00",
+            window_status: "closed",
         }
     }
 }

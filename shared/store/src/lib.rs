@@ -24,6 +24,7 @@ pub mod names;
 pub mod notices;
 pub mod objections;
 pub mod payments;
+pub mod progress;
 pub mod rate;
 pub mod recovery;
 pub mod rounds;

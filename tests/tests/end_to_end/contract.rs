@@ -295,6 +295,14 @@ async fn every_documented_operation_answers_as_its_schema_says(rt) {
     c.call("POST", "/api/rounds/{year}/allocation/payments", admin, Example).await;
     let payments_notice = |_: Value| json!({"kind": "payments", "round_year": 2026});
     c.call("POST", "/api/notices", officer, Changed(&payments_notice)).await;
+    // The enterprise follows its application to the end (issue 16): every step filled in.
+    c.params.insert("id", submitted["id"].as_str().unwrap().to_owned());
+    let v = c.call("GET", "/api/applications/{id}", Some(&receipt), Nothing).await.json();
+    let p = &v["progress"];
+    for step in ["listed", "approval", "payment"] {
+        assert!(p[step].is_object(), "{step}: {v}");
+    }
+    assert!(p["payment"]["notice_id"].is_string(), "disclosed: {v}");
     for list in ["proposed", "approved", "paid"] {
         for format in ["csv", "xlsx"] {
             let target = format!("/api/rounds/{{year}}/allocation/export.{format}?list={list}");
