@@ -1,10 +1,13 @@
 // Apply: the pre-check's form, prefilled from sessionStorage, submitted to intake during the
-// window; then the application number and receipt token. A status lookup by both.
+// window (closed, with its dates, outside it); then the application number and receipt
+// token. With both (typed, or in the URL's fragment: apply.html#id=…&token=…), the
+// application followed to the end: js/status.js.
 
-import { api, bi, copyButton, errorMessage, getWithToken, h, initPage, lang, moment, money, printButton, put, rules } from "./common.js";
+import { api, bi, copyButton, errorMessage, filled, getWithToken, h, initPage, lang, moment, money, printButton, put, rules } from "./common.js";
 import { ApplicationForm, STORAGE_KEY, relabelOptions } from "./form.js";
 import { renderDecision } from "./result.js";
-import { currentRound } from "./round.js";
+import { currentRound, rememberedRound } from "./round.js";
+import { showStatus } from "./status.js";
 
 initPage();
 
@@ -15,16 +18,6 @@ const roundEl = document.getElementById("round");
 let idempotencyKey = null;
 let received = false; // the receipt is shown: the form is locked
 
-const STATUS = {
-  submitted: ["已受理，待评审", "received, awaiting review"],
-  eligible: ["评审通过，待分配", "reviewed: eligible, awaiting allocation"],
-  refused: ["不予补助", "refused"],
-  withdrawn: ["已撤回", "withdrawn"],
-  proposed: ["列入拟补助名单（公示）", "on the proposed list (notice)"],
-  removed: ["经重审移出名单", "removed after re-review"],
-  approved: ["区政府会议已审定", "approved by the district government"],
-  paid: ["已拨付", "paid"],
-};
 
 document.addEventListener("langchange", (e) => relabelOptions(document, e.detail));
 document.getElementById("form").addEventListener("input", () => {
@@ -111,52 +104,80 @@ function showReceipt(b) {
   const decision = h("div", {});
   put(out, box, h("h3", {}, bi("受理时的预审结果", "Pre-check at submission")), decision);
   if (b.decision) renderDecision(decision, b.decision, "");
-  document.getElementById("status-id").value = b.id;
-  document.getElementById("status-token").value = b.receipt_token;
+  statusId.value = b.id;
+  statusToken.value = b.receipt_token;
   box.focus();
+  // The checklist and uploads right away, below the receipt.
+  lookUp();
 }
 
-document.getElementById("status-form").addEventListener("submit", async (ev) => {
+const statusId = document.getElementById("status-id");
+const statusToken = document.getElementById("status-token");
+const statusOut = document.getElementById("status-result");
+
+/** Looks the application up by number and token; `said` is announced above the view. */
+async function lookUp(said) {
+  const id = statusId.value.trim();
+  const token = statusToken.value.trim();
+  if (!filled(statusOut, [statusId, statusToken], "请填写申报编号和回执令牌。", "Enter the application number and the receipt token.")) return;
+  const a = await getWithToken(statusOut, `/api/applications/${encodeURIComponent(id)}`, token);
+  if (!a) return;
+  await showStatus(statusOut, a, token, (message) => lookUp(message));
+  if (said) statusOut.prepend(h("p", { class: "ok", role: "status", id: "status-said" }, said));
+}
+
+document.getElementById("status-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
-  const id = document.getElementById("status-id").value.trim();
-  const token = document.getElementById("status-token").value.trim();
-  const so = document.getElementById("status-result");
-  if (!id || !token) {
-    put(so, h("p", { class: "bad", role: "alert" }, bi("请填写申报编号和回执令牌。", "Enter the application number and the receipt token.")));
+  lookUp();
+});
+
+/** The form is open only while the round takes applications (the service's clock). */
+function showWindow(rnd) {
+  const closed = document.getElementById("closed");
+  const state = rnd ? rnd.window_status || "open" : "none";
+  formEl.hidden = state !== "open" && !received;
+  if (state === "open" || received) {
+    closed.hidden = true;
     return;
   }
-  const a = await getWithToken(so, `/api/applications/${encodeURIComponent(id)}`, token);
-  if (a) {
-    const d = h("div", {});
-    put(
-      so,
-      h(
-        "div",
-        { class: "panel", id: "status-view", "data-status": a.status },
-        h("h3", {}, bi(`申报 ${a.id}`, `Application ${a.id}`)),
-        h(
-          "dl",
-          {},
-          h("dt", {}, bi("状态", "Status")),
-          h("dd", { id: "status-value" }, bi(...(STATUS[a.status] || [a.status, a.status]))),
-          h("dt", {}, bi("年度", "Round")),
-          h("dd", {}, String(a.round_year)),
-          h("dt", {}, bi("企业", "Enterprise")),
-          h("dd", {}, `${a.application?.enterprise?.name || ""} (${a.credit_code})`),
-          h("dt", {}, bi("提交时间", "Submitted")),
-          h("dd", {}, moment(a.submitted_at)),
-          h("dt", {}, bi("已交材料", "Documents")),
-          h("dd", {}, String((a.documents || []).length)),
-        ),
-        d,
-      ),
-    );
-    if (a.decision) renderDecision(d, a.decision, "");
+  const w = rnd && rnd.round.window;
+  put(
+    closed,
+    h("h2", {}, state === "not_yet" ? bi("申报尚未开始", "Applications have not opened yet") : bi("申报已截止", "Applications are closed")),
+    h(
+      "p",
+      { id: "closed-why" },
+      state === "none"
+        ? bi("目前没有开放的申报批次。新一年度的申报指南发布后，在此提交申报。", "No round is open at the moment. Once a new year's guide is published, apply here.")
+        : state === "not_yet"
+          ? bi(`${rnd.round.year}年度申报期为 ${moment(w.opens_at)} 至 ${moment(w.closes_at)}（北京时间），届时在此提交申报。`, `The ${rnd.round.year} round takes applications from ${moment(w.opens_at)} to ${moment(w.closes_at)} (Beijing time); apply here then.`)
+          : bi(`${rnd.round.year}年度申报期为 ${moment(w.opens_at)} 至 ${moment(w.closes_at)}（北京时间），已经结束，逾期不予受理（PROC-LATE）。`, `The ${rnd.round.year} round took applications from ${moment(w.opens_at)} to ${moment(w.closes_at)} (Beijing time); it has closed and late applications are not accepted (PROC-LATE).`),
+    ),
+    h("p", {}, bi("已提交申报的，可在下方凭申报编号和回执令牌查询进度；办理流程见", "If you applied, follow your application below with its number and receipt token; the procedure is in "), h("a", { href: "guide.html" }, bi("办事指南", "How to apply")), bi("。", ".")),
+  );
+  closed.hidden = false;
+}
+
+// What the page last knew of the round decides before the first paint (nothing known: the
+// form stays until the service says); the service then.
+const remembered = rememberedRound();
+if (remembered) showWindow(remembered);
+
+// Arriving with the number and token in the fragment (never the query): the status opens.
+function fromFragment() {
+  const given = new URLSearchParams(location.hash.slice(1));
+  if (given.get("id") && given.get("token")) {
+    statusId.value = given.get("id");
+    statusToken.value = given.get("token");
+    lookUp();
   }
-});
+}
+fromFragment();
+window.addEventListener("hashchange", fromFragment);
 
 async function main() {
   const [r, rnd] = await Promise.all([rules().catch(() => null), currentRound()]);
+  showWindow(rnd);
   if (rnd) {
     const w = rnd.round.window;
     put(

@@ -147,6 +147,24 @@ export async function getWithToken(out, path, token) {
   return null;
 }
 
+/**
+ * Whether every one of `controls` is filled; the empty ones are marked, `out` says so (in
+ * `zh` / `en`) and the first of them takes the focus.
+ */
+export function filled(out, controls, zh, en) {
+  const empty = controls.filter((c) => !c.value.trim());
+  for (const c of controls) c.toggleAttribute("aria-invalid", empty.includes(c));
+  if (!empty.length) return true;
+  put(out, h("p", { class: "bad", role: "alert" }, bi(zh, en)));
+  empty[0].focus();
+  return false;
+}
+
+/** A fact of a `dl.facts`: its label in both languages and its value. */
+export function fact(zh, en, ...value) {
+  return [h("dt", {}, bi(zh, en)), h("dd", {}, ...value)];
+}
+
 /** An API error ({error:{message_zh,message_en}}) or wasm errors as bilingual text. */
 export function errorMessage(body) {
   if (body && body.error) {

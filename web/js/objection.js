@@ -2,7 +2,7 @@
 // or brought in the URL's fragment (objection.html#id=…&token=…, which never reaches a
 // server or a log), sent as the Authorization header the API asks for.
 
-import { bi, getWithToken, h, initPage, moment, money, put } from "./common.js";
+import { bi, fact as row, filled, getWithToken, h, initPage, moment, money, put } from "./common.js";
 
 initPage();
 
@@ -14,20 +14,13 @@ const out = document.getElementById("objection-result");
 async function lookUp() {
   const id = idEl.value.trim();
   const token = tokenEl.value.trim();
-  const empty = [idEl, tokenEl].filter((c) => !c.value.trim());
-  for (const c of [idEl, tokenEl]) c.toggleAttribute("aria-invalid", empty.includes(c));
-  if (empty.length) {
-    put(out, h("p", { class: "bad", role: "alert" }, bi("请填写受理编号和回执令牌。", "Enter the tracking number and the receipt token.")));
-    empty[0].focus();
-    return;
-  }
+  if (!filled(out, [idEl, tokenEl], "请填写受理编号和回执令牌。", "Enter the tracking number and the receipt token.")) return;
   const o = await getWithToken(out, `/api/objections/${encodeURIComponent(id)}`, token);
   if (o) show(o);
 }
 
 function show(o) {
   const c = o.conclusion;
-  const row = (zh, en, ...value) => [h("dt", {}, bi(zh, en)), h("dd", {}, ...value)];
   put(
     out,
     h(

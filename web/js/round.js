@@ -20,9 +20,14 @@ function roundOf(v) {
 /** Answers {round, stage} or null when there is no round (or none known offline). */
 export async function currentRound() {
   try {
-    const r = await api("GET", "/api/rounds/current");
-    if (r.status === 200 && r.body && r.body.window) {
-      const v = { round: roundOf(r.body), stage: r.body.stage, stage_zh: r.body.stage_zh, stage_en: r.body.stage_en };
+    // The list, not /api/rounds/current: before the first round that answers 404, which
+    // every browser reports as an error in the console (Lighthouse's best practices).
+    const r = await api("GET", "/api/rounds");
+    const newest = r.status === 200 && r.body && Array.isArray(r.body.rounds)
+      ? r.body.rounds.reduce((a, b) => (a && a.year > b.year ? a : b), null)
+      : undefined;
+    if (newest && newest.window) {
+      const v = { round: roundOf(newest), stage: newest.stage, stage_zh: newest.stage_zh, stage_en: newest.stage_en, window_status: newest.window_status };
       try {
         localStorage.setItem(KEY, JSON.stringify(v));
       } catch (_) {
@@ -30,10 +35,22 @@ export async function currentRound() {
       }
       return v;
     }
-    if (r.status === 404) return null;
+    if (newest === null) {
+      try {
+        localStorage.removeItem(KEY);
+      } catch (_) {
+        /* nothing kept */
+      }
+      return null;
+    }
   } catch (_) {
     /* offline: fall through */
   }
+  return rememberedRound();
+}
+
+/** The round as last fetched (or null), read at once: what a page shows before the fetch. */
+export function rememberedRound() {
   try {
     return JSON.parse(localStorage.getItem(KEY)) || null;
   } catch (_) {

@@ -586,6 +586,30 @@ async fn precheck_of_a_loan_repaid_late_shows_the_refusal() {
     host.stop().await;
 }
 
+/// The pre-check filled by hand (an eligible key-industry invention loan), then its
+/// button to the apply page, whose form it prefills.
+async fn to_the_form_from_the_precheck(c: &Client, addr: SocketAddr) {
+    c.goto(&format!("http://{addr}/")).await.unwrap();
+    until(
+        c,
+        "the round",
+        "return document.getElementById('round').textContent.includes('2026')",
+    )
+    .await;
+    set(c, "#as-of", "2026-04-15T10:00").await;
+    fill_key_industry_invention_loan(c).await;
+    wait_outcome(c, "eligible").await;
+    click(c, "#to-apply").await;
+    // Prefilled from the pre-check.
+    until(
+        c,
+        "the form prefilled",
+        "return document.querySelector('[data-f=credit_code]')?.value === '91110109MA01C3KP2P' \
+         && document.querySelector('[data-f=application_number]').value === '202310123456.6'",
+    )
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[cfg_attr(
     not(has_browser),
@@ -594,25 +618,7 @@ async fn precheck_of_a_loan_repaid_late_shows_the_refusal() {
 async fn an_application_is_submitted_from_the_precheck_and_its_status_opened() {
     let (_held, host, c) = session("browser-apply", NOW).await;
     open_round(host.addr).await;
-    c.goto(&format!("http://{}/", host.addr)).await.unwrap();
-    until(
-        &c,
-        "the round",
-        "return document.getElementById('round').textContent.includes('2026')",
-    )
-    .await;
-    set(&c, "#as-of", "2026-04-15T10:00").await;
-    fill_key_industry_invention_loan(&c).await;
-    wait_outcome(&c, "eligible").await;
-    click(&c, "#to-apply").await;
-    // Prefilled from the pre-check.
-    until(
-        &c,
-        "the form prefilled",
-        "return document.querySelector('[data-f=credit_code]')?.value === '91110109MA01C3KP2P' \
-         && document.querySelector('[data-f=application_number]').value === '202310123456.6'",
-    )
-    .await;
+    to_the_form_from_the_precheck(&c, host.addr).await;
     assert_accessible_basics(&c).await;
     assert_eq!(
         c.execute("return document.getElementById('prefilled').hidden", vec![])
@@ -1275,6 +1281,414 @@ async fn english_readers_get_english_options_built_after_load_and_messages_in_on
         .await
         .unwrap();
     assert_eq!(back, json!([true, "信用中国（北京）"]));
+    c.close().await.unwrap();
+    host.stop().await;
+}
+
+/// The app on the same state at `now`, objections without a proof of work (the API files
+/// them here).
+async fn restart(state: &TempDir, now: &str) -> e2e::app::AppHost {
+    e2e::app::App::local().at(now).start(state).await
+}
+
+/// Opens application `id` with its receipt token from the URL's fragment, and waits for
+/// its status `status`.
+async fn open_status(c: &Client, addr: SocketAddr, id: &str, token: &str, status: &str) {
+    c.goto(&format!("http://{addr}/apply.html#id={id}&token={token}"))
+        .await
+        .unwrap();
+    until(
+        c,
+        &format!("the status {status}"),
+        &format!("return document.querySelector('#status-view[data-status={status}]')"),
+    )
+    .await;
+}
+
+/// The `data-amount` of `css`.
+async fn amount_of(c: &Client, css: &str) -> Value {
+    c.execute(
+        "return document.querySelector(arguments[0])?.dataset.amount",
+        vec![json!(css)],
+    )
+    .await
+    .expect("script runs")
+}
+
+/// The checklist's rows as `kind:count:missing`.
+async fn checklist(c: &Client) -> Value {
+    c.execute(
+        "return [...document.querySelectorAll('#materials tr[data-kind]')] \
+           .map((r) => `${r.dataset.kind}:${r.dataset.count}:${r.dataset.missing}`)",
+        vec![],
+    )
+    .await
+    .expect("script runs")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(has_browser),
+    ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
+)]
+async fn an_enterprise_follows_its_application_to_the_payment_uploads_and_withdraws() {
+    let (held, host, c) = session("browser-follow", NOW).await;
+    open_round(host.addr).await;
+    to_the_form_from_the_precheck(&c, host.addr).await;
+    click(&c, "#truthful").await;
+    click(&c, "#submit").await;
+    // The receipt, and below it at once the status with the materials checklist.
+    until(
+        &c,
+        "the checklist",
+        "return document.querySelector('#materials tr[data-kind]')",
+    )
+    .await;
+    let id = text_of(&c, "#receipt-id").await;
+    let token = text_of(&c, "#receipt-token").await;
+    assert_accessible_basics(&c).await;
+    assert_eq!(
+        checklist(&c).await,
+        json!([
+            "loan_contract:0:1",
+            "pledge_registration:0:1",
+            "interest_statement:0:1",
+            "repayment_proof:0:1"
+        ]),
+        "one loan: one file of each kind missing"
+    );
+    // A file that is no PDF, JPEG or PNG is refused in the browser; nothing is sent.
+    let dir = held.state.0.join("documents");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("notes.txt"), "notes").unwrap();
+    std::fs::write(dir.join("contract.pdf"), b"%PDF-1.4\n% contract\n").unwrap();
+    std::fs::write(
+        dir.join("pledge.jpg"),
+        [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0],
+    )
+    .unwrap();
+    std::fs::write(dir.join("interest.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    std::fs::write(dir.join("repaid.pdf"), b"%PDF-1.4\n% repaid\n").unwrap();
+    let input = c.find(Locator::Css("#upload-loan_contract")).await.unwrap();
+    input
+        .send_keys(&dir.join("notes.txt").display().to_string())
+        .await
+        .expect("a file chosen");
+    let problem = until(
+        &c,
+        "the refusal before sending",
+        "return document.querySelector('tr[data-kind=loan_contract] .upload-problems')?.innerText",
+    )
+    .await;
+    assert!(
+        problem.as_str().unwrap().contains("notes.txt”不是 PDF"),
+        "{problem}"
+    );
+    // One of each kind: the checklist fills.
+    for (kind, file) in [
+        ("loan_contract", "contract.pdf"),
+        ("pledge_registration", "pledge.jpg"),
+        ("interest_statement", "interest.png"),
+        ("repayment_proof", "repaid.pdf"),
+    ] {
+        let input = c
+            .find(Locator::Css(&format!("#upload-{kind}")))
+            .await
+            .unwrap();
+        input.clear().await.ok();
+        input
+            .send_keys(&dir.join(file).display().to_string())
+            .await
+            .expect("a file chosen");
+        until(
+            &c,
+            &format!("{kind} uploaded"),
+            &format!("return document.querySelector('tr[data-kind={kind}][data-count=\"1\"][data-missing=\"0\"]')"),
+        )
+        .await;
+    }
+    assert_eq!(
+        c.execute(
+            "return document.querySelector('#timeline [data-step=documents]').dataset.state",
+            vec![]
+        )
+        .await
+        .unwrap(),
+        json!("done")
+    );
+    screenshots(&c, "status-materials").await;
+
+    // A second application (another enterprise, through the API), withdrawn from the page
+    // after a confirmation.
+    let other = e2e::app::call(
+        host.addr,
+        "POST",
+        "/api/applications",
+        None,
+        &e2e::fixtures::application(
+            2026,
+            7,
+            "JK-0007",
+            "artificial_intelligence",
+            e2e::fixtures::utility_model(),
+            "100000.00",
+        ),
+    )
+    .await
+    .json();
+    let (other_id, other_token) = (
+        other["id"].as_str().unwrap().to_owned(),
+        other["receipt_token"].as_str().unwrap().to_owned(),
+    );
+    open_status(&c, host.addr, &other_id, &other_token, "submitted").await;
+    click(&c, "#withdraw").await;
+    let asked = c
+        .execute(
+            "return !document.getElementById('withdraw-confirm').hidden",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(asked, json!(true), "the withdrawal asks first");
+    screenshots(&c, "status-withdraw-confirm").await;
+    click(&c, "#withdraw-yes").await;
+    until(
+        &c,
+        "the withdrawal",
+        "return document.querySelector('#status-view[data-status=withdrawn] #timeline [data-step=withdrawn]') \
+         && document.getElementById('status-said')?.textContent.includes('申报已撤回')",
+    )
+    .await;
+    host.stop().await;
+
+    // After the window: the form is closed with its dates; the first application can no
+    // longer be withdrawn, and says why.
+    let host = restart(&held.state, "2026-05-06T10:00:00+08:00").await;
+    let a = host.addr;
+    c.goto(&format!("http://{a}/apply.html")).await.unwrap();
+    until(
+        &c,
+        "the form closed",
+        "return !document.getElementById('closed').hidden",
+    )
+    .await;
+    let closed = text_of(&c, "#closed").await;
+    assert!(
+        closed.contains("申报已截止")
+            && closed.contains("2026-04-01 09:00")
+            && closed.contains("2026-04-30 17:00"),
+        "{closed}"
+    );
+    assert_eq!(
+        shown(&c, &["#apply-form", "#status-form"]).await,
+        [false, true]
+    );
+    assert_accessible_basics(&c).await;
+    screenshots(&c, "apply-closed").await;
+    open_status(&c, a, &id, &token, "submitted").await;
+    let why = text_of(&c, "#withdraw-why").await;
+    assert!(why.contains("申报期已于 2026-04-30 17:00 结束"), "{why}");
+    assert_eq!(
+        c.execute(
+            "return document.getElementById('withdraw').disabled",
+            vec![]
+        )
+        .await
+        .unwrap(),
+        json!(true)
+    );
+    // The office's round: closing, review, the list, its notice, an objection re-reviewed.
+    for to in ["closed", "under_review"] {
+        call(
+            a,
+            "POST",
+            "/api/rounds/2026/stage",
+            ADMIN,
+            &json!({"to": to}),
+        )
+        .await;
+    }
+    let review =
+        e2e::fixtures::review(2026, &["market_supervision", "tax", "emergency_management"]);
+    call(
+        a,
+        "POST",
+        &format!("/api/applications/{id}/review"),
+        OFFICER,
+        &review,
+    )
+    .await;
+    call(
+        a,
+        "POST",
+        "/api/rounds/2026/allocation",
+        ADMIN,
+        &Value::Null,
+    )
+    .await;
+    let notice = call(
+        a,
+        "POST",
+        "/api/notices",
+        OFFICER,
+        &json!({"kind": "proposed_list", "round_year": 2026}),
+    )
+    .await;
+    let notice_id = notice["id"].as_str().unwrap().to_owned();
+    let objection = e2e::app::call(
+        a,
+        "POST",
+        "/api/objections",
+        None,
+        &json!({"notice_id": notice_id, "entry": 1,
+                "objector": {"name": "李四", "contact": "13800000000", "relation": "同行业企业员工"},
+                "grounds": "该企业的利息支付凭证中有一笔不属于覆盖期，请核减。"}),
+    )
+    .await
+    .json();
+    let tracking = objection["tracking_number"].as_str().unwrap().to_owned();
+    c.refresh().await.unwrap();
+    until(
+        &c,
+        "the open objection",
+        "return document.querySelector('#timeline [data-step=objection][data-state=now]')",
+    )
+    .await;
+    call(
+        a,
+        "POST",
+        &format!("/api/objections/{tracking}/conclusion"),
+        OFFICER,
+        &json!({"outcome": "partly_upheld", "new_amount": "110000.00",
+                "reasons_zh": "经重审，一笔利息不属于覆盖期，核减为110,000.00元。",
+                "reasons_en": "Re-reviewed: one interest payment falls outside the covered period; 110,000.00."}),
+    )
+    .await;
+    c.refresh().await.unwrap();
+    until(
+        &c,
+        "the re-review in the timeline",
+        "return document.querySelector('#status-view[data-status=proposed] .new-amount')",
+    )
+    .await;
+    assert_eq!(amount_of(&c, "#reviewed-amount").await, json!("120000.00"));
+    assert_eq!(amount_of(&c, "#listed-amount").await, json!("120000.00"));
+    assert_eq!(amount_of(&c, ".new-amount").await, json!("110000.00"));
+    let appeal = text_of(&c, "#appeal").await;
+    assert!(
+        appeal.contains("公示期内") && appeal.contains("第1项"),
+        "{appeal}"
+    );
+    assert!(
+        c.find(Locator::Css("#appeal a[href='objection.html']"))
+            .await
+            .is_ok()
+            && c.find(Locator::Css("#appeal a[href='notices.html']"))
+                .await
+                .is_ok(),
+        "the ways to object are linked"
+    );
+    screenshots(&c, "status-notice").await;
+    host.stop().await;
+
+    // After the notice: the government approves the line reduced, the money is paid and
+    // disclosed; the timeline runs to 已拨付 with each amount and date.
+    let host = restart(&held.state, "2026-05-20T10:00:00+08:00").await;
+    let a = host.addr;
+    call(
+        a,
+        "POST",
+        "/api/rounds/2026/allocation/approval",
+        ADMIN,
+        &json!({"approved_on": "2026-05-13", "reference": "区政府第12次常务会议纪要",
+                "lines": [{"application_id": id, "decision": "reduced", "amount": "100000.00",
+                           "note": "按会议意见核减"}]}),
+    )
+    .await;
+    call(
+        a,
+        "POST",
+        "/api/rounds/2026/allocation/payments",
+        ADMIN,
+        &json!({"application_id": id, "paid_on": "2026-05-18", "amount": "100000.00",
+                "bank_reference": "BOB-20260518-0001"}),
+    )
+    .await;
+    call(
+        a,
+        "POST",
+        "/api/notices",
+        OFFICER,
+        &json!({"kind": "payments", "round_year": 2026}),
+    )
+    .await;
+    open_status(&c, a, &id, &token, "paid").await;
+    assert_eq!(text_of(&c, "#status-value").await, "已拨付");
+    let steps = c
+        .execute(
+            "return [...document.querySelectorAll('#timeline li')].map((l) => `${l.dataset.step}:${l.dataset.state}`)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        steps,
+        json!([
+            "submitted:done",
+            "documents:done",
+            "reviewed:done",
+            "listed:done",
+            "update:done",
+            "approved:done",
+            "paid:done"
+        ])
+    );
+    assert_eq!(amount_of(&c, "#approved-amount").await, json!("100000.00"));
+    assert_eq!(amount_of(&c, "#paid-amount").await, json!("100000.00"));
+    let timeline = text_of(&c, "#timeline").await;
+    for part in [
+        "区政府会议审定（核减）",
+        "2026年5月13日",
+        "区政府第12次常务会议纪要",
+        "按会议意见核减",
+        "已拨付",
+        "2026年5月18日",
+        "100,000.00 元",
+        "拨付情况公开",
+    ] {
+        assert!(timeline.contains(part), "{part} in {timeline}");
+    }
+    // Reduced: the path to appeal, in plain words, with the general law's time limits.
+    let appeal = text_of(&c, "#appeal").await;
+    for part in [
+        "行政复议",
+        "行政诉讼",
+        "本政策没有规定期限",
+        "60日",
+        "6个月",
+    ] {
+        assert!(appeal.contains(part), "{part} in {appeal}");
+    }
+    // Documents and withdrawal are over, and say so.
+    let over = c
+        .execute(
+            "return [document.getElementById('upload-loan_contract').disabled, \
+                     document.getElementById('withdraw').disabled]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(over, json!([true, true]));
+    assert_accessible_basics(&c).await;
+    screenshots(&c, "status-paid").await;
+    click(&c, "#lang-toggle").await;
+    let english = text_of(&c, "#timeline").await;
+    assert!(
+        english.contains("Amount paid: 100,000.00 CNY") && english.contains("18 May 2026"),
+        "{english}"
+    );
+    screenshots(&c, "status-paid-en").await;
+    click(&c, "#lang-toggle").await;
     c.close().await.unwrap();
     host.stop().await;
 }
