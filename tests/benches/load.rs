@@ -15,120 +15,23 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use e2e::fixtures::{application, invention, round, utility_model, well_known_trademark};
-use e2e::host_process::{HostProcess, migration_args, spawn, variable_args};
+use e2e::fixtures::{application, invention};
+use e2e::host_process::HostProcess;
 use e2e::load::{Report, Request, app_with_hello_world, run};
-use e2e::{Answer, TempDir, ensure_built, request, root};
-use serde_json::{Value, json};
+use e2e::seeded::{ADMIN, OFFICER, call, seed, start};
+use e2e::{TempDir, ensure_built, request, root};
+use serde_json::Value;
 
-const ADMIN: &str = "bench-admin-token-0123456789";
-const OFFICER: &str = "bench-officer-token-0123456789";
+/// The local host's binary (this package's `e2e-host`).
+fn host_binary() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_e2e-host"))
+}
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn start(manifest: &Path, state: &Path, clock: &str, extra: &[&str]) -> HostProcess {
-    let mut args = vec!["--from".to_owned(), manifest.display().to_string()];
-    args.extend(variable_args(&[
-        ("admin_token", ADMIN),
-        ("officer_token", OFFICER),
-        ("clock_override", clock),
-        // Thousands of submissions from one loopback address, on purpose.
-        ("applications_per_address_hour", "0"),
-    ]));
-    args.extend(migration_args());
-    args.extend(extra.iter().map(|s| s.to_string()));
-    spawn(Path::new(env!("CARGO_BIN_EXE_e2e-host")), state, &args)
-}
-
-async fn call(host: &HostProcess, method: &str, path: &str, token: &str, body: &Value) -> Answer {
-    let token = Some(token).filter(|t| !t.is_empty());
-    e2e::app::call(host.addr, method, path, token, body).await
-}
-
-fn ok(r: Answer, what: &str) -> Answer {
-    assert!(
-        (200..300).contains(&r.status),
-        "{what}: {} {}",
-        r.status,
-        r.text()
-    );
-    r
-}
-
-/// A published proposed list of 2025 (so the feed has a real notice with a dozen entries),
-/// then the 2026 round open for applications. Answers the host at the moment of the load.
-async fn seed(manifest: &Path, state: &Path, extra: &[&str]) -> HostProcess {
-    let rights = [invention(), utility_model(), well_known_trademark()];
-    let h = start(manifest, state, "2025-04-15T10:00:00+08:00", &[]);
-    ok(
-        call(&h, "POST", "/api/rounds", ADMIN, &round(2025)).await,
-        "round 2025",
-    );
-    let mut ids = Vec::new();
-    for n in 1..=12u32 {
-        let body = application(
-            2025,
-            n,
-            &format!("JK-2025-{n:04}"),
-            if n % 3 == 0 {
-                "new_generation_it"
-            } else {
-                "manufacturing"
-            },
-            rights[n as usize % 3].clone(),
-            "150000.00",
-        );
-        let r = ok(
-            call(&h, "POST", "/api/applications", "", &body).await,
-            "apply",
-        );
-        ids.push(r.json()["id"].as_str().expect("an id").to_owned());
-    }
-    drop(h);
-    let h = start(manifest, state, "2025-05-06T10:00:00+08:00", &[]);
-    for to in ["closed", "under_review"] {
-        let r = call(
-            &h,
-            "POST",
-            "/api/rounds/2025/stage",
-            ADMIN,
-            &json!({"to": to}),
-        )
-        .await;
-        ok(r, to);
-    }
-    let review =
-        e2e::fixtures::review(2025, &["market_supervision", "tax", "emergency_management"]);
-    for id in &ids {
-        let path = format!("/api/applications/{id}/review");
-        ok(call(&h, "POST", &path, OFFICER, &review).await, "review");
-    }
-    let r = call(
-        &h,
-        "POST",
-        "/api/rounds/2025/allocation",
-        ADMIN,
-        &Value::Null,
-    )
-    .await;
-    ok(r, "allocation");
-    let notice = json!({"kind": "proposed_list", "round_year": 2025});
-    ok(
-        call(&h, "POST", "/api/notices", OFFICER, &notice).await,
-        "notice",
-    );
-    drop(h);
-    let h = start(manifest, state, "2026-04-15T10:00:00+08:00", extra);
-    ok(
-        call(&h, "POST", "/api/rounds", ADMIN, &round(2026)).await,
-        "round 2026",
-    );
-    h
 }
 
 struct Route {
@@ -307,7 +210,7 @@ fn main() {
 
         println!("\n## Cold start\n");
         let extra: &[&str] = if perf_map { &["--server-timing", "--perf-map"] } else { &["--server-timing"] };
-        let host = seed(&manifest, &state, extra).await;
+        let host = seed(host_binary(), &manifest, &state, extra).await;
         println!(
             "host process start → serving (loads the manifest, compiles 6 components, runs the \
              migrations): {:.0} ms\n",
@@ -317,7 +220,7 @@ fn main() {
         std::fs::create_dir_all(&cache_state).expect("state folder");
         let cache = dir.0.join("compile-cache").display().to_string();
         for attempt in ["first", "second"] {
-            let h = start(&manifest, &cache_state, "2026-04-15T10:00:00+08:00", &["--compile-cache", &cache]);
+            let h = start(host_binary(), &manifest, &cache_state, "2026-04-15T10:00:00+08:00", &["--compile-cache", &cache]);
             println!(
                 "with `--compile-cache` (an empty folder at first), {attempt} start: {:.0} ms",
                 h.ready_after.as_secs_f64() * 1e3
@@ -340,7 +243,7 @@ fn main() {
         println!(
             "\n## Writers: the host's queue (above) against SQLite's busy handler (`--sqlite-busy-wait`)\n"
         );
-        let host = start(&manifest, &state, "2026-04-15T10:00:00+08:00", &["--server-timing", "--sqlite-busy-wait"]);
+        let host = start(host_binary(), &manifest, &state, "2026-04-15T10:00:00+08:00", &["--server-timing", "--sqlite-busy-wait"]);
         table(host.addr, &[1, conns], Some("submission"), duration).await;
         let stored = call(&host, "GET", "/api/applications?round=2026", OFFICER, &Value::Null).await;
         let n = stored.json()["applications"].as_array().map_or(0, Vec::len);

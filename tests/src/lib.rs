@@ -14,6 +14,7 @@ pub mod app;
 pub mod fixtures;
 pub mod host_process;
 pub mod load;
+pub mod seeded;
 pub mod spin;
 
 /// The workspace root.

@@ -131,7 +131,8 @@ fn public_read(
 /// A notice page's Content-Security-Policy: a document to read and print, with no script
 /// at all; its stylesheet from this site and its own inline style.
 const NOTICE_PAGE_POLICY: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; \
-     img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+     img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; \
+     frame-ancestors 'none'";
 
 fn to_vec<T: Serialize>(view: &T) -> Result<Vec<u8>, ApiError> {
     serde_json::to_vec(view).map_err(|e| ApiError::internal(&e.to_string()))

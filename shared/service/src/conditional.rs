@@ -73,11 +73,18 @@ pub fn accepts_encoding(header: &str, coding: &str) -> bool {
     header.split(',').any(|item| {
         let mut parts = item.split(';').map(str::trim);
         let name = parts.next().unwrap_or("");
+        // A qvalue is 0 to 1 with at most three decimals (§12.4.2): zero is "0", "0.",
+        // "0.0" … read as text, so no float parser is linked for it.
         let refused = parts.any(|p| {
             p.strip_prefix("q=")
                 .or_else(|| p.strip_prefix("Q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .is_some_and(|q| q <= 0.0)
+                .and_then(|q| q.strip_prefix('0'))
+                .is_some_and(|rest| {
+                    rest.strip_prefix('.')
+                        .unwrap_or(rest)
+                        .bytes()
+                        .all(|b| b == b'0')
+                })
         });
         (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
     })
@@ -193,6 +200,9 @@ mod tests {
         assert!(accepts_encoding("*", "br"));
         assert!(!accepts_encoding("gzip, br;q=0", "br"));
         assert!(!accepts_encoding("gzip;q=0.000, br", "gzip"));
+        assert!(!accepts_encoding("gzip;q=0.", "gzip"));
+        assert!(accepts_encoding("gzip;q=0.001", "gzip"));
+        assert!(accepts_encoding("gzip;q=1.0", "gzip"));
         assert!(!accepts_encoding("identity", "br"));
         assert!(!accepts_encoding("", "gzip"));
         // A coding is a whole token, not a prefix.
