@@ -61,18 +61,26 @@ async fn a_damaged_earlier_subsidy_is_a_logged_error_never_zero(rt) {
     let app = fixtures::application(2026, 7, "JK-0007", "manufacturing", fixtures::invention(), "120000.00");
     let r = call(a, "POST", "/api/applications", None, &app).await;
     assert_error(&r, 500, "stored_value_unreadable");
+    let submission_id = r.header("x-request-id").expect("a request id").to_owned();
     assert_eq!(applications(&state), 0);
 
     host.stop().await;
-    let log = std::fs::read_to_string(state.0.join("logs/intake_stderr.txt"))
-        .unwrap_or_default();
-    assert!(
-        log.contains("history.subsidies_of") && log.contains("amount_cny"),
-        "the component's log names the statement and column: {log:?}"
-    );
-    assert!(
-        log.lines().any(|l| l.starts_with(&request_id) && l.contains(&enterprise)),
-        "the log line of the 500 starts with its request id {request_id} and names the request: {log:?}"
-    );
+    // The enterprise is read by the review component, the submission by intake: each
+    // logs its own 500.
+    for (component, request_id, path) in [
+        ("review", &request_id, enterprise.as_str()),
+        ("intake", &submission_id, "/api/applications"),
+    ] {
+        let log = std::fs::read_to_string(state.0.join(format!("logs/{component}_stderr.txt")))
+            .unwrap_or_default();
+        assert!(
+            log.contains("history.subsidies_of") && log.contains("amount_cny"),
+            "{component}'s log names the statement and column: {log:?}"
+        );
+        assert!(
+            log.lines().any(|l| l.starts_with(request_id.as_str()) && l.contains(path)),
+            "{component}'s log line of the 500 starts with its request id {request_id} and names the request: {log:?}"
+        );
+    }
 }
 }
