@@ -139,7 +139,7 @@ pub(crate) async fn proposed_list(
         period: Some(period.clone()),
         entries,
         updates: Vec::new(),
-        contact: Contact::default(),
+        contact: contact().await,
     };
     store(
         db,
@@ -214,7 +214,7 @@ pub(crate) async fn payments(
         period: None,
         entries,
         updates: Vec::new(),
-        contact: Contact::default(),
+        contact: contact().await,
     };
     store(db, &notice, None, None, actor).await?;
     for entry in &private {
@@ -242,4 +242,24 @@ pub(crate) async fn store(
         .to_string(),
     )
     .await
+}
+
+/// The office as the notice names it, with the phone, email and address the deployment
+/// set (`office_phone`, `office_email`, `office_address_zh`, `office_address_en`; empty:
+/// left out of the notice, never made up).
+async fn contact() -> Contact {
+    let var = |name: &'static str| async move {
+        spin_sdk::variables::get(name)
+            .await
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    };
+    Contact {
+        phone: var("office_phone").await,
+        email: var("office_email").await,
+        address_zh: var("office_address_zh").await,
+        address_en: var("office_address_en").await,
+        ..Contact::default()
+    }
 }

@@ -171,23 +171,19 @@ pub fn notice_page(n: &Notice, now: DateTime<FixedOffset>) -> String {
     b.push_str(&notice_fragment(n));
     if n.kind == NoticeKind::ProposedList {
         let c = &n.contact;
+        let (ways_zh, ways_en) = ways_to_reach(c);
         b.push_str(&format!(
             "<h2>异议方式 <span class=\"en\">How to object</span></h2>\n\
 <p>对名单中的项目有异议的，请在公示期内实名提出，说明异议的项目序号、理由并提供证据：\
-可在本网站“公示”页面在线提交，或联系{}（电话 {}，电子邮箱 <a href=\"mailto:{}\">{}</a>，地址 {}）。\
+可在本网站“公示”页面在线提交，或向{}{}提出。\
 异议人的个人信息不予公开。公示期外的异议不予受理。</p>\n\
 <p class=\"en\" lang=\"en\">To object to an entry, give your name, the entry number, your grounds and evidence \
-within the notice period: online on this site's notices page, or to the {} (phone {}, email {}, {}). \
+within the notice period: online on this site's notices page, or to the {}{}. \
 Objectors' personal data is never published. Objections outside the period are not admissible.</p>\n",
             html(&c.office_zh),
-            html(&c.phone),
-            html(&c.email),
-            html(&c.email),
-            html(&c.address_zh),
+            ways_zh,
             html(&c.office_en),
-            html(&c.phone),
-            html(&c.email),
-            html(&c.address_en),
+            ways_en,
         ));
     }
     // 落款: the issuing office and the date, as a Chinese notice ends.
@@ -216,6 +212,37 @@ Objectors' personal data is never published. Objections outside the period are n
         &description,
         &b,
     )
+}
+
+/// The office's phone, email and address as the notice prints them after its name — `（电话
+/// …，电子邮箱 …，地址 …）` and ` (phone …, email …, …)` — with only those the deployment
+/// set; nothing when none is.
+fn ways_to_reach(c: &crate::notice::Contact) -> (String, String) {
+    let mail = |m: &str| format!("<a href=\"mailto:{0}\">{0}</a>", html(m));
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if !c.phone.is_empty() {
+        zh.push(format!("电话 {}", html(&c.phone)));
+        en.push(format!("phone {}", html(&c.phone)));
+    }
+    if !c.email.is_empty() {
+        zh.push(format!("电子邮箱 {}", mail(&c.email)));
+        en.push(format!("email {}", mail(&c.email)));
+    }
+    if !c.address_zh.is_empty() {
+        zh.push(format!("地址 {}", html(&c.address_zh)));
+    }
+    if !c.address_en.is_empty() {
+        en.push(html(&c.address_en));
+    }
+    let wrap = |parts: Vec<String>, open: &str, sep: &str, close: &str| {
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("{open}{}{close}", parts.join(sep))
+        }
+    };
+    (wrap(zh, "（", "，", "）"), wrap(en, " (", ", ", ")"))
 }
 
 /// The list of notices, newest first.

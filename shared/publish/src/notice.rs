@@ -39,14 +39,17 @@ pub struct Contact {
 }
 
 impl Default for Contact {
+    /// The office the measures name, and no way to reach it: the policy gives no phone,
+    /// email or address, and none is made up (the deployment sets them: the notices
+    /// component's `office_*` variables). An empty one is left out of the notice.
     fn default() -> Contact {
         Contact {
             office_zh: "北京市门头沟区知识产权局".into(),
             office_en: "Mentougou District Intellectual Property Office, Beijing".into(),
-            phone: "010-69860000".into(),
-            email: "zscqj@bjmtg.gov.cn".into(),
-            address_zh: "北京市门头沟区新桥南大街".into(),
-            address_en: "Xinqiao South Street, Mentougou District, Beijing".into(),
+            phone: String::new(),
+            email: String::new(),
+            address_zh: String::new(),
+            address_en: String::new(),
         }
     }
 }

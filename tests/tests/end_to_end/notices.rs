@@ -15,11 +15,14 @@ const BASE: &str = "https://zscqj.example.gov.cn";
 const BASE_URL: &str = "https://zscqj.example.gov.cn/";
 const JSON: (&str, &str) = ("content-type", "application/json");
 
-/// The app with the public base URL its feeds and pages link to.
+/// The app with the public base URL its feeds and pages link to, and the office's phone
+/// and email as the deployment sets them (no address: left out).
 async fn start(rt: Runtime, state: &TempDir, now: &str) -> AppHost {
     App::on(rt)
         .at(now)
         .var("public_base_url", BASE_URL)
+        .var("office_phone", "010-12345678")
+        .var("office_email", "ip-office@example.gov.cn")
         .start(state)
         .await
 }
@@ -665,6 +668,14 @@ async fn an_objection_lives_from_filing_to_the_updated_notice_and_the_contact_st
     assert_eq!(updates[2]["kind"], "re_review_dismissed");
     let page = get(a, "/notices/2026-proposed").await.text();
     assert!(page.contains("重审结论：异议部分成立"), "{page}");
+    // How to object names the ways to reach the office the deployment set, and only those.
+    assert!(
+        page.contains("或向北京市门头沟区知识产权局（电话 010-12345678，电子邮箱 \
+             <a href=\"mailto:ip-office@example.gov.cn\">ip-office@example.gov.cn</a>）提出"),
+        "{page}"
+    );
+    assert!(page.contains("(phone 010-12345678, email <a href=\"mailto:ip-office@example.gov.cn\">"));
+    assert!(!page.contains("地址"), "no address was set: {page}");
     assert!(page.contains("原 was 45,678.90"));
 
     // The round's list: a new version per change; the application's status follows.
@@ -753,6 +764,10 @@ async fn links_follow_the_address_the_app_is_reached_at(rt) {
     let feed = get(a, "/feeds/notices.json").await.json();
     assert_eq!(feed["feed_url"], format!("http://{a}/feeds/notices.json"), "{feed}");
     assert_eq!(feed["items"][0]["url"], format!("http://{a}/notices/2026-proposed"));
+    // No contact set: the notice names the office and invents no way to reach it.
+    let page = get(a, "/notices/2026-proposed").await.text();
+    assert!(page.contains("或向北京市门头沟区知识产权局提出"), "{page}");
+    assert!(!page.contains("电话") && !page.contains("mailto:"), "{page}");
     host.stop().await;
 }
 }
