@@ -87,9 +87,31 @@ pub fn notice_fragment(n: &Notice) -> String {
         } else {
             e.amount.grouped()
         };
+        // The updates about this entry (corrections, re-review conclusions), linked from
+        // its row: a correction of a name or a text changes no amount or status.
+        let mut about: Vec<u32> = n
+            .updates
+            .iter()
+            .filter(|u| u.entry == Some(e.number))
+            .map(|u| u.seq)
+            .collect();
+        about.sort_unstable();
+        let links = if about.is_empty() {
+            String::new()
+        } else {
+            let each: Vec<String> = about
+                .iter()
+                .map(|seq| format!("<a href=\"#update-{seq}\">{seq}</a>"))
+                .collect();
+            format!(
+                "<br>见更新 {} <span class=\"en\">see update {}</span>",
+                each.join("、"),
+                each.join(", ")
+            )
+        };
         s.push_str(&format!(
             "<tr id=\"entry-{}\"{class}><td class=\"num\">{}</td><td>{}</td><td>{}<br><span class=\"en\">{}</span></td>\
-<td class=\"num\">{amount}</td><td>{}</td><td class=\"status\">{}<br><span class=\"en\">{}</span></td></tr>\n",
+<td class=\"num\">{amount}</td><td>{}</td><td class=\"status\">{}<br><span class=\"en\">{}</span>{links}</td></tr>\n",
             e.number,
             e.number,
             html(&e.enterprise_name),

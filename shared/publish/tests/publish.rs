@@ -314,6 +314,43 @@ fn proc_notice_page_readable_without_javascript() {
     assert!(list.contains("open for objections"));
 }
 
+/// Issue 16: a correction that changes no amount (a name, a text) is still visible in the
+/// table: each row links the updates about its entry.
+#[test]
+fn proc_object_corrections_are_linked_from_their_rows() {
+    let mut n = with_updates();
+    n.updates.push(NoticeUpdate {
+        seq: 3,
+        at: t("2026-09-29T11:00:00+08:00"),
+        kind: UpdateKind::Correction,
+        entry: Some(1),
+        new_amount: None,
+        text_zh: "第1号企业名称更正。".into(),
+        text_en: "Entry 1: the name is corrected.".into(),
+    });
+    let page = html::notice_page(&n, t("2026-09-29T12:00:00+08:00"));
+    let row = |number: u32| {
+        let start = page
+            .find(&format!("<tr id=\"entry-{number}\""))
+            .expect("the row");
+        page[start..start + page[start..].find("</tr>").unwrap()].to_owned()
+    };
+    assert!(
+        row(1).contains("见更新 <a href=\"#update-3\">3</a>"),
+        "{}",
+        row(1)
+    );
+    assert!(row(1).contains("see update <a href=\"#update-3\">3</a>"));
+    assert!(row(2).contains("<a href=\"#update-1\">1</a>"), "{}", row(2));
+    assert!(row(3).contains("<a href=\"#update-2\">2</a>"), "{}", row(3));
+    assert!(
+        page.contains("<li id=\"update-3\">"),
+        "the links lead somewhere"
+    );
+    let plain = html::notice_page(&proposed(), t("2026-09-21T12:00:00+08:00"));
+    assert!(!plain.contains("见更新"), "no updates, no links");
+}
+
 #[test]
 fn disclose_payment_page_has_no_objection_section() {
     let page = html::notice_page(&payments(), t("2026-11-21T12:00:00+08:00"));
