@@ -2,7 +2,10 @@
 // bundle are cached when first seen and served from the cache when the network fails
 // (network first, so a new version is picked up at once). The API is never cached.
 
-const CACHE = "mentougou-web-v8";
+// The bundle's content-hashed file names, written by the build (pkg/bundle-files.js).
+importScripts("pkg/bundle-files.js");
+
+const CACHE = "mentougou-web-v9";
 const SHELL = [
   "./",
   "index.html",
@@ -21,8 +24,7 @@ const SHELL = [
   "js/policy.js",
   "js/result.js",
   "js/round.js",
-  "pkg/precheck.js",
-  "pkg/precheck_bg.wasm",
+  ...self.BUNDLE_FILES,
 ];
 
 self.addEventListener("install", (e) => {

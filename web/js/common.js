@@ -187,7 +187,7 @@ let wasmPromise = null;
 export function rules() {
   if (!wasmPromise) {
     wasmPromise = import("../pkg/precheck.js").then(async (m) => {
-      await m.default({ module_or_path: new URL("../pkg/precheck_bg.wasm", import.meta.url) });
+      await m.default({ module_or_path: m.wasmUrl });
       const wrap = (f) => (...args) => JSON.parse(f(...args));
       return {
         precheck: wrap(m.precheck),

@@ -66,6 +66,14 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
     Ok(r)
 }
 
+/// Whether the file's name carries its content's hash: `<stem>.<16 hex digits>.<ext>`
+/// (what `cargo xtask web` names the bundle's files).
+fn content_hashed(rel: &str) -> bool {
+    let mut parts = rel.rsplit('.');
+    let (_ext, tag, stem) = (parts.next(), parts.next(), parts.next());
+    stem.is_some() && tag.is_some_and(|t| t.len() == 16 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Text and wasm shrink when compressed; images and fonts already are.
 fn compressible(rel: &str) -> bool {
     let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
@@ -102,10 +110,13 @@ pub const PAGE_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsaf
      worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
      frame-ancestors 'none'";
 
-/// HTML and the generated bundle are revalidated every time (their names are not
-/// content-hashed); other assets may be cached for five minutes.
+/// The bundle's content-hashed files never change under their names: cached a year and
+/// never revalidated. HTML and the bundle's fixed-name entry are revalidated every time;
+/// other assets may be cached for five minutes.
 fn cache_control(rel: &str) -> &'static str {
-    if rel.ends_with(".html") || rel.starts_with("pkg/") {
+    if rel.starts_with("pkg/") && content_hashed(rel) {
+        "public, max-age=31536000, immutable"
+    } else if rel.ends_with(".html") || rel.starts_with("pkg/") {
         "no-cache"
     } else {
         "public, max-age=300"

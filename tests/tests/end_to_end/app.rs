@@ -215,12 +215,22 @@ async fn precompressed_copies_are_served_to_those_who_accept_them(rt) {
     std::io::Write::write_all(&mut gz, old.as_bytes()).unwrap();
     std::fs::write(&stale_copy, gz.finish().unwrap()).unwrap();
 
+    // The bundle's wasm goes by a content-hashed name (`cargo xtask web`).
+    let wasm: &'static str = Box::leak(
+        std::fs::read_dir(web.join("pkg"))
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .find(|n| n.starts_with("precheck_bg.") && n.ends_with(".wasm"))
+            .map(|n| format!("/pkg/{n}"))
+            .expect("the bundle is built")
+            .into_boxed_str(),
+    );
     let host = App::on(rt).start(&state).await;
     let a = host.addr;
     let with = |accept: &'static str| async move {
-        request(a, "GET", "/pkg/precheck_bg.wasm", &[("accept-encoding", accept)], &[]).await.unwrap()
+        request(a, "GET", wasm, &[("accept-encoding", accept)], &[]).await.unwrap()
     };
-    let plain = get(a, "/pkg/precheck_bg.wasm").await;
+    let plain = get(a, wasm).await;
     assert_eq!(plain.status, 200);
     assert_eq!(plain.header("content-encoding"), None);
     assert_eq!(plain.header("vary"), Some("Accept-Encoding"));
@@ -244,8 +254,14 @@ async fn precompressed_copies_are_served_to_those_who_accept_them(rt) {
     assert_eq!(with("identity").await.header("content-encoding"), None);
 
     // Revalidation by each representation's own tag.
-    let again = request(a, "GET", "/pkg/precheck_bg.wasm", &[("accept-encoding", "br"), ("if-none-match", br_tag)], &[]).await.unwrap();
+    let again = request(a, "GET", wasm, &[("accept-encoding", "br"), ("if-none-match", br_tag)], &[]).await.unwrap();
     assert_eq!(again.status, 304);
+    // Under its content-hashed name the bundle never changes: cached a year, never asked
+    // again; the fixed-name module that points to it is revalidated each time.
+    assert_eq!(plain.header("cache-control"), Some("public, max-age=31536000, immutable"));
+    let entry = get(a, "/pkg/precheck.js").await;
+    assert_eq!(entry.header("cache-control"), Some("no-cache"));
+    assert!(entry.text().contains(&wasm[5..]), "the entry names the hashed wasm: {}", entry.text());
     // Pages and the stylesheet are compressed too; images are not marked as varying.
     let page = request(a, "GET", "/apply.html", &[("accept-encoding", "br")], &[]).await.unwrap();
     assert_eq!(page.header("content-encoding"), Some("br"));

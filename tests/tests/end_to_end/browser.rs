@@ -100,7 +100,7 @@ async fn browser(d: &Driver) -> Client {
 async fn start(state: &TempDir, now: &str) -> e2e::app::AppHost {
     ensure_built();
     assert!(
-        root().join("web/pkg/precheck_bg.wasm").exists(),
+        root().join("web/pkg/precheck.js").exists(),
         "the browser bundle is missing: run `cargo xtask web` (or `cargo xtask test`)"
     );
     e2e::app::App::local()
