@@ -8,6 +8,7 @@
 //! (one transaction) → answer. Routes: see `docs/ROUTES.md` and `/api/openapi.json`.
 
 mod applications;
+mod correction;
 mod documents;
 mod owner;
 mod rounds;
@@ -63,6 +64,11 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
             only(&req, &[Method::POST])?;
             let id = (*id).to_owned();
             owner::withdraw(req, &id).await
+        }
+        ["api", "applications", id, "correction"] => {
+            only(&req, &[Method::POST])?;
+            let id = (*id).to_owned();
+            correction::correct(req, &id).await
         }
         ["api", "applications", id, "documents"] => {
             only(&req, &[Method::POST])?;

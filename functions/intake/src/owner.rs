@@ -1,5 +1,5 @@
-//! What the enterprise does with its receipt token: withdraw the application while the
-//! window is open (its documents are [`crate::documents`]).
+//! What the enterprise does with its receipt token while the window is open: withdraw the
+//! application or correct it (its documents are [`crate::documents`]).
 
 use crate::COMPONENT;
 use crate::applications::Viewer;
@@ -21,6 +21,26 @@ pub(crate) async fn load_as_owner(req: &Request, db: &Db, id: &str) -> Result<St
     }
 }
 
+/// PROC-LATE: the enterprise acts on its application only while the window is open.
+pub(crate) fn while_open(
+    round: &round::view::RoundView,
+    now: chrono::DateTime<chrono::FixedOffset>,
+    act_zh: &str,
+    act_en: &str,
+) -> Result<(), ApiError> {
+    if round.stage != Stage::Open || now > round.round.window.closes_at {
+        return Err(ApiError::new(
+            409,
+            Code::Rule(rules::RuleId::ProcLate),
+            format!("申报期已结束，不能{act_zh}（PROC-LATE）。"),
+            format!(
+                "The window has closed; the application can no longer be {act_en} (PROC-LATE)."
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The answer to a withdrawal.
 #[derive(Serialize)]
 struct Withdrawn<'a> {
@@ -35,14 +55,7 @@ pub async fn withdraw(req: Request, id: &str) -> Result<Reply, ApiError> {
     let app = load_as_owner(&req, &db, id).await?;
     let now = service::clock::now().await;
     let round = round::view::load(&db, app.round_year).await?;
-    if round.stage != Stage::Open || now > round.round.window.closes_at {
-        return Err(ApiError::new(
-            409,
-            Code::Rule(rules::RuleId::ProcLate),
-            "申报期已结束，不能撤回（PROC-LATE）。",
-            "The window has closed; the application can no longer be withdrawn (PROC-LATE).",
-        ));
-    }
+    while_open(&round, now, "撤回", "withdrawn")?;
     let not_withdrawable = |status: Status| {
         ApiError::conflict(
             format!("该申报当前状态为 {status}，不能撤回。"),

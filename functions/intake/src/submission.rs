@@ -16,7 +16,7 @@ use service::{ApiError, Reply, json};
 use spin_sdk::http::Request;
 
 /// An application body is small JSON: 50 loans of a few rights fit in 256 KiB.
-const APPLICATION_LIMIT: usize = 256 * 1024;
+pub(crate) const APPLICATION_LIMIT: usize = 256 * 1024;
 
 /// Applications stored for one enterprise (by credit code) in one clock hour: an
 /// enterprise files a handful of loans a round; more is someone filing in its name.
@@ -65,7 +65,7 @@ const NOT_ACCEPTED: [RuleId; 4] = [
     RuleId::Valid,
 ];
 
-#[derive(Serialize, serde::Deserialize)]
+#[derive(Serialize)]
 struct Submitted {
     id: String,
     round_year: i32,
@@ -186,25 +186,11 @@ fn each_loan_once(app: &Application) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The first answer to `key` again with the same receipt token, if the key was used.
-async fn replay(db: &Db, key: &str, request_hash: &str) -> Result<Option<Submitted>, ApiError> {
-    let first: Option<(Submitted, String)> =
-        service::idempotency::replay(db, COMPONENT, key, request_hash, ("申报", "application"))
-            .await?;
-    Ok(first.map(|(answer, token)| Submitted {
-        receipt_token: Some(token),
-        ..answer
-    }))
-}
-
-/// Submits an application (public). Idempotent with `Idempotency-Key`: a retry with the key
-/// gets the first answer and the same receipt token, even after the window closed.
-pub async fn submit(req: Request) -> Result<Reply, ApiError> {
-    let key = service::idempotency::key(&req)?;
-    let address = throttle::peer_address(&req);
-    let app: Application = read_rules_json(req, APPLICATION_LIMIT).await?;
-    refuse_officer_fields(&app)?;
-    each_loan_once(&app)?;
+/// What the applicant declares, checked before anything is read: no officers' fields
+/// (PROC-REVIEW), each loan once (SUB-LOAN), the declaration of truth (TRUTH).
+pub(crate) fn check_declared(app: &Application) -> Result<(), ApiError> {
+    refuse_officer_fields(app)?;
+    each_loan_once(app)?;
     if !app.declared_truthful {
         return Err(ApiError::invalid(
             "declared_truthful",
@@ -212,20 +198,18 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
             "The applicant must declare its documents true and valid (TRUTH).",
         ));
     }
-    let db = Db::open().await?;
-    // Keys are the enterprise's own: the same key from another enterprise is another key.
-    let key = key.map(|k| format!("{}:{k}", app.enterprise.credit_code.as_str()));
-    let request_hash = service::token::sha256_hex(to_json(&app)?.as_bytes());
-    // A retry gets its first answer back whatever happened since (the window closed, a
-    // fraud finding): it asks for nothing new.
-    if let Some(k) = &key
-        && let Some(first) = replay(&db, k, &request_hash).await?
-    {
-        return Ok(json(201, &first));
-    }
-    let now = service::clock::now().await;
-    let at = service::clock::format(now);
-    let round = open_round(&db).await?;
+    Ok(())
+}
+
+/// The application as the rules decide it made `now` in `round`: its fields valid,
+/// completed with the enterprise's records. Refused as a whole (nothing stored) when a
+/// rule of [`NOT_ACCEPTED`] refuses it.
+pub(crate) async fn decided(
+    db: &Db,
+    app: Application,
+    round: &RoundView,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<(Application, Decision), ApiError> {
     let req_for_validation = PrecheckRequest {
         as_of: now,
         assessed_at: None,
@@ -241,13 +225,82 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
         }
         input_error(e)
     })?;
-    let app = with_records(&db, app).await?;
-    let decision = decide(&app, &round, now, None);
+    let app = with_records(db, app).await?;
+    let decision = decide(&app, round, now, None);
     if let Some(reason) = decision.reasons.iter().find(|r| {
         r.effect == rules::Effect::Refuse && r.loan.is_none() && NOT_ACCEPTED.contains(&r.rule)
     }) {
         return Err(service::ApiError::refused(reason));
     }
+    Ok((app, decision))
+}
+
+/// SUB-LOAN, inside the writing transaction: each loan of `app` is held by no application
+/// of the round but `this` (by the loan's identity, however its number is written; the
+/// holder's number is not told: whoever asks may not own it), and was not granted in
+/// another round.
+pub(crate) async fn loans_free(
+    db: &Db,
+    year: i32,
+    uscc: &str,
+    app: &Application,
+    this: Option<&str>,
+) -> Result<(), ApiError> {
+    for (i, loan) in app.loans.iter().enumerate() {
+        let holder = store::applications::loan_holder(db.store(), year, uscc, &loan.key()).await?;
+        if holder.is_some_and(|h| Some(h.as_str()) != this) {
+            return Err(ApiError::new(
+                409,
+                Code::Rule(RuleId::SubLoan),
+                format!(
+                    "本年度已有申报包含该企业在该银行的贷款合同 {}（同一笔贷款只计一次，SUB-LOAN）。",
+                    loan.contract_number
+                ),
+                format!(
+                    "An application of this round already covers the enterprise's loan contract {} with this lender (one loan is counted once, SUB-LOAN).",
+                    loan.contract_number
+                ),
+            )
+            .field(format!("loans[{i}].contract_number")));
+        }
+        subsidised_once(db, year, uscc, i, loan).await?;
+    }
+    Ok(())
+}
+
+/// The first answer to `key` again (201) with the same receipt token, if the key was used.
+async fn replay(db: &Db, key: &str, request_hash: &str) -> Result<Option<Reply>, ApiError> {
+    let first =
+        service::idempotency::replay(db, COMPONENT, key, request_hash, ("申报", "application"))
+            .await?;
+    Ok(first.map(|(mut answer, token)| {
+        answer.insert("receipt_token".into(), token.into());
+        json(201, &answer)
+    }))
+}
+
+/// Submits an application (public). Idempotent with `Idempotency-Key`: a retry with the key
+/// gets the first answer and the same receipt token, even after the window closed.
+pub async fn submit(req: Request) -> Result<Reply, ApiError> {
+    let key = service::idempotency::key(&req)?;
+    let address = throttle::peer_address(&req);
+    let app: Application = read_rules_json(req, APPLICATION_LIMIT).await?;
+    check_declared(&app)?;
+    let db = Db::open().await?;
+    // Keys are the enterprise's own: the same key from another enterprise is another key.
+    let key = key.map(|k| format!("{}:{k}", app.enterprise.credit_code.as_str()));
+    let request_hash = service::token::sha256_hex(to_json(&app)?.as_bytes());
+    // A retry gets its first answer back whatever happened since (the window closed, a
+    // fraud finding): it asks for nothing new.
+    if let Some(k) = &key
+        && let Some(first) = replay(&db, k, &request_hash).await?
+    {
+        return Ok(first);
+    }
+    let now = service::clock::now().await;
+    let at = service::clock::format(now);
+    let round = open_round(&db).await?;
+    let (app, decision) = decided(&db, app, &round, now).await?;
     let token = service::token::new_token()?;
     let year = round.round.year;
     let uscc = app.enterprise.credit_code.as_str().to_owned();
@@ -269,29 +322,7 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
             if let Some((client, limit)) = &by_address {
                 throttle::check(&db, limit, client, now).await?;
             }
-            for (i, loan) in app.loans.iter().enumerate() {
-                // SUB-LOAN: by the loan's identity, however its number is written. The
-                // first application's number is not told: whoever asks may not own it.
-                let holder =
-                    store::applications::loan_holder(db.store(), year, &uscc, &loan.key())
-                        .await?;
-                if holder.is_some() {
-                    return Err(ApiError::new(
-                        409,
-                        Code::Rule(RuleId::SubLoan),
-                        format!(
-                            "本年度已有申报包含该企业在该银行的贷款合同 {}（同一笔贷款只计一次，SUB-LOAN）。",
-                            loan.contract_number
-                        ),
-                        format!(
-                            "An application of this round already covers the enterprise's loan contract {} with this lender (one loan is counted once, SUB-LOAN).",
-                            loan.contract_number
-                        ),
-                    )
-                    .field(format!("loans[{i}].contract_number")));
-                }
-                subsidised_once(&db, year, &uscc, i, loan).await?;
-            }
+            loans_free(&db, year, &uscc, &app, None).await?;
             let receipt_hash = service::token::sha256_hex(token.as_bytes());
             let id = store::applications::insert(
                 db.store(),
@@ -331,11 +362,14 @@ pub async fn submit(req: Request) -> Result<Reply, ApiError> {
                 &format!("{{\"uscc\":\"{uscc}\",\"amount\":\"{}\"}}", decision.amount),
             )
             .await?;
-            Ok(Submitted {
-                receipt_token: Some(token.clone()),
-                ..answer
-            })
+            Ok(json(
+                201,
+                &Submitted {
+                    receipt_token: Some(token.clone()),
+                    ..answer
+                },
+            ))
         })
         .await?;
-    Ok(json(201, &answer))
+    Ok(answer)
 }

@@ -180,11 +180,11 @@ fn contact_key(contact: &str) -> String {
 
 /// The answer to a filed objection (201): the tracking number and the private token, shown
 /// this once (and again to a retry with the same `Idempotency-Key`).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Filed {
     tracking_number: String,
     /// The private token that follows the objection (only its SHA-256 is kept).
-    #[serde(skip_serializing_if = "String::is_empty", default)]
+    #[serde(skip_serializing_if = "String::is_empty")]
     token: String,
     /// Always `received`.
     status: String,
@@ -204,17 +204,26 @@ struct Filed {
 }
 
 /// The first answer to `key` again with the same private token, if the key was used.
-async fn replay(db: &Db, key: &str, request_hash: &str) -> Result<Option<Filed>, ApiError> {
-    let first: Option<(Filed, String)> =
+async fn replay(db: &Db, key: &str, request_hash: &str) -> Result<Option<Reply>, ApiError> {
+    let first =
         service::idempotency::replay(db, COMPONENT, key, request_hash, ("异议", "objection"))
             .await?;
-    Ok(first.map(|(answer, token)| Filed { token, ..answer }))
+    let Some((mut answer, token)) = first else {
+        return Ok(None);
+    };
+    let follow_url = answer
+        .get("follow_url")
+        .and_then(|u| u.as_str())
+        .ok_or_else(|| ApiError::internal("a kept objection answer without its follow_url"))?
+        .to_owned();
+    answer.insert("token".into(), token.into());
+    Ok(Some(filed(&answer, &follow_url)))
 }
 
 /// 201 with the answer, its address and `no-store`.
-fn filed(answer: &Filed) -> Reply {
+fn filed<T: Serialize>(answer: &T, follow_url: &str) -> Reply {
     let mut r = json(201, answer);
-    if let Ok(v) = HeaderValue::from_str(&answer.follow_url) {
+    if let Ok(v) = HeaderValue::from_str(follow_url) {
         r.headers_mut().insert("location", v);
     }
     r.headers_mut()
@@ -252,7 +261,7 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
     if let Some(k) = &key
         && let Some(first) = replay(&db, k, &request_hash).await?
     {
-        return Ok(filed(&first));
+        return Ok(first);
     }
     // A new objection costs its own work (a retry above did not need a fresh proof).
     let challenge = crate::challenge::check(body.proof.as_ref()).await?;
@@ -390,13 +399,17 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
                 service::idempotency::keep(&db, COMPONENT, k, &request_hash, &answer, &token)
                     .await?;
             }
-            Ok(Filed {
-                token: token.clone(),
-                ..answer
-            })
+            let follow_url = answer.follow_url.clone();
+            Ok(filed(
+                &Filed {
+                    token: token.clone(),
+                    ..answer
+                },
+                &follow_url,
+            ))
         })
         .await?;
-    Ok(filed(&answer))
+    Ok(answer)
 }
 
 #[cfg(test)]

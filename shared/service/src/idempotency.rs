@@ -3,7 +3,7 @@
 //! scopes the key to whoever it belongs to (an enterprise, an objector).
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 use spin_sdk::http::Request;
 use store::idempotency::Remembered;
 
@@ -14,7 +14,7 @@ use crate::error::ApiError;
 /// token sealed under the key ([`crate::token::seal`]) — a retry with the key gets the same
 /// token back (the one saved keeps working); the database alone opens it only for a key
 /// that can be guessed (clients should send random keys).
-#[derive(Serialize, serde::Deserialize)]
+#[derive(Serialize)]
 struct Kept<T> {
     #[serde(flatten)]
     answer: T,
@@ -60,25 +60,31 @@ pub async fn keep<T: Serialize>(
     Ok(())
 }
 
-/// The first answer to `key` and its private token, if `key` was used; 422 when it was
-/// used for another request (`what`: the kind of request, in both languages).
-pub async fn replay<T: DeserializeOwned>(
+/// The first answer to `key` (as the JSON object it was, without its token) and its
+/// private token, if `key` was used; 422 when it was used for another request (`what`: the
+/// kind of request, in both languages). The answer is sent back as it was kept, never
+/// read into its type: a typed read of a flattened struct would be a deserialiser of its
+/// own in every component that replays.
+pub async fn replay(
     db: &Db,
     component: &str,
     key: &str,
     request_hash: &str,
     what: (&str, &str),
-) -> Result<Option<(T, String)>, ApiError> {
+) -> Result<Option<(Map<String, Value>, String)>, ApiError> {
     let Some(first) = store::idempotency::find(db.store(), component, key).await? else {
         return Ok(None);
     };
     if first.request_hash != request_hash {
         return Err(reused(what.0, what.1));
     }
-    let kept: Kept<T> = crate::from_json(&first.response_json)?;
-    let token = crate::token::unseal(&kept.sealed_token, key)
-        .ok_or_else(|| ApiError::internal("a kept private token that cannot be unsealed"))?;
-    Ok(Some((kept.answer, token)))
+    let mut answer: Map<String, Value> = crate::from_json(&first.response_json)?;
+    let token = match answer.remove("sealed_token") {
+        Some(Value::String(sealed)) => crate::token::unseal(&sealed, key),
+        _ => None,
+    }
+    .ok_or_else(|| ApiError::internal("a kept private token that cannot be unsealed"))?;
+    Ok(Some((answer, token)))
 }
 
 /// 422: the key was first used with another request.

@@ -205,6 +205,11 @@ pub const CLAIM_LOAN: Statement = Statement::new(
     "INSERT INTO application_loans (round_year, uscc, contract_number, application_id) \
      VALUES (?, ?, ?, ?)",
 );
+pub const CORRECT: Statement = Statement::new(
+    "applications.correct",
+    "UPDATE applications SET enterprise_name = ?, payload_json = ?, decision_json = ?, \
+     amount_cny = ?, updated_at = ? WHERE id = ? AND status = 'submitted'",
+);
 pub const RELEASE_LOANS: Statement = Statement::new(
     "applications.release_loans",
     "DELETE FROM application_loans WHERE application_id = ?",
@@ -458,6 +463,49 @@ pub async fn withdraw(db: &impl Sql, id: &str, at: &str) -> Result<bool, StoreEr
     Ok(true)
 }
 
+/// The enterprise corrects `id` (still `submitted`): what it declares and the decision on
+/// it are replaced, and its loans claimed anew (the caller checked them free). False when
+/// it was no longer `submitted`.
+pub async fn correct(
+    db: &impl Sql,
+    id: &str,
+    round_year: i32,
+    payload: &Application,
+    decision: &Decision,
+    at: &str,
+) -> Result<bool, StoreError> {
+    let changed = db
+        .execute(
+            &CORRECT,
+            vec![
+                payload.enterprise.name.trim().into(),
+                json(CORRECT.name, payload)?,
+                json(CORRECT.name, decision)?,
+                decision.amount.into(),
+                at.into(),
+                id.into(),
+            ],
+        )
+        .await?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    db.execute(&RELEASE_LOANS, vec![id.into()]).await?;
+    for loan in &payload.loans {
+        db.execute(
+            &CLAIM_LOAN,
+            vec![
+                round_year.into(),
+                payload.enterprise.credit_code.as_str().into(),
+                loan.key().into(),
+                id.into(),
+            ],
+        )
+        .await?;
+    }
+    Ok(true)
+}
+
 /// The digest of `id`'s receipt token, if the application exists (read alone, so callers
 /// are judged before the application is).
 pub async fn receipt_hash(db: &impl Sql, id: &str) -> Result<Option<String>, StoreError> {
@@ -651,6 +699,52 @@ mod tests {
                 !void(&db, &id, Status::Submitted, &v).await.unwrap(),
                 "once"
             );
+        });
+    }
+
+    /// Issue 16: a correction replaces what was declared and the decision, claims the new
+    /// loans and frees the old; only while `submitted`, under the same number.
+    #[test]
+    fn a_correction_replaces_the_application_and_its_loans() {
+        let db = db();
+        let (app, decision) = example();
+        let uscc = app.enterprise.credit_code.as_str().to_owned();
+        block_on(async {
+            let id = submitted(&db, &app, &decision).await;
+            let old = app.loans[0].key();
+            let mut fixed = app.clone();
+            fixed.enterprise.name = "北京更正后的名称有限公司".into();
+            fixed.loans[0].contract_number = "BJ-CORRECTED-1".into();
+            let new = fixed.loans[0].key();
+            let mut redecided = decision.clone();
+            redecided.amount = Money::yuan(1234);
+            assert!(
+                correct(&db, &id, 2026, &fixed, &redecided, AT)
+                    .await
+                    .unwrap()
+            );
+            let stored = find(&db, &id).await.unwrap().unwrap();
+            assert_eq!(stored.payload, fixed);
+            assert_eq!(stored.decision.amount, Money::yuan(1234));
+            assert_eq!(stored.status, Status::Submitted);
+            assert_eq!(receipt_hash(&db, &id).await.unwrap().as_deref(), Some("r"));
+            assert!(
+                loan_holder(&db, 2026, &uscc, &old).await.unwrap().is_none(),
+                "freed"
+            );
+            assert_eq!(
+                loan_holder(&db, 2026, &uscc, &new)
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some(id.as_str())
+            );
+            assert!(withdraw(&db, &id, AT).await.unwrap());
+            assert!(
+                !correct(&db, &id, 2026, &app, &decision, AT).await.unwrap(),
+                "not once withdrawn"
+            );
+            assert_eq!(find(&db, &id).await.unwrap().unwrap().payload, fixed);
         });
     }
 

@@ -367,6 +367,16 @@ fn table(s: &Seeded) -> Vec<Row> {
         ),
         row(
             "POST",
+            "/api/applications/{id}/correction",
+            &format!("/api/applications/{id}/correction"),
+            j(application(1, utility_model())),
+            Access::Receipt {
+                owner: Expect(409, Some("rule_proc_late")),
+                staff: Expect(403, Some("forbidden")),
+            },
+        ),
+        row(
+            "POST",
             "/api/applications/{id}/documents",
             &format!("/api/applications/{id}/documents?kind=loan_contract"),
             Body::Pdf,

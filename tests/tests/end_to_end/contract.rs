@@ -210,6 +210,9 @@ async fn every_documented_operation_answers_as_its_schema_says(rt) {
         others.push((v["id"].as_str().unwrap().to_owned(), v["receipt_token"].as_str().unwrap().to_owned()));
     }
     c.call("GET", "/api/applications/{id}", Some(&receipt), Nothing).await;
+    // Corrected as submitted: the same number, its own loans still its own.
+    let v = c.call("POST", "/api/applications/{id}/correction", Some(&receipt), Example).await.json();
+    assert_eq!(v["id"], c.params["id"].as_str(), "{v}");
     for (kind, t, bytes) in [
         ("loan_contract", "application/pdf", PDF),
         ("pledge_registration", "image/jpeg", JPEG),

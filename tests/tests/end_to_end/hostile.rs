@@ -365,10 +365,7 @@ async fn hostile_text_is_refused_or_stored_literally() {
         .await;
         assert_eq!(r.status, 201, "{s}: {}", r.text());
         let v = r.json();
-        let (id, token) = (
-            v["id"].as_str().unwrap(),
-            v["receipt_token"].as_str().unwrap(),
-        );
+        let (id, token) = receipt(&v);
         let back = call(
             a,
             "GET",
@@ -1636,6 +1633,12 @@ async fn public_application_writes_are_throttled_per_enterprise_and_per_address(
     host.stop().await;
 }
 
+/// An answer's application number and receipt token.
+fn receipt(v: &Value) -> (&str, &str) {
+    let text = |k: &str| v[k].as_str().unwrap_or_else(|| panic!("no {k}: {v}"));
+    (text("id"), text("receipt_token"))
+}
+
 /// Creates the 2026 round (its window open at [`OPEN`]).
 async fn open_the_2026_round(a: SocketAddr) {
     let r = call(a, "POST", "/api/rounds", Some(ADMIN), &round(2026)).await;
@@ -1660,4 +1663,123 @@ fn assert_refused_as(r: &Answer, expected: &[(u16, &str)], what: &str) {
         r.text()
     );
     assert_error(r, r.status, &code);
+}
+
+/// Issue 16: the enterprise corrects its application while the window is open — the same
+/// number and receipt token, what it declared and the decision replaced, its old loan free
+/// and the new one claimed (SUB-LOAN against its other application); never for another
+/// enterprise, never by an officer, never once withdrawn, never after the window (PROC-LATE).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_enterprise_corrects_its_application_in_the_window_under_the_same_number() {
+    let state = TempDir::new("hostile-correction");
+    let host = App::local().at(OPEN).start(&state).await;
+    let a = host.addr;
+    open_the_2026_round(a).await;
+    let first = call(
+        a,
+        "POST",
+        "/api/applications",
+        None,
+        &application(2, "HT-C-1"),
+    )
+    .await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    let first = first.json();
+    let (id, token) = receipt(&first);
+    let correction = format!("/api/applications/{id}/correction");
+
+    let mut fixed = application(2, "HT-C-2");
+    let corrected_name = json!("北京恶意输入测试企业02有限公司（更正）");
+    fixed["enterprise"]["name"] = corrected_name.clone();
+    fixed["loans"][0]["pledged_rights"][0]["owner"] = corrected_name;
+    fixed["loans"][0]["interest_paid"] = json!("80000.00");
+    let r = call(a, "POST", &correction, Some(token), &fixed).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v = r.json();
+    assert_eq!(
+        (v["id"].as_str(), v["status"].as_str()),
+        (Some(id), Some("submitted")),
+        "{v}"
+    );
+    assert_eq!(
+        v["decision"]["amount"], "40000.00",
+        "half of the corrected interest: {v}"
+    );
+    let contract_now = |a: SocketAddr| async move {
+        let path = format!("/api/applications/{id}");
+        let read = call(a, "GET", &path, Some(token), &Value::Null)
+            .await
+            .json();
+        (
+            read["application"]["loans"][0]["contract_number"].clone(),
+            read["decision"]["amount"].clone(),
+        )
+    };
+    assert_eq!(contract_now(a).await, (json!("HT-C-2"), json!("40000.00")));
+    // The first contract is free again: another application of the enterprise may name it,
+    // and then the correction cannot take it back.
+    let second = call(
+        a,
+        "POST",
+        "/api/applications",
+        None,
+        &application(2, "HT-C-1"),
+    )
+    .await;
+    assert_eq!(
+        second.status,
+        201,
+        "the old loan was freed: {}",
+        second.text()
+    );
+    let second = second.json();
+    let r = call(
+        a,
+        "POST",
+        &correction,
+        Some(token),
+        &application(2, "HT-C-1"),
+    )
+    .await;
+    let e = assert_error(&r, 409, "rule_sub_loan");
+    assert_eq!(e["field"], "loans[0].contract_number", "{e}");
+
+    let r = call(
+        a,
+        "POST",
+        &correction,
+        Some(token),
+        &application(3, "HT-C-3"),
+    )
+    .await;
+    let e = assert_error(&r, 400, "invalid_field");
+    assert_eq!(e["field"], "enterprise.credit_code", "{e}");
+    let r = call(a, "POST", &correction, Some(OFFICER), &fixed).await;
+    assert_error(&r, 403, "forbidden");
+    let (id2, token2) = receipt(&second);
+    let w = call(
+        a,
+        "POST",
+        &format!("/api/applications/{id2}/withdraw"),
+        Some(token2),
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(w.status, 200, "{}", w.text());
+    let r = call(
+        a,
+        "POST",
+        &format!("/api/applications/{id2}/correction"),
+        Some(token2),
+        &application(2, "HT-C-9"),
+    )
+    .await;
+    assert_error(&r, 409, "conflict");
+    host.stop().await;
+
+    let host = App::local().at(IN_NOTICE).start(&state).await;
+    let r = call(host.addr, "POST", &correction, Some(token), &fixed).await;
+    assert_error(&r, 409, "rule_proc_late");
+    assert_eq!(contract_now(host.addr).await.0, "HT-C-2", "unchanged");
+    host.stop().await;
 }
