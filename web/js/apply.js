@@ -5,7 +5,7 @@
 
 import { api, bi, copyButton, errorMessage, filled, getWithToken, h, initPage, lang, moment, money, printButton, put, rules } from "./common.js";
 import { ApplicationForm, STORAGE_KEY, relabelOptions } from "./form.js";
-import { renderDecision } from "./result.js";
+import { biLinked, renderDecision, setCatalogue } from "./result.js";
 import { currentRound, rememberedRound } from "./round.js";
 import { showStatus } from "./status.js";
 
@@ -40,7 +40,7 @@ formEl.addEventListener("submit", async (ev) => {
   const truthful = document.getElementById("truthful");
   if (!truthful.checked) {
     truthful.setAttribute("aria-invalid", "true");
-    put(out, h("p", { class: "bad", role: "alert" }, bi("请先勾选真实性承诺（TRUTH）。", "Please tick the declaration first (TRUTH).")));
+    put(out, h("p", { class: "bad", role: "alert" }, biLinked("请先勾选真实性承诺（TRUTH）。", "Please tick the declaration first (TRUTH).")));
     truthful.focus();
     return;
   }
@@ -98,8 +98,8 @@ function showReceipt(b) {
     copyButton(`${b.id} ${b.receipt_token}`, "复制编号和回执令牌", "Copy the number and receipt token"),
     " ",
     printButton(() => out),
-    h("p", {}, bi(`提交时间：${moment(b.submitted_at)}；费用：${b.fee_cny} 元（PROC-FREE）。`, `Submitted ${moment(b.submitted_at)}; fee ${b.fee_cny} CNY (PROC-FREE).`)),
-    b.notice_zh ? h("p", {}, bi(b.notice_zh, b.notice_en)) : null,
+    h("p", {}, biLinked(`提交时间：${moment(b.submitted_at)}；费用：${b.fee_cny} 元（PROC-FREE）。`, `Submitted ${moment(b.submitted_at)}; fee ${b.fee_cny} CNY (PROC-FREE).`)),
+    b.notice_zh ? h("p", {}, biLinked(b.notice_zh, b.notice_en)) : null,
   );
   const decision = h("div", {});
   put(out, box, h("h3", {}, bi("受理时的预审结果", "Pre-check at submission")), decision);
@@ -151,7 +151,7 @@ function showWindow(rnd) {
         ? bi("目前没有开放的申报批次。新一年度的申报指南发布后，在此提交申报。", "No round is open at the moment. Once a new year's guide is published, apply here.")
         : state === "not_yet"
           ? bi(`${rnd.round.year}年度申报期为 ${moment(w.opens_at)} 至 ${moment(w.closes_at)}（北京时间），届时在此提交申报。`, `The ${rnd.round.year} round takes applications from ${moment(w.opens_at)} to ${moment(w.closes_at)} (Beijing time); apply here then.`)
-          : bi(`${rnd.round.year}年度申报期为 ${moment(w.opens_at)} 至 ${moment(w.closes_at)}（北京时间），已经结束，逾期不予受理（PROC-LATE）。`, `The ${rnd.round.year} round took applications from ${moment(w.opens_at)} to ${moment(w.closes_at)} (Beijing time); it has closed and late applications are not accepted (PROC-LATE).`),
+          : biLinked(`${rnd.round.year}年度申报期为 ${moment(w.opens_at)} 至 ${moment(w.closes_at)}（北京时间），已经结束，逾期不予受理（PROC-LATE）。`, `The ${rnd.round.year} round took applications from ${moment(w.opens_at)} to ${moment(w.closes_at)} (Beijing time); it has closed and late applications are not accepted (PROC-LATE).`),
     ),
     h("p", {}, bi("已提交申报的，可在下方凭申报编号和回执令牌查询进度；办理流程见", "If you applied, follow your application below with its number and receipt token; the procedure is in "), h("a", { href: "guide.html" }, bi("办事指南", "How to apply")), bi("。", ".")),
   );
@@ -177,6 +177,7 @@ window.addEventListener("hashchange", fromFragment);
 
 async function main() {
   const [r, rnd] = await Promise.all([rules().catch(() => null), currentRound()]);
+  if (r) setCatalogue(r.ruleCatalogue());
   showWindow(rnd);
   if (rnd) {
     const w = rnd.round.window;

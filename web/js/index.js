@@ -4,7 +4,7 @@
 
 import { bi, h, initPage, lang, moment, money, put, rules } from "./common.js";
 import { ApplicationForm, EXAMPLE, STORAGE_KEY, relabelOptions } from "./form.js";
-import { renderDecision } from "./result.js";
+import { renderDecision, ruleName, setCatalogue } from "./result.js";
 import { beijing, currentRound, nowBeijingLocal } from "./round.js";
 
 initPage();
@@ -96,7 +96,9 @@ function run() {
   const live = document.getElementById("live");
   const say = d.outcome === "eligible"
     ? (lang() === "en" ? `Eligible: ${money(d.amount)} CNY` : `符合条件：${money(d.amount)} 元`)
-    : (lang() === "en" ? `Not eligible: ${d.refused_by.join(", ")}` : `不符合条件：${d.refused_by.join("、")}`);
+    : (lang() === "en"
+      ? `Not eligible: ${d.refused_by.map((id) => ruleName(id, "en")).join("; ")}`
+      : `不符合条件：${d.refused_by.map((id) => ruleName(id, "zh")).join("、")}`);
   if (live.textContent !== say) live.textContent = say;
   const mini = document.getElementById("mini");
   mini.textContent = say;
@@ -165,6 +167,7 @@ async function main() {
   }
   if (!loaded) return;
   r = loaded;
+  setCatalogue(r.ruleCatalogue());
   const params = r.defaultParameters();
   form.setIndustries([...params.key_industries, ...(round ? round.round.extra_key_industries : [])]);
   form.setRules(r);

@@ -442,7 +442,11 @@ async fn precheck_of_a_key_industry_invention_patent_loan_shows_60_percent_with_
         .await
         .unwrap();
     assert_eq!(amount.as_deref(), Some("120000.00"), "60% of 200,000");
-    assert_eq!(text_of(&c, "#loan-results .rate").await, "60% SUB-KEY");
+    // The rule by its name (issue 16: no raw ID in Chinese text), linking to the policy.
+    assert_eq!(
+        text_of(&c, "#loan-results .rate").await,
+        "60% 重点产业发明专利、PCT专利及驰名商标最高60%"
+    );
     assert!(text_of(&c, "#result").await.contains("壹拾贰万元整"));
     let reasons = rules_shown(&c, "#reasons li").await;
     for id in ["SUB-KEY", "SCOPE-ENT", "PROC-LATE", "CAP-YEAR", "BUDGET"] {
@@ -631,7 +635,7 @@ async fn an_application_is_submitted_from_the_precheck_and_its_status_opened() {
     until(
         &c,
         "the declaration asked for",
-        "return document.getElementById('submitted').textContent.includes('TRUTH')",
+        "return document.querySelector('#submitted a.rule[data-rule=TRUTH]')",
     )
     .await;
     click(&c, "#truthful").await;
