@@ -4,7 +4,7 @@
 // application followed to the end: js/status.js.
 
 import { api, bi, copyButton, errorMessage, filled, getWithToken, h, initPage, lang, moment, money, printButton, put, rules } from "./common.js";
-import { ApplicationForm, STORAGE_KEY, relabelOptions } from "./form.js";
+import { ApplicationForm, STORAGE_KEY, inPageOrder, relabelOptions, renderSummary, serverErrors, showFieldError } from "./form.js";
 import { biLinked, renderDecision, setCatalogue } from "./result.js";
 import { currentRound, rememberedRound } from "./round.js";
 import { showStatus } from "./status.js";
@@ -35,16 +35,82 @@ function randomKey() {
   return [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
 }
 
+const summary = document.getElementById("form-errors");
+const truthful = document.getElementById("truthful");
+let tried = false; // a submission was tried: every problem shows, and the summary
+let checkTimer = 0;
+// What the service refused at each field, shown until that field is changed.
+let fromServer = [];
+
+/** The declaration's own check (it sits outside the application's fields). */
+const TRUTH_MISSING = {
+  zh: "请勾选此项：本企业对所填内容和提交材料的真实性、有效性负责。",
+  en: "Tick it: the enterprise answers for the truth and validity of what it declares and submits.",
+};
+
+/**
+ * Every problem of the form — the browser's checks, the declaration, and what the service
+ * still refused — at its field and (once a submission was tried) in the summary at the
+ * top; answers them.
+ */
+function checkForm() {
+  const { problems } = form.check();
+  if (!truthful.checked) {
+    problems.push({ control: truthful, field: "declared_truthful", ...TRUTH_MISSING });
+  }
+  const all = [...problems];
+  for (const e of fromServer) {
+    if (e.control && all.some((p) => p.control === e.control)) continue;
+    all.push(e);
+  }
+  inPageOrder(all);
+  form.show(all, tried);
+  const t = all.find((p) => p.control === truthful);
+  if (t && (tried || form.left.has(truthful))) showFieldError(truthful, t);
+  else showFieldError(truthful, null);
+  renderSummary(summary, tried ? all : []);
+  return all;
+}
+
+function recheck() {
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(() => {
+    if (!received) checkForm();
+  }, 120);
+}
+formEl.addEventListener("input", (e) => {
+  fromServer = fromServer.filter((p) => p.control && p.control !== e.target);
+  recheck();
+});
+formEl.addEventListener("change", recheck);
+formEl.addEventListener("focusout", (e) => {
+  form.leave(e.target);
+  recheck();
+});
+
+/**
+ * The service's refusal as field problems: each error at its control (the paths are the
+ * server's, as the form's), the rest in the summary; in one language each, no field path
+ * or code in the text, a rule cited by its name.
+ */
+function refusedBy(body) {
+  return serverErrors(body).map((e) => {
+    const control = e.field === "declared_truthful" ? truthful : form.controlFor(e.field);
+    return { control, field: e.field, zh: e.zh, en: e.en };
+  });
+}
+
 formEl.addEventListener("submit", async (ev) => {
   ev.preventDefault();
-  const truthful = document.getElementById("truthful");
-  if (!truthful.checked) {
-    truthful.setAttribute("aria-invalid", "true");
-    put(out, h("p", { class: "bad", role: "alert" }, biLinked("请先勾选真实性承诺（TRUTH）。", "Please tick the declaration first (TRUTH).")));
-    truthful.focus();
+  if (received) return;
+  tried = true;
+  fromServer = [];
+  const problems = checkForm();
+  if (problems.length) {
+    put(out);
+    summary.focus();
     return;
   }
-  truthful.removeAttribute("aria-invalid");
   const button = document.getElementById("submit");
   button.disabled = true;
   put(out, h("p", { role: "status" }, bi("正在提交…", "Submitting…")));
@@ -54,16 +120,28 @@ formEl.addEventListener("submit", async (ev) => {
     const r = await api("POST", "/api/applications", app, { "idempotency-key": idempotencyKey });
     if (r.status === 201 || r.status === 200) {
       received = true;
+      renderSummary(summary, []);
       showReceipt(r.body);
       lockForm();
+    } else if (r.status === 400 && r.body && r.body.error) {
+      // Refused as sent: every error at its field, and in the summary.
+      fromServer = refusedBy(r.body);
+      checkForm();
+      put(out);
+      summary.focus();
     } else {
-      const c = r.body && r.body.error && r.body.error.field ? form.controlFor(r.body.error.field) : null;
-      if (c) form.mark([{ field: r.body.error.field }]);
-      put(out, h("div", { class: "outcome bad", role: "alert" }, h("p", {}, bi("未能提交：", "Not submitted: "), errorMessage(r.body))));
-      if (c) c.focus();
+      const e = r.body && r.body.error;
+      put(
+        out,
+        h(
+          "div",
+          { class: "outcome bad", role: "alert", id: "refused" },
+          h("p", {}, bi("未能提交：", "Not submitted: "), e ? biLinked(e.message_zh, e.message_en) : errorMessage(r.body)),
+        ),
+      );
     }
   } catch (e) {
-    put(out, h("p", { class: "bad", role: "alert" }, bi("网络不可用，请稍后重试。", "The network is unavailable; please try again."), ` (${e})`));
+    put(out, h("p", { class: "bad", role: "alert" }, bi("网络不可用，请稍后重试。", "The network is unavailable; please try again.")));
   } finally {
     if (!received) button.disabled = false;
   }

@@ -98,7 +98,9 @@ export class ApplicationForm {
     this.root = root;
     this.rules = null;
     this.industries = industries;
+    this.left = new WeakSet(); // fields left once: their problems show
     this.build();
+    root.addEventListener("focusout", (e) => this.leave(e.target));
     // An amount is written back as it will be read (12.65万 → 126500.00) when the field
     // is left, so people see what is sent.
     root.addEventListener("change", (e) => {
@@ -214,16 +216,18 @@ export class ApplicationForm {
     if (!this.rules) return;
     const out = input.parentElement.querySelector(".check-result");
     const v = input.value.trim();
+    input.problem = null;
     if (!v) {
       put(out);
-      input.removeAttribute("aria-invalid");
+      out.className = "check-result";
+      showFieldError(input, null);
       input.setCustomValidity("");
       return;
     }
     if (input.dataset.f === "credit_code") {
       const r = this.rules.checkCreditCode(v);
       if (r.errors) return this.invalid(input, out, r.errors[0]);
-      input.removeAttribute("aria-invalid");
+      showFieldError(input, null);
       input.setCustomValidity("");
       put(
         out,
@@ -241,13 +245,14 @@ export class ApplicationForm {
       const right = input.closest(".right");
       if (right.querySelector("[data-f=kind]").value !== "patent") {
         put(out);
+        out.className = "check-result";
         input.setCustomValidity("");
-        input.removeAttribute("aria-invalid");
+        showFieldError(input, null);
         return;
       }
       const r = this.rules.checkPatentNumber(v);
       if (r.errors) return this.invalid(input, out, r.errors[0]);
-      input.removeAttribute("aria-invalid");
+      showFieldError(input, null);
       input.setCustomValidity("");
       const sel = right.querySelector("[data-f=patent_type]");
       if (sel.value !== r.patent_type) {
@@ -267,10 +272,9 @@ export class ApplicationForm {
   }
 
   invalid(input, out, err) {
-    input.setAttribute("aria-invalid", "true");
+    input.problem = { zh: err.zh, en: err.en };
     input.setCustomValidity(english() ? err.en : err.zh);
-    put(out, h("span", { class: "bad" }, "✗ "), bi(err.zh, err.en));
-    out.className = "check-result bad";
+    showFieldError(input, input.problem);
   }
 
   addFinding(f = {}) {
@@ -278,7 +282,7 @@ export class ApplicationForm {
     put(
       row,
       field("类型", "Kind", h("select", { "data-f": "kind" }, options(FINDINGS, f.kind)))[0],
-      field("日期", "Date", h("input", { type: "date", "data-f": "date", value: f.date || "" }))[0],
+      field("日期", "Date", h("input", { type: "date", "data-f": "date", value: f.date || "", required: true }))[0],
       field(
         "来源",
         "Source",
@@ -300,8 +304,8 @@ export class ApplicationForm {
     const row = h("div", { class: "row history" });
     put(
       row,
-      field("年度", "Year", h("input", { type: "number", "data-f": "year", min: 2000, max: 2100, value: r.year ?? "" }))[0],
-      field("金额（元）", "Amount (CNY)", text("amount", { inputmode: "decimal", value: r.amount || "" }))[0],
+      field("年度", "Year", h("input", { type: "number", "data-f": "year", min: 2000, max: 2100, value: r.year ?? "", required: true }))[0],
+      field("金额（元）", "Amount (CNY)", text("amount", { inputmode: "decimal", value: r.amount || "", required: true }))[0],
       checkbox("已被追回", "Recovered", "recovered", !!r.recovered),
       removeButton("删除", "Remove", () => { row.remove(); this.changed(); }),
     );
@@ -320,7 +324,7 @@ export class ApplicationForm {
       fs,
       h("legend", {}, ""),
       field("贷款机构类型", "Lender", h("select", { "data-f": "lender_kind" }, options(LENDERS, l.lender_kind || "bank")))[0],
-      field("贷款机构名称", "Lender's name", text("lender_name", { value: l.lender_name || "" }))[0],
+      field("贷款机构名称", "Lender's name", text("lender_name", { value: l.lender_name || "", required: true }))[0],
       field("借款合同编号", "Loan contract number", text("contract_number", { value: l.contract_number || "", required: true }))[0],
       field("贷款本金（元）", "Principal (CNY)", text("principal", { inputmode: "decimal", value: l.principal || "", required: true }))[0],
       h(
@@ -444,7 +448,8 @@ export class ApplicationForm {
     const amount = normaliseAmount;
     const optDate = (s) => (s ? s : null);
     const e = this.root.querySelector(".enterprise");
-    const p = "application.enterprise";
+    // The server's names for the fields (the application is the body there).
+    const p = "enterprise";
     const name = val(e, "name", `${p}.name`);
     const app = {
       enterprise: {
@@ -464,7 +469,7 @@ export class ApplicationForm {
         }),
       },
       loans: [...this.loans.children].map((l, i) => {
-        const q = `application.loans[${i}]`;
+        const q = `loans[${i}]`;
         return {
           lender_kind: val(l, "lender_kind", `${q}.lender_kind`),
           lender_name: val(l, "lender_name", `${q}.lender_name`),
@@ -504,7 +509,7 @@ export class ApplicationForm {
         };
       }),
       history: [...this.history.children].map((r, i) => {
-        const q = `application.history[${i}]`;
+        const q = `history[${i}]`;
         return {
           year: Number(val(r, "year", `${q}.year`)) || 0,
           amount: amount(val(r, "amount", `${q}.amount`)),
@@ -548,41 +553,117 @@ export class ApplicationForm {
     this.changed();
   }
 
-  /** Required controls left empty: [{control, zh, en}] with their labels' texts. */
-  missing() {
-    const out = [];
+  /**
+   * Every problem of the form at once, found in this browser before anything is sent:
+   * required fields left empty, the as-typed checks (credit code, patent number), amounts
+   * that cannot be read, then the rules crate's own checks (the same as the server's),
+   * run again with a stand-in value at each field already found wrong until nothing new
+   * turns up. Answers {problems: [{control, field, zh, en}] in the page's order (control
+   * null for what no field holds), decision: the rules' decision when there is no problem}.
+   * `context` gives the pre-check's moment and round (the checks need neither).
+   */
+  check(context = {}) {
+    const app = this.read();
+    const found = new Map();
+    const loose = [];
+    const add = (c, zh, en) => {
+      if (c && !found.has(c)) found.set(c, { zh, en });
+    };
     for (const c of this.root.querySelectorAll("[required], [data-f=application_number]")) {
-      if (c.value.trim()) continue;
-      const l = this.root.querySelector(`label[for="${c.id}"]`);
-      const zh = l?.querySelector(".l-zh")?.textContent || c.dataset.f;
-      const en = l?.querySelector(".l-en")?.textContent || c.dataset.f;
-      const fs = c.closest("fieldset.loan");
-      const n = fs ? [...this.loans.children].indexOf(fs) + 1 : 0;
-      out.push({ control: c, zh: n ? `贷款 ${n}：${zh}` : zh, en: n ? `Loan ${n}: ${en}` : en });
+      if (!c.value.trim()) add(c, "请填写此项。", "This field is required.");
     }
-    return out;
-  }
-
-  /** Marks the control a field error points at; answers it (or null). */
-  mark(errors) {
-    for (const c of this.root.querySelectorAll("[data-path][aria-invalid=true]")) {
-      if (!c.validationMessage) c.removeAttribute("aria-invalid");
+    for (const c of this.root.querySelectorAll("[data-f=credit_code], [data-f=application_number]")) {
+      if (c.problem) add(c, c.problem.zh, c.problem.en);
     }
-    let first = null;
-    for (const err of errors || []) {
-      const c = this.controlFor(err.field);
-      if (c) {
-        c.setAttribute("aria-invalid", "true");
-        first = first || c;
+    for (const c of this.root.querySelectorAll("input[inputmode=decimal]")) {
+      const v = c.value.trim();
+      if (v) {
+        const e = amountProblem(this.rules, v);
+        if (e) add(c, e.zh, e.en);
       }
     }
-    return first;
+    if (!this.rules) return { problems: ordered(found, loose), decision: null };
+    // The rules stop at the first value they cannot read: a stand-in for each field found
+    // wrong lets them go on to the next one, and to their cross-field checks.
+    const ignored = new Set();
+    const stoodIn = new Set();
+    const standIn = (c) => {
+      stoodIn.add(c);
+      setPath(app, c.dataset.path, standInFor(c, ignored));
+    };
+    for (const c of found.keys()) if (c.dataset.path) standIn(c);
+    // A holder left empty is the enterprise: its stand-in too when the name is wrong.
+    if ([...stoodIn].some((c) => c.dataset.f === "name")) {
+      for (const o of this.root.querySelectorAll("[data-f=owner]")) {
+        if (!o.value.trim() && o.dataset.path) setPath(app, o.dataset.path, "企业");
+      }
+    }
+    for (let round = 0; round < 60; round++) {
+      const req = {
+        as_of: context.as_of || new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+        round: context.round || null,
+        application: { ...app, declared_truthful: true },
+      };
+      const d = this.rules.precheck(JSON.stringify(req));
+      if (!d.errors) {
+        return { problems: ordered(found, loose), decision: found.size || loose.length ? null : d };
+      }
+      let more = false;
+      for (const e of d.errors) {
+        const field = serverPath(e.field);
+        const c = this.controlFor(field);
+        if (c && ignored.has(c)) continue;
+        if (c) {
+          add(c, e.zh, e.en);
+          if (!stoodIn.has(c) && c.dataset.path) {
+            standIn(c);
+            more = true;
+          }
+        } else if (!loose.some((x) => x.field === field)) {
+          loose.push({ control: null, field, zh: e.zh, en: e.en });
+        }
+      }
+      if (!more) break;
+    }
+    return { problems: ordered(found, loose), decision: null };
   }
 
+  /**
+   * Shows `problems` at their fields (a message next to the control, aria-invalid,
+   * aria-describedby), each field's once it was left or when `all` (a submission); clears
+   * every other field's. The as-typed checks show as typed.
+   */
+  show(problems, all = false) {
+    const at = new Map(problems.filter((p) => p.control).map((p) => [p.control, p]));
+    for (const c of this.root.querySelectorAll("input, select, textarea")) {
+      const p = at.get(c);
+      if (p && (all || c.problem || this.left.has(c))) showFieldError(c, p);
+      else if (c.getAttribute("aria-invalid") === "true" || c.dataset.errorShown) {
+        showFieldError(c, null);
+        if (c.matches("[data-f=credit_code], [data-f=application_number]")) this.validate(c);
+      }
+    }
+  }
+
+  /** Notes a field as left (its problems show from now on). */
+  leave(c) {
+    if (c && c.matches && c.matches("input, select, textarea")) this.left.add(c);
+  }
+
+  /** Required controls left empty: [{control, zh, en}] with their labels' texts. */
+  missing() {
+    return [...this.root.querySelectorAll("[required], [data-f=application_number]")]
+      .filter((c) => !c.value.trim())
+      .map((c) => ({ control: c, ...labelOf(c) }));
+  }
+
+  /** The control a field path (the server's, or the pre-check's `application.…`) names. */
   controlFor(path) {
     if (!path) return null;
+    path = serverPath(path);
     let c = null;
     for (const el of this.root.querySelectorAll("[data-path]")) {
+      if (!el.dataset.path) continue;
       // The deepest path that is a prefix of the error's path.
       if (path === el.dataset.path || path.startsWith(el.dataset.path + ".") || path.startsWith(el.dataset.path + "[")) {
         if (!c || el.dataset.path.length > c.dataset.path.length) c = el;
@@ -590,6 +671,244 @@ export class ApplicationForm {
     }
     return c;
   }
+}
+
+/**
+ * Whether a control is wrong by its own value (left empty when required, an as-typed
+ * check failed, an amount that cannot be read): cheap, for taking a verdict away at once.
+ */
+export function wrongByItself(c) {
+  if (!c || !c.matches || !c.matches("input, select, textarea")) return false;
+  const v = c.value.trim();
+  if (c.required && !v) return true;
+  if (c.problem) return true;
+  return c.matches("input[inputmode=decimal]") && !!v && !/^\d+(\.\d{1,2})?$/.test(normaliseAmount(v));
+}
+
+/** The pre-check's field names are the application's inside its request. */
+const serverPath = (f) => String(f || "").replace(/^application\./, "");
+
+/** Problems sorted in the page's order of their fields (those no field holds last). */
+export function inPageOrder(list) {
+  const place = (a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1);
+  return list.sort((a, b) => (!a.control ? 1 : !b.control ? -1 : place(a.control, b.control)));
+}
+
+/** The problems found, in the page's order. */
+function ordered(found, loose) {
+  const list = [...found].map(([control, e]) => ({ control, field: control.dataset.path || "", zh: e.zh, en: e.en }));
+  return inPageOrder([...list, ...loose]);
+}
+
+/** A value the rules read without complaint, for a field already found wrong. */
+function standInFor(c, ignored) {
+  const f = c.dataset.f;
+  const sibling = (name) => c.closest(".loan")?.querySelector(`[data-f=${name}]`);
+  switch (f) {
+    case "credit_code":
+      return "91110109MA01C3KP2P";
+    case "principal":
+    case "interest_paid":
+    case "amount":
+      return "1.00";
+    case "year":
+      return 2025;
+    case "start_date":
+      return "2000-01-01";
+    case "maturity_date": {
+      const s = sibling("start_date");
+      return s && s.value && !s.problem ? s.value : "2000-01-01";
+    }
+    case "final_repayment_date":
+    case "resolved_on":
+      return null;
+    case "date":
+      return "2025-01-01";
+    case "application_number": {
+      const right = c.closest(".right");
+      const type = right?.querySelector("[data-f=patent_type]");
+      if (type) ignored.add(type); // the stand-in's type is not the one chosen
+      return right?.dataset.kind === "trademark" ? "1" : "202310123456.6";
+    }
+    case "contract_number":
+      return `#${c.id}`;
+    default:
+      return "企业"; // a name, a holder, a source: text every check takes
+  }
+}
+
+/** Sets `path` (`loans[0].principal`) in `obj`. */
+function setPath(obj, path, value) {
+  const keys = String(path).match(/[^.[\]]+/g) || [];
+  let o = obj;
+  for (let i = 0; i < keys.length - 1; i++) {
+    if (o == null) return;
+    o = o[keys[i]];
+  }
+  if (o != null && keys.length) o[keys[keys.length - 1]] = value;
+}
+
+/** What is wrong with an amount as typed, or null (read as the form reads it). */
+function amountProblem(rules, typed) {
+  const n = normaliseAmount(typed);
+  if (!/^\d+(\.\d{1,2})?$/.test(n)) {
+    if (/^[-－]/.test(typed.trim())) return { zh: "金额不能为负数。", en: "An amount cannot be negative." };
+    if (/\.\d{3,}/.test(n)) return { zh: "金额最多两位小数（精确到分）。", en: "An amount has at most two decimals (fen)." };
+    return { zh: "请填写金额（元），如 126500.00 或 12.65万。", en: "Enter an amount in yuan, e.g. 126500.00 or 126,500." };
+  }
+  if (rules) {
+    const r = rules.amountInCapitals(n);
+    if (r && r.errors) return { zh: r.errors[0].zh, en: r.errors[0].en };
+  }
+  return null;
+}
+
+/** A control's label in both languages, with the loan, right or row it belongs to. */
+export function labelOf(c) {
+  const root = c.closest("form") || document;
+  const l = root.querySelector(`label[for="${c.id}"]`) || c.labels?.[0];
+  // A long label (a declaration) gives a short name for the summary.
+  let zh = c.dataset.nameZh || l?.querySelector(".l-zh")?.textContent || c.getAttribute("aria-label") || "此项";
+  let en = c.dataset.nameEn || l?.querySelector(".l-en")?.textContent || c.getAttribute("aria-label") || "This field";
+  const n = (el, sel) => [...el.parentElement.querySelectorAll(`:scope > ${sel}`)].indexOf(el) + 1;
+  const right = c.closest(".right");
+  if (right) {
+    zh = `质押权利 ${n(right, ".right")}：${zh}`;
+    en = `Pledged right ${n(right, ".right")}: ${en}`;
+  }
+  const loan = c.closest("fieldset.loan");
+  if (loan) {
+    zh = `贷款 ${n(loan, "fieldset.loan")}：${zh}`;
+    en = `Loan ${n(loan, "fieldset.loan")}: ${en}`;
+  }
+  const row = c.closest(".row");
+  if (row) {
+    const [kz, ke] = row.classList.contains("finding") ? ["信用记录", "Credit finding"] : ["以往补助", "Earlier subsidy"];
+    zh = `${kz} ${n(row, ".row")}：${zh}`;
+    en = `${ke} ${n(row, ".row")}: ${en}`;
+  }
+  return { zh, en };
+}
+
+/** Where a control's message goes: its as-typed check's line, or one made beside it. */
+function slot(control) {
+  const f = control.closest(".field") || control.parentElement;
+  let s = f.querySelector(":scope > .check-result") || f.querySelector(":scope > .field-error");
+  if (!s) {
+    s = h("p", { class: "field-error" });
+    f.append(s);
+  }
+  if (!s.id) s.id = uid("err");
+  return s;
+}
+
+/**
+ * Shows one problem ({zh, en}) at its control — the message next to it, aria-invalid,
+ * aria-describedby naming the message — or clears it (null).
+ */
+export function showFieldError(control, err) {
+  const s = slot(control);
+  if (control.dataset.describedBase === undefined) {
+    control.dataset.describedBase = control.getAttribute("aria-describedby") || "";
+  }
+  const base = control.dataset.describedBase.split(" ").filter((x) => x && x !== s.id);
+  if (err) {
+    control.setAttribute("aria-invalid", "true");
+    control.setAttribute("aria-describedby", [...base, s.id].join(" "));
+    control.dataset.errorShown = "1";
+    put(s, h("span", { class: "bad", "aria-hidden": "true" }, "✗ "), bi(err.zh, err.en));
+    s.classList.add("bad");
+    s.dataset.error = "1";
+  } else {
+    control.removeAttribute("aria-invalid");
+    delete control.dataset.errorShown;
+    const keep = s.classList.contains("check-result") ? [...base, s.id] : base;
+    if (keep.length) control.setAttribute("aria-describedby", keep.join(" "));
+    else control.removeAttribute("aria-describedby");
+    if (s.dataset.error) {
+      delete s.dataset.error;
+      s.classList.remove("bad");
+      put(s);
+    }
+  }
+}
+
+/**
+ * The summary at the top of a form: every problem, each a link to its field with the
+ * field's name and the message, in the page's language (both written, CSS shows one).
+ * Hidden when there is none.
+ */
+export function renderSummary(el, problems) {
+  // Left as it is when nothing changed: a link being clicked stays the one clicked.
+  const sig = JSON.stringify(problems.map((p) => [p.control?.id, p.field, p.zh, p.en, p.control ? labelOf(p.control).zh : ""]));
+  if (el.dataset.sig === sig) return;
+  el.dataset.sig = sig;
+  if (!problems.length) {
+    put(el);
+    el.hidden = true;
+    return;
+  }
+  el.hidden = false;
+  put(
+    el,
+    h("h2", { class: "summary-title", id: `${el.id}-title` }, bi(`有 ${problems.length} 处需要填写或修改：`, problems.length === 1 ? "1 thing to fill in or correct:" : `${problems.length} things to fill in or correct:`)),
+    h(
+      "ul",
+      { class: "errors" },
+      problems.map((p) => {
+        if (!p.control) return h("li", { "data-field": p.field || "" }, bi(p.zh, p.en));
+        const l = labelOf(p.control);
+        return h(
+          "li",
+          { "data-field": p.field || "" },
+          h(
+            "a",
+            {
+              href: `#${p.control.id}`,
+              onclick: (ev) => {
+                ev.preventDefault();
+                p.control.focus();
+                p.control.scrollIntoView({ block: "center" });
+              },
+            },
+            bi(`${l.zh}：${p.zh}`, `${l.en}: ${p.en}`),
+          ),
+        );
+      }),
+    ),
+  );
+}
+
+/**
+ * A refused body's field errors, each {field, zh, en}: `errors: [{field, message_zh,
+ * message_en}]` where given, else the one `error` — whose messages may list several
+ * fields as `path：message；path：message` (the rules' input errors): taken apart, so
+ * each goes to its field and no path is shown in the text.
+ */
+export function serverErrors(body) {
+  const list = (body && (body.errors || body.error?.errors)) || null;
+  if (Array.isArray(list)) {
+    return list.map((e) => ({ field: serverPath(e.field), zh: e.message_zh ?? e.zh ?? "", en: e.message_en ?? e.en ?? "" }));
+  }
+  const e = body && body.error;
+  if (!e) return [];
+  const path = /^([A-Za-z_][\w]*(?:\[\d+\]|\.[A-Za-z_][\w]*)*)[：:]\s*/;
+  const split = (text, sep) => {
+    const out = [];
+    for (const part of String(text || "").split(sep)) {
+      const m = path.exec(part);
+      if (m && /[.[_]/.test(m[1]) || (m && m[1] === e.field)) out.push({ field: m[1], text: part.slice(m[0].length) });
+      else if (out.length) out[out.length - 1].text += sep + part;
+      else out.push({ field: e.field || "", text: part });
+    }
+    return out;
+  };
+  const zh = split(e.message_zh, "；");
+  const en = split(e.message_en, "; ");
+  if (zh.length === en.length && zh.every((z, i) => z.field === en[i].field)) {
+    return zh.map((z, i) => ({ field: serverPath(z.field), zh: z.text, en: en[i].text, code: e.code }));
+  }
+  return [{ field: serverPath(e.field || ""), zh: e.message_zh, en: e.message_en, code: e.code }];
 }
 
 /** The example of the rules crate's docs: an AI enterprise, one invention patent loan. */

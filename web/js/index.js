@@ -3,7 +3,7 @@
 // application page.
 
 import { bi, h, initPage, lang, moment, money, put, rules } from "./common.js";
-import { ApplicationForm, EXAMPLE, STORAGE_KEY, relabelOptions } from "./form.js";
+import { ApplicationForm, EXAMPLE, STORAGE_KEY, labelOf, relabelOptions, renderSummary, wrongByItself } from "./form.js";
 import { renderDecision, ruleName, setCatalogue } from "./result.js";
 import { beijing, currentRound, nowBeijingLocal } from "./round.js";
 
@@ -12,9 +12,18 @@ initPage();
 const out = document.getElementById("result");
 const asOf = document.getElementById("as-of");
 const form = new ApplicationForm(document.getElementById("form"), []);
-// The pre-check runs as the form changes; Enter in a field submits nothing.
-document.getElementById("precheck-form").addEventListener("submit", (ev) => ev.preventDefault());
+const summary = document.getElementById("form-errors");
+// Problems show at each field once it is left; a submission (Enter) shows them all, with
+// the summary at the top of the form.
+let submitted = false;
+document.getElementById("precheck-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  submitted = true;
+  run();
+  if (!summary.hidden) summary.focus();
+});
 let r = null;
+let shownSig = "";
 let round = null;
 let timer = 0;
 const AS_OF_KEY = "mentougou-as-of";
@@ -27,8 +36,23 @@ function saved() {
   }
 }
 
+/**
+ * What the phone's summary bar and the live region say: the verdict, or that there is
+ * none yet — said the moment the form changes, never a verdict left over.
+ */
+function say(zh, en, cls) {
+  const text = lang() === "en" ? en : zh;
+  const live = document.getElementById("live");
+  if (live.textContent !== text) live.textContent = text; // announced only when it changes
+  const mini = document.getElementById("mini");
+  mini.textContent = text;
+  mini.className = `mini ${cls}`;
+  mini.dataset.outcome = cls;
+}
+
 function run() {
   if (!r) return;
+  clearTimeout(timer);
   const app = form.read();
   try {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(app));
@@ -36,73 +60,65 @@ function run() {
   } catch (_) {
     /* not kept */
   }
-  const req = {
+  const { problems, decision: d } = form.check({
     as_of: beijing(asOf.value || nowBeijingLocal()),
     round: round ? round.round : null,
-    application: { ...app, declared_truthful: true },
-  };
-  const empty = form.missing();
-  if (empty.length) {
-    put(
+  });
+  form.show(problems, submitted);
+  renderSummary(summary, submitted ? problems : []);
+  // The panel is drawn again only when what it says changed (a link in it being clicked
+  // as a field is left stays the one clicked).
+  const sig = JSON.stringify(d || problems.map((p) => [p.control?.id, p.control?.value.trim() === "", p.zh, p.en, p.control ? labelOf(p.control).zh : ""]));
+  const same = sig === shownSig;
+  shownSig = sig;
+  if (problems.length) {
+    const empty = problems.filter((p) => p.control && !p.control.value.trim());
+    const wrong = problems.filter((p) => !empty.includes(p));
+    const list = (items) =>
+      h(
+        "ul",
+        { class: "errors" },
+        items.map((p) => {
+          const l = p.control ? labelOf(p.control) : null;
+          const text = l
+            ? (empty.includes(p) ? bi(l.zh, l.en) : bi(`${l.zh}：${p.zh}`, `${l.en}: ${p.en}`))
+            : bi(p.zh, p.en);
+          return h(
+            "li",
+            { "data-field": p.field || "" },
+            p.control
+              ? h("a", { href: `#${p.control.id}`, onclick: (ev) => { ev.preventDefault(); p.control.focus(); } }, text)
+              : text,
+          );
+        }),
+      );
+    if (!same) put(
       out,
       h(
         "div",
         { id: "outcome", class: "outcome incomplete", "data-outcome": "incomplete" },
-        h("p", { class: "big" }, bi("填写后即时显示结果", "Fill in the form to see the result")),
-        h("p", {}, bi("还需填写：", "Still to fill in:")),
-        h(
-          "ul",
-          { class: "errors" },
-          empty.map((m) =>
-            h("li", {}, h("a", { href: `#${m.control.id}`, onclick: (ev) => { ev.preventDefault(); m.control.focus(); } }, bi(m.zh, m.en))),
-          ),
-        ),
+        h("p", { class: "big" }, empty.length && !wrong.length
+          ? bi("填写后即时显示结果", "Fill in the form to see the result")
+          : bi("请完善表单", "Please complete the form")),
+        empty.length ? [h("p", {}, bi("还需填写：", "Still to fill in:")), list(empty)] : null,
+        wrong.length ? [h("p", {}, bi("需要修改：", "To correct:")), list(wrong)] : null,
       ),
     );
+    const n = problems.length;
+    // An untouched form at load claims nothing and says nothing yet (the phone's bar
+    // stays away); once anything was typed or a verdict was shown, it says there is none.
+    if (!interacted && !document.getElementById("mini").textContent) return;
+    say(`尚无结果：${n} 处需要填写或修改`, `No result yet: ${n} ${n === 1 ? "field needs" : "fields need"} filling in or correcting`, "incomplete");
     return;
   }
-  const d = r.precheck(JSON.stringify(req));
-  if (d.errors) {
-    const first = form.mark(d.errors);
-    put(
-      out,
-      h(
-        "div",
-        { id: "outcome", class: "outcome incomplete", "data-outcome": "incomplete" },
-        h("p", { class: "big" }, bi("请完善表单", "Please complete the form")),
-        h(
-          "ul",
-          { class: "errors" },
-          d.errors.map((e) =>
-            h(
-              "li",
-              {},
-              first
-                ? h("a", { href: "#", onclick: (ev) => { ev.preventDefault(); form.controlFor(e.field)?.focus(); } }, bi(e.zh, e.en))
-                : bi(e.zh, e.en),
-            ),
-          ),
-        ),
-      ),
-    );
-    return;
+  if (!same) {
+    const c = r.amountInCapitals(d.amount);
+    renderDecision(out, d, typeof c === "string" ? c : "");
   }
-  form.mark([]);
-  let capitals = "";
-  const c = r.amountInCapitals(d.amount);
-  if (typeof c === "string") capitals = c;
-  renderDecision(out, d, capitals);
-  // A short summary for screen readers, only when it changes.
-  const live = document.getElementById("live");
-  const say = d.outcome === "eligible"
-    ? (lang() === "en" ? `Eligible: ${money(d.amount)} CNY` : `符合条件：${money(d.amount)} 元`)
-    : (lang() === "en"
-      ? `Not eligible: ${d.refused_by.map((id) => ruleName(id, "en")).join("; ")}`
-      : `不符合条件：${d.refused_by.map((id) => ruleName(id, "zh")).join("、")}`);
-  if (live.textContent !== say) live.textContent = say;
-  const mini = document.getElementById("mini");
-  mini.textContent = say;
-  mini.className = `mini ${d.outcome === "eligible" ? "ok" : "bad"}`;
+  // A short summary for screen readers and the phone's bar, in the page's language.
+  const names = (l) => d.refused_by.map((id) => ruleName(id, l));
+  if (d.outcome === "eligible") say(`符合条件：${money(d.amount)} 元`, `Eligible: ${money(d.amount)} CNY`, "ok");
+  else say(`不符合条件：${names("zh").join("、")}`, `Not eligible: ${names("en").join("; ")}`, "bad");
 }
 
 function schedule() {
@@ -110,8 +126,17 @@ function schedule() {
   timer = setTimeout(run, 120);
 }
 
-document.getElementById("form").addEventListener("input", schedule);
+let interacted = false;
+document.getElementById("form").addEventListener("input", (e) => {
+  if (e.isTrusted) interacted = true;
+  // A field that has just become wrong (an as-typed check, a required field emptied)
+  // takes the verdict away at once; other changes wait for the typing to pause.
+  if (wrongByItself(e.target)) run();
+  else schedule();
+});
 document.getElementById("form").addEventListener("change", schedule);
+// A field left shows its problem now (the form notes it as left first).
+document.getElementById("form").addEventListener("focusout", () => setTimeout(run, 0));
 asOf.addEventListener("input", schedule);
 document.getElementById("example").addEventListener("click", () => form.fill(EXAMPLE));
 document.getElementById("clear").addEventListener("click", () => {

@@ -535,6 +535,21 @@ async fn precheck_of_a_key_industry_invention_patent_loan_shows_60_percent_with_
     c.close().await.unwrap();
 }
 
+/// The pre-check filled by hand, on the round's day: an eligible key-industry invention
+/// loan.
+async fn an_eligible_precheck(c: &Client, addr: SocketAddr) {
+    c.goto(&format!("http://{addr}/index.html")).await.unwrap();
+    until(
+        c,
+        "the round",
+        "return document.getElementById('round').textContent.includes('2026')",
+    )
+    .await;
+    set(c, "#as-of", "2026-04-15T10:00").await;
+    fill_key_industry_invention_loan(c).await;
+    wait_outcome(c, "eligible").await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[cfg_attr(
     not(has_browser),
@@ -543,18 +558,7 @@ async fn precheck_of_a_key_industry_invention_patent_loan_shows_60_percent_with_
 async fn precheck_of_a_loan_repaid_late_shows_the_refusal() {
     let (_held, host, c) = session("browser-late", NOW).await;
     open_round(host.addr).await;
-    c.goto(&format!("http://{}/index.html", host.addr))
-        .await
-        .unwrap();
-    until(
-        &c,
-        "the round",
-        "return document.getElementById('round').textContent.includes('2026')",
-    )
-    .await;
-    set(&c, "#as-of", "2026-04-15T10:00").await;
-    fill_key_industry_invention_loan(&c).await;
-    wait_outcome(&c, "eligible").await;
+    an_eligible_precheck(&c, host.addr).await;
     // Repaid a month after maturity, with an instalment overdue.
     set(&c, ".loan [data-f=final_repayment_date]", "2025-03-31").await;
     set(&c, ".loan [data-f=overdue]", "true").await;
@@ -593,16 +597,7 @@ async fn precheck_of_a_loan_repaid_late_shows_the_refusal() {
 /// The pre-check filled by hand (an eligible key-industry invention loan), then its
 /// button to the apply page, whose form it prefills.
 async fn to_the_form_from_the_precheck(c: &Client, addr: SocketAddr) {
-    c.goto(&format!("http://{addr}/")).await.unwrap();
-    until(
-        c,
-        "the round",
-        "return document.getElementById('round').textContent.includes('2026')",
-    )
-    .await;
-    set(c, "#as-of", "2026-04-15T10:00").await;
-    fill_key_industry_invention_loan(c).await;
-    wait_outcome(c, "eligible").await;
+    an_eligible_precheck(c, addr).await;
     click(c, "#to-apply").await;
     // Prefilled from the pre-check.
     until(
@@ -630,12 +625,15 @@ async fn an_application_is_submitted_from_the_precheck_and_its_status_opened() {
             .unwrap(),
         json!(false)
     );
-    // Without the declaration, nothing is sent.
+    // Without the declaration, nothing is sent: it is asked for at its box and in the
+    // summary at the top of the form.
     click(&c, "#submit").await;
     until(
         &c,
         "the declaration asked for",
-        "return document.querySelector('#submitted a.rule[data-rule=TRUTH]')",
+        "return document.getElementById('truthful').getAttribute('aria-invalid') === 'true' \
+         && document.getElementById('form-errors').textContent.includes('真实性承诺') \
+         && document.getElementById('submitted').textContent === ''",
     )
     .await;
     click(&c, "#truthful").await;
@@ -1285,6 +1283,361 @@ async fn english_readers_get_english_options_built_after_load_and_messages_in_on
         .await
         .unwrap();
     assert_eq!(back, json!([true, "信用中国（北京）"]));
+    c.close().await.unwrap();
+    host.stop().await;
+}
+
+/// Every problem a form shows (issue 16): each control marked invalid under `root` with
+/// the text of the message it is described by, and the summary's items at the top.
+const PROBLEMS: &str = "const root = document.querySelector(arguments[0]); \
+    const invalid = [...root.querySelectorAll('[aria-invalid=true]')].map((c) => ({ \
+      key: c.dataset.path || c.id, id: c.id, \
+      message: (c.getAttribute('aria-describedby') || '').split(' ') \
+        .map((id) => document.getElementById(id)).filter((e) => e && e.dataset.error) \
+        .map((e) => e.innerText.trim()).join(' ') })); \
+    const s = document.getElementById('form-errors'); \
+    const items = s.hidden ? [] : [...s.querySelectorAll('li')].map((li) => ({ \
+      href: li.querySelector('a')?.getAttribute('href') || '', field: li.dataset.field, \
+      text: li.innerText.trim() })); \
+    return { invalid, items, summary: s.hidden ? '' : s.innerText };";
+
+/// Whether a text holds Chinese (CJK ideographs, CJK or full-width punctuation).
+fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(c, '\u{3400}'..='\u{9fff}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}')
+    })
+}
+
+/// A rule ID or an English code left in the Chinese text of `css` (links and the English
+/// spans set aside): `[id or null, code or null]`.
+const RAW_IN_CHINESE: &str = "const el = document.querySelector(arguments[0]); \
+    if (!el) return ['missing ' + arguments[0], null]; \
+    const x = el.cloneNode(true); \
+    x.querySelectorAll('a, .l-en').forEach((e) => e.remove()); \
+    const t = x.textContent; \
+    const id = /(?<![A-Za-z-])(SCOPE-[A-Z]+|SUB-[A-Z]+|CAP-[A-Z]+|PROC-[A-Z]+|BUDGET|DISCLOSE|TRUTH|FRAUD|VALID)(?![A-Za-z-])/.exec(t); \
+    const code = /\\b[a-z]+(?:_[a-z]+)+\\b/.exec(t); \
+    return [id ? id[0] : null, code ? code[0] : null];";
+
+async fn no_raw_codes_in_chinese(c: &Client, css: &[&str]) {
+    for s in css {
+        let raw = c.execute(RAW_IN_CHINESE, vec![json!(s)]).await.unwrap();
+        assert_eq!(
+            raw,
+            json!([null, null]),
+            "a raw rule ID or code in the Chinese of {s}: {}",
+            text_of(c, s).await
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(has_browser),
+    ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
+)]
+async fn the_apply_form_shows_every_problem_at_its_field_at_once_in_one_language() {
+    let (_held, host, c) = session("browser-problems", NOW).await;
+    open_round(host.addr).await;
+    c.goto(&format!("http://{}/apply.html", host.addr))
+        .await
+        .unwrap();
+    until(
+        &c,
+        "the form with the rules loaded",
+        "return document.querySelector('[data-f=industry] option[value=artificial_intelligence]')",
+    )
+    .await;
+    // Five fields wrong at once, and the declaration not ticked.
+    type_in(&c, "[data-f=credit_code]", "91110109MA01C3KP2Q").await;
+    set(&c, "[data-f=industry]", "artificial_intelligence").await;
+    type_in(&c, ".loan [data-f=lender_name]", "Bank of Beijing").await;
+    type_in(&c, ".loan [data-f=contract_number]", "JK-0900").await;
+    type_in(&c, ".loan [data-f=principal]", "12x").await;
+    set(&c, ".loan [data-f=start_date]", "2024-03-01").await;
+    set(&c, ".loan [data-f=maturity_date]", "2024-01-01").await;
+    set(&c, ".loan [data-f=final_repayment_date]", "2025-02-28").await;
+    type_in(&c, ".loan [data-f=interest_paid]", "20万").await;
+    type_in(&c, ".right [data-f=application_number]", "2023 1 0123456.7").await;
+    click(&c, "#submit").await;
+    let expected = [
+        ("enterprise.credit_code", "enterprise.credit_code"),
+        ("enterprise.name", "enterprise.name"),
+        ("loans[0].principal", "loans[0].principal"),
+        ("loans[0].maturity_date", "loans[0].maturity_date"),
+        (
+            "loans[0].pledged_rights[0].application_number",
+            "loans[0].pledged_rights[0].application_number",
+        ),
+        ("truthful", "declared_truthful"),
+    ];
+    let shown = until(
+        &c,
+        "the problems at their fields",
+        &format!(
+            "const r = (() => {{ {} }})(); return r.items.length >= {} ? r : null",
+            PROBLEMS.replace("arguments[0]", "'#apply-form'"),
+            expected.len()
+        ),
+    )
+    .await;
+    let check = |shown: &Value, chinese: bool| {
+        let invalid = shown["invalid"].as_array().unwrap();
+        let mut keys: Vec<&str> = invalid.iter().map(|i| i["key"].as_str().unwrap()).collect();
+        keys.sort();
+        let mut want: Vec<&str> = expected.iter().map(|e| e.0).collect();
+        want.sort();
+        assert_eq!(keys, want, "each wrong field marked, no other: {shown}");
+        let items = shown["items"].as_array().unwrap();
+        assert_eq!(
+            items.len(),
+            expected.len(),
+            "the summary lists them all: {shown}"
+        );
+        for (key, field) in expected {
+            let i = invalid.iter().find(|i| i["key"] == key).unwrap();
+            let message = i["message"].as_str().unwrap();
+            assert!(
+                message.chars().count() > 3,
+                "{key}: its own message: {shown}"
+            );
+            assert_eq!(
+                has_chinese(message),
+                chinese,
+                "{key} in one language: {message}"
+            );
+            let item = items
+                .iter()
+                .find(|it| it["field"] == field)
+                .unwrap_or_else(|| panic!("{field} in the summary: {shown}"));
+            assert_eq!(
+                item["href"],
+                json!(format!("#{}", i["id"].as_str().unwrap()))
+            );
+            let text = item["text"].as_str().unwrap();
+            assert_eq!(
+                has_chinese(text),
+                chinese,
+                "{field} in one language: {text}"
+            );
+            assert!(
+                !text.contains("loans[") && !text.contains("enterprise."),
+                "{text}"
+            );
+        }
+        let summary = shown["summary"].as_str().unwrap();
+        assert_eq!(has_chinese(summary), chinese, "{summary}");
+    };
+    check(&shown, true);
+    let text = shown["summary"].as_str().unwrap();
+    assert!(
+        text.contains("有 6 处需要填写或修改") && text.contains("贷款 1：合同到期日"),
+        "{text}"
+    );
+    // Nothing was sent, and the summary has the focus.
+    assert_eq!(
+        c.execute(
+            "return [document.getElementById('submitted').textContent, document.activeElement.id]",
+            vec![]
+        )
+        .await
+        .unwrap(),
+        json!(["", "form-errors"])
+    );
+    no_raw_codes_in_chinese(&c, &["#apply-form"]).await;
+    screenshots(&c, "apply-problems").await;
+    // In English: every message and the summary in English only.
+    click(&c, "#lang-toggle").await;
+    let shown = c
+        .execute(PROBLEMS, vec![json!("#apply-form")])
+        .await
+        .unwrap();
+    check(&shown, false);
+    screenshots(&c, "apply-problems-en").await;
+
+    // Corrected, but two loans that are one (JK-0900, jk-0900.): the rules in the browser
+    // let it through, the service refuses it, and says so at the second loan's number.
+    type_in(&c, "[data-f=credit_code]", "91110109MA01C3KP2P").await;
+    type_in(&c, "[data-f=name]", "Jingxi Compute Ltd").await;
+    type_in(&c, ".loan [data-f=principal]", "500万").await;
+    set(&c, ".loan [data-f=maturity_date]", "2025-02-28").await;
+    type_in(&c, ".right [data-f=application_number]", "2023 1 0123456.6").await;
+    click(&c, "button.add-loan").await;
+    let second = ".loans > fieldset.loan:nth-child(2)";
+    for (f, typed) in [
+        ("lender_name", "Bank of Beijing"),
+        ("contract_number", "jk-0900."),
+        ("principal", "100000"),
+        ("interest_paid", "4000"),
+        ("application_number", "2023 1 0123456.6"),
+    ] {
+        type_in(&c, &format!("{second} [data-f={f}]"), typed).await;
+    }
+    for f in ["maturity_date", "final_repayment_date"] {
+        set(&c, &format!("{second} [data-f={f}]"), "2025-02-28").await;
+    }
+    set(&c, &format!("{second} [data-f=start_date]"), "2024-03-01").await;
+    click(&c, "#truthful").await;
+    until(
+        &c,
+        "every problem corrected",
+        "return document.querySelectorAll('#apply-form [aria-invalid=true]').length === 0",
+    )
+    .await;
+    click(&c, "#submit").await;
+    let shown = until(
+        &c,
+        "the service's refusal at its field",
+        &format!(
+            "const r = (() => {{ {} }})(); return r.items.length ? r : null",
+            PROBLEMS.replace("arguments[0]", "'#apply-form'")
+        ),
+    )
+    .await;
+    let invalid = shown["invalid"].as_array().unwrap();
+    assert_eq!(invalid.len(), 1, "{shown}");
+    assert_eq!(invalid[0]["key"], json!("loans[1].contract_number"));
+    let message = invalid[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("appears twice") && !has_chinese(message),
+        "{message}"
+    );
+    let items = shown["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{shown}");
+    assert_eq!(items[0]["field"], json!("loans[1].contract_number"));
+    assert!(
+        !items[0]["text"].as_str().unwrap().contains("loans[1]"),
+        "no path in the text: {shown}"
+    );
+    click(&c, "#lang-toggle").await;
+    let zh = c
+        .execute(PROBLEMS, vec![json!("#apply-form")])
+        .await
+        .unwrap();
+    let message = zh["invalid"][0]["message"].as_str().unwrap();
+    assert!(message.contains("重复填写"), "{message}");
+    assert!(!message.contains("appears"), "one language: {message}");
+    c.close().await.unwrap();
+    host.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(has_browser),
+    ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
+)]
+async fn the_precheck_verdict_never_goes_stale_and_a_refusal_grants_no_loan() {
+    let (_held, host, c) = session("browser-stale", NOW).await;
+    open_round(host.addr).await;
+    an_eligible_precheck(&c, host.addr).await;
+    let said = "return [document.getElementById('mini').textContent, \
+                document.getElementById('live').textContent]";
+    let both = c.execute(said, vec![]).await.unwrap();
+    assert_eq!(
+        both,
+        json!(["符合条件：120,000.00 元", "符合条件：120,000.00 元"])
+    );
+    no_raw_codes_in_chinese(&c, &["#result"]).await;
+    // Rules are named, not given as IDs, and link to the policy.
+    let named = c
+        .execute(
+            "const a = document.querySelector(\"#loan-results .rate a.rule\"); \
+             return [a.dataset.rule, a.getAttribute('href'), a.innerText]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        named,
+        json!([
+            "SUB-KEY",
+            "policy.html#SUB-KEY",
+            "重点产业发明专利、PCT专利及驰名商标最高60%"
+        ])
+    );
+
+    // A field becomes wrong: the bar and the live region stop claiming the verdict at once.
+    type_in(&c, ".loan [data-f=principal]", "abc").await;
+    let stale = until(
+        &c,
+        "the verdict taken away",
+        &format!(
+            "const s = (() => {{ {said} }})(); \
+             return s.every((t) => t.startsWith('尚无结果')) ? s : null"
+        ),
+    )
+    .await;
+    for t in stale.as_array().unwrap() {
+        assert!(!t.as_str().unwrap().contains("符合条件"), "{stale}");
+    }
+    wait_outcome(&c, "incomplete").await;
+    assert_eq!(
+        c.execute(
+            "return document.getElementById('mini').dataset.outcome",
+            vec![]
+        )
+        .await
+        .unwrap(),
+        json!("incomplete")
+    );
+    // Once the field is left its message is beside it, in Chinese.
+    click(&c, "[data-f=name]").await;
+    let at = until(
+        &c,
+        "the principal's message at the field",
+        "const p = document.querySelector('.loan [data-f=principal]'); \
+         if (p.getAttribute('aria-invalid') !== 'true') return null; \
+         return p.getAttribute('aria-describedby').split(' ') \
+           .map((id) => document.getElementById(id)).filter((e) => e && e.dataset.error) \
+           .map((e) => e.innerText).join('')",
+    )
+    .await;
+    assert!(at.as_str().unwrap().contains("请填写金额"), "{at}");
+    no_raw_codes_in_chinese(&c, &["#result", "#mini", "#live"]).await;
+    screenshots(&c, "precheck-invalid").await;
+
+    // Corrected, then refused as a whole (not registered in the district): no loan row
+    // says 符合 with an amount.
+    type_in(&c, ".loan [data-f=principal]", "500万").await;
+    wait_outcome(&c, "eligible").await;
+    set(&c, "[data-f=registered_in_district]", "false").await;
+    wait_outcome(&c, "refused").await;
+    let rows = c
+        .execute(
+            "const zh = (el) => { const x = el.cloneNode(true); \
+               x.querySelectorAll('.l-en').forEach((e) => e.remove()); return x.textContent; }; \
+             return [...document.querySelectorAll('#loan-results tbody tr')].map((tr) => [ \
+               zh(tr.querySelector('td.result')), tr.querySelector('td.rate').textContent, \
+               tr.querySelector('td.ceiling').textContent])",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let rows = rows.as_array().unwrap();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let result = row[0].as_str().unwrap();
+        assert!(
+            !result.replace("不符合", "").contains('符'),
+            "no loan marked 符合 in a refusal: {row}"
+        );
+        assert_eq!(
+            (&row[1], &row[2]),
+            (&json!("—"), &json!("—")),
+            "no rate or amount: {row}"
+        );
+        assert!(result.contains("在本区登记注册并纳税的企业"), "why: {row}");
+    }
+    let both = c.execute(said, vec![]).await.unwrap();
+    assert_eq!(
+        both,
+        json!([
+            "不符合条件：在本区登记注册并纳税的企业",
+            "不符合条件：在本区登记注册并纳税的企业"
+        ])
+    );
+    no_raw_codes_in_chinese(&c, &["#result", "#mini", "#live", "#as-of-hint"]).await;
+    screenshots(&c, "precheck-refused-whole").await;
     c.close().await.unwrap();
     host.stop().await;
 }
