@@ -5,7 +5,9 @@
 // The bundle's content-hashed file names, written by the build (pkg/bundle-files.js).
 importScripts("pkg/bundle-files.js");
 
-const CACHE = "mentougou-web-v9";
+// Named after the bundle's wasm: a new build makes a new cache, and the old one (with the
+// old bundle, which no page asks for any more) is deleted when this worker takes over.
+const CACHE = `mentougou-web-v9-${self.BUNDLE_FILES[self.BUNDLE_FILES.length - 1]}`;
 const SHELL = [
   "./",
   "index.html",

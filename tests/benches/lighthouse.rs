@@ -121,6 +121,7 @@ fn main() {
         );
     }
     drop(host);
+    drop(state);
     if !short.is_empty() {
         eprintln!("under {GOAL}: {}", short.join("; "));
         std::process::exit(1);

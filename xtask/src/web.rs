@@ -109,7 +109,7 @@ fn measure(paths: &[PathBuf]) -> Result<BundleSize> {
     let mut files = Vec::new();
     for p in paths {
         let bytes = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        files.push((file_name(p), bytes.len() as u64, gzip_len(&bytes)));
+        files.push((file_name(p), bytes.len() as u64, gzip_len(&bytes)?));
     }
     Ok(BundleSize { files })
 }
@@ -121,6 +121,6 @@ fn file_name(p: &Path) -> String {
 }
 
 /// gzip -9, as a web server would serve it.
-pub fn gzip_len(bytes: &[u8]) -> u64 {
-    crate::encode::gzip_of(bytes).map_or(0, |g| g.len() as u64)
+pub fn gzip_len(bytes: &[u8]) -> Result<u64> {
+    Ok(crate::encode::gzip_of(bytes)?.len() as u64)
 }

@@ -53,10 +53,19 @@ pub async fn correct(req: Request, id: &str) -> Result<Reply, ApiError> {
     if stored.status != Status::Submitted {
         return Err(not_correctable(stored.status));
     }
-    let (app, decision) = decided(&db, app, &round, now).await?;
+    // Decided as of the moment the application was made, as the review decides it again:
+    // a correction changes what was declared, not when.
+    let (app, decision) = decided(&db, app, &round, stored.submitted_at).await?;
     let at = service::clock::format(now);
     let year = stored.round_year;
     db.transaction(|| async {
+        // PROC-LATE again inside the transaction: a window closed meanwhile wins.
+        while_open(
+            &round::view::load(&db, year).await?,
+            now,
+            "更正",
+            "corrected",
+        )?;
         loans_free(&db, year, &uscc, &app, Some(id)).await?;
         // The guard again inside the transaction: a concurrent change wins, not this one.
         if !store::applications::correct(db.store(), id, year, &app, &decision, &at).await? {

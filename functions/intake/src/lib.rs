@@ -1,5 +1,5 @@
-//! Intake: the year's round (PROC-GUIDE) and its stage, applications (PROC-LATE, PROC-FREE,
-//! TRUTH) with their withdrawal and supporting documents, and the officers' list of them.
+//! Intake: the year's round (PROC-GUIDE), applications (PROC-LATE, PROC-FREE, TRUTH) with
+//! their correction, withdrawal and supporting documents, and the officers' list of them.
 //! The office's acts on an application or an enterprise (the review record, the credit
 //! register, history, fraud, recoveries, voiding, reading documents) are the review
 //! component's: the code the public reaches does not carry them.

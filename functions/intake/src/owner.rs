@@ -66,8 +66,16 @@ pub async fn withdraw(req: Request, id: &str) -> Result<Reply, ApiError> {
         return Err(not_withdrawable(app.status));
     }
     let at = service::clock::format(now);
+    let year = app.round_year;
     db.transaction(|| async {
-        // The guard again inside the transaction: a concurrent change wins, not this one.
+        // The guards again inside the transaction: a window closed or a change made
+        // meanwhile wins, not this withdrawal.
+        while_open(
+            &round::view::load(&db, year).await?,
+            now,
+            "撤回",
+            "withdrawn",
+        )?;
         if !store::applications::withdraw(db.store(), id, &at).await? {
             let now = load(&db, id).await?;
             return Err(not_withdrawable(now.status));

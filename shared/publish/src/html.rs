@@ -101,7 +101,14 @@ pub fn notice_fragment(n: &Notice) -> String {
         } else {
             let each: Vec<String> = about
                 .iter()
-                .map(|seq| format!("<a href=\"#update-{seq}\">{seq}</a>"))
+                // Root-relative: the fragment also appears in the feeds' content, whose
+                // links resolve against the feed, not the notice.
+                .map(|seq| {
+                    format!(
+                        "<a href=\"/notices/{}#update-{seq}\">{seq}</a>",
+                        html(&n.id)
+                    )
+                })
                 .collect();
             format!(
                 "<br>见更新 {} <span class=\"en\">see update {}</span>",

@@ -336,13 +336,13 @@ fn proc_object_corrections_are_linked_from_their_rows() {
         page[start..start + page[start..].find("</tr>").unwrap()].to_owned()
     };
     assert!(
-        row(1).contains("见更新 <a href=\"#update-3\">3</a>"),
+        row(1).contains("见更新 <a href=\"/notices/2026-proposed#update-3\">3</a>"),
         "{}",
         row(1)
     );
-    assert!(row(1).contains("see update <a href=\"#update-3\">3</a>"));
-    assert!(row(2).contains("<a href=\"#update-1\">1</a>"), "{}", row(2));
-    assert!(row(3).contains("<a href=\"#update-2\">2</a>"), "{}", row(3));
+    assert!(row(1).contains("see update <a href=\"/notices/2026-proposed#update-3\">3</a>"));
+    assert!(row(2).contains("#update-1\">1</a>"), "{}", row(2));
+    assert!(row(3).contains("#update-2\">2</a>"), "{}", row(3));
     assert!(
         page.contains("<li id=\"update-3\">"),
         "the links lead somewhere"

@@ -67,27 +67,33 @@ pub fn not_modified(req: &Request, etag: &str, last: Option<DateTime<FixedOffset
     }
 }
 
-/// Whether an `Accept-Encoding` header value accepts `coding` (RFC 9110 §12.5.3): named or
-/// `*`, with a quality above zero.
+/// Whether an `Accept-Encoding` header value accepts `coding` (RFC 9110 §12.5.3), with a
+/// quality above zero: as named, or, when it is not named, as `*`.
 pub fn accepts_encoding(header: &str, coding: &str) -> bool {
-    header.split(',').any(|item| {
-        let mut parts = item.split(';').map(str::trim);
-        let name = parts.next().unwrap_or("");
-        // A qvalue is 0 to 1 with at most three decimals (§12.4.2): zero is "0", "0.",
-        // "0.0" … read as text, so no float parser is linked for it.
-        let refused = parts.any(|p| {
-            p.strip_prefix("q=")
-                .or_else(|| p.strip_prefix("Q="))
-                .and_then(|q| q.strip_prefix('0'))
-                .is_some_and(|rest| {
-                    rest.strip_prefix('.')
-                        .unwrap_or(rest)
-                        .bytes()
-                        .all(|b| b == b'0')
-                })
-        });
-        (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
-    })
+    let items = || {
+        header.split(',').map(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("");
+            // A qvalue is 0 to 1 with at most three decimals (§12.4.2): zero is "0",
+            // "0.", "0.0" … read as text, so no float parser is linked for it.
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .or_else(|| p.strip_prefix("Q="))
+                    .and_then(|q| q.strip_prefix('0'))
+                    .is_some_and(|rest| {
+                        rest.strip_prefix('.')
+                            .unwrap_or(rest)
+                            .bytes()
+                            .all(|b| b == b'0')
+                    })
+            });
+            (name, !refused)
+        })
+    };
+    match items().find(|(name, _)| name.eq_ignore_ascii_case(coding)) {
+        Some((_, accepted)) => accepted,
+        None => items().any(|(name, accepted)| name == "*" && accepted),
+    }
 }
 
 /// The same representation compressed ahead of time: its content coding (`br`, `gzip`)
@@ -207,6 +213,10 @@ mod tests {
         assert!(!accepts_encoding("", "gzip"));
         // A coding is a whole token, not a prefix.
         assert!(!accepts_encoding("brotli", "br"));
+        // Named, its own quality decides; `*` speaks only for codings not named.
+        assert!(!accepts_encoding("br;q=0, *", "br"));
+        assert!(accepts_encoding("br;q=0, *", "gzip"));
+        assert!(!accepts_encoding("gzip, *;q=0", "br"));
     }
 
     #[test]

@@ -187,7 +187,7 @@ pub async fn of(
                 },
             };
             let approved_on = owned(&r, "approved_on")?;
-            let reference = r.opt_text("approval_reference")?.unwrap_or("").to_owned();
+            let reference = owned(&r, "approval_reference")?;
             Ok::<_, StoreError>(line.map(|(decision, amount, note)| Approval {
                 approved_on,
                 reference,

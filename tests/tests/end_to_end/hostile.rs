@@ -1756,6 +1756,11 @@ async fn an_enterprise_corrects_its_application_in_the_window_under_the_same_num
     assert_eq!(e["field"], "enterprise.credit_code", "{e}");
     let r = call(a, "POST", &correction, Some(OFFICER), &fixed).await;
     assert_error(&r, 403, "forbidden");
+    let audited = one_string(
+        &state,
+        &format!("SELECT action FROM audit_log WHERE subject = '{id}' ORDER BY id DESC LIMIT 1"),
+    );
+    assert_eq!(audited, "application.correct");
     let (id2, token2) = receipt(&second);
     let w = call(
         a,
