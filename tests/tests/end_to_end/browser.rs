@@ -772,9 +772,13 @@ async fn an_objection_is_filed_during_a_notice_and_its_tracking_number_shown() {
     )
     .await;
     let notice_id = n["id"].as_str().expect("the notice's id").to_owned();
-    c.goto(&format!("http://{}/notices.html", host.addr))
-        .await
-        .unwrap();
+    // Reached as a link shared in WeChat is: what it appends is ignored, not refused.
+    c.goto(&format!(
+        "http://{}/notices.html?from=singlemessage&isappinstalled=0",
+        host.addr
+    ))
+    .await
+    .unwrap();
     until(
         &c,
         "the notice",
@@ -991,12 +995,20 @@ async fn an_objection_is_filed_during_a_notice_and_its_tracking_number_shown() {
     )
     .await;
 
-    // The printable notice fits a phone: its table scrolls inside the page, which does not.
-    c.goto(&format!("http://{}/notices/{notice_id}", host.addr))
-        .await
-        .unwrap();
+    // The printable notice, shared in WeChat, fits a phone: its table scrolls inside the
+    // page, which does not.
+    c.goto(&format!(
+        "http://{}/notices/{notice_id}?from=singlemessage&isappinstalled=0",
+        host.addr
+    ))
+    .await
+    .unwrap();
     c.set_window_size(375, 800).await.expect("resize");
     laid_out(&c).await;
+    assert!(
+        text_of(&c, "h1").await.contains("拟补助名单公示"),
+        "the notice, not an error"
+    );
     let fit = c
         .execute(
             "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
