@@ -17,6 +17,7 @@ const out = document.getElementById("submitted");
 const roundEl = document.getElementById("round");
 let idempotencyKey = null;
 let received = false; // the receipt is shown: the form is locked
+let correcting = null; // {id, token}: the form holds that application, to be sent corrected
 
 
 document.addEventListener("langchange", (e) => relabelOptions(document, e.detail));
@@ -100,6 +101,31 @@ function refusedBy(body) {
   });
 }
 
+// From the status view (js/status.js): the application comes into the form, unlocked, and
+// the form sends it back as a correction under its number and token.
+document.addEventListener("correct-application", (ev) => {
+  const { id, token, application } = ev.detail;
+  correcting = { id, token };
+  received = false;
+  for (const c of formEl.querySelectorAll("input, select, textarea, button")) c.disabled = false;
+  formEl.removeAttribute("aria-disabled");
+  form.fill(application);
+  const note = document.getElementById("correcting");
+  put(note, bi(`正在更正申报 ${id}：修改后点击“提交更正”。`, `Correcting application ${id}: change it, then choose “Submit the correction”.`));
+  note.hidden = false;
+  put(document.getElementById("submit"), bi("提交更正", "Submit the correction"));
+  put(out);
+  formEl.scrollIntoView({ block: "start" });
+  note.setAttribute("tabindex", "-1");
+  note.focus();
+});
+
+/** Sends the form as the correction of `correcting`; answers the response. */
+function sendCorrection(app) {
+  const { id, token } = correcting;
+  return api("POST", `/api/applications/${encodeURIComponent(id)}/correction`, app, { authorization: `Bearer ${token}` });
+}
+
 formEl.addEventListener("submit", async (ev) => {
   ev.preventDefault();
   if (received) return;
@@ -117,8 +143,27 @@ formEl.addEventListener("submit", async (ev) => {
   idempotencyKey = idempotencyKey || randomKey();
   try {
     const app = { ...form.read(), declared_truthful: true };
-    const r = await api("POST", "/api/applications", app, { "idempotency-key": idempotencyKey });
-    if (r.status === 201 || r.status === 200) {
+    const r = correcting
+      ? await sendCorrection(app)
+      : await api("POST", "/api/applications", app, { "idempotency-key": idempotencyKey });
+    if (correcting && r.status === 200) {
+      received = true;
+      renderSummary(summary, []);
+      lockForm();
+      put(
+        out,
+        h(
+          "div",
+          { class: "outcome ok", role: "status", id: "corrected" },
+          h("p", {}, bi(`申报 ${r.body.id} 已更正（${moment(r.body.corrected_at)}）；编号和回执令牌不变。`, `Application ${r.body.id} is corrected (${moment(r.body.corrected_at)}); its number and receipt token are unchanged.`)),
+          h("p", {}, bi(`按更正后的内容预审：${money(r.body.decision.amount)} 元。`, `Pre-checked as corrected: ${money(r.body.decision.amount)} CNY.`)),
+        ),
+      );
+      document.getElementById("correcting").hidden = true;
+      statusId.value = r.body.id;
+      statusToken.value = correcting.token;
+      lookUp();
+    } else if (r.status === 201 || r.status === 200) {
       received = true;
       renderSummary(summary, []);
       showReceipt(r.body);

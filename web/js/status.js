@@ -415,6 +415,42 @@ function withdrawal(a, token, round, refresh) {
 }
 
 /**
+ * The correction (inside the window, before the review): a button that brings the
+ * application into the form above, where the enterprise changes it and sends it back under
+ * the same number and token (apply.js listens for `correct-application`).
+ */
+function correction(a, token, round) {
+  const open = a.status === "submitted" && round && round.window_status === "open";
+  if (!open) return null;
+  return h(
+    "div",
+    { class: "panel correction" },
+    h("h4", {}, bi("更正申报", "Correct the application")),
+    h(
+      "button",
+      {
+        type: "button",
+        id: "correct",
+        class: "secondary",
+        onclick: () =>
+          document.dispatchEvent(
+            new CustomEvent("correct-application", { detail: { id: a.id, token, application: a.application } }),
+          ),
+      },
+      bi("在上方表单中更正", "Correct it in the form above"),
+    ),
+    h(
+      "p",
+      { class: "hint" },
+      bi(
+        `申报期内（至 ${moment(round.window.closes_at)}）、评审前可以更正；申报编号和回执令牌不变，提交后按更正后的内容重新预审。`,
+        `Possible inside the window (to ${moment(round.window.closes_at)}) and before the review; the number and the receipt token stay the same, and the corrected application is pre-checked again.`,
+      ),
+    ),
+  );
+}
+
+/**
  * Shows application `a` in `out`: facts, timeline, appeal path, materials, withdrawal and
  * the review's result. `token` is the receipt token; `reload(message)` looks it up again.
  */
@@ -445,6 +481,7 @@ export async function showStatus(out, a, token, reload) {
       h("ol", { class: "timeline", id: "timeline" }, timeline(a)),
       appealPath(a),
       materials(a, token, reload),
+      correction(a, token, round),
       withdrawal(a, token, round, reload),
       h("h4", {}, bi(a.review ? "评审结果" : "受理时的预审结果", a.review ? "The review's result" : "Pre-check at submission")),
       d,

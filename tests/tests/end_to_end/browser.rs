@@ -2061,3 +2061,67 @@ async fn an_enterprise_follows_its_application_to_the_payment_uploads_and_withdr
     c.close().await.unwrap();
     host.stop().await;
 }
+
+/// Issue 16: the enterprise corrects its application from the status view — it comes
+/// back into the form, is changed there and sent back under the same number and receipt
+/// token, pre-checked again; the status then shows the corrected application.
+#[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(has_browser),
+    ignore = "no Chromium/chromedriver (apt-get install chromium chromium-driver)"
+)]
+async fn an_enterprise_corrects_its_application_from_the_status_view() {
+    let (_held, host, c) = session("browser-correct", NOW).await;
+    open_round(host.addr).await;
+    to_the_form_from_the_precheck(&c, host.addr).await;
+    click(&c, "#truthful").await;
+    click(&c, "#submit").await;
+    until(
+        &c,
+        "the status with its correction button",
+        "return document.querySelector('#status-view[data-status=submitted] #correct')",
+    )
+    .await;
+    let id = text_of(&c, "#receipt-id").await;
+    let token = text_of(&c, "#receipt-token").await;
+    let path = format!("/api/applications/{id}");
+    let before = call(host.addr, "GET", &path, &token, &Value::Null).await;
+
+    click(&c, "#correct").await;
+    until(
+        &c,
+        "the form holding the application to correct",
+        "return !document.getElementById('correcting').hidden \
+         && !document.getElementById('submit').disabled",
+    )
+    .await;
+    set(&c, "[data-f=interest_paid]", "50000.00").await;
+    click(&c, "#submit").await;
+    let said = until(
+        &c,
+        "the correction received",
+        "return document.getElementById('corrected')?.innerText",
+    )
+    .await;
+    assert!(said.as_str().unwrap().contains(&id), "{said}");
+    let after = call(host.addr, "GET", &path, &token, &Value::Null).await;
+    assert_eq!(after["id"], before["id"]);
+    assert_eq!(
+        after["application"]["loans"][0]["interest_paid"], "50000.00",
+        "{after}"
+    );
+    assert_ne!(
+        after["decision"]["amount"], before["decision"]["amount"],
+        "decided again"
+    );
+    // The status below follows: the same number, the new pre-check.
+    until(
+        &c,
+        "the status of the corrected application",
+        "return document.querySelector('#status-view[data-status=submitted]')",
+    )
+    .await;
+    screenshots(&c, "status-corrected").await;
+    c.close().await.unwrap();
+    host.stop().await;
+}
