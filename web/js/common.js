@@ -168,9 +168,10 @@ export function fact(zh, en, ...value) {
 /** An API error ({error:{message_zh,message_en}}) or wasm errors as bilingual text. */
 export function errorMessage(body) {
   if (body && body.error) {
+    // The message says what is wrong in words; the field's path is for the form, which
+    // shows a message at its field, not for reading.
     const e = body.error;
-    const f = e.field ? ` (${e.field})` : "";
-    return bi(e.message_zh + f, e.message_en + f);
+    return bi(e.message_zh, e.message_en);
   }
   if (body && Array.isArray(body.errors)) {
     return bi(
@@ -260,11 +261,6 @@ export function money(m) {
   if (m == null) return "—";
   const [i, f] = String(m).split(".");
   return i.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (f !== undefined ? "." + f : "");
-}
-
-/** A link to a rule on the policy page. */
-export function ruleLink(id) {
-  return h("a", { href: `policy.html#${id}`, class: "rule", "data-rule": id }, id);
 }
 
 /** "2026-04-15T10:00:00+08:00" → "2026-04-15 10:00". */

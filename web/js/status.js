@@ -3,8 +3,8 @@
 // object or appeal a refusal or a reduced amount, the materials checklist with an upload
 // per kind, and the withdrawal while the window is open.
 
-import { api, bi, errorMessage, fact, h, lang, moment, money, put, ruleLink } from "./common.js";
-import { renderDecision } from "./result.js";
+import { api, bi, errorMessage, fact, h, lang, moment, money, put } from "./common.js";
+import { renderDecision, ruleRef } from "./result.js";
 
 export const STATUS = {
   submitted: ["已受理，待评审", "received, awaiting review"],
@@ -105,7 +105,7 @@ export function timeline(a) {
   } else if (a.decision.outcome === "eligible") {
     steps.push(step("reviewed", "done", "评审通过", "Reviewed: eligible", null, h("span", { id: "reviewed-amount", "data-amount": a.decision.amount }, bi("核定的补助金额（预算分配前）：", "Amount found by the review (before the budget): "), yuan(a.decision.amount))));
   } else {
-    steps.push(step("reviewed", "bad", "评审结论：不予补助", "Reviewed: refused", null, h("span", {}, bi("依据：", "Under: "), ...a.decision.refused_by.flatMap((r, i) => [i ? "、" : "", ruleLink(r)])), bi("理由见下方的评审结果。", "The reasons are in the review's result below.")));
+    steps.push(step("reviewed", "bad", "评审结论：不予补助", "Reviewed: refused", null, h("span", {}, bi("依据：", "Under: "), ...a.decision.refused_by.flatMap((r, i) => [i ? "、" : "", ruleRef(r)])), bi("理由见下方的评审结果。", "The reasons are in the review's result below.")));
     return steps;
   }
   // The list and its notice.
