@@ -47,10 +47,24 @@ pub struct More {
     /// with first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<String>,
+    /// A refused body's every problem, each at its field (the form shows each beside its
+    /// control, all at once); `field` and the messages above are the first and all of
+    /// them in one text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
     /// What went wrong inside (a SQLite message, a serialiser's complaint): written to the
     /// log with the request id, never sent to the caller.
     #[serde(skip)]
     pub detail: Option<String>,
+}
+
+/// One field's problem in a refused body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+    pub message_zh: String,
+    pub message_en: String,
 }
 
 #[derive(Serialize)]
@@ -350,7 +364,17 @@ pub fn input_error(e: rules::InputError) -> ApiError {
         .first()
         .map(|x| x.field.clone())
         .unwrap_or_default();
-    let err = ApiError::new(400, Code::InvalidField, zh, en);
+    let mut err = ApiError::new(400, Code::InvalidField, zh, en);
+    err.more.get_or_insert_default().errors = e
+        .errors
+        .into_iter()
+        .map(|x| FieldProblem {
+            field: x.field,
+            code: x.code,
+            message_zh: x.zh,
+            message_en: x.en,
+        })
+        .collect();
     if first.is_empty() {
         err
     } else {
@@ -591,6 +615,33 @@ mod tests {
         assert_eq!(body_of(&r), 0);
     }
 
+    /// Issue 16: a refused body lists every problem at its field, not only the first.
+    #[test]
+    fn an_input_error_lists_every_field_with_its_messages() {
+        let e = input_error(rules::InputError {
+            errors: vec![
+                rules::FieldError::new(
+                    "loans[0].principal",
+                    "money_invalid",
+                    "本金无效".into(),
+                    "bad principal".into(),
+                ),
+                rules::FieldError::new(
+                    "enterprise.credit_code",
+                    "uscc_wrong_length",
+                    "代码长度不对".into(),
+                    "wrong length".into(),
+                ),
+            ],
+        });
+        let v = serde_json::to_value(Envelope { error: &e }).unwrap();
+        assert_eq!(v["error"]["field"], "loans[0].principal");
+        assert_eq!(v["error"]["errors"][1]["field"], "enterprise.credit_code");
+        assert_eq!(v["error"]["errors"][1]["code"], "uscc_wrong_length");
+        assert_eq!(v["error"]["errors"][0]["message_zh"], "本金无效");
+        assert_eq!(v["error"]["errors"][0]["message_en"], "bad principal");
+    }
+
     #[test]
     fn a_guard_refusal_names_its_rule_and_lists_its_items() {
         let reason = rules::decision::Reason::new(
@@ -614,6 +665,7 @@ mod tests {
                 .ends_with("(PROC-OBJECT)")
         );
         // Nothing in the way: no `items` at all, and a 405's Allow never shows in the body.
+        assert!(v["error"].get("errors").is_none(), "{v}");
         let e = ApiError::refusal(reason.into());
         let v: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
         assert!(v["error"].get("items").is_none(), "{v}");
