@@ -25,7 +25,7 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Every component the tests load.
+/// The app's components, as spin.toml declares them (`openapi::the_tests_know_every_component_of_the_manifest`).
 pub const COMPONENTS: &[&str] = &[
     "intake",
     "review",
@@ -33,8 +33,15 @@ pub const COMPONENTS: &[&str] = &[
     "notices",
     "objections",
     "assets",
-    "probe",
 ];
+
+/// The app's components with a database (every one but assets).
+pub fn with_database() -> impl Iterator<Item = &'static str> {
+    COMPONENTS.iter().copied().filter(|c| *c != "assets")
+}
+
+/// Components the tests load beside the app's (hello-world for the benchmarks).
+const FIXTURES: &[&str] = &["probe"];
 
 /// The built `.wasm` of a component.
 pub fn wasm(name: &str) -> PathBuf {
@@ -55,6 +62,7 @@ pub fn ensure_built() {
     }
     let oldest_wasm = COMPONENTS
         .iter()
+        .chain(FIXTURES)
         .map(|c| std::fs::metadata(wasm(c)).and_then(|m| m.modified()).ok())
         .collect::<Option<Vec<_>>>()
         .and_then(|times| times.into_iter().min());
@@ -73,7 +81,7 @@ pub fn ensure_built() {
             "--target",
             "wasm32-wasip2",
         ]);
-        for c in COMPONENTS {
+        for c in COMPONENTS.iter().chain(FIXTURES) {
             cmd.args(["-p", c]);
         }
         let status = cmd.status().expect("cargo runs");

@@ -43,11 +43,11 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
     }
     let body = std::fs::read(&full).map_err(|_| ApiError::not_found())?;
     let varies_by_encoding = compressible(&rel);
-    let encoded = if varies_by_encoding {
-        precompressed(req, &rel, &body)
-    } else {
-        None
-    };
+    // Computed once: it names the compressed copy and tags the answer.
+    let etag = varies_by_encoding.then(|| service::conditional::etag(&body));
+    let encoded = etag
+        .as_deref()
+        .and_then(|tag| precompressed(req, &rel, tag));
     let mut r = service::conditional::Cacheable {
         body,
         content_type: ctype,
@@ -57,6 +57,7 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
         page_policy: ctype.starts_with("text/html").then_some(PAGE_POLICY),
         varies_by_encoding,
         encoded,
+        etag,
     }
     .answer(req);
     r.headers_mut().insert(
@@ -83,14 +84,13 @@ fn compressible(rel: &str) -> bool {
     )
 }
 
-/// The compressed copy of `body` the build wrote (`cargo xtask component assets`:
-/// `/.encoded/<path>.<tag>.br` and `.gz`, where `<tag>` is the body's ETag without its
+/// The compressed copy of the file whose ETag is `etag` the build wrote (`cargo xtask
+/// component assets`: `/.encoded/<path>.<tag>.br` and `.gz`, `<tag>` the ETag without its
 /// quotes), in the best coding the client accepts: Brotli, else gzip. The tag in the name
 /// ties the copy to these very bytes, so a file edited since the build is sent as it is,
 /// never as a stale copy. Nothing is compressed here: the component stays small and fast.
-fn precompressed(req: &Request, rel: &str, body: &[u8]) -> Option<service::conditional::Encoded> {
+fn precompressed(req: &Request, rel: &str, etag: &str) -> Option<service::conditional::Encoded> {
     let accept = req.headers().get("accept-encoding")?.to_str().ok()?;
-    let etag = service::conditional::etag(body);
     let tag = etag.trim_matches('"');
     [("br", "br"), ("gzip", "gz")]
         .into_iter()

@@ -124,6 +124,7 @@ fn public_read(
             .then_some(NOTICE_PAGE_POLICY),
         varies_by_encoding: false,
         encoded: None,
+        etag: None,
     }
     .answer(req)
 }

@@ -119,6 +119,9 @@ pub struct Cacheable<'a> {
     /// answer), and the one chosen for this request, if any.
     pub varies_by_encoding: bool,
     pub encoded: Option<Encoded>,
+    /// The body's [`etag`] when the caller has it already (it named the compressed copy
+    /// by it); computed here otherwise.
+    pub etag: Option<String>,
 }
 
 impl Cacheable<'_> {
@@ -126,13 +129,13 @@ impl Cacheable<'_> {
     /// with ETag (and Last-Modified when known). HEAD: `error::finish` drops the body.
     pub fn answer(self, req: &Request) -> Reply {
         // Each coding is its own representation, with its own strong tag.
+        let plain = self.etag.unwrap_or_else(|| etag(&self.body));
         let (etag, coding, body) = match self.encoded {
             Some(e) => {
-                let plain = etag(&self.body);
                 let tag = format!("{}-{}\"", plain.trim_end_matches('"'), e.coding);
                 (tag, Some(e.coding), e.body)
             }
-            None => (etag(&self.body), None, self.body),
+            None => (plain, None, self.body),
         };
         let fresh = not_modified(req, &etag, self.last_modified);
         let (status, body) = if fresh {

@@ -278,14 +278,7 @@ fn table(s: &Seeded) -> Vec<Row> {
     let approval = json!({"approved_on": "2026-05-06", "reference": "区政府第12次常务会议"});
     let payment = json!({"application_id": id, "paid_on": "2026-05-06", "amount": "1.00", "bank_reference": "BANK-1"});
     let mut rows = Vec::new();
-    for c in [
-        "intake",
-        "review",
-        "calculation",
-        "notices",
-        "objections",
-        "assets",
-    ] {
+    for c in e2e::COMPONENTS {
         let path = format!("/api/health/{c}");
         // The template is the path itself: leak it to get a 'static str.
         let template: &'static str = Box::leak(path.clone().into_boxed_str());

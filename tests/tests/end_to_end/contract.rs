@@ -181,7 +181,7 @@ async fn every_documented_operation_answers_as_its_schema_says(rt) {
         params: BTreeMap::from([("year", "2026".to_owned())]),
     };
     c.call("GET", "/api/openapi.json", None, Nothing).await;
-    for component in ["intake", "review", "calculation", "notices", "objections", "assets"] {
+    for component in e2e::COMPONENTS {
         c.call("GET", &format!("/api/health/{component}"), None, Nothing).await;
     }
     c.call("POST", "/api/rounds", admin, Example).await;

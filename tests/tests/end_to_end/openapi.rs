@@ -116,7 +116,7 @@ fn every_routed_path_is_documented_with_its_parameters() {
                 })
     };
     let mut arms = 0;
-    for component in ["intake", "review", "calculation", "notices", "objections"] {
+    for component in e2e::with_database() {
         let src =
             std::fs::read_to_string(e2e::root().join(format!("functions/{component}/src/lib.rs")))
                 .unwrap();
@@ -174,4 +174,22 @@ fn every_routed_path_is_documented_with_its_parameters() {
             );
         }
     }
+}
+
+/// The tests' list of the app's components is the manifest's: a component added to
+/// spin.toml is built, health-checked and covered by the route checks.
+#[test]
+fn the_tests_know_every_component_of_the_manifest() {
+    let manifest: toml::Value =
+        toml::from_str(&std::fs::read_to_string(e2e::app_manifest()).unwrap()).unwrap();
+    let mut declared: Vec<&str> = manifest["component"]
+        .as_table()
+        .expect("components")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut known = e2e::COMPONENTS.to_vec();
+    declared.sort_unstable();
+    known.sort_unstable();
+    assert_eq!(declared, known);
 }
