@@ -60,6 +60,77 @@ pub const ADMIN: &str = "admin-token-for-the-tests-0123";
 /// The reviewing officer's bearer token every test app is started with.
 pub const OFFICER: &str = "officer-token-for-the-tests-0123";
 
+/// The deployment's first administrator every test app is started with (the Spin
+/// variables `first_admin_username` / `first_admin_password`): before any account exists,
+/// signing in with these creates it.
+pub const FIRST_ADMIN: &str = "admin";
+pub const FIRST_ADMIN_PASSWORD: &str = "first-admin-password-for-tests";
+
+/// A signed-in person: the session cookie's secret and the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Session {
+    /// Signs in (`POST /api/session`); panics unless it succeeds.
+    pub async fn sign_in(addr: SocketAddr, username: &str, password: &str) -> Session {
+        let body = serde_json::json!({"username": username, "password": password});
+        let r = call(addr, "POST", "/api/session", None, &body).await;
+        assert_eq!(r.status, 200, "sign in as {username}: {}", r.text());
+        Session::from_answer(&r)
+    }
+
+    /// The session a sign-in's answer set up.
+    pub fn from_answer(r: &Answer) -> Session {
+        let set = r.header("set-cookie").expect("a session cookie");
+        let cookie = set
+            .split(';')
+            .next()
+            .and_then(|c| c.strip_prefix("mtg_session="))
+            .expect("mtg_session=…")
+            .to_owned();
+        let csrf = r.json()["csrf_token"]
+            .as_str()
+            .expect("csrf_token")
+            .to_owned();
+        Session { cookie, csrf }
+    }
+
+    /// A JSON request with this session's cookie and, unless `csrf` is false, its token.
+    pub async fn call_with(
+        &self,
+        addr: SocketAddr,
+        method: &str,
+        path: &str,
+        body: &Value,
+        csrf: bool,
+    ) -> Answer {
+        let cookie = format!("mtg_session={}", self.cookie);
+        let mut headers = vec![
+            ("content-type", "application/json"),
+            ("cookie", cookie.as_str()),
+        ];
+        if csrf {
+            headers.push(("x-csrf-token", self.csrf.as_str()));
+        }
+        let bytes = if body.is_null() {
+            Vec::new()
+        } else {
+            body.to_string().into_bytes()
+        };
+        request(addr, method, path, &headers, &bytes)
+            .await
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    /// A JSON request with this session (cookie and CSRF token).
+    pub async fn call(&self, addr: SocketAddr, method: &str, path: &str, body: &Value) -> Answer {
+        self.call_with(addr, method, path, body, true).await
+    }
+}
+
 /// The one way the tests start the app: the project's manifest, its migrations applied to
 /// `default`, the tests' [`ADMIN`] and [`OFFICER`] tokens, and whatever else is set here.
 ///
@@ -87,6 +158,8 @@ impl<'a> App<'a> {
                 ("admin_token", ADMIN),
                 ("officer_token", OFFICER),
                 ("objection_proof_bits", "0"),
+                ("first_admin_username", FIRST_ADMIN),
+                ("first_admin_password", FIRST_ADMIN_PASSWORD),
             ],
         }
     }

@@ -32,6 +32,7 @@ pub const COMPONENTS: &[&str] = &[
     "calculation",
     "notices",
     "objections",
+    "accounts",
     "assets",
 ];
 

@@ -9,6 +9,7 @@ pub const COMPONENTS: &[&str] = &[
     "calculation",
     "notices",
     "objections",
+    "accounts",
     "assets",
 ];
 

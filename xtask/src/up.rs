@@ -44,15 +44,26 @@ pub fn serve(args: &[String]) -> Result<()> {
     }
     // A local run needs no setup: tokens not given (`--variable`, SPIN_VARIABLE_*) are
     // made up for this run and printed, never written anywhere.
-    for name in ["admin_token", "officer_token"] {
+    for name in ["admin_token", "officer_token", "first_admin_password"] {
         let env = format!("SPIN_VARIABLE_{}", name.to_uppercase());
         let given = std::env::var_os(&env).is_some()
             || args.iter().any(|a| a.contains(&format!("{name}=")));
         if !given {
             let token = dev_token()?;
             println!("xtask: {name} for this run (set {env} to choose one): {token}");
+            if name == "first_admin_password" {
+                println!(
+                    "xtask: before any account exists, the console (/console/) takes user name \
+                     `admin` with that password (SPIN_VARIABLE_FIRST_ADMIN_USERNAME to choose)"
+                );
+            }
             cmd.env(&env, token);
         }
+    }
+    if std::env::var_os("SPIN_VARIABLE_FIRST_ADMIN_USERNAME").is_none()
+        && !args.iter().any(|a| a.contains("first_admin_username="))
+    {
+        cmd.env("SPIN_VARIABLE_FIRST_ADMIN_USERNAME", "admin");
     }
     run(cmd.args(args))
 }

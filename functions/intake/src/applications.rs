@@ -171,6 +171,38 @@ struct SummaryView<'a> {
     /// The decision's amount (before BUDGET).
     amount: Money,
     submitted_at: &'a str,
+    /// What the review waits for before the application can be decided (submitted ones
+    /// only): `documents`, `review` (no record yet), `opinions` (a department has not
+    /// answered, PROC-REVIEW), `credit_report` (not recorded, PROC-CREDIT).
+    waits_for: Vec<&'static str>,
+    /// The kinds of document not uploaded yet.
+    missing_documents: Vec<&'static str>,
+}
+
+/// What a submitted application still waits for, and the documents it lacks.
+fn waiting(a: &store::applications::Summary) -> (Vec<&'static str>, Vec<&'static str>) {
+    let missing: Vec<&'static str> = crate::documents::KINDS
+        .into_iter()
+        .filter(|k| !a.document_kinds.iter().any(|d| d == k))
+        .collect();
+    if a.status != store::applications::Status::Submitted {
+        return (Vec::new(), missing);
+    }
+    let mut waits = Vec::new();
+    if !missing.is_empty() {
+        waits.push("documents");
+    }
+    if !a.reviewed {
+        waits.push("review");
+    } else {
+        if a.opinions_awaited > 0 {
+            waits.push("opinions");
+        }
+        if !a.credit_report {
+            waits.push("credit_report");
+        }
+    }
+    (waits, missing)
 }
 
 /// Officers list a round's applications.
@@ -184,14 +216,19 @@ pub async fn list(req: Request) -> Result<Reply, ApiError> {
     let summaries = store::applications::summaries(db.store(), year).await?;
     let applications = summaries
         .iter()
-        .map(|a| SummaryView {
-            id: &a.id,
-            round_year: a.round_year,
-            credit_code: &a.uscc,
-            enterprise_name: &a.enterprise_name,
-            status: a.status,
-            amount: a.amount,
-            submitted_at: &a.submitted_at,
+        .map(|a| {
+            let (waits_for, missing_documents) = waiting(a);
+            SummaryView {
+                id: &a.id,
+                round_year: a.round_year,
+                credit_code: &a.uscc,
+                enterprise_name: &a.enterprise_name,
+                status: a.status,
+                amount: a.amount,
+                submitted_at: &a.submitted_at,
+                waits_for,
+                missing_documents,
+            }
         })
         .collect();
     Ok(json(200, &ApplicationList { applications }))

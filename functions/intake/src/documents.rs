@@ -25,7 +25,8 @@ pub const BYTES_PER_KIND: i64 = 40 * 1024 * 1024;
 /// Bytes per application, every kind together: 60 MiB.
 pub const BYTES_PER_APPLICATION: i64 = 60 * 1024 * 1024;
 
-const KINDS: [&str; 4] = [
+/// Every kind of document an application needs (the guide's materials).
+pub const KINDS: [&str; 4] = [
     "loan_contract",
     "pledge_registration",
     "interest_statement",

@@ -1,12 +1,20 @@
-//! Bearer-token authorisation against tokens held in Spin variables.
+//! Who may call: named people (issue 15) and the deployment's tokens.
 //!
+//! A person signs in (the accounts component) and comes back with the session cookie —
+//! `HttpOnly; Secure; SameSite=Strict`, and on every write the session's CSRF token in
+//! `X-CSRF-Token` — or, for automation, with a personal API token (`Bearer mtg_…`,
+//! revocable). Both are stored only as digests (`store::accounts`). The audit trail names
+//! the person. Roles: administrator, officer, and the read-only auditor.
+//!
+//! Deployment tokens from Spin variables remain for automation that predates accounts:
 //! Tokens are never in code or in the database: the manifest declares them as
 //! `secret = true` variables (e.g. `admin_token`), the operator provides them
 //! (`SPIN_VARIABLE_ADMIN_TOKEN`, a vault, Kubernetes secrets under SpinKube). The
 //! comparison takes the same time whatever the first differing byte is.
 
-use spin_sdk::http::Request;
+use spin_sdk::http::{Method, Request};
 
+use crate::db::Db;
 use crate::error::ApiError;
 
 /// Whether a presented secret is the configured one, in time that depends on neither
@@ -82,10 +90,154 @@ pub fn check(header: Option<&str>, configured: &[&str]) -> Result<(), ApiError> 
     }
 }
 
-/// Requires `Authorization: Bearer <token>` with a token of `role`. Answers who it was for
-/// the audit trail: the role and the first characters of the token's SHA-256, never the
-/// token itself.
+/// The session cookie's name. `__Host-` would pin it to the host and `Secure`, but
+/// browsers refuse `__Host-` cookies over plain HTTP on 127.0.0.1, where the app runs
+/// locally; the attributes below give the same (`Path=/`, no `Domain`, `Secure`).
+pub const SESSION_COOKIE: &str = "mtg_session";
+/// A personal API token starts with this, so it is never taken for a deployment token.
+pub const PERSONAL_TOKEN_PREFIX: &str = "mtg_";
+/// How long a session lasts from sign-in: a working day.
+pub const SESSION_HOURS: i64 = 8;
+
+/// The `Set-Cookie` value that holds `token` for a session of `SESSION_HOURS`: never read
+/// by script (`HttpOnly`), only over HTTPS (`Secure`), never sent by another site's page
+/// (`SameSite=Strict`).
+pub fn session_cookie(token: &str) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
+        SESSION_HOURS * 3600
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn cleared_session_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0")
+}
+
+/// The CSRF token of a session: derived from the session's secret (which the page cannot
+/// read), so it needs no storage and dies with the session.
+pub fn csrf_token(session_token: &str) -> String {
+    crate::token::sha256_hex(format!("csrf\0{session_token}").as_bytes())
+}
+
+/// The session secret in a `Cookie` header, if any.
+pub fn session_from_cookies<'a>(headers: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    headers
+        .flat_map(|h| h.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
+        .map(|(_, value)| value)
+}
+
+/// A signed-in person, and how they came.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub account: store::accounts::Account,
+    pub via: Via,
+}
+
+/// How a person authenticated.
+#[derive(Debug, Clone)]
+pub enum Via {
+    /// The browser's session cookie: its secret and when it ends.
+    Session { token: String, expires_at: String },
+    /// A personal API token, by id.
+    Token(i64),
+}
+
+impl Person {
+    /// How the audit trail names them.
+    pub fn actor(&self) -> String {
+        format!("account:{}", self.account.username)
+    }
+}
+
+/// Whether `method` only reads.
+fn is_read(method: &Method) -> bool {
+    *method == Method::GET || *method == Method::HEAD
+}
+
+/// Whether a person of `role` may do what requires `needed` with `method`: administrators
+/// everything, officers what officers may, auditors only reads.
+pub fn permits(role: store::accounts::Role, needed: Role, method: &Method) -> bool {
+    use store::accounts::Role as R;
+    match role {
+        R::Admin => true,
+        R::Officer => needed == Role::Officer,
+        R::Auditor => is_read(method),
+    }
+}
+
+/// The person the request comes from — a personal API token (`Authorization: Bearer
+/// mtg_…`) or the session cookie — or `None` when it carries neither. A token or session
+/// that does not open (unknown, revoked, expired, signed out, disabled account) is 401;
+/// a write with the session cookie but without its CSRF token, 403.
+pub async fn person(req: &Request) -> Result<Option<Person>, ApiError> {
+    let header = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok());
+    if let Some(token) = bearer_token(header) {
+        if !token.starts_with(PERSONAL_TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let db = Db::open().await?;
+        let digest = crate::token::sha256_hex(token.as_bytes());
+        return match store::accounts::by_token(db.store(), &digest).await? {
+            Some((account, id)) => Ok(Some(Person {
+                account,
+                via: Via::Token(id),
+            })),
+            None => Err(ApiError::unauthorized()),
+        };
+    }
+    let cookies = req
+        .headers()
+        .get_all("cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    let Some(token) = session_from_cookies(cookies) else {
+        return Ok(None);
+    };
+    let db = Db::open().await?;
+    let now = crate::clock::format(crate::clock::now().await);
+    let digest = crate::token::sha256_hex(token.as_bytes());
+    let Some((account, expires_at)) =
+        store::accounts::by_session(db.store(), &digest, &now).await?
+    else {
+        return Err(ApiError::unauthorized());
+    };
+    if !is_read(req.method()) {
+        let presented = req
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !secrets_equal(presented.trim().as_bytes(), csrf_token(token).as_bytes()) {
+            return Err(ApiError::csrf_missing());
+        }
+    }
+    Ok(Some(Person {
+        account,
+        via: Via::Session {
+            token: token.to_owned(),
+            expires_at,
+        },
+    }))
+}
+
+/// Requires a caller of `role` (or, for a read, an auditor): a named person — by the
+/// session cookie (with its CSRF token on writes) or a personal API token — or a
+/// deployment token from the Spin variables (`Authorization: Bearer <token>`). Answers who
+/// it was for the audit trail: `account:<username>`, or for a deployment token the role
+/// and the first characters of the token's SHA-256, never the token itself.
 pub async fn require(req: &Request, role: Role) -> Result<String, ApiError> {
+    if let Some(p) = person(req).await? {
+        if !permits(p.account.role, role, req.method()) {
+            return Err(ApiError::not_your_role());
+        }
+        return Ok(p.actor());
+    }
     let mut values = Vec::new();
     for var in role.variables() {
         match spin_sdk::variables::get(var).await {
@@ -168,5 +320,46 @@ mod tests {
         assert!(!secrets_equal(b"abc", b"abd"));
         assert!(!secrets_equal(b"abc", b"abcd"));
         assert!(!secrets_equal(b"abc\xff", b"abc"));
+    }
+
+    #[test]
+    fn the_session_cookie_is_found_among_others_and_set_safely() {
+        let headers = ["theme=dark; mtg_session=abc123", "other=1"];
+        assert_eq!(session_from_cookies(headers.into_iter()), Some("abc123"));
+        assert_eq!(session_from_cookies(["mtg_session="].into_iter()), None);
+        assert_eq!(session_from_cookies(["xmtg_session=1"].into_iter()), None);
+        let c = session_cookie("abc");
+        for attr in [
+            "HttpOnly",
+            "Secure",
+            "SameSite=Strict",
+            "Path=/",
+            "Max-Age=28800",
+        ] {
+            assert!(c.contains(attr), "{c} lacks {attr}");
+        }
+        assert!(cleared_session_cookie().contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn the_csrf_token_is_the_sessions_own() {
+        assert_eq!(csrf_token("a"), csrf_token("a"));
+        assert_ne!(csrf_token("a"), csrf_token("b"));
+        assert_ne!(csrf_token("a"), crate::token::sha256_hex(b"a"));
+    }
+
+    #[test]
+    fn auditors_read_and_write_nothing_officers_do_not_administer() {
+        use store::accounts::Role as R;
+        for needed in [Role::Officer, Role::Admin] {
+            assert!(permits(R::Admin, needed, &Method::POST));
+            assert!(permits(R::Auditor, needed, &Method::GET));
+            assert!(permits(R::Auditor, needed, &Method::HEAD));
+            assert!(!permits(R::Auditor, needed, &Method::POST));
+            assert!(!permits(R::Auditor, needed, &Method::DELETE));
+        }
+        assert!(permits(R::Officer, Role::Officer, &Method::POST));
+        assert!(!permits(R::Officer, Role::Admin, &Method::POST));
+        assert!(!permits(R::Officer, Role::Admin, &Method::GET));
     }
 }

@@ -22,6 +22,8 @@ pub enum Code {
     FileTooLarge,
     Unauthorized,
     Forbidden,
+    CsrfMissing,
+    SignInFailed,
     TooManyRequests,
     // The state of things.
     Conflict,
@@ -66,6 +68,8 @@ impl Code {
             FileTooLarge => "file_too_large",
             Unauthorized => "unauthorized",
             Forbidden => "forbidden",
+            CsrfMissing => "csrf_missing",
+            SignInFailed => "sign_in_failed",
             TooManyRequests => "too_many_requests",
             Conflict => "conflict",
             IdempotencyKeyReused => "idempotency_key_reused",

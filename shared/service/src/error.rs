@@ -203,6 +203,28 @@ impl ApiError {
         .field("authorization")
     }
 
+    /// 403: a write made with the session cookie lacks the session's CSRF token.
+    pub fn csrf_missing() -> Self {
+        Self::new(
+            403,
+            Code::CsrfMissing,
+            "请求缺少本次登录的防伪令牌（X-CSRF-Token），请刷新页面后重试。",
+            "The request lacks this session's anti-forgery token (X-CSRF-Token); reload the page and try again.",
+        )
+        .field("x-csrf-token")
+    }
+
+    /// 403: the signed-in person's role does not allow this.
+    pub fn not_your_role() -> Self {
+        Self::new(
+            403,
+            Code::Forbidden,
+            "您的账户角色无权执行此操作。",
+            "Your account's role does not allow this operation.",
+        )
+        .field("authorization")
+    }
+
     /// 409 from a rule's refusal: the request is understood, the state of the round or
     /// the application forbids it; the code and both messages name the rule.
     pub fn refused(reason: &rules::decision::Reason) -> Self {

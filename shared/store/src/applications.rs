@@ -94,6 +94,14 @@ pub struct Summary {
     /// The decision's amount (before BUDGET).
     pub amount: Money,
     pub submitted_at: String,
+    /// The kinds of document uploaded so far.
+    pub document_kinds: Vec<String>,
+    /// Whether a review record is kept, final or not (PROC-REVIEW).
+    pub reviewed: bool,
+    /// Department opinions asked and not yet answered, in the review record.
+    pub opinions_awaited: i64,
+    /// Whether the review record holds the credit report (PROC-CREDIT).
+    pub credit_report: bool,
 }
 
 /// A new application, as intake stores it.
@@ -119,12 +127,24 @@ pub const REVIEWED_IN_ROUND: Statement = Statement::new(
 );
 pub const SUMMARIES_OF_ROUND: Statement = Statement::new(
     "applications.summaries_of_round",
-    "SELECT id, round_year, uscc, enterprise_name, status, amount_cny, submitted_at \
+    "SELECT id, round_year, uscc, enterprise_name, status, amount_cny, submitted_at, \
+     (SELECT group_concat(kind) FROM (SELECT DISTINCT kind FROM documents d \
+      WHERE d.application_id = applications.id ORDER BY kind)) AS document_kinds, \
+     review_json IS NOT NULL AS reviewed, \
+     (SELECT count(*) FROM json_each(applications.review_json, '$.opinions') o \
+      WHERE json_extract(o.value, '$.answered_on') IS NULL) AS opinions_awaited, \
+     json_extract(review_json, '$.credit_report') IS NOT NULL AS credit_report \
      FROM applications WHERE round_year = ? ORDER BY seq",
 );
 pub const SUMMARIES: Statement = Statement::new(
     "applications.summaries",
-    "SELECT id, round_year, uscc, enterprise_name, status, amount_cny, submitted_at \
+    "SELECT id, round_year, uscc, enterprise_name, status, amount_cny, submitted_at, \
+     (SELECT group_concat(kind) FROM (SELECT DISTINCT kind FROM documents d \
+      WHERE d.application_id = applications.id ORDER BY kind)) AS document_kinds, \
+     review_json IS NOT NULL AS reviewed, \
+     (SELECT count(*) FROM json_each(applications.review_json, '$.opinions') o \
+      WHERE json_extract(o.value, '$.answered_on') IS NULL) AS opinions_awaited, \
+     json_extract(review_json, '$.credit_report') IS NOT NULL AS credit_report \
      FROM applications ORDER BY round_year DESC, seq",
 );
 pub const NEXT_SEQ: Statement = Statement::new(
@@ -247,6 +267,13 @@ fn summary(row: &Row<'_>) -> Result<Summary, StoreError> {
         status: status(row)?,
         amount: row.money("amount_cny")?,
         submitted_at: row.text("submitted_at")?.to_owned(),
+        document_kinds: row
+            .opt_text("document_kinds")?
+            .map(|k| k.split(',').map(str::to_owned).collect())
+            .unwrap_or_default(),
+        reviewed: row.flag("reviewed")?,
+        opinions_awaited: row.int("opinions_awaited")?,
+        credit_report: row.flag("credit_report")?,
     })
 }
 
@@ -809,6 +836,25 @@ mod tests {
             let s = summaries(&db, Some(2026)).await.unwrap();
             assert_eq!(s.len(), 1);
             assert_eq!(s[0].amount, decision.amount);
+            assert!(s[0].document_kinds.is_empty() && !s[0].reviewed);
+            // What the officers' queue shows: documents in, opinions awaited, the credit
+            // report not yet recorded (read from the stored review record).
+            db.execute_batch(&format!(
+                "INSERT INTO documents (id, application_id, kind, content_type, size_bytes, \
+                 sha256, data, uploaded_at) VALUES \
+                 ('d1', '{id}', 'loan_contract', 'application/pdf', 1, 'x', x'00', '{AT}'), \
+                 ('d2', '{id}', 'loan_contract', 'application/pdf', 1, 'y', x'00', '{AT}'), \
+                 ('d3', '{id}', 'interest_statement', 'application/pdf', 1, 'z', x'00', '{AT}'); \
+                 UPDATE applications SET review_json = '{{\"opinions\": [\
+                 {{\"department\": \"tax\", \"answered_on\": \"2026-05-05\"}}, \
+                 {{\"department\": \"fire_rescue\"}}]}}' WHERE id = '{id}';"
+            ))
+            .unwrap();
+            let s = summaries(&db, Some(2026)).await.unwrap();
+            assert_eq!(s[0].document_kinds, ["interest_statement", "loan_contract"]);
+            assert!(s[0].reviewed);
+            assert_eq!(s[0].opinions_awaited, 1);
+            assert!(!s[0].credit_report);
             assert!(summaries(&db, Some(2025)).await.unwrap().is_empty());
             assert_eq!(
                 undecided_in_round(&db, 2026).await.unwrap(),

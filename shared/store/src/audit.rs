@@ -50,6 +50,71 @@ pub async fn append(db: &impl Sql, entry: &Entry<'_>) -> Result<(), StoreError> 
     Ok(())
 }
 
+/// An entry as read back, with the display name of the person when the actor is an
+/// account (`account:<username>`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub actor_name: Option<String>,
+    pub component: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub rule_ids: Vec<String>,
+    pub detail_json: String,
+}
+
+/// Which entries to read: each filter is exact when given; newest first, `before` an id.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub actor: Option<String>,
+    pub subject: Option<String>,
+    pub action: Option<String>,
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
+pub const RECENT: Statement = Statement::new(
+    "audit.recent",
+    "SELECT l.id AS id, l.at AS at, l.actor AS actor, a.display_name AS actor_name, \
+     l.component AS component, l.action AS action, l.subject AS subject, \
+     l.rule_ids AS rule_ids, l.detail_json AS detail_json \
+     FROM audit_log l LEFT JOIN accounts a ON l.actor = 'account:' || a.username \
+     WHERE (?1 IS NULL OR l.actor = ?1) AND (?2 IS NULL OR l.subject = ?2) \
+     AND (?3 IS NULL OR l.action = ?3) AND (?4 IS NULL OR l.id < ?4) \
+     AND l.action != 'write_probe' \
+     ORDER BY l.id DESC LIMIT ?5",
+);
+
+/// The entries `filter` selects, newest first.
+pub async fn recent(db: &impl Sql, filter: &Filter) -> Result<Vec<Stored>, StoreError> {
+    db.query(
+        &RECENT,
+        vec![
+            filter.actor.as_deref().into(),
+            filter.subject.as_deref().into(),
+            filter.action.as_deref().into(),
+            filter.before.into(),
+            filter.limit.into(),
+        ],
+    )
+    .await?
+    .read(|r| {
+        Ok(Stored {
+            id: r.int("id")?,
+            at: r.text("at")?.to_owned(),
+            actor: r.text("actor")?.to_owned(),
+            actor_name: r.opt_text("actor_name")?.map(str::to_owned),
+            component: r.text("component")?.to_owned(),
+            action: r.text("action")?.to_owned(),
+            subject: r.opt_text("subject")?.map(str::to_owned),
+            rule_ids: r.json("rule_ids")?,
+            detail_json: r.text("detail_json")?.to_owned(),
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +147,60 @@ mod tests {
                 .is_err()
         );
         assert!(db.execute_batch("DELETE FROM audit_log").is_err());
+    }
+
+    #[test]
+    fn entries_are_read_newest_first_with_the_persons_name() {
+        let db = migrated();
+        db.execute_batch(
+            "INSERT INTO accounts (username, display_name, role, password_hash, created_at, \
+             created_by) VALUES ('zhangwei', '张伟', 'officer', '$argon2id$x', 't', 'x')",
+        )
+        .unwrap();
+        for (actor, action) in [
+            ("account:zhangwei", "application.review"),
+            ("admin:1a2b", "round.create"),
+            ("account:zhangwei", "application.void"),
+        ] {
+            block_on(append(
+                &db,
+                &Entry {
+                    actor,
+                    component: "review",
+                    action,
+                    subject: Some("MTG-2026-000001"),
+                    rules: &[RuleId::ProcReview],
+                    detail_json: "{}",
+                },
+            ))
+            .unwrap();
+        }
+        let all = block_on(recent(
+            &db,
+            &Filter {
+                limit: 10,
+                ..Filter::default()
+            },
+        ))
+        .unwrap();
+        assert_eq!(
+            all.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+            ["application.void", "round.create", "application.review"]
+        );
+        assert_eq!(all[0].actor_name.as_deref(), Some("张伟"));
+        assert_eq!(all[1].actor_name, None);
+        assert_eq!(all[0].rule_ids, ["PROC-REVIEW"]);
+        let mine = block_on(recent(
+            &db,
+            &Filter {
+                actor: Some("account:zhangwei".into()),
+                before: Some(all[0].id),
+                limit: 10,
+                ..Filter::default()
+            },
+        ))
+        .unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].action, "application.review");
     }
 }

@@ -12,6 +12,7 @@
 //!
 //! Nothing here holds policy (that is `shared/rules`) or HTTP (that is `shared/service`).
 
+pub mod accounts;
 pub mod allocations;
 pub mod applications;
 pub mod approvals;

@@ -65,6 +65,11 @@ pub const MIGRATIONS: &[Migration] = &[
         owner: "intake",
         sql: include_str!("../migrations/0009_rate.sql"),
     },
+    Migration {
+        id: "0010_accounts",
+        owner: "accounts",
+        sql: include_str!("../migrations/0010_accounts.sql"),
+    },
 ];
 
 /// The id of the newest migration (what a health route expects to find).

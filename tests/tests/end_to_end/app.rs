@@ -23,7 +23,7 @@ async fn every_component_answers_its_health_route_with_the_current_schema(rt) {
         let v = r.json();
         assert_eq!(v["component"], c);
         assert_eq!(v["database"], "ok");
-        assert_eq!(v["schema"], "0009_rate");
+        assert_eq!(v["schema"], "0010_accounts");
     }
     let v = get(host.addr, "/api/health/assets").await.json();
     assert_eq!(v["component"], "assets");

@@ -2,6 +2,7 @@
 //! once per file. Each module is one concern; `cargo test -p e2e --test end_to_end <module>`
 //! runs one of them.
 
+mod accounts;
 mod app;
 mod authz;
 mod browser;
