@@ -275,7 +275,7 @@ pub async fn sign_out(req: Request) -> Result<Reply, ApiError> {
             .await
     })
     .await?;
-    let mut reply = service::error::bytes_reply(204, "text/plain", bytes::Bytes::new());
+    let mut reply = service::error::no_content();
     set_cookie(&mut reply, &auth::cleared_session_cookie())?;
     Ok(reply)
 }
@@ -315,9 +315,5 @@ pub async fn change_password(req: Request) -> Result<Reply, ApiError> {
         .await
     })
     .await?;
-    Ok(service::error::bytes_reply(
-        204,
-        "text/plain",
-        bytes::Bytes::new(),
-    ))
+    Ok(service::error::no_content())
 }

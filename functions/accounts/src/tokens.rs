@@ -107,9 +107,5 @@ pub async fn revoke(req: Request, id: &str) -> Result<Reply, ApiError> {
         .await
     })
     .await?;
-    Ok(service::error::bytes_reply(
-        204,
-        "text/plain",
-        bytes::Bytes::new(),
-    ))
+    Ok(service::error::no_content())
 }

@@ -30,16 +30,15 @@ async fn authorise(req: &Request, receipt_hash: Option<&str>) -> Result<Viewer, 
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok());
-    let Some(token) = service::auth::bearer_token(header) else {
-        return Err(ApiError::unauthorized());
-    };
-    if service::token::matches(token, receipt_hash.unwrap_or(NO_TOKEN_HAS_IT)) {
+    if let Some(token) = service::auth::bearer_token(header)
+        && service::token::matches(token, receipt_hash.unwrap_or(NO_TOKEN_HAS_IT))
+    {
         return Ok(Viewer::Owner);
     }
-    match service::auth::require(req, Role::Officer).await {
-        Ok(_) => Ok(Viewer::Officer),
-        Err(e) => Err(e),
-    }
+    // Otherwise an officer: by token, or signed in (the session cookie); no credential
+    // at all is 401, another one 403.
+    service::auth::require(req, Role::Officer).await?;
+    Ok(Viewer::Officer)
 }
 
 /// Loads an application for whoever presents its receipt token or an officer's token.

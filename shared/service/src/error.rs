@@ -431,6 +431,14 @@ pub fn bytes_reply(status: u16, content_type: &str, body: Bytes) -> Reply {
         .expect("a valid status and header")
 }
 
+/// 204: done, nothing to say.
+pub fn no_content() -> Reply {
+    Response::builder()
+        .status(204)
+        .body(FullBody::new(Bytes::new()))
+        .expect("a valid status")
+}
+
 /// A JSON answer with the given status.
 pub fn json<T: Serialize>(status: u16, value: &T) -> Reply {
     match serde_json::to_vec(value) {

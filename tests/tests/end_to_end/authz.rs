@@ -1,13 +1,17 @@
 //! Who may call what: every operation of the OpenAPI document × every kind of caller (no
 //! token, a wrong token, an enterprise's receipt token, another enterprise's, an objector's
-//! private token, an officer's, an administrator's), each answer asserted. The table is
+//! private token, an officer's, an administrator's deployment token; a signed-in
+//! officer's and a signed-in auditor's session cookie with its CSRF token), each answer
+//! asserted. The table is
 //! checked against `/api/openapi.json`: an operation without a row fails the test, so a
 //! new route must be added here. Refusals must leave the database exactly as it was;
 //! every write that goes through leaves its audit row, naming who acted.
 
 use crate::common::{IN_NOTICE, OPEN, PDF, code, db, dump, round};
 use base64::Engine;
-use e2e::app::{ADMIN, App, OFFICER, assert_error, call, call_raw};
+use e2e::app::{
+    ADMIN, App, FIRST_ADMIN, FIRST_ADMIN_PASSWORD, OFFICER, Session, assert_error, call, call_raw,
+};
 use e2e::{Answer, TempDir, get};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -28,9 +32,13 @@ enum Who {
     Objector,
     Officer,
     Admin,
+    /// A signed-in officer (issue 15): the session cookie and its CSRF token.
+    OfficerSession,
+    /// A signed-in auditor: reads what the office reads, writes nothing.
+    AuditorSession,
 }
 
-const EVERYONE: [Who; 7] = [
+const EVERYONE: [Who; 9] = [
     Who::Nobody,
     Who::Wrong,
     Who::Owner,
@@ -38,7 +46,12 @@ const EVERYONE: [Who; 7] = [
     Who::Objector,
     Who::Officer,
     Who::Admin,
+    Who::OfficerSession,
+    Who::AuditorSession,
 ];
+
+/// The password of the accounts the seed creates (officer and auditor).
+const PERSON_PASSWORD: &str = "a person's password, 2026";
 
 /// An expected answer: a status and, for errors, the code.
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +59,7 @@ struct Expect(u16, Option<&'static str>);
 
 const OK: Expect = Expect(200, None);
 const CREATED: Expect = Expect(201, None);
+const NO_CONTENT: Expect = Expect(204, None);
 
 /// Who may call an operation, and what the allowed callers get (in the seeded state).
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +74,11 @@ enum Access {
     Receipt { owner: Expect, staff: Expect },
     /// The objector's private token, officers and administrators.
     Objection,
+    /// The signed-in person's own session (issue 15): the session cookie only.
+    Session { officer: Expect, auditor: Expect },
+    /// Signing in: anyone may try; the seed's wrong password is refused (401) until the
+    /// name is throttled (429), and each failure is counted (the throttle's only write).
+    SignIn,
 }
 
 impl Access {
@@ -71,21 +90,43 @@ impl Access {
             Access::Admin(_) => &["admin"],
             Access::Receipt { .. } => &["receipt"],
             Access::Objection => &["objection", "officer"],
+            Access::Session { .. } => &["session"],
+            Access::SignIn => &[],
         };
         s.iter().copied().collect()
     }
 
     /// What `who` must get (`None`: public, compared across callers instead).
-    fn expect(self, who: Who) -> Option<Expect> {
+    fn expect(self, who: Who, method: &str) -> Option<Expect> {
         let unauthorized = Expect(401, Some("unauthorized"));
         let forbidden = Expect(403, Some("forbidden"));
         if let Access::Public(e) = self {
             return Some(e);
         }
+        if matches!(self, Access::SignIn) {
+            return None;
+        }
         if who == Who::Nobody {
             return Some(unauthorized);
         }
+        let read = method == "GET";
         Some(match (self, who) {
+            (Access::Session { officer, .. }, Who::OfficerSession) => officer,
+            (Access::Session { auditor, .. }, Who::AuditorSession) => auditor,
+            // Only the session cookie opens a person's own session.
+            (Access::Session { .. }, _) => unauthorized,
+            // A person acts in their role: an officer as the officers' token does; an
+            // auditor reads what an administrator reads and writes nothing.
+            // (It calls after both tokens: a write only the first caller makes finds it
+            // made, as the administrator's token does.)
+            (Access::Officer { admin, .. }, Who::OfficerSession) => admin,
+            (Access::Officer { admin, .. } | Access::Admin(admin), Who::AuditorSession) if read => {
+                admin
+            }
+            // A signed-in person is known: as the office's tokens are (an enterprise's own
+            // writes take its receipt token).
+            (Access::Receipt { staff, .. }, Who::OfficerSession | Who::AuditorSession) => staff,
+            (Access::Objection, Who::OfficerSession | Who::AuditorSession) => OK,
             (Access::Officer { officer, .. }, Who::Officer) => officer,
             (Access::Officer { admin, .. }, Who::Admin) => admin,
             (Access::Admin(e), Who::Admin) => e,
@@ -163,6 +204,8 @@ struct Seeded {
     receipt_b: String,
     objection: String,
     objection_token: String,
+    officer_session: Session,
+    auditor_session: Session,
 }
 
 impl Seeded {
@@ -175,6 +218,15 @@ impl Seeded {
             Who::Objector => Some(&self.objection_token),
             Who::Officer => Some(OFFICER),
             Who::Admin => Some(ADMIN),
+            Who::OfficerSession | Who::AuditorSession => None,
+        }
+    }
+
+    fn session(&self, who: Who) -> Option<&Session> {
+        match who {
+            Who::OfficerSession => Some(&self.officer_session),
+            Who::AuditorSession => Some(&self.auditor_session),
+            _ => None,
         }
     }
 }
@@ -236,7 +288,26 @@ async fn seed(state: &TempDir) -> (e2e::app::AppHost, Seeded) {
         .await,
     )
     .await;
+    // The office's people: the first administrator (the Spin variables) creates an officer
+    // and an auditor, who sign in; the officer has a personal API token (id 1).
+    let admin = Session::sign_in(a, FIRST_ADMIN, FIRST_ADMIN_PASSWORD).await;
+    for (username, role) in [("wang.fang", "officer"), ("zhao.min", "auditor")] {
+        let body = json!({"username": username, "display_name": username, "role": role,
+                          "password": PERSON_PASSWORD});
+        created(admin.call(a, "POST", "/api/accounts", &body).await).await;
+    }
+    let officer_session = Session::sign_in(a, "wang.fang", PERSON_PASSWORD).await;
+    let auditor_session = Session::sign_in(a, "zhao.min", PERSON_PASSWORD).await;
+    let body = json!({"label": "seed"});
+    created(
+        officer_session
+            .call(a, "POST", "/api/session/tokens", &body)
+            .await,
+    )
+    .await;
     let seeded = Seeded {
+        officer_session,
+        auditor_session,
         app_a: receipts[0].0.clone(),
         receipt_a: receipts[0].1.clone(),
         receipt_b: receipts[1].1.clone(),
@@ -261,6 +332,10 @@ fn table(s: &Seeded) -> Vec<Row> {
     let read = Access::Officer {
         officer: OK,
         admin: OK,
+    };
+    let person = |e: Expect| Access::Session {
+        officer: e,
+        auditor: e,
     };
     let both = |e: Expect| Access::Officer {
         officer: e,
@@ -588,11 +663,89 @@ fn table(s: &Seeded) -> Vec<Row> {
                 admin: Expect(409, Some("conflict")),
             },
         ),
+        // The office's people (issue 15).
+        row(
+            "POST",
+            "/api/session",
+            "/api/session",
+            j(json!({"username": "wang.fang", "password": "not the password at all"})),
+            Access::SignIn,
+        ),
+        row("GET", "/api/session", "/api/session", Body::None, person(OK)),
+        row(
+            "GET",
+            "/api/session/tokens",
+            "/api/session/tokens",
+            Body::None,
+            person(OK),
+        ),
+        row(
+            "POST",
+            "/api/session/tokens",
+            "/api/session/tokens",
+            j(json!({"label": "夜间导出"})),
+            person(CREATED),
+        ),
+        // The officer's own token (the seed's); the auditor has no token 1.
+        row(
+            "DELETE",
+            "/api/session/tokens/{id}",
+            "/api/session/tokens/1",
+            Body::None,
+            Access::Session {
+                officer: NO_CONTENT,
+                auditor: Expect(404, Some("not_found")),
+            },
+        ),
+        row("GET", "/api/accounts", "/api/accounts", Body::None, Access::Admin(OK)),
+        row(
+            "POST",
+            "/api/accounts",
+            "/api/accounts",
+            j(json!({"username": "sun.li", "display_name": "孙丽", "role": "officer",
+                     "password": "sun.li's first password"})),
+            Access::Admin(CREATED),
+        ),
+        row(
+            "POST",
+            "/api/accounts/{username}",
+            "/api/accounts/wang.fang",
+            j(json!({"display_name": "王芳"})),
+            Access::Admin(OK),
+        ),
+        row("GET", "/api/audit", "/api/audit?limit=5", Body::None, Access::Admin(OK)),
+        row(
+            "POST",
+            "/api/session/password",
+            "/api/session/password",
+            j(json!({"current_password": PERSON_PASSWORD, "new_password": "another passphrase, 2026"})),
+            person(NO_CONTENT),
+        ),
+        // Last: signing out ends the sessions the rows above used.
+        row("DELETE", "/api/session", "/api/session", Body::None, person(NO_CONTENT)),
     ]);
     rows
 }
 
-async fn send(a: SocketAddr, row: &Row, token: Option<&str>) -> Answer {
+async fn send(a: SocketAddr, row: &Row, s: &Seeded, who: Who) -> Answer {
+    if let Some(session) = s.session(who) {
+        return match &row.body {
+            Body::None => session.call(a, row.method, &row.path, &Value::Null).await,
+            Body::Json(v) => session.call(a, row.method, &row.path, v).await,
+            Body::Pdf => {
+                let cookie = format!("mtg_session={}", session.cookie);
+                let headers = [
+                    ("content-type", "application/pdf"),
+                    ("cookie", cookie.as_str()),
+                    ("x-csrf-token", session.csrf.as_str()),
+                ];
+                e2e::request(a, row.method, &row.path, &headers, PDF)
+                    .await
+                    .unwrap()
+            }
+        };
+    }
+    let token = s.token(who);
     match &row.body {
         Body::None => call(a, row.method, &row.path, token, &Value::Null).await,
         Body::Json(v) => call(a, row.method, &row.path, token, v).await,
@@ -665,8 +818,29 @@ async fn every_operation_answers_each_caller_as_it_should() {
             let what = format!("{} {} as {who:?}", row.method, row.path);
             let before = dump(&state);
             let audit_before = audit_rows(&state).len();
-            let r = send(a, row, s.token(who)).await;
-            let expect = row.access.expect(who).unwrap();
+            let r = send(a, row, &s, who).await;
+            let Some(expect) = row.access.expect(who, row.method) else {
+                // Signing in with a wrong password: refused, then throttled; the failure
+                // counted is all it writes.
+                assert!(matches!(r.status, 401 | 429), "{what}: {}", r.text());
+                let code = if r.status == 401 {
+                    "sign_in_failed"
+                } else {
+                    "too_many_requests"
+                };
+                assert_error(&r, r.status, code);
+                let without = |d: Vec<String>| -> Vec<String> {
+                    d.into_iter()
+                        .filter(|l| !l.starts_with("sign_in_failures:"))
+                        .collect()
+                };
+                assert_eq!(
+                    without(dump(&state)),
+                    without(before),
+                    "{what}: stored something"
+                );
+                continue;
+            };
             check(&r, expect, &what);
             if r.status >= 400 {
                 assert_eq!(dump(&state), before, "{what}: a refusal stored something");
@@ -681,6 +855,8 @@ async fn every_operation_answers_each_caller_as_it_should() {
                         Who::Officer | Who::Admin => {
                             actor.starts_with("officer:") || actor.starts_with("admin:")
                         }
+                        Who::OfficerSession => actor == "account:wang.fang",
+                        Who::AuditorSession => actor == "account:zhao.min",
                         _ => matches!(actor.as_str(), "enterprise" | "public"),
                     };
                     assert!(fits, "{what}: audit row {action} by {actor}");
@@ -694,7 +870,10 @@ async fn every_operation_answers_each_caller_as_it_should() {
                 // HEAD answers as GET does, for the same caller, without a body; OPTIONS is
                 // no way around the check either (405 naming the methods, or a CORS
                 // preflight's 204 on the public reads) and writes nothing.
-                let head = call(a, "HEAD", &row.path, s.token(who), &Value::Null).await;
+                let head = match s.session(who) {
+                    Some(session) => session.call(a, "HEAD", &row.path, &Value::Null).await,
+                    None => call(a, "HEAD", &row.path, s.token(who), &Value::Null).await,
+                };
                 assert_eq!(head.status, r.status, "HEAD {what}");
                 assert!(head.body.is_empty(), "HEAD {what}: a body");
                 let options = call(a, "OPTIONS", &row.path, s.token(who), &Value::Null).await;
