@@ -4,16 +4,18 @@
 //! Guarantees (property-tested): the total never exceeds the budget; no enterprise gets
 //! more than the yearly cap; the result does not depend on the order of the input.
 
-use crate::decision::{Effect, Reason};
+mod texts;
+
+use crate::decision::Reason;
 use crate::input::{FieldError, InputError};
 use crate::model::SubsidyRecord;
 use crate::money::Money;
 use crate::params::{BudgetReading, Parameters};
 use crate::precheck::earlier_times;
-use crate::rule::RuleId::{self, *};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use texts::Texts;
 
 /// The input: a round's approved applications and the enterprises' histories.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,86 +72,86 @@ pub struct Allocation {
 }
 
 /// Allocates a round. Errors only on malformed input (duplicate ids).
+///
+/// A round may hold 100,000 applications (docs/BENCHMARKS.md), so the work is done on
+/// indices and whole fen, and each line is written once, with its texts, in its place.
 pub fn allocate(req: &AllocationRequest, params: &Parameters) -> Result<Allocation, InputError> {
-    // Order-independence: work on a copy sorted by (submission, id), ids unique.
-    let mut apps: Vec<&ApprovedApplication> = req.applications.iter().collect();
-    apps.sort_by(|a, b| (a.submitted_at, &a.id).cmp(&(b.submitted_at, &b.id)));
-    let mut ids: Vec<&str> = apps.iter().map(|a| a.id.as_str()).collect();
-    ids.sort_unstable();
-    if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
-        return Err(InputError {
-            errors: vec![FieldError::new(
-                "applications",
-                "duplicate",
-                format!("申请编号重复：{}", w[0]),
-                format!("application id repeated: {}", w[0]),
-            )],
-        });
-    }
-
+    let apps = &req.applications;
+    // The lines' order; an application's rank in it also breaks ties between equal
+    // submission instants.
+    let by_id = in_id_order(apps)?;
     let cap = params.caps.per_enterprise_per_year;
     let max_times = params.caps.max_times as usize;
-    let no_history = Vec::new();
-    // Room left under CAP-YEAR per enterprise, filled in submission order.
-    let mut room: BTreeMap<&str, Money> = BTreeMap::new();
-    let mut lines: Vec<AllocationLine> = Vec::with_capacity(apps.len());
-    for app in &apps {
-        let history = req.history.get(&app.enterprise).unwrap_or(&no_history);
-        let mut reasons = Vec::new();
-        let times = earlier_times(history, req.year);
-        let mut capped = app.ceiling_amount;
-        if times >= max_times {
-            capped = Money::ZERO;
-            reasons.push(Reason::new(
-                CapTimes,
-                Effect::Refuse,
-                format!("已累计受补助{times}次，达到{max_times}次上限。"),
-                format!("Already subsidised {times} times; the limit is {max_times}."),
-            ));
-        }
-        let left = room.entry(app.enterprise.as_str()).or_insert_with(|| {
-            let already: Money = history
-                .iter()
-                .filter(|h| h.year == req.year)
-                .map(|h| h.amount)
-                .sum();
-            cap.saturating_sub(already)
+
+    // One pass in id order gathers what the caps and the budget need, each enterprise
+    // numbered on first sight.
+    let mut firms: Vec<Firm> = Vec::new();
+    let mut numbered: HashMap<&str, usize> = HashMap::with_capacity(apps.len());
+    let mut queue: Vec<Queued> = Vec::with_capacity(apps.len());
+    for (rank, &i) in by_id.iter().enumerate() {
+        let app = &apps[i];
+        let firm = *numbered.entry(&app.enterprise).or_insert_with(|| {
+            firms.push(Firm::new(req, &app.enterprise, cap));
+            firms.len() - 1
         });
-        if capped > *left {
-            reasons.push(Reason::new(
-                CapYear,
-                Effect::Limit,
-                format!("每家企业每年最高{cap}元：{capped} 元核减为 {left} 元。"),
-                format!(
-                    "At most {cap} CNY per enterprise per year: {capped} CNY cut to {left} CNY."
-                ),
-            ));
-            capped = *left;
-        }
-        *left = left.saturating_sub(capped);
-        lines.push(AllocationLine {
-            id: app.id.clone(),
-            enterprise: app.enterprise.clone(),
-            ceiling_amount: app.ceiling_amount,
-            capped_amount: capped,
-            granted: capped,
-            reasons,
+        queue.push(Queued {
+            at: (
+                app.submitted_at.timestamp(),
+                app.submitted_at.timestamp_subsec_nanos(),
+            ),
+            rank,
+            firm,
+            ceiling: fen(app.ceiling_amount),
         });
     }
+    // Order-independence: the caps and first come, first served follow (submission, id).
+    // `DateTime` orders by the instant, whatever the offset, as `at` does; `rank` is the
+    // order of ids.
+    queue.sort_unstable_by_key(|q| (q.at, q.rank));
 
-    let requested_fen: i128 = lines.iter().map(|l| l.capped_amount.fen()).sum();
+    // CAP-TIMES and CAP-YEAR, per enterprise in submission order; `steps` in id order.
+    let mut steps = vec![Step::default(); apps.len()];
+    for q in &queue {
+        let firm = &mut firms[q.firm];
+        let step = &mut steps[q.rank];
+        step.times = firm.times;
+        let mut capped = if firm.times >= max_times {
+            0
+        } else {
+            q.ceiling
+        };
+        if capped > firm.left {
+            step.cut = true;
+            capped = firm.left;
+        }
+        firm.left -= capped;
+        step.capped = capped;
+        step.granted = capped;
+    }
+
+    let requested_fen: i128 = steps.iter().map(|s| s.capped as i128).sum();
     let budget_fen = req.budget.fen();
     let scaled = requested_fen > budget_fen;
+    let mut scaling = None;
     if scaled {
         match params.readings.budget {
             BudgetReading::Proportional => {
-                scale_proportionally(&mut lines, requested_fen, budget_fen)
+                scale_proportionally(&mut steps, requested_fen, budget_fen);
+                scaling = Some((requested_fen, budget_fen));
             }
-            BudgetReading::FirstComeFirstServed => first_come_first_served(&mut lines, budget_fen),
+            BudgetReading::FirstComeFirstServed => {
+                first_come_first_served(&mut steps, &queue, budget_fen)
+            }
         }
     }
-    lines.sort_by(|a, b| a.id.cmp(&b.id));
-    let granted_fen: i128 = lines.iter().map(|l| l.granted.fen()).sum();
+    let granted_fen: i128 = steps.iter().map(|s| s.granted as i128).sum();
+
+    let texts = Texts::new(cap, max_times, scaling);
+    let lines = by_id
+        .iter()
+        .zip(&steps)
+        .map(|(&i, step)| texts.line(&apps[i], step))
+        .collect();
     Ok(Allocation {
         year: req.year,
         budget: req.budget,
@@ -162,48 +164,89 @@ pub fn allocate(req: &AllocationRequest, params: &Parameters) -> Result<Allocati
     })
 }
 
-/// Reading 5 (default): `granted = ⌊capped × budget / requested⌋` in whole fen, exact in
-/// integers, so the sum never passes the budget.
-fn scale_proportionally(lines: &mut [AllocationLine], requested_fen: i128, budget_fen: i128) {
-    let factor = rust_decimal::Decimal::from_i128_with_scale(budget_fen, 0)
-        / rust_decimal::Decimal::from_i128_with_scale(requested_fen, 0);
-    let factor = factor.round_dp_with_strategy(6, rust_decimal::RoundingStrategy::ToZero);
-    let (requested, budget) = (Money::from_fen(requested_fen), Money::from_fen(budget_fen));
-    let zh = format!(
-        "申报总额 {requested} 元超过预算 {budget} 元，按同一比例（约 {factor}）核减并向下取整到分："
-    );
-    let en = format!(
-        "The round asks {requested} CNY against a budget of {budget} CNY: scaled by one factor (about {factor}), rounded down to the fen: "
-    );
-    for line in lines.iter_mut().filter(|l| !l.capped_amount.is_zero()) {
-        line.granted = Money::from_fen(line.capped_amount.fen() * budget_fen / requested_fen);
-        line.reasons.push(budget_reason(
-            format!("{zh}{} 元。", line.granted),
-            format!("{en}{} CNY.", line.granted),
-        ));
+/// The applications' indices sorted by id; an input error names the first repeated id.
+fn in_id_order(apps: &[ApprovedApplication]) -> Result<Vec<usize>, InputError> {
+    let mut by_id: Vec<usize> = (0..apps.len()).collect();
+    by_id.sort_unstable_by(|&a, &b| apps[a].id.cmp(&apps[b].id));
+    if let Some(w) = by_id.windows(2).find(|w| apps[w[0]].id == apps[w[1]].id) {
+        let id = &apps[w[0]].id;
+        return Err(InputError {
+            errors: vec![FieldError::new(
+                "applications",
+                "duplicate",
+                format!("申请编号重复：{id}"),
+                format!("application id repeated: {id}"),
+            )],
+        });
     }
+    Ok(by_id)
 }
 
-/// Reading 5 (other): in order of submission until the budget runs out.
-fn first_come_first_served(lines: &mut [AllocationLine], budget_fen: i128) {
-    // `lines` are still in (submitted_at, id) order here.
-    let mut left = budget_fen;
-    for line in lines.iter_mut().filter(|l| !l.capped_amount.is_zero()) {
-        let fen = line.capped_amount.fen().min(left);
-        left -= fen;
-        if fen < line.capped_amount.fen() {
-            line.granted = Money::from_fen(fen);
-            line.reasons.push(budget_reason(
-                format!("按申报先后分配预算，余额仅剩 {} 元。", line.granted),
-                format!(
-                    "Budget allocated in order of application; only {} CNY was left.",
-                    line.granted
-                ),
-            ));
+/// An enterprise during the allocation.
+struct Firm {
+    /// CAP-TIMES: earlier rounds subsidised (reading 4).
+    times: usize,
+    /// CAP-YEAR: fen still allowed this year, filled in submission order.
+    left: i64,
+}
+
+impl Firm {
+    fn new(req: &AllocationRequest, enterprise: &str, cap: Money) -> Firm {
+        let history = req.history.get(enterprise).map_or(&[][..], Vec::as_slice);
+        let already: Money = history
+            .iter()
+            .filter(|h| h.year == req.year)
+            .map(|h| h.amount)
+            .sum();
+        Firm {
+            times: earlier_times(history, req.year),
+            left: fen(cap.saturating_sub(already)),
         }
     }
 }
 
-fn budget_reason(zh: String, en: String) -> Reason {
-    Reason::new(RuleId::Budget, Effect::Limit, zh, en)
+/// An application as the caps and the budget take it, in submission order.
+struct Queued {
+    /// The submission instant: seconds since the epoch and nanoseconds.
+    at: (i64, u32),
+    /// Its place in id order.
+    rank: usize,
+    /// Its enterprise's number in `firms`.
+    firm: usize,
+    ceiling: i64,
+}
+
+/// One application's amounts in fen, and what its texts need to say.
+#[derive(Clone, Copy, Default)]
+struct Step {
+    /// CAP-TIMES: the enterprise's earlier rounds.
+    times: usize,
+    /// CAP-YEAR lowered the ceiling to `capped`.
+    cut: bool,
+    capped: i64,
+    granted: i64,
+}
+
+/// An amount in fen. Amounts never pass 10^13 fen (`MAX_AMOUNT`), so each fits an `i64`;
+/// sums and products are taken in `i128`.
+fn fen(m: Money) -> i64 {
+    m.fen() as i64
+}
+
+/// Reading 5 (default): `granted = ⌊capped × budget / requested⌋` in whole fen, exact in
+/// integers, so the sum never passes the budget.
+fn scale_proportionally(steps: &mut [Step], requested_fen: i128, budget_fen: i128) {
+    for step in steps.iter_mut() {
+        step.granted = (step.capped as i128 * budget_fen / requested_fen) as i64;
+    }
+}
+
+/// Reading 5 (other): in order of submission until the budget runs out.
+fn first_come_first_served(steps: &mut [Step], queue: &[Queued], budget_fen: i128) {
+    let mut left = budget_fen;
+    for q in queue {
+        let step = &mut steps[q.rank];
+        step.granted = (step.capped as i128).min(left) as i64;
+        left -= step.granted as i128;
+    }
 }
