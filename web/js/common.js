@@ -113,9 +113,10 @@ export function put(el, ...children) {
   return el;
 }
 
-/** Calls the API on this origin; answers {status, body} (body parsed when JSON). */
-export async function api(method, path, body, headers = {}) {
-  const init = { method, headers: { ...headers } };
+/** Calls the API on this origin; answers {status, body} (body parsed when JSON). `options`
+ *  adds to fetch's init (the console revalidates every read: `{cache: "no-cache"}`). */
+export async function api(method, path, body, headers = {}, options = {}) {
+  const init = { ...options, method, headers: { ...headers } };
   if (body !== undefined) {
     init.headers["content-type"] = "application/json";
     init.body = JSON.stringify(body);

@@ -24,7 +24,7 @@ const NOW: &str = "2026-04-15T10:00:00+08:00";
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// chromedriver on a free port, killed when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
     _profile: TempDir,
@@ -40,7 +40,7 @@ impl Drop for Driver {
 
 /// chromedriver listening on a free port. The port is free when chosen but could be taken
 /// before chromedriver binds it: then chromedriver exits and another port is tried.
-fn driver() -> Driver {
+pub(crate) fn driver() -> Driver {
     let chromedriver = env!("E2E_CHROMEDRIVER");
     for _ in 0..5 {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -73,7 +73,7 @@ fn driver() -> Driver {
     panic!("chromedriver could not listen on any of five free ports");
 }
 
-async fn browser(d: &Driver) -> Client {
+pub(crate) async fn browser(d: &Driver) -> Client {
     let profile = d._profile.0.display().to_string();
     let caps = json!({
         "browserName": "chrome",
@@ -113,8 +113,8 @@ async fn start(state: &TempDir, now: &str) -> e2e::app::AppHost {
 
 /// What a browser test holds for its length: its turn (one browser at a time), its
 /// chromedriver and the app's state (dropped in that order: state, driver, turn).
-struct Held {
-    state: TempDir,
+pub(crate) struct Held {
+    pub(crate) state: TempDir,
     _driver: Driver,
     _one: MutexGuard<'static, ()>,
 }
@@ -122,7 +122,7 @@ struct Held {
 /// A browser test's start: its turn, chromedriver, the app at `now` on a fresh state
 /// named `name`, and a browser session.
 #[allow(clippy::await_holding_lock)] // one browser at a time, across the whole start
-async fn session(name: &str, now: &str) -> (Held, e2e::app::AppHost, Client) {
+pub(crate) async fn session(name: &str, now: &str) -> (Held, e2e::app::AppHost, Client) {
     let one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let d = driver();
     let state = TempDir::new(name);
@@ -165,7 +165,7 @@ async fn open_round(a: SocketAddr) {
 }
 
 /// Sets a control's value as a user would leave it, firing `input` and `change`.
-async fn set(c: &Client, css: &str, value: &str) {
+pub(crate) async fn set(c: &Client, css: &str, value: &str) {
     let ok = c
         .execute(
             "const el = document.querySelector(arguments[0]);
@@ -183,14 +183,14 @@ async fn set(c: &Client, css: &str, value: &str) {
 }
 
 /// Types into a text field key by key (the as-typed checks run on each key).
-async fn type_in(c: &Client, css: &str, text: &str) {
+pub(crate) async fn type_in(c: &Client, css: &str, text: &str) {
     let e = c.find(Locator::Css(css)).await.expect(css);
     e.clear().await.expect("clear");
     e.send_keys(text).await.expect("typing");
 }
 
 /// Clicks an element as a user would, after scrolling it to the middle of the window.
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     let e = c
         .find(Locator::Css(css))
         .await
@@ -207,7 +207,7 @@ async fn click(c: &Client, css: &str) {
 }
 
 /// Every form control has a label (or an accessible name), and there is one `h1`.
-async fn assert_accessible_basics(c: &Client) {
+pub(crate) async fn assert_accessible_basics(c: &Client) {
     let unlabelled = c
         .execute(
             "return [...document.querySelectorAll('input, select, textarea')]
@@ -232,7 +232,7 @@ async fn assert_accessible_basics(c: &Client) {
 }
 
 /// Waits until a script answers something truthy; answers it.
-async fn until(c: &Client, what: &str, script: &str) -> Value {
+pub(crate) async fn until(c: &Client, what: &str, script: &str) -> Value {
     let end = Instant::now() + Duration::from_secs(20);
     loop {
         let v = c.execute(script, vec![]).await.expect("script runs");
@@ -250,7 +250,7 @@ async fn until(c: &Client, what: &str, script: &str) -> Value {
     }
 }
 
-async fn text_of(c: &Client, css: &str) -> String {
+pub(crate) async fn text_of(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|_| panic!("no {css}"))
@@ -262,7 +262,7 @@ async fn text_of(c: &Client, css: &str) -> String {
 /// Waits until the page has been laid out and painted at its new size (WebDriver's resize
 /// returns once the window has it; two animation frames later the page shows it), instead
 /// of sleeping a guessed while.
-async fn laid_out(c: &Client) {
+pub(crate) async fn laid_out(c: &Client) {
     c.execute_async(
         "const done = arguments[0];
          requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
@@ -274,25 +274,34 @@ async fn laid_out(c: &Client) {
 
 /// Whole-page screenshots at desktop and phone width, under `target/screenshots/`.
 async fn screenshots(c: &Client, name: &str) {
-    let dir = root().join("target/screenshots");
-    std::fs::create_dir_all(&dir).expect("target/screenshots");
     for (label, width) in [("desktop", 1280u32), ("phone", 390u32)] {
-        c.set_window_size(width, 900).await.expect("resize");
-        laid_out(c).await;
-        let h = c
-            .execute("return document.documentElement.scrollHeight", vec![])
-            .await
-            .ok()
-            .and_then(|v| v.as_u64())
-            .unwrap_or(900)
-            .clamp(600, 6000) as u32;
-        c.set_window_size(width, h + 120).await.expect("resize");
-        laid_out(c).await;
-        let png = c.screenshot().await.expect("screenshot");
-        assert!(png.starts_with(b"\x89PNG"), "a PNG");
-        std::fs::write(dir.join(format!("{name}-{label}.png")), png).expect("written");
+        screenshot_at(c, &format!("{name}-{label}"), width).await;
     }
     c.set_window_size(1280, 900).await.expect("resize");
+}
+
+/// A whole-page screenshot `target/screenshots/<file>.png` at `width`: the window is made
+/// as tall as the page (at most 6,000 pixels) and left so.
+pub(crate) async fn screenshot_at(c: &Client, file: &str, width: u32) {
+    let dir = root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("target/screenshots");
+    c.set_window_size(width, 900).await.expect("resize");
+    laid_out(c).await;
+    let h = c
+        .execute("return document.documentElement.scrollHeight", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_u64())
+        .unwrap_or(900)
+        .clamp(600, 6000) as u32;
+    c.set_window_size(width, h + 120).await.expect("resize");
+    c.execute("window.scrollTo(0, 0)", vec![])
+        .await
+        .expect("script runs");
+    laid_out(c).await;
+    let png = c.screenshot().await.expect("screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    std::fs::write(dir.join(format!("{file}.png")), png).expect("written");
 }
 
 /// Fills the pre-check by hand: an AI enterprise, one bank loan on an invention patent,
@@ -596,7 +605,7 @@ async fn precheck_of_a_loan_repaid_late_shows_the_refusal() {
 
 /// The pre-check filled by hand (an eligible key-industry invention loan), then its
 /// button to the apply page, whose form it prefills.
-async fn to_the_form_from_the_precheck(c: &Client, addr: SocketAddr) {
+pub(crate) async fn to_the_form_from_the_precheck(c: &Client, addr: SocketAddr) {
     an_eligible_precheck(c, addr).await;
     click(c, "#to-apply").await;
     // Prefilled from the pre-check.
@@ -1656,7 +1665,7 @@ async fn the_precheck_verdict_never_goes_stale_and_a_refusal_grants_no_loan() {
 
 /// The app on the same state at `now`, objections without a proof of work (the API files
 /// them here).
-async fn restart(state: &TempDir, now: &str) -> e2e::app::AppHost {
+pub(crate) async fn restart(state: &TempDir, now: &str) -> e2e::app::AppHost {
     e2e::app::App::local().at(now).start(state).await
 }
 

@@ -7,6 +7,7 @@ mod app;
 mod authz;
 mod browser;
 mod common;
+mod console;
 mod contract;
 mod faults;
 mod host;

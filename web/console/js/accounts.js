@@ -306,6 +306,14 @@ async function loadAudit(older) {
   out.dataset.state = "done";
 }
 
+/** An entry's time: the log keeps UTC ("…Z"); shown in Beijing time like every other
+ *  time in the console. */
+function beijing(at) {
+  const t = Date.parse(at);
+  if (!/Z$/.test(String(at)) || Number.isNaN(t)) return moment(at);
+  return new Date(t + 8 * 3600 * 1000).toISOString().slice(0, 16).replace("T", " ");
+}
+
 function entryRow(e) {
   let detail = "";
   if (e.detail !== null && e.detail !== undefined) {
@@ -314,7 +322,7 @@ function entryRow(e) {
   }
   const person = e.actor_name;
   return h("tr", { "data-id": e.id, "data-actor": e.actor, "data-action": e.action },
-    h("td", { class: "nowrap" }, moment(e.at)),
+    h("td", { class: "nowrap" }, h("time", { datetime: e.at }, beijing(e.at))),
     h("td", { class: "actor" }, person ? [h("strong", {}, person), h("div", { class: "muted" }, e.actor)] : h("code", {}, e.actor)),
     h("td", {}, h("code", {}, e.action), e.component ? h("div", { class: "muted" }, e.component) : null),
     h("td", {}, e.subject ? h("code", {}, e.subject) : "—"),

@@ -104,6 +104,10 @@ async function load() {
   drawNotice();
   drawApproval();
   drawPayments();
+  // The approval and the payments are recorded by administrators: others read them only.
+  if (!can("admin")) {
+    for (const c of document.querySelectorAll("#approval-form :is(input, select), #payment-form :is(input, select)")) c.disabled = true;
+  }
   drawPaymentsNotice();
   drawExports();
 }
@@ -255,23 +259,26 @@ async function diff() {
 
 // ---- The notice of the list --------------------------------------------------------------
 
-function period(n) {
+function period(n, ids = true) {
   const p = n.period;
   if (!p) return null;
   return [
-    h("span", { id: "alloc-publish-period" }, bi(`公示期 ${p.first_day} 至 ${p.last_day}，共 ${p.working_days} 个工作日`,
+    h("span", { id: ids ? "alloc-publish-period" : null }, bi(`公示期 ${p.first_day} 至 ${p.last_day}，共 ${p.working_days} 个工作日`,
       `Notice period ${p.first_day} to ${p.last_day}, ${p.working_days} working days`)),
     bi("；", "; "),
-    h("span", { id: "alloc-publish-ends" }, bi(`异议受理至 ${moment(p.ends_at)} 止`, `objections until ${moment(p.ends_at)}`)),
+    h("span", { id: ids ? "alloc-publish-ends" : null }, bi(`异议受理至 ${moment(p.ends_at)} 止`, `objections until ${moment(p.ends_at)}`)),
   ];
 }
 
 function drawNotice() {
   const n = notices.find((x) => x.kind === "proposed_list");
-  put($("alloc-notice"), n ? h("p", { class: "panel", "data-notice": n.id },
+  const box = $("alloc-notice");
+  if (n) box.dataset.notice = n.id;
+  else delete box.dataset.notice;
+  put(box, n ? h("p", { class: "panel" },
     bi(`已公示（${moment(n.published_at)}，${n.entries} 项，合计 ${yuan(n.current_total)}）。`,
       `Published ${moment(n.published_at)}: ${n.entries} entries, ${yuan(n.current_total)} in total. `),
-    period(n), " ", n.objections_open ? h("strong", {}, bi("（公示中）", "(running)")) : bi("（公示期已结束）", "(ended)"), " ",
+    period(n, false), " ", n.objections_open ? h("strong", {}, bi("（公示中）", "(running)")) : bi("（公示期已结束）", "(ended)"), " ",
     h("a", { href: n.url }, bi("查看公示", "View the notice"))) : null);
 }
 

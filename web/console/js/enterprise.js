@@ -520,17 +520,19 @@ async function show1(code) {
   const credit = h("section", { id: "enterprise-credit" });
   const fraud = h("section", { id: "enterprise-fraud-section" });
   const recovery = h("section", { id: "enterprise-recovery" });
-  put(body,
-    h("dl", { class: "facts", id: "enterprise-summary" },
-      h("dt", {}, bi("统一社会信用代码", "Credit code")), h("dd", {}, h("code", {}, e.credit_code)),
-      name ? [h("dt", {}, bi("名称（申报所填）", "Name (as applied)")), h("dd", {}, name)] : null,
-      h("dt", {}, bi("此前补助", "Earlier subsidies")), h("dd", {}, bi(`${e.history.length} 次`, `${e.history.length}`)),
-      h("dt", {}, bi("信用认定（计入）", "Credit findings (counting)")), h("dd", {}, String(e.credit_findings.filter((f) => f.counts).length)),
-      h("dt", {}, bi("欺诈认定", "Fraud determinations")), h("dd", {}, String(e.fraud_findings.length)),
-      h("dt", {}, bi("待追回", "Outstanding")), h("dd", {}, yuan(e.recovery.outstanding))),
-    hist, credit, fraud, recovery);
+  const summary = h("dl", { class: "facts", id: "enterprise-summary" });
+  // Drawn again with every change below, so the counts never lag behind the sections.
+  const drawSummary = (x) => put(summary,
+    h("dt", {}, bi("统一社会信用代码", "Credit code")), h("dd", {}, h("code", {}, x.credit_code)),
+    name ? [h("dt", {}, bi("名称（申报所填）", "Name (as applied)")), h("dd", {}, name)] : null,
+    h("dt", {}, bi("此前补助", "Earlier subsidies")), h("dd", {}, bi(`${x.history.length} 次`, `${x.history.length}`)),
+    h("dt", {}, bi("信用认定（计入）", "Credit findings (counting)")), h("dd", { id: "enterprise-summary-findings" }, String(x.credit_findings.filter((f) => f.counts).length)),
+    h("dt", {}, bi("欺诈认定", "Fraud determinations")), h("dd", { id: "enterprise-summary-fraud" }, String(x.fraud_findings.length)),
+    h("dt", {}, bi("待追回", "Outstanding")), h("dd", { id: "enterprise-summary-outstanding", "data-amount": x.recovery.outstanding }, yuan(x.recovery.outstanding)));
+  put(body, summary, hist, credit, fraud, recovery);
   const redraw = (x) => {
     if (!x) return;
+    drawSummary(x);
     drawHistory(hist, code, x, redraw);
     drawFraud(fraud, code, x, redraw);
     drawRecovery(recovery, code, x, redraw);
@@ -539,6 +541,7 @@ async function show1(code) {
   put(credit, h("h2", {}, bi("信用记录", "Credit register"), " ", ruleLink("PROC-CREDIT")), h("div", { id: "enterprise-credit-panel" }));
   creditRegister(document.getElementById("enterprise-credit-panel"), code, e.credit_findings, async () => {
     const x = await refresh();
+    if (x) drawSummary(x);
     return x ? x.credit_findings : [];
   });
 }

@@ -43,6 +43,11 @@ export function me() {
   return current ? current.account : null;
 }
 
+/** The console shows what is stored now: every read is revalidated (ETag, 304) instead
+ *  of taken from the browser's cache — public lists such as /api/notices may be kept for
+ *  a minute, and an officer who has just published must see the notice. */
+const FRESH = { cache: "no-cache" };
+
 /**
  * Calls the API as the signed-in person: {status, body}. Writes carry the CSRF token; a 401
  * that says the session is gone (code `unauthorized`: expired, signed out elsewhere,
@@ -53,7 +58,7 @@ export async function call(method, path, body, { raw = false, headers = {} } = {
   const hs = { ...headers };
   if (method !== "GET" && method !== "HEAD" && current) hs["x-csrf-token"] = current.csrf_token;
   if (raw) {
-    const init = { method, headers: hs, credentials: "same-origin" };
+    const init = { ...FRESH, method, headers: hs, credentials: "same-origin" };
     if (body !== undefined) {
       init.headers["content-type"] = "application/json";
       init.body = JSON.stringify(body);
@@ -62,7 +67,7 @@ export async function call(method, path, body, { raw = false, headers = {} } = {
     if (res.status === 401) await ended(res.headers.get("content-type") || "", () => res.clone().json());
     return res;
   }
-  const r = await api(method, path, body, hs);
+  const r = await api(method, path, body, hs, FRESH);
   if (r.status === 401 && path !== "/api/session") await ended("application/json", async () => r.body);
   return r;
 }
