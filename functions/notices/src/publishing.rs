@@ -232,15 +232,19 @@ pub(crate) async fn store(
 ) -> Result<(), ApiError> {
     store::notices::add(db.store(), n, version, ends_at.as_deref(), actor).await?;
     let kind = store::notices::kind_name(n.kind);
-    db.audit(
+    // The rule the notice fulfils (PROC-NOTICE, DISCLOSE) is the entry's rule, as for
+    // every other write: an auditor filtering by rule finds it.
+    let detail = json!({ "kind": kind, "round_year": n.round_year, "entries": n.entries.len(),
+                         "rule": n.kind.rule().code() })
+    .to_string();
+    db.audit_entry(&store::audit::Entry {
         actor,
-        COMPONENT,
-        "publish_notice",
-        Some(&n.id),
-        &json!({ "kind": kind, "round_year": n.round_year, "entries": n.entries.len(),
-                 "rule": n.kind.rule().code() })
-        .to_string(),
-    )
+        component: COMPONENT,
+        action: "publish_notice",
+        subject: Some(&n.id),
+        rules: &[n.kind.rule()],
+        detail_json: &detail,
+    })
     .await
 }
 

@@ -55,6 +55,7 @@ impl Db {
 
     /// Appends an entry to the audit trail.
     pub async fn audit_entry(&self, entry: &store::audit::Entry<'_>) -> Result<(), ApiError> {
-        Ok(store::audit::append(&self.0, entry).await?)
+        let at = crate::clock::format(crate::clock::now().await);
+        Ok(store::audit::append(&self.0, &at, entry).await?)
     }
 }

@@ -25,12 +25,13 @@ pub struct Entry<'a> {
 
 pub const APPEND: Statement = Statement::new(
     "audit.append",
-    "INSERT INTO audit_log (actor, component, action, subject, rule_ids, detail_json) \
-     VALUES (?, ?, ?, ?, ?, ?)",
+    "INSERT INTO audit_log (at, actor, component, action, subject, rule_ids, detail_json) \
+     VALUES (?, ?, ?, ?, ?, ?, ?)",
 );
 
-/// Appends `entry` to the trail.
-pub async fn append(db: &impl Sql, entry: &Entry<'_>) -> Result<(), StoreError> {
+/// Appends `entry` to the trail, made `at` (the service's clock, as every other moment
+/// the app keeps: RFC 3339, Beijing time).
+pub async fn append(db: &impl Sql, at: &str, entry: &Entry<'_>) -> Result<(), StoreError> {
     let rules = serde_json::to_string(entry.rules).map_err(|e| StoreError::Failed {
         statement: APPEND.name,
         message: e.to_string(),
@@ -38,6 +39,7 @@ pub async fn append(db: &impl Sql, entry: &Entry<'_>) -> Result<(), StoreError> 
     db.execute(
         &APPEND,
         vec![
+            at.into(),
             entry.actor.into(),
             entry.component.into(),
             entry.action.into(),
@@ -125,6 +127,7 @@ mod tests {
         let db = migrated();
         block_on(append(
             &db,
+            "2026-05-06T10:00:00+08:00",
             &Entry {
                 actor: "officer:1a2b",
                 component: "calculation",
@@ -164,6 +167,7 @@ mod tests {
         ] {
             block_on(append(
                 &db,
+                "2026-05-06T10:00:00+08:00",
                 &Entry {
                     actor,
                     component: "review",

@@ -306,8 +306,8 @@ async function loadAudit(older) {
   out.dataset.state = "done";
 }
 
-/** An entry's time: the log keeps UTC ("…Z"); shown in Beijing time like every other
- *  time in the console. */
+/** An entry's time in Beijing time, like every other time in the console: entries are
+ *  kept in Beijing time (+08:00); those an earlier version wrote, in UTC ("…Z"). */
 function beijing(at) {
   const t = Date.parse(at);
   if (!/Z$/.test(String(at)) || Number.isNaN(t)) return moment(at);
