@@ -17,7 +17,7 @@
 //     tr[data-id][data-actor][data-action]), #audit-older, #audit-status (data-state)
 
 import {
-  initConsole, call, can, me, act, done, offline, bi, h, put, moment, copyButton, table, ROLES, ruleLink, refusal,
+  initConsole, call, can, me, act, succeeded, done, load, problem, bi, h, put, moment, copyButton, table, ROLES, ruleLinks,
 } from "./session.js";
 
 const $ = (id) => document.getElementById(id);
@@ -51,11 +51,6 @@ function drawMe() {
     h("dt", {}, bi("角色", "Role")), h("dd", { id: "me-role", "data-role": a.role }, roleName(a.role)));
 }
 
-function problem(out, zh, en) {
-  put(out, h("div", { class: "bad refusal", role: "alert", "data-code": "form" }, h("p", {}, bi(zh, en))));
-  out.dataset.state = "refused";
-}
-
 // ---- My password -----------------------------------------------------------------------
 
 function wirePassword() {
@@ -81,7 +76,7 @@ function wirePassword() {
     const r = await act(out, $("password-submit"),
       () => call("POST", "/api/session/password", { current_password: cur.value, new_password: neu.value }),
       () => done("密码已修改。", "Your password is changed."));
-    if (r && r.status >= 200 && r.status < 300) {
+    if (succeeded(r)) {
       cur.value = "";
       neu.value = "";
       again.value = "";
@@ -120,18 +115,9 @@ function wireTokens() {
 
 async function loadTokens() {
   const box = $("tokens-list");
-  let r;
-  try {
-    r = await call("GET", "/api/session/tokens");
-  } catch (_) {
-    offline(box);
-    return;
-  }
-  if (r.status !== 200) {
-    put(box, refusal(r.body));
-    return;
-  }
-  const tokens = r.body.tokens || [];
+  const body = await load(box, "/api/session/tokens");
+  if (!body) return;
+  const tokens = body.tokens || [];
   if (!tokens.length) {
     put(box, h("p", { class: "muted", id: "tokens-none" }, bi("还没有令牌。", "No token yet.")));
     return;
@@ -142,7 +128,7 @@ async function loadTokens() {
       revoke.addEventListener("click", async () => {
         const x = await act($("token-status"), revoke, () => call("DELETE", `/api/session/tokens/${encodeURIComponent(t.id)}`),
           () => done(`令牌“${t.label}”已撤销。`, `Token “${t.label}” revoked.`));
-        if (x && x.status >= 200 && x.status < 300) await loadTokens();
+        if (succeeded(x)) await loadTokens();
       });
     }
     return h("tr", { "data-id": t.id, "data-revoked": String(!!t.revoked_at) },
@@ -189,22 +175,13 @@ function wireCreate() {
 
 async function loadAccounts() {
   const box = $("accounts-list");
-  let r;
-  try {
-    r = await call("GET", "/api/accounts");
-  } catch (_) {
-    offline(box);
-    return;
-  }
-  if (r.status !== 200) {
-    put(box, refusal(r.body));
-    return;
-  }
+  const body = await load(box, "/api/accounts");
+  if (!body) return;
   const admin = can("admin");
   const self = me().username;
   const head = [["用户名", "User name"], ["姓名", "Name"], ["角色", "Role"], ["状态", "State"], ["创建", "Created"]];
   if (admin) head.push(["操作", "Actions"]);
-  put(box, table("accounts-table", head, (r.body.accounts || []).map((a) => h("tr", { "data-username": a.username, "data-disabled": String(!!a.disabled), "data-role": a.role },
+  put(box, table("accounts-table", head, (body.accounts || []).map((a) => h("tr", { "data-username": a.username, "data-disabled": String(!!a.disabled), "data-role": a.role },
     h("th", { scope: "row" }, h("code", {}, a.username)),
     h("td", {}, a.display_name),
     h("td", {}, roleName(a.role)),
@@ -218,7 +195,7 @@ function actions(a, self) {
   const u = a.username;
   const out = $("account-action-status");
   const after = async (r) => {
-    if (r && r.status >= 200 && r.status < 300) await Promise.all([loadAccounts(), loadAudit(false)]);
+    if (succeeded(r)) await Promise.all([loadAccounts(), loadAudit(false)]);
   };
   const toggle = h("button", { type: "button", class: a.disabled ? "secondary" : "secondary danger", id: `account-${u}-${a.disabled ? "enable" : "disable"}`, disabled: self && !a.disabled },
     a.disabled ? bi("启用", "Enable") : bi("停用", "Disable"));
@@ -277,25 +254,12 @@ async function loadAudit(older) {
   }
   q.set("limit", "100");
   if (older && oldest !== null) q.set("before", String(oldest));
-  out.dataset.state = "pending";
-  put(out, h("p", { role: "status" }, bi("正在读取日志…", "Reading the log…")));
   const button = $("audit-older");
   button.disabled = true;
-  let r;
-  try {
-    r = await call("GET", `/api/audit?${q}`);
-  } catch (_) {
-    offline(out);
-    button.disabled = false;
-    return;
-  }
+  const body = await load(out, `/api/audit?${q}`, "正在读取日志…", "Reading the log…");
   button.disabled = false;
-  if (r.status !== 200) {
-    put(out, refusal(r.body));
-    out.dataset.state = "refused";
-    return;
-  }
-  const entries = r.body.entries || [];
+  if (!body) return;
+  const entries = body.entries || [];
   if (!older) put(rows);
   for (const e of entries) rows.append(entryRow(e));
   if (entries.length) oldest = entries[entries.length - 1].id;
@@ -326,7 +290,7 @@ function entryRow(e) {
     h("td", { class: "actor" }, person ? [h("strong", {}, person), h("div", { class: "muted" }, e.actor)] : h("code", {}, e.actor)),
     h("td", {}, h("code", {}, e.action), e.component ? h("div", { class: "muted" }, e.component) : null),
     h("td", {}, e.subject ? h("code", {}, e.subject) : "—"),
-    h("td", {}, (e.rule_ids || []).map((id, i) => [i ? " " : "", ruleLink(id)])),
+    h("td", {}, ruleLinks(e.rule_ids, " ")),
     h("td", { class: "detail" }, detail));
 }
 

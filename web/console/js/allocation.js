@@ -4,12 +4,14 @@
 //
 // Ids a test uses:
 //   #alloc-year (select: the round), #alloc-round (its stage)
-//   #alloc-compute, #alloc-status (data-state), #alloc-summary (#alloc-budget,
+//   #alloc-compute (disabled at a stage where the API refuses it, #alloc-compute-why says
+//     why), #alloc-status (data-state), #alloc-summary (#alloc-budget,
 //     #alloc-requested, #alloc-granted, #alloc-scaled, #alloc-factor, #alloc-unallocated,
 //     #alloc-version), #alloc-lines-table (tr[data-id])
 //   #alloc-version-a, #alloc-version-b, #alloc-diff, #alloc-diff-result (#alloc-diff-table,
 //     tr[data-id][data-change=added|removed|changed])
-//   #alloc-notice (the published notice), #alloc-publish, #alloc-publish-status (data-state;
+//   #alloc-notice (the published notice), #alloc-publish (disabled but for an allocated
+//     round, #alloc-publish-why says why), #alloc-publish-status (data-state;
 //     #alloc-publish-period, #alloc-publish-ends)
 //   #approval-reference, #approval-date, #approval-line-<ID>-decision (approved|reduced|
 //     rejected), #approval-line-<ID>-amount (reduced only), #approval-line-<ID>-note,
@@ -21,8 +23,8 @@
 //   #export-list (proposed|approved|paid), #export-csv, #export-xlsx, #export-status (data-state)
 
 import {
-  initConsole, call, can, act, show, done, offline, bi, h, put, yuan, moment, fen, fromFen, isMoney,
-  sumMoney, pool, table, yearParam, stageName, biRules, ruleLink, refusal,
+  initConsole, call, can, act, succeeded, show, done, offline, pending, problems, fetchFile, saveAs, bi, h, put, yuan,
+  moment, fen, fromFen, isMoney, sumMoney, pool, table, yearParam, stageName, biRules, ruleLink, refusal,
 } from "./session.js";
 
 const $ = (id) => document.getElementById(id);
@@ -100,6 +102,7 @@ async function load() {
   put($("alloc-round"), bi("阶段：", "Stage: "), h("strong", { id: "alloc-stage", "data-stage": round.stage }, stageName(round)),
     " · ", h("a", { href: `dashboard.html?year=${year}` }, bi("工作台", "dashboard")));
   drawAllocation(l);
+  drawStageButtons();
   drawVersions();
   drawNotice();
   drawApproval();
@@ -134,12 +137,12 @@ function drawAllocation(l) {
   if (!alloc) {
     // Nothing computed yet: what the round would ask of the budget (before the caps).
     const eligible = [...apps.values()].filter((x) => x.status === "eligible");
-    const pending = [...apps.values()].filter((x) => x.status === "submitted");
+    const unreviewed = [...apps.values()].filter((x) => x.status === "submitted");
     put(sum, h("dl", { class: "facts", id: "alloc-preview" },
       h("dt", {}, bi("预算", "Budget")), h("dd", { id: "alloc-budget", class: "num" }, yuan(round.budget)),
       h("dt", {}, bi("评审通过的申报", "Reviewed eligible")), h("dd", { class: "num" }, bi(`${eligible.length} 件，测算 ${yuan(sumMoney(eligible.map((x) => x.amount)))}（未计上限与预算）`,
         `${eligible.length}, ${yuan(sumMoney(eligible.map((x) => x.amount)))} before caps and budget`)),
-      h("dt", {}, bi("尚未评审", "Not reviewed")), h("dd", { class: "num" }, String(pending.length))),
+      h("dt", {}, bi("尚未评审", "Not reviewed")), h("dd", { class: "num" }, String(unreviewed.length))),
     l && l.status !== 404 ? refusal(l.body) : h("p", { class: "muted", id: "alloc-none" }, bi("尚未计算分配。", "Not computed yet.")));
     put(lines);
     return;
@@ -174,12 +177,32 @@ function reasons(list) {
     ruleLink(r.rule), " ", biRules(r.zh, r.en))));
 }
 
+/**
+ * "计算分配" and "发布公示" are disabled, the reason shown beside them, at a stage where the
+ * API refuses them for sure: the list is computed under review or once allocated (BUDGET),
+ * and published only once allocated (PROC-NOTICE). The API's refusal stays the backstop.
+ */
+function drawStageButtons() {
+  const now = [round.stage_zh || round.stage, round.stage_en || round.stage];
+  const before = ["open", "closed", "under_review"].includes(round.stage);
+  const compute = ["under_review", "allocated"].includes(round.stage) ? null
+    : [`只有评审阶段或已形成名单的年度可以计算拟补助名单（BUDGET）；当前阶段：${now[0]}。`,
+      `The list is computed during review or once allocated (BUDGET); the round is now: ${now[1]}.`];
+  const publish = round.stage === "allocated" ? null
+    : before ? ["尚未形成拟补助名单：先计算分配（PROC-NOTICE）。", "There is no proposed list yet: compute the allocation first (PROC-NOTICE)."]
+      : [`拟补助名单已公示（PROC-NOTICE）；当前阶段：${now[0]}。`, `The proposed list is already published (PROC-NOTICE); the round is now: ${now[1]}.`];
+  for (const [id, why] of [["alloc-compute", compute], ["alloc-publish", publish]]) {
+    $(id).disabled = !!why;
+    put($(`${id}-why`), why ? biRules(why[0], why[1]) : null);
+  }
+}
+
 function wire() {
   $("alloc-compute").addEventListener("click", async () => {
     const r = await act($("alloc-status"), $("alloc-compute"), () => call("POST", `/api/rounds/${year}/allocation`),
       (b) => done(`已计算：第 ${b.version} 版，拟补助 ${yuan(b.allocation.granted_total)}。`,
         `Computed: version ${b.version}, ${yuan(b.allocation.granted_total)} granted.`));
-    if (r && r.status >= 200 && r.status < 300) await load();
+    if (succeeded(r)) await load();
   });
   $("alloc-diff").addEventListener("click", diff);
   $("alloc-publish").addEventListener("click", publish);
@@ -207,8 +230,7 @@ async function diff() {
   const out = $("alloc-diff-result");
   const va = Number($("alloc-version-a").value);
   const vb = Number($("alloc-version-b").value);
-  out.dataset.state = "pending";
-  put(out, h("p", { role: "status" }, bi("正在比较…", "Comparing…")));
+  pending(out, "正在比较…", "Comparing…");
   let ra;
   let rb;
   try {
@@ -289,7 +311,7 @@ async function publish() {
       `Notice ${n.id} published: ${(n.entries || []).length} entries, ${yuan(n.current_total)} in total.`,
       h("p", {}, period(n)),
       h("p", {}, h("a", { href: n.url, id: "alloc-publish-link" }, bi("查看公示", "View the notice")))));
-  if (r && r.status === 201) await load();
+  if (succeeded(r)) await load();
 }
 
 // ---- The government's approval -----------------------------------------------------------
@@ -350,11 +372,11 @@ async function approve(e) {
   const out = $("approval-status");
   const ref = $("approval-reference");
   const date = $("approval-date");
-  const problems = [];
+  const wrong = [];
   ref.toggleAttribute("aria-invalid", !ref.value.trim());
   date.toggleAttribute("aria-invalid", !date.value);
-  if (!ref.value.trim()) problems.push(["请填写会议纪要或文件。", "Enter the meeting's reference."]);
-  if (!date.value) problems.push(["请填写会议日期。", "Enter the date of the meeting."]);
+  if (!ref.value.trim()) wrong.push(["请填写会议纪要或文件。", "Enter the meeting's reference."]);
+  if (!date.value) wrong.push(["请填写会议日期。", "Enter the date of the meeting."]);
   const lines = listed().map((x) => {
     const decision = $(`approval-line-${x.id}-decision`).value;
     const amountEl = $(`approval-line-${x.id}-amount`);
@@ -365,7 +387,7 @@ async function approve(e) {
       const v = amountEl.value.trim();
       if (!isMoney(v) || fen(v) === 0n || fen(v) >= fen(x.granted)) {
         bad = true;
-        problems.push([`${x.id}：核减后的金额须大于 0 且低于名单金额 ${x.granted} 元。`, `${x.id}: a reduced amount must be above 0 and below the listed ${x.granted} CNY.`]);
+        wrong.push([`${x.id}：核减后的金额须大于 0 且低于名单金额 ${x.granted} 元。`, `${x.id}: a reduced amount must be above 0 and below the listed ${x.granted} CNY.`]);
       }
       line.amount = v;
     }
@@ -373,9 +395,8 @@ async function approve(e) {
     if (note) line.note = note;
     return line;
   });
-  if (problems.length) {
-    put(out, h("div", { class: "bad refusal", role: "alert", "data-code": "form" }, h("ul", { class: "items" }, problems.map(([zh, en]) => h("li", {}, bi(zh, en))))));
-    out.dataset.state = "refused";
+  if (wrong.length) {
+    problems(out, wrong);
     return;
   }
   const body = { approved_on: date.value, reference: ref.value.trim(), lines };
@@ -384,7 +405,7 @@ async function approve(e) {
     return done(`已录入审批（${b.reference}，${b.approved_on}）：批准 ${count("approved")} 项，核减 ${count("reduced")} 项，不予批准 ${count("rejected")} 项；批准总额 ${yuan(sumMoney(b.lines.map((l) => l.amount)))}。`,
       `Approval recorded (${b.reference}, ${b.approved_on}): ${count("approved")} approved, ${count("reduced")} reduced, ${count("rejected")} rejected; ${yuan(sumMoney(b.lines.map((l) => l.amount)))} approved in total.`);
   });
-  if (r && r.status === 200) await load();
+  if (succeeded(r)) await load();
   else if (r && r.body && r.body.error) markFields(r.body.error);
 }
 
@@ -443,26 +464,25 @@ async function pay(e) {
   const date = $("payment-date");
   const batch = $("payment-reference").value.trim();
   const chosen = payable().filter((x) => !x.paid && $(`payment-line-${x.id}-include`) && $(`payment-line-${x.id}-include`).checked);
-  const problems = [];
+  const wrong = [];
   date.toggleAttribute("aria-invalid", !date.value);
-  if (!date.value) problems.push(["请填写拨付日期。", "Enter the date paid."]);
-  if (!chosen.length) problems.push(["请选择要拨付的项目。", "Choose the lines to pay."]);
+  if (!date.value) wrong.push(["请填写拨付日期。", "Enter the date paid."]);
+  if (!chosen.length) wrong.push(["请选择要拨付的项目。", "Choose the lines to pay."]);
   for (const x of chosen) {
     const el = $(`payment-line-${x.id}-reference`);
     const missing = !el.value.trim() && !batch;
     el.toggleAttribute("aria-invalid", missing);
-    if (missing) problems.push([`${x.id}：请填写银行流水号，或填写本批次流水号。`, `${x.id}: enter its bank reference, or the batch's.`]);
+    if (missing) wrong.push([`${x.id}：请填写银行流水号，或填写本批次流水号。`, `${x.id}: enter its bank reference, or the batch's.`]);
   }
-  if (problems.length) {
-    put(out, h("div", { class: "bad refusal", role: "alert", "data-code": "form" }, h("ul", { class: "items" }, problems.map(([zh, en]) => h("li", {}, bi(zh, en))))));
-    out.dataset.state = "refused";
+  if (wrong.length) {
+    problems(out, wrong);
     return;
   }
   const submit = $("payment-submit");
   submit.disabled = true;
-  out.dataset.state = "pending";
+  pending(out, `正在登记 ${chosen.length} 笔拨付…`, `Recording ${chosen.length} payment(s)…`);
   const list = h("ul", { class: "outcomes", id: "payment-outcomes" });
-  put(out, h("p", { role: "status" }, bi(`正在登记 ${chosen.length} 笔拨付…`, `Recording ${chosen.length} payment(s)…`)), list);
+  out.append(list);
   let failed = 0;
   let paidAll = false;
   for (const x of chosen) {
@@ -510,7 +530,7 @@ async function publishPayments() {
     (n) => done(`已发布拨付公示 ${n.id}：${(n.entries || []).length} 项，合计 ${yuan(n.current_total)}。`,
       `Payments notice ${n.id} published: ${(n.entries || []).length} entries, ${yuan(n.current_total)} in total.`,
       h("p", {}, h("a", { href: n.url, id: "payments-notice-link" }, bi("查看公示", "View the notice")))));
-  if (r && r.status === 201) await load();
+  if (succeeded(r)) await load();
 }
 
 // ---- Exports ---------------------------------------------------------------------------
@@ -528,35 +548,19 @@ function drawExports() {
 async function download(e, kind) {
   e.preventDefault();
   const out = $("export-status");
-  const url = exportUrl(kind);
-  out.dataset.state = "pending";
-  put(out, h("p", { role: "status" }, bi("正在导出…", "Exporting…")));
-  let res;
+  pending(out, "正在导出…", "Exporting…");
+  let file;
   try {
-    res = await call("GET", url, undefined, { raw: true });
-  } catch (_) {
-    offline(out);
+    file = await fetchFile(exportUrl(kind));
+  } catch (err) {
+    if (err.answer) show(out, err.answer);
+    else offline(out);
     return;
   }
-  if (!res.ok) {
-    let body = null;
-    try {
-      body = await res.json();
-    } catch (_) {
-      body = null;
-    }
-    show(out, { status: res.status, body });
-    return;
-  }
-  const blob = await res.blob();
-  const cd = res.headers.get("content-disposition") || "";
-  const m = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(cd);
-  const name = m ? decodeURIComponent(m[1] || m[2]) : `round-${year}-${$("export-list").value}.${kind}`;
+  const { blob } = file;
+  const name = file.name || `round-${year}-${$("export-list").value}.${kind}`;
   const href = URL.createObjectURL(blob);
-  const a = h("a", { href, download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
+  saveAs(href, name);
   setTimeout(() => URL.revokeObjectURL(href), 60000);
   put(out, done(`已导出 ${name}（${blob.size} 字节）。`, `Exported ${name} (${blob.size} bytes).`));
   out.dataset.state = "done";

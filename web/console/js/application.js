@@ -9,7 +9,8 @@
 //
 // Ids a test uses:
 //   #app-message[data-state] (loaded: done), #app-summary, #app-status (data-status),
-//   #app-flags (li #flag-<n>, data-kind), #app-enterprise, #app-loans-table (#loan-<n>),
+//   #app-flags (li #flag-<n>, data-kind), #app-enterprise (#app-industry: data-industry),
+//   #app-loans-table (#loan-<n>),
 //   #app-documents (#doc-<DOC-ID>-view, #doc-<DOC-ID>-download), #doc-message[data-state],
 //   #doc-preview, #app-decision (#app-decision-outcome: data-outcome, data-provisional,
 //   data-amount), #app-history, #app-progress, #app-review-record
@@ -17,7 +18,7 @@
 //     #review-opinion-add, #review-opinion-<n> (n from 0, in order),
 //     #review-opinion-<n>-department|name|answered|objects|note|remove,
 //     #review-credit-source|checked|reference|rating,
-//     credit register (enterprise.js): #finding-add-kind|date|source|reference,
+//     credit register (review-kit.js): #finding-add-kind|date|source|reference,
 //       #finding-add-submit, #finding-add-result[data-state], #finding-<id>-correct|repair|withdraw,
 //       #finding-change-*, #finding-change-result[data-state],
 //     #review-interest-<n> (the n-th loan's verified interest), #review-note,
@@ -25,13 +26,16 @@
 //     data-provisional, data-status, data-amount)
 //   void (officers, before the list): #void-reason, #void-submit, #void-result[data-state]
 
-import { initConsole, call, yuan, field, h, bi, put, biRules } from "./session.js";
 import {
-  STATUS, DOC_KINDS, DEPARTMENTS, FINDINGS, FRAUD_KINDS, CREDIT_SOURCES, label, words, options, ph, yes, today,
-  ruleLink, ruleLinks, fixRuleLinks, outlet, busy, refuse, report, act, load, writer, table, col, moneyCell,
-  fileButtons, creditRegister, moment,
-} from "./enterprise.js";
-import { percent } from "../../js/common.js";
+  initConsole, call, act, succeeded, load, problem, outlet, writer, ruleLink, ruleLinks, biRules, fixRuleLinks,
+  yuan, isMoney, moneyCell, table, field, options, ph, today, moment, h, bi, put,
+} from "./session.js";
+import {
+  STATUS, DOC_KINDS, DEPARTMENTS, FINDINGS, FRAUD_KINDS, CREDIT_SOURCES, wordsOf, label, labels, historyTable,
+  fileButtons, creditRegister,
+} from "./review-kit.js";
+import { percent, rules } from "../../js/common.js";
+import { ApplicationForm } from "../../js/form.js";
 import { timeline } from "../../js/status.js";
 
 const LENDERS = [
@@ -40,19 +44,41 @@ const LENDERS = [
   ["financial_leasing", "融资租赁公司", "Financial leasing company"],
   ["other_non_bank", "其他非银行机构", "Other non-bank lender"],
 ];
-const PATENT_TYPES = {
-  invention: ["发明专利", "Invention patent"],
-  utility_model: ["实用新型专利", "Utility model patent"],
-  design: ["外观设计专利", "Design patent"],
-  pct_invention: ["PCT发明专利", "PCT invention"],
-  pct_utility_model: ["PCT实用新型", "PCT utility model"],
-};
-const FLAGS = {
-  right_pledged_elsewhere: ["同一知识产权在本年度其他企业的申报中质押", "The same right is pledged in another enterprise's application of the round"],
-  loan_claimed_elsewhere: ["同一笔贷款在其他申报中", "The same loan is claimed in another application"],
-};
-const EFFECT = { pass: ["符合", "pass"], refuse: ["不符合", "refused"], limit: ["限额", "limit"], note: ["说明", "note"] };
+const PATENT_TYPES = [
+  ["invention", "发明专利", "Invention patent"],
+  ["utility_model", "实用新型专利", "Utility model patent"],
+  ["design", "外观设计专利", "Design patent"],
+  ["pct_invention", "PCT发明专利", "PCT invention"],
+  ["pct_utility_model", "PCT实用新型", "PCT utility model"],
+];
+const FLAGS = [
+  ["right_pledged_elsewhere", "同一知识产权在本年度其他企业的申报中质押", "The same right is pledged in another enterprise's application of the round"],
+  ["loan_claimed_elsewhere", "同一笔贷款在其他申报中", "The same loan is claimed in another application"],
+];
+const EFFECT = [["pass", "符合", "pass"], ["refuse", "不符合", "refused"], ["limit", "限额", "limit"], ["note", "说明", "note"]];
 const IN_REVIEW = ["submitted", "eligible", "refused"];
+
+/** Yes / no. */
+const yes = (b) => (b ? bi("是", "yes") : bi("否", "no"));
+
+/**
+ * An industry's name as the public form offers it (js/form.js): a key industry of the
+ * rules (the wasm bundle's parameters) or of the round (its extra key industries), or
+ * "other"; null when the code is none of these (or the names cannot be read).
+ */
+async function industryName(code, year) {
+  const [wasm, round] = await Promise.all([rules().catch(() => null), call("GET", `/api/rounds/${year}`).catch(() => null)]);
+  let key = [];
+  try {
+    key = wasm ? wasm.defaultParameters().key_industries : [];
+  } catch (_) {
+    key = [];
+  }
+  const extra = round && round.status === 200 ? round.body.extra_key_industries || [] : [];
+  // The form's own options (its method does not use the form itself): the same names.
+  const o = ApplicationForm.prototype.industryOptions([...key, ...extra]).find((x) => x.value === code);
+  return o ? bi(o.dataset.zh, o.dataset.en) : null;
+}
 
 const idOf = () => new URLSearchParams(location.hash.slice(1)).get("id") || "";
 const el = (id) => document.getElementById(id);
@@ -67,7 +93,7 @@ function summary(v) {
     ["企业", "Enterprise", [e.name, " · ", h("a", { href: `enterprise.html#code=${encodeURIComponent(v.credit_code)}&name=${encodeURIComponent(e.name)}` }, h("code", {}, v.credit_code))]],
     ["年度", "Round", String(v.round_year)],
     ["提交时间", "Submitted", moment(v.submitted_at)],
-    ["状态", "Status", h("strong", { id: "app-status", "data-status": v.status }, words(STATUS, v.status))],
+    ["状态", "Status", h("strong", { id: "app-status", "data-status": v.status }, label(STATUS, v.status))],
     ["核定金额", "Amount found", h("span", { "data-amount": v.decision.amount }, yuan(v.decision.amount), v.decision.provisional ? bi("（暂定）", " (provisional)") : null)],
     ["收取费用", "Fee charged", yuan(v.fee_cny)],
   ];
@@ -82,7 +108,7 @@ function flags(v) {
   const list = v.flags || [];
   if (!list.length) return h("p", { class: "hint", "data-empty": "true" }, bi("无。", "None."));
   return h("ul", { class: "flags" }, list.map((f, n) => h("li", { id: `flag-${n}`, class: "bad", "data-kind": f.kind },
-    h("strong", {}, words(FLAGS, f.kind)), bi("：", ": "), bi(f.right_zh, f.right_en),
+    h("strong", {}, label(FLAGS, f.kind)), bi("：", ": "), bi(f.right_zh, f.right_en),
     f.applications.length ? [bi("；另见 ", "; see "), f.applications.map((a, i) => [i ? ", " : "", h("a", { href: `application.html#id=${encodeURIComponent(a)}` }, a)])] : null)));
 }
 
@@ -94,18 +120,18 @@ function declarations(v) {
     h("dt", {}, bi("统一社会信用代码", "Credit code")), h("dd", {}, h("code", {}, e.credit_code)),
     h("dt", {}, bi("在本区依法登记注册", "Registered in the district")), h("dd", { "data-value": String(e.registered_in_district) }, yes(e.registered_in_district)),
     h("dt", {}, bi("在本区纳税", "Pays tax in the district")), h("dd", { "data-value": String(e.pays_tax_in_district) }, yes(e.pays_tax_in_district)),
-    h("dt", {}, bi("所属行业", "Industry")), h("dd", {}, h("code", {}, e.industry)),
+    h("dt", {}, bi("所属行业", "Industry")), h("dd", { id: "app-industry", "data-industry": e.industry }, h("code", {}, e.industry)),
     h("dt", {}, bi("承诺材料真实有效", "Declared truthful")), h("dd", {}, yes(a.declared_truthful), " ", ruleLink("TRUTH")))];
   if (e.credit_findings && e.credit_findings.length) {
-    parts.push(table("app-declared-credit", [col("申报所列信用记录", "Credit findings declared"), col("日期", "Date"), col("来源", "Source"), col("修复日期", "Repaired on")],
+    parts.push(table("app-declared-credit", [["申报所列信用记录", "Credit findings declared"], ["日期", "Date"], ["来源", "Source"], ["修复日期", "Repaired on"]],
       e.credit_findings.map((f) => h("tr", {}, h("td", {}, label(FINDINGS, f.kind)), h("td", {}, f.date), h("td", {}, f.source), h("td", {}, f.resolved_on || "—")))));
   }
   if (e.fraud_findings && e.fraud_findings.length) {
-    parts.push(table("app-declared-fraud", [col("申报所列欺诈认定", "Fraud findings declared"), col("认定日期", "Determined on"), col("文号", "Reference")],
+    parts.push(table("app-declared-fraud", [["申报所列欺诈认定", "Fraud findings declared"], ["认定日期", "Determined on"], ["文号", "Reference"]],
       e.fraud_findings.map((f) => h("tr", {}, h("td", {}, label(FRAUD_KINDS, f.kind)), h("td", {}, f.determined_on), h("td", {}, f.reference || "—")))));
   }
   if (a.history && a.history.length) {
-    parts.push(table("app-declared-history", [col("申报所列此前补助（年度）", "Earlier subsidies declared (year)"), col("金额", "Amount", true), col("文号", "Reference"), col("已追回", "Recovered")],
+    parts.push(table("app-declared-history", [["申报所列此前补助（年度）", "Earlier subsidies declared (year)"], ["金额", "Amount", "num"], ["文号", "Reference"], ["已追回", "Recovered"]],
       a.history.map((r) => h("tr", {}, h("td", {}, String(r.year)), moneyCell(r.amount), h("td", {}, r.reference || "—"), h("td", {}, yes(r.recovered))))));
   }
   return parts;
@@ -113,7 +139,7 @@ function declarations(v) {
 
 function right(r) {
   if (r.kind === "patent") {
-    const t = PATENT_TYPES[r.patent_type] || [r.patent_type, r.patent_type];
+    const t = wordsOf(PATENT_TYPES, r.patent_type);
     return bi(`${t[0]} ${r.application_number}（权利人：${r.owner}）`, `${t[1]} ${r.application_number} (owner: ${r.owner})`);
   }
   if (r.kind === "trademark") {
@@ -137,20 +163,20 @@ function loans(v) {
     h("tr", { class: "sub" }, h("td", { colspan: 8 }, bi("质押权利：", "Pledged rights: "),
       h("ul", { class: "plain" }, l.pledged_rights.map((r) => h("li", { "data-kind": r.kind }, right(r)))))),
   ]);
-  return table("app-loans-table", [col("合同编号", "Contract"), col("贷款机构", "Lender"), col("本金", "Principal", true), col("期限", "Term"),
-    col("最后还款日", "Final repayment"), col("逾期", "Overdue"), col("申报利息", "Interest declared", true), col("核实利息", "Interest verified", true)], rows);
+  return table("app-loans-table", [["合同编号", "Contract"], ["贷款机构", "Lender"], ["本金", "Principal", "num"], ["期限", "Term"],
+    ["最后还款日", "Final repayment"], ["逾期", "Overdue"], ["申报利息", "Interest declared", "num"], ["核实利息", "Interest verified", "num"]], rows);
 }
 
 function documents(v) {
   const out = el("doc-message");
   const preview = el("doc-preview");
   const docs = v.documents || [];
-  const missing = Object.keys(DOC_KINDS).filter((k) => !docs.some((d) => d.kind === k));
+  const missing = DOC_KINDS.map(([k]) => k).filter((k) => !docs.some((d) => d.kind === k));
   const rows = docs.map((d) => {
     const name = `${v.id}-${d.kind}-${d.id}`;
     const path = `/api/applications/${encodeURIComponent(v.id)}/documents/${encodeURIComponent(d.id)}`;
     return h("tr", { id: `doc-${d.id}`, "data-kind": d.kind },
-      h("td", {}, words(DOC_KINDS, d.kind)),
+      h("td", {}, label(DOC_KINDS, d.kind)),
       h("td", {}, h("code", {}, d.id)),
       h("td", {}, d.content_type),
       h("td", { class: "num" }, d.size_bytes < 1048576 ? `${Math.max(1, Math.round(d.size_bytes / 1024))} KB` : `${(d.size_bytes / 1048576).toFixed(1)} MB`),
@@ -159,10 +185,10 @@ function documents(v) {
       h("td", { class: "tools" }, fileButtons(`doc-${d.id}`, path, name, d.content_type, d.sha256, out, preview)));
   });
   return [
-    rows.length ? table("app-documents-table", [col("类别", "Kind"), col("编号", "Id"), col("格式", "Type"), col("大小", "Size", true), col("上传时间", "Uploaded"), col("SHA-256", "SHA-256"), col("操作", "Open")], rows)
+    rows.length ? table("app-documents-table", [["类别", "Kind"], ["编号", "Id"], ["格式", "Type"], ["大小", "Size", "num"], ["上传时间", "Uploaded"], ["SHA-256", "SHA-256"], ["操作", "Open"]], rows)
       : h("p", { class: "hint", "data-empty": "true" }, bi("尚未提交材料。", "No document yet.")),
     h("p", { id: "app-documents-missing", class: missing.length ? "warn" : "ok", "data-missing": missing.join(" ") },
-      missing.length ? [bi("未提交：", "Missing: "), bi(missing.map((k) => DOC_KINDS[k][0]).join("、"), missing.map((k) => DOC_KINDS[k][1]).join(", "))]
+      missing.length ? [bi("未提交：", "Missing: "), labels(DOC_KINDS, missing)]
         : bi("四类材料均已提交。", "Every kind of document is in.")),
   ];
 }
@@ -170,7 +196,7 @@ function documents(v) {
 /** A decision (rules::Decision) with every rule linked; `status` the application's after it. */
 function decisionView(d, status, id) {
   const ok = d.outcome === "eligible";
-  const loansTable = table(`${id}-loans`, [col("合同编号", "Contract"), col("结果", "Result"), col("比例", "Rate"), col("计入利息", "Interest counted", true), col("补助上限", "Ceiling", true)],
+  const loansTable = table(`${id}-loans`, [["合同编号", "Contract"], ["结果", "Result"], ["比例", "Rate"], ["计入利息", "Interest counted", "num"], ["补助上限", "Ceiling", "num"]],
     d.loans.map((l) => h("tr", { class: l.eligible ? "ok" : "bad", "data-contract": l.contract_number },
       h("th", { scope: "row" }, l.contract_number),
       h("td", {}, l.eligible ? bi("符合", "eligible") : bi("不符合", "not eligible"), l.refused_by.length ? [" (", ruleLinks(l.refused_by), ")"] : null),
@@ -180,14 +206,13 @@ function decisionView(d, status, id) {
     h("p", { class: "big" }, d.provisional ? bi("暂定：", "Provisional: ") : null, ok ? bi("符合条件", "Eligible") : bi("不符合条件", "Not eligible"),
       d.refused_by.length ? [" (", ruleLinks(d.refused_by), ")"] : null),
     h("p", {}, bi(`${d.year} 年度补助金额：`, `Subsidy for ${d.year}: `), h("strong", {}, yuan(d.amount)), bi("；上限合计 ", "; ceilings in total "), yuan(d.ceiling_total),
-      status ? [bi("；申报状态：", "; status: "), words(STATUS, status)] : null),
+      status ? [bi("；申报状态：", "; status: "), label(STATUS, status)] : null),
     d.provisional ? h("p", { class: "hint" }, bi("评审尚未完成（各部门意见均已回复、信用报告已记录后方为最终结论）。", "The review is not final until every department asked has answered and the credit report is recorded.")) : null,
     d.caps.length ? h("ul", { class: "caps" }, d.caps.map((c) => h("li", {}, ruleLink(c.rule), bi("：由 ", ": from "), yuan(c.before), bi(" 减至 ", " to "), yuan(c.after)))) : null,
     loansTable,
     h("ol", { class: "reasons" }, d.reasons.map((r) => h("li", { class: `effect-${r.effect}`, "data-rule": r.rule },
-      h("span", { class: `badge ${r.effect}` }, bi(...(EFFECT[r.effect] || [r.effect, r.effect]))), " ", ruleLink(r.rule),
+      h("span", { class: `badge ${r.effect}` }, label(EFFECT, r.effect)), " ", ruleLink(r.rule),
       r.loan ? h("span", { class: "loan-ref" }, ` [${r.loan}]`) : null, bi("：", ": "), biRules(r.zh, r.en)))));
-  fixRuleLinks(node);
   return node;
 }
 
@@ -197,7 +222,7 @@ function reviewRecord(v) {
   const ops = r.opinions || [];
   const cr = r.credit_report;
   return [
-    ops.length ? table("app-review-opinions", [col("征求意见的部门", "Department asked"), col("回复日期", "Answered on"), col("意见", "Opinion"), col("备注", "Note")],
+    ops.length ? table("app-review-opinions", [["征求意见的部门", "Department asked"], ["回复日期", "Answered on"], ["意见", "Opinion"], ["备注", "Note"]],
       ops.map((o) => h("tr", { "data-department": o.department, "data-answered": o.answered_on ? "true" : "false" },
         h("td", {}, o.department === "other" ? o.name : label(DEPARTMENTS, o.department)),
         h("td", {}, o.answered_on || h("span", { class: "warn" }, bi("待回复", "awaited"))),
@@ -216,11 +241,8 @@ async function history(v) {
   put(root, out);
   const e = await load(out, `/api/enterprises/${encodeURIComponent(v.credit_code)}`);
   if (!e) return null;
-  const rows = e.history.map((r) => h("tr", {}, h("td", {}, String(r.year)), moneyCell(r.amount), h("td", {}, r.reference || "—"),
-    h("td", {}, r.recovered ? bi("已追回（仍计次数）", "recovered (still counts)") : "—")));
   put(root, out,
-    rows.length ? table("app-history-table", [col("年度", "Year"), col("金额", "Amount", true), col("文号", "Reference"), col("追回", "Recovered")], rows)
-      : h("p", { class: "hint", "data-empty": "true" }, bi("系统中没有此前补助的记录。", "No earlier subsidy on record.")),
+    historyTable("app-history-table", e.history),
     e.fraud_findings.length ? h("p", { class: "bad", id: "app-history-fraud" }, bi("欺诈认定：", "Fraud determinations: "),
       e.fraud_findings.map((f, i) => [i ? "；" : "", label(FRAUD_KINDS, f.kind), ` ${f.determined_on}`, bi(`，${f.may_apply_from} 起方可再申报`, `, may apply from ${f.may_apply_from}`)]), " ", ruleLink("FRAUD")) : null,
     h("p", {}, h("a", { href: `enterprise.html#code=${encodeURIComponent(v.credit_code)}&name=${encodeURIComponent(v.application.enterprise.name)}` },
@@ -338,26 +360,17 @@ function reviewForm(v, enterprise, refreshView) {
       body.verified_interest.push({ contract_number: loansList[n].contract_number, interest_paid: i.value.trim() });
       sent.push(n);
     });
-    const bad = interest.find((i) => i.value.trim() && !/^\d+(\.\d{1,2})?$/.test(i.value.trim()));
+    const bad = interest.find((i) => i.value.trim() && !isMoney(i.value));
     if (bad) {
       bad.setAttribute("aria-invalid", "true");
       bad.focus();
-      return refuse(out, "核实的利息应写作 12345.67。", "Write verified interest as 12345.67.");
+      return problem(out, "核实的利息应写作 12345.67。", "Write verified interest as 12345.67.");
     }
     if (note.value.trim()) body.note = note.value.trim();
-    submit.disabled = true;
-    busy(out);
-    let r = null;
-    try {
-      r = await call("POST", `/api/applications/${encodeURIComponent(v.id)}/review`, body);
-    } catch (_) {
-      refuse(out, "网络不可用，请稍后重试。", "The network is unavailable; please try again.");
-    }
-    submit.disabled = false;
-    if (!r) return;
-    const ok = report(out, r, (x) =>
+    const r = await act(out, submit, () => call("POST", `/api/applications/${encodeURIComponent(v.id)}/review`, body), (x) =>
       h("div", {}, h("p", { class: "good" }, bi(`评审已保存：${x.id}。`, `Review saved: ${x.id}.`)), decisionView(x.decision, x.status, "review-outcome-decision")));
-    if (ok) refreshView();
+    if (!r) return;
+    if (succeeded(r)) refreshView();
     else markFields(r.body, sent);
   });
 }
@@ -405,10 +418,10 @@ function voidForm(v, refreshView) {
     out);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    if (reason.value.trim().length < 4) return refuse(out, "请写明作废理由（至少 4 个字）。", "Give the reason (4 characters at least).");
-    const r = await act(out, () => call("POST", `/api/applications/${encodeURIComponent(v.id)}/void`, { reason: reason.value.trim() }), (x) =>
+    if (reason.value.trim().length < 4) return problem(out, "请写明作废理由（至少 4 个字）。", "Give the reason (4 characters at least).");
+    const r = await act(out, null, () => call("POST", `/api/applications/${encodeURIComponent(v.id)}/void`, { reason: reason.value.trim() }), (x) =>
       h("p", { class: "good", "data-status": x.status }, bi(`已作废：${x.id}（${moment(x.voided.voided_at)}，${x.voided.actor}）。`, `Voided: ${x.id} (${moment(x.voided.voided_at)}, ${x.voided.actor}).`)));
-    if (r) refreshView({ keepVoid: true });
+    if (succeeded(r)) refreshView({ keepVoid: true });
   });
   put(root, form);
 }
@@ -442,6 +455,9 @@ async function open(id) {
   };
   draw(v);
   put(el("app-enterprise"), declarations(v));
+  industryName(v.application.enterprise.industry, v.round_year).then((name) => {
+    if (name && gen === generation) put(el("app-industry"), name);
+  });
   put(el("app-documents"), documents(v));
   put(el("doc-message"));
   put(el("doc-preview"));
@@ -463,7 +479,6 @@ async function open(id) {
   if (gen !== generation) return;
   reviewForm(v, enterprise, refreshView);
   voidForm(v, refreshView);
-  fixRuleLinks(app);
 }
 
 async function main() {

@@ -13,9 +13,10 @@
 //   #round-create-status (data-state)
 
 import {
-  initConsole, call, can, act, done, bi, h, put, yuan, moment, sumMoney, pool, table,
-  yearParam, stageName, biRules, refusal,
+  initConsole, call, can, act, done, problem, bi, h, put, yuan, moment, sumMoney, pool, table,
+  yearParam, stageName, biRules, refusal, isMoney,
 } from "./session.js";
+import { STATUS, WAITS, label, wordsOf } from "./review-kit.js";
 
 const listEl = document.getElementById("rounds-list");
 const viewEl = document.getElementById("round-view");
@@ -24,24 +25,6 @@ const tools = document.getElementById("stage-tools");
 const closeBtn = document.getElementById("stage-close");
 const reviewBtn = document.getElementById("stage-review");
 const stageOut = document.getElementById("stage-status");
-
-const STATUS = [
-  ["submitted", "已受理待评审", "received, not reviewed"],
-  ["eligible", "评审通过", "reviewed: eligible"],
-  ["refused", "不予补助", "refused"],
-  ["proposed", "拟补助（已列入名单）", "on the proposed list"],
-  ["removed", "已取消", "removed"],
-  ["approved", "政府已批准", "approved"],
-  ["paid", "已拨付", "paid"],
-  ["withdrawn", "已撤回／作废", "withdrawn / voided"],
-];
-
-const WAITS = {
-  documents: ["缺少材料", "documents missing"],
-  review: ["待评审结论", "review conclusion"],
-  opinions: ["待部门意见", "department opinions"],
-  credit_report: ["待信用报告", "credit report"],
-};
 
 let rounds = [];
 let year = null;
@@ -176,7 +159,7 @@ function counts(apps, r) {
   }
   rows.push(h("tr", { class: "total" }, h("th", { scope: "row" }, bi("合计", "Total")), h("td", { class: "num", id: "round-count-total" }, String(apps.length))));
   const waitRows = Object.entries(waits).map(([k, n]) =>
-    h("tr", { "data-waits": k }, h("th", { scope: "row" }, bi(...(WAITS[k] || [k, k]))), h("td", { class: "num" }, String(n))));
+    h("tr", { "data-waits": k }, h("th", { scope: "row" }, label(WAITS, k)), h("td", { class: "num" }, String(n))));
   return h("div", {},
     table("round-counts", [["状态", "Status"], ["件数", "Count", "num"]], rows),
     waitRows.length ? table("round-waits", [["等待事项", "Waiting for"], ["件数", "Count", "num"]], waitRows) : null);
@@ -239,7 +222,7 @@ function blockers(round, apps, alloc, proposed, payments, openObjections) {
       if (waiting.length) {
         add("review", `${waiting.length} 件申报尚无评审结论，不能计算分配（PROC-REVIEW）：`,
           `${waiting.length} application(s) have no review decision; the allocation cannot be computed (PROC-REVIEW):`,
-          waiting.map((a) => ({ id: a.id, name: a.enterprise_name, extra: (a.waits_for || []).length ? ` — ${(a.waits_for || []).map((w) => (WAITS[w] ? WAITS[w][0] : w)).join("、")}` : "" })));
+          waiting.map((a) => ({ id: a.id, name: a.enterprise_name, extra: (a.waits_for || []).length ? ` — ${(a.waits_for || []).map((w) => wordsOf(WAITS, w)[0]).join("、")}` : "" })));
       }
       break;
     }
@@ -307,13 +290,11 @@ function setUpCreate() {
     const required = ["year", "title", "reference", "approval-reference", "approval-date", "materials", "opens", "closes", "from", "to", "budget"];
     const empty = required.filter((k) => !$(k).value.trim());
     for (const k of required) $(k).toggleAttribute("aria-invalid", empty.includes(k));
-    const badBudget = $("budget").value.trim() && !/^\d+(\.\d{1,2})?$/.test($("budget").value.trim());
+    const badBudget = $("budget").value.trim() && !isMoney($("budget").value);
     $("budget").toggleAttribute("aria-invalid", empty.includes("budget") || badBudget);
     if (empty.length || badBudget) {
-      put(out, h("div", { class: "bad refusal", role: "alert" }, h("p", {},
-        badBudget && !empty.length ? bi("预算须为金额，例如 1000000.00。", "The budget must be an amount, e.g. 1000000.00.")
-          : bi("请填写所有必填项。", "Fill in every required field."))));
-      out.dataset.state = "refused";
+      if (badBudget && !empty.length) problem(out, "预算须为金额，例如 1000000.00。", "The budget must be an amount, e.g. 1000000.00.");
+      else problem(out, "请填写所有必填项。", "Fill in every required field.");
       $(empty[0] || "budget").focus();
       return;
     }

@@ -18,19 +18,19 @@
 //   #conclusion-preview (data-current, data-new, data-total-before, data-total-after,
 //   data-unallocated-after, data-change), #conclusion-submit, #conclusion-result[data-state]
 
-import { initConsole, call, yuan, field, h, bi, put } from "./session.js";
 import {
-  options, ph, ruleLink, outlet, refuse, act, load, writer, table, col, moneyCell, fileButtons,
-  fen, fenText, moment, words, fixRuleLinks,
-} from "./enterprise.js";
+  initConsole, call, act, succeeded, load, problem, outlet, writer, ruleLink, fen, fromFen, sumFen, yuan, moneyCell,
+  table, field, options, ph, moment, h, bi, put,
+} from "./session.js";
+import { label, fileButtons } from "./review-kit.js";
 
-const OBJ_STATUS = {
-  received: ["已受理，重审中", "Received, under re-review"],
-  upheld: ["异议成立", "Upheld"],
-  partly_upheld: ["异议部分成立", "Partly upheld"],
-  dismissed: ["异议不成立", "Dismissed"],
-};
-const ENTRY_STATUS = { listed: ["拟补助", "listed"], amended: ["已调整", "amended"], removed: ["已取消", "removed"], paid: ["已拨付", "paid"] };
+const OBJ_STATUS = [
+  ["received", "已受理，重审中", "Received, under re-review"],
+  ["upheld", "异议成立", "Upheld"],
+  ["partly_upheld", "异议部分成立", "Partly upheld"],
+  ["dismissed", "异议不成立", "Dismissed"],
+];
+const ENTRY_STATUS = [["listed", "拟补助", "listed"], ["amended", "已调整", "amended"], ["removed", "已取消", "removed"], ["paid", "已拨付", "paid"]];
 const OUTCOMES = [
   ["upheld", "异议成立（取消补助，或按新金额）", "Upheld (the entry removed, or a new amount)"],
   ["partly_upheld", "异议部分成立（调整金额）", "Partly upheld (a new amount)"],
@@ -70,8 +70,8 @@ function drawList() {
   const counts = new Map();
   for (const o of state.objections) counts.set(o.status, (counts.get(o.status) || 0) + 1);
   put(el("objection-counts"), state.objections.length
-    ? h("ul", { class: "stages" }, Object.keys(OBJ_STATUS).filter((s) => counts.has(s)).map((s) =>
-      h("li", { id: `objection-count-${s}`, "data-count": counts.get(s) }, words(OBJ_STATUS, s), " ", h("strong", {}, String(counts.get(s))))))
+    ? h("ul", { class: "stages" }, OBJ_STATUS.map(([s]) => s).filter((s) => counts.has(s)).map((s) =>
+      h("li", { id: `objection-count-${s}`, "data-count": counts.get(s) }, label(OBJ_STATUS, s), " ", h("strong", {}, String(counts.get(s))))))
     : null);
   const rows = state.objections.map((o) => {
     const entry = (n.current_entries || []).find((e) => e.number === o.entry);
@@ -80,13 +80,13 @@ function drawList() {
       h("td", { class: "num" }, String(o.entry)),
       h("td", {}, entry ? entry.enterprise_name : "—", h("br"), h("a", { href: `application.html#id=${encodeURIComponent(o.application_id)}` }, h("small", {}, o.application_id))),
       h("td", {}, moment(o.filed_at)),
-      h("td", { class: `status status-${o.status}` }, words(OBJ_STATUS, o.status)),
+      h("td", { class: `status status-${o.status}` }, label(OBJ_STATUS, o.status)),
       h("td", {}, o.concluded_at ? moment(o.concluded_at) : "—"),
       moneyCell(o.new_amount));
   });
   put(el("objection-list"), rows.length
-    ? table("objection-table", [col("受理编号", "Tracking number"), col("序号", "Entry", true), col("企业 / 申报", "Enterprise / application"),
-      col("提出时间", "Filed"), col("状态", "Status"), col("重审时间", "Concluded"), col("新金额", "New amount", true)], rows)
+    ? table("objection-table", [["受理编号", "Tracking number"], ["序号", "Entry", "num"], ["企业 / 申报", "Enterprise / application"],
+      ["提出时间", "Filed"], ["状态", "Status"], ["重审时间", "Concluded"], ["新金额", "New amount", "num"]], rows)
     : h("p", { id: "objection-table", class: "hint", "data-empty": "true" }, bi("该公示没有收到异议。", "No objection to this notice.")));
 }
 
@@ -127,7 +127,7 @@ export function effect(alloc, applicationId, outcome, newAmountText) {
   const a = alloc && alloc.allocation;
   if (!a) return null;
   const line = a.lines.find((l) => l.id === applicationId);
-  const totalBefore = a.lines.reduce((s, l) => s + (fen(l.granted) ?? 0n), 0n);
+  const totalBefore = sumFen(a.lines.map((l) => l.granted));
   const budget = fen(a.budget) ?? 0n;
   const unallocated = budget > totalBefore ? budget - totalBefore : 0n;
   const current = line ? fen(line.granted) ?? 0n : 0n;
@@ -155,15 +155,15 @@ export function effect(alloc, applicationId, outcome, newAmountText) {
       return res;
     }
     if (next === 0n || next === current) {
-      res.problem = [`新的金额须大于 0 且不同于现拟补助金额 ${fenText(current)} 元（取消补助请选“异议成立”且不填金额；维持原金额请选“异议不成立”）。`,
-        `The new amount must be above 0 and differ from the current ${fenText(current)} CNY (upheld without an amount removes the entry; dismissed keeps it).`, null];
+      res.problem = [`新的金额须大于 0 且不同于现拟补助金额 ${fromFen(current)} 元（取消补助请选“异议成立”且不填金额；维持原金额请选“异议不成立”）。`,
+        `The new amount must be above 0 and differ from the current ${fromFen(current)} CNY (upheld without an amount removes the entry; dismissed keeps it).`, null];
       res.change = "invalid";
       return res;
     }
     if (next > current && capped !== null && next > capped) {
-      res.problem = [`高于该项目的封顶金额 ${fenText(capped)} 元。`, `Above the line's capped amount, ${fenText(capped)} CNY.`, "CAP-YEAR"];
+      res.problem = [`高于该项目的封顶金额 ${fromFen(capped)} 元。`, `Above the line's capped amount, ${fromFen(capped)} CNY.`, "CAP-YEAR"];
     } else if (next > current && next - current > unallocated) {
-      res.problem = [`增加的金额超过预算余额 ${fenText(unallocated)} 元。`, `The increase exceeds the budget left, ${fenText(unallocated)} CNY.`, "BUDGET"];
+      res.problem = [`增加的金额超过预算余额 ${fromFen(unallocated)} 元。`, `The increase exceeds the budget left, ${fromFen(unallocated)} CNY.`, "BUDGET"];
     }
   }
   res.next = next;
@@ -181,14 +181,14 @@ function preview(out, o, outcome, amount) {
   }
   if (!outcome) return put(out, h("p", { class: "hint" }, bi("选择重审结论后，这里显示它对名单的影响。", "Choose the conclusion to see what it changes on the list.")));
   out.dataset.change = e.change;
-  out.dataset.current = fenText(e.current);
-  out.dataset.totalBefore = fenText(e.totalBefore);
+  out.dataset.current = fromFen(e.current);
+  out.dataset.totalBefore = fromFen(e.totalBefore);
   if (e.change !== "invalid") {
-    out.dataset.new = fenText(e.next);
-    out.dataset.totalAfter = fenText(e.totalAfter);
-    out.dataset.unallocatedAfter = fenText(e.unallocatedAfter);
+    out.dataset.new = fromFen(e.next);
+    out.dataset.totalAfter = fromFen(e.totalAfter);
+    out.dataset.unallocatedAfter = fromFen(e.unallocatedAfter);
   }
-  const arrow = (a, b) => [h("span", { class: "before" }, yuan(fenText(a))), " → ", h("strong", { class: "after" }, yuan(fenText(b)))];
+  const arrow = (a, b) => [h("span", { class: "before" }, yuan(fromFen(a))), " → ", h("strong", { class: "after" }, yuan(fromFen(b)))];
   const what = {
     none: bi("维持原名单，金额和合计不变。", "The entry stands: nothing changes."),
     removed: bi("取消该项目的补助（移出名单）。", "The entry is removed from the list."),
@@ -201,11 +201,11 @@ function preview(out, o, outcome, amount) {
     e.line ? h("table", { class: "preview" },
       h("tbody", {},
         h("tr", {}, h("th", { scope: "row" }, bi(`第 ${o.entry} 项（${e.line.enterprise}）`, `Entry ${o.entry} (${e.line.enterprise})`)),
-          h("td", { class: "num", id: "conclusion-preview-line" }, e.change === "invalid" ? yuan(fenText(e.current)) : arrow(e.current, e.next))),
+          h("td", { class: "num", id: "conclusion-preview-line" }, e.change === "invalid" ? yuan(fromFen(e.current)) : arrow(e.current, e.next))),
         h("tr", {}, h("th", { scope: "row" }, bi("名单合计", "The list's total")),
-          h("td", { class: "num", id: "conclusion-preview-total" }, e.change === "invalid" ? yuan(fenText(e.totalBefore)) : arrow(e.totalBefore, e.totalAfter))),
+          h("td", { class: "num", id: "conclusion-preview-total" }, e.change === "invalid" ? yuan(fromFen(e.totalBefore)) : arrow(e.totalBefore, e.totalAfter))),
         h("tr", {}, h("th", { scope: "row" }, bi("预算余额", "Budget left")),
-          h("td", { class: "num", id: "conclusion-preview-unallocated" }, e.change === "invalid" ? yuan(fenText(e.unallocated)) : arrow(e.unallocated, e.unallocatedAfter))))) : null,
+          h("td", { class: "num", id: "conclusion-preview-unallocated" }, e.change === "invalid" ? yuan(fromFen(e.unallocated)) : arrow(e.unallocated, e.unallocatedAfter))))) : null,
     e.line ? h("p", { class: "hint" }, bi(`名单第 ${state.alloc.version} 版；该项目封顶金额 `, `List version ${state.alloc.version}; the line's capped amount `), yuan(e.line.capped_amount), bi("；预算 ", "; budget "), yuan(state.alloc.allocation.budget)) : null,
     e.problem ? h("p", { class: "bad", id: "conclusion-preview-problem" }, e.problem[2] ? [ruleLink(e.problem[2]), " "] : null, bi(e.problem[0], e.problem[1])) : null);
 }
@@ -239,18 +239,16 @@ function conclusionForm(o) {
     ev.preventDefault();
     const out = el("conclusion-result");
     const k = outcome.value;
-    if (!k) return refuse(out, "请选择重审结论。", "Choose the conclusion.");
-    if (zh.value.trim().length < 2 || en.value.trim().length < 2) return refuse(out, "请用中英文写明理由。", "Give the reasons in Chinese and in English.");
+    if (!k) return problem(out, "请选择重审结论。", "Choose the conclusion.");
+    if (zh.value.trim().length < 2 || en.value.trim().length < 2) return problem(out, "请用中英文写明理由。", "Give the reasons in Chinese and in English.");
     const body = { outcome: k, reasons_zh: zh.value.trim(), reasons_en: en.value.trim() };
     if (k !== "dismissed" && amount.value.trim()) body.new_amount = amount.value.trim();
-    submit.disabled = true;
-    const r = await act(out, () => call("POST", `/api/objections/${encodeURIComponent(o.tracking_number)}/conclusion`, body), (x) =>
+    const r = await act(out, submit, () => call("POST", `/api/objections/${encodeURIComponent(o.tracking_number)}/conclusion`, body), (x) =>
       h("div", { class: "good", id: "conclusion-answer", "data-status": x.status, "data-new-amount": x.new_amount ?? "" },
-        h("p", {}, bi(`异议 ${x.tracking_number} 重审结论已保存：`, `Objection ${x.tracking_number} concluded: `), h("strong", {}, words(OBJ_STATUS, x.status)),
+        h("p", {}, bi(`异议 ${x.tracking_number} 重审结论已保存：`, `Objection ${x.tracking_number} concluded: `), h("strong", {}, label(OBJ_STATUS, x.status)),
           x.new_amount ? [bi("，新金额 ", "; new amount "), yuan(x.new_amount)] : null,
           bi(`（${moment(x.concluded_at)}，公示更新第 ${x.notice_update ?? "—"} 条）。`, ` (${moment(x.concluded_at)}; notice update ${x.notice_update ?? "—"}).`))));
-    submit.disabled = false;
-    if (r) {
+    if (succeeded(r)) {
       await loadNotice(state.notice.id);
       await openObjection(o.tracking_number, { keepResult: true });
     }
@@ -288,8 +286,8 @@ async function openObjection(id, { keepResult = false } = {}) {
   put(detail,
     h("h2", {}, bi(`异议 ${o.tracking_number}`, `Objection ${o.tracking_number}`)),
     h("dl", { class: "facts" },
-      h("dt", {}, bi("状态", "Status")), h("dd", { id: "objection-status", "data-status": o.status }, words(OBJ_STATUS, o.status)),
-      h("dt", {}, bi("所涉项目", "Entry")), h("dd", {}, bi(`公示第 ${o.entry} 项`, `Entry ${o.entry}`), entry ? [" · ", entry.enterprise_name, " · ", yuan(entry.amount), entry.status ? [" · ", words(ENTRY_STATUS, entry.status)] : null] : null,
+      h("dt", {}, bi("状态", "Status")), h("dd", { id: "objection-status", "data-status": o.status }, label(OBJ_STATUS, o.status)),
+      h("dt", {}, bi("所涉项目", "Entry")), h("dd", {}, bi(`公示第 ${o.entry} 项`, `Entry ${o.entry}`), entry ? [" · ", entry.enterprise_name, " · ", yuan(entry.amount), entry.status ? [" · ", label(ENTRY_STATUS, entry.status)] : null] : null,
         " · ", h("a", { href: `application.html#id=${encodeURIComponent(o.application_id)}` }, o.application_id)),
       h("dt", {}, bi("提出时间", "Filed")), h("dd", {}, moment(o.filed_at)),
       h("dt", {}, bi("异议人", "Objector")), h("dd", {}, o.objector.name, " · ", o.objector.contact, " · ", o.objector.relation,
@@ -297,17 +295,16 @@ async function openObjection(id, { keepResult = false } = {}) {
     h("h3", {}, bi("异议理由", "Grounds")),
     h("p", { id: "objection-grounds", class: "prose" }, o.grounds),
     h("h3", {}, bi("证据材料", "Evidence")),
-    evidence.length ? table("evidence-table", [col("序号", "No.", true), col("文件名", "File"), col("格式", "Type"), col("大小", "Size", true), col("SHA-256", "SHA-256"), col("操作", "Open")], evidence)
+    evidence.length ? table("evidence-table", [["序号", "No.", "num"], ["文件名", "File"], ["格式", "Type"], ["大小", "Size", "num"], ["SHA-256", "SHA-256"], ["操作", "Open"]], evidence)
       : h("p", { class: "hint", "data-empty": "true" }, bi("未附证据。", "No evidence attached.")),
     evOut, evPreview,
     concluded ? h("div", { id: "objection-conclusion", class: "panel" },
       h("h3", {}, bi("重审结论", "Re-review conclusion")),
-      h("p", {}, h("strong", {}, words(OBJ_STATUS, o.status)), o.new_amount ? [bi("；新金额 ", "; new amount "), yuan(o.new_amount)] : null,
+      h("p", {}, h("strong", {}, label(OBJ_STATUS, o.status)), o.new_amount ? [bi("；新金额 ", "; new amount "), yuan(o.new_amount)] : null,
         o.concluded_at ? [bi("；", "; "), moment(o.concluded_at)] : null),
       o.reasons_zh || o.reasons_en ? h("p", { class: "prose" }, bi(o.reasons_zh || "", o.reasons_en || "")) : null)
       : writer() ? conclusionForm(o) : h("p", { class: "hint" }, bi("尚待重审。", "Awaiting its re-review.")));
   out.remove();
-  fixRuleLinks(detail);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -12,19 +12,8 @@
 //   #queue-filter-waits, #queue-search, #queue-count (shown / all), #queue-total,
 //   #queue-table, #queue-row-<ID> (data-status, data-waits), #queue-open-<ID> (its link)
 
-import { initConsole, call, yuan, field, h, bi, put } from "./session.js";
-import { STATUS, DOC_KINDS, load, options, ph, moment, sumFen, fenText, table, col, moneyCell } from "./enterprise.js";
-
-/** What an application waits for (waits_for), in words. */
-const WAITS = [
-  ["documents", "缺材料", "Documents missing"],
-  ["review", "待评审", "Review not begun"],
-  ["opinions", "部门意见未回复", "Department opinions outstanding"],
-  ["credit_report", "信用报告未记录", "Credit report not recorded"],
-  ["nothing", "无待办", "Nothing outstanding"],
-];
-
-const STATUS_ORDER = ["submitted", "eligible", "refused", "proposed", "removed", "approved", "paid", "withdrawn"];
+import { initConsole, call, load, yuan, sumMoney, moneyCell, table, field, options, ph, moment, h, bi, put } from "./session.js";
+import { STATUS, WAITS, DOC_KINDS, label, labels } from "./review-kit.js";
 
 const state = { year: null, apps: [], hasWaits: false };
 
@@ -50,12 +39,10 @@ function waitsCell(a) {
   const w = waitsOf(a);
   if (!w) return h("td", { class: "muted" }, "—");
   return h("td", { class: "waits" }, h("ul", { class: "plain" }, w.map((k) => {
-    const row = WAITS.find((x) => x[0] === k) || [k, k, k];
     const missing = k === "documents" && Array.isArray(a.missing_documents) && a.missing_documents.length
-      ? [bi("：", ": "), bi(a.missing_documents.map((d) => (DOC_KINDS[d] || [d])[0]).join("、"),
-        a.missing_documents.map((d) => (DOC_KINDS[d] || [d, d])[1]).join(", "))]
+      ? [bi("：", ": "), labels(DOC_KINDS, a.missing_documents)]
       : null;
-    return h("li", { class: `wait wait-${k}`, "data-wait": k }, bi(row[1], row[2]), missing);
+    return h("li", { class: `wait wait-${k}`, "data-wait": k }, label(WAITS, k), missing);
   })));
 }
 
@@ -68,7 +55,7 @@ function row(a) {
     h("td", {}, h("a", { href: `enterprise.html#code=${encodeURIComponent(a.credit_code)}&name=${encodeURIComponent(a.enterprise_name)}` }, h("code", {}, a.credit_code))),
     moneyCell(a.amount),
     h("td", {}, moment(a.submitted_at)),
-    h("td", { class: `status status-${a.status}` }, (STATUS[a.status] ? bi(...STATUS[a.status]) : a.status)),
+    h("td", { class: `status status-${a.status}` }, label(STATUS, a.status)),
     waitsCell(a));
 }
 
@@ -101,7 +88,7 @@ function draw() {
   c.dataset.shown = String(list.length);
   c.dataset.all = String(state.apps.length);
   put(c, bi(`显示 ${list.length} / 共 ${state.apps.length} 件`, `${list.length} of ${state.apps.length} shown`));
-  const total = fenText(sumFen(list.map((a) => a.amount)));
+  const total = sumMoney(list.map((a) => a.amount));
   const t = document.getElementById("queue-total");
   t.dataset.amount = total;
   put(t, bi("显示的申报金额合计：", "Amount of those shown: "), yuan(total));
@@ -116,10 +103,10 @@ function drawStages() {
   const waits = document.getElementById("queue-filter-waits");
   put(document.getElementById("queue-stages"),
     h("ul", { class: "stages" },
-      STATUS_ORDER.filter((s) => counts.has(s)).map((s) => h("li", {},
+      STATUS.filter(([s]) => counts.has(s)).map(([s, zh, en]) => h("li", {},
         h("button", { type: "button", class: "secondary small", id: `queue-stage-${s}`, "data-count": counts.get(s),
           onclick: () => { status.value = s; status.dispatchEvent(new Event("change")); } },
-          bi(STATUS[s][0], STATUS[s][1]), " ", h("strong", {}, String(counts.get(s))))))),
+          bi(zh, en), " ", h("strong", {}, String(counts.get(s))))))),
     state.hasWaits ? h("ul", { class: "stages" },
       WAITS.filter(([k]) => waitCounts.has(k)).map(([k, zh, en]) => h("li", {},
         h("button", { type: "button", class: "secondary small", id: `queue-waits-${k}`, "data-count": waitCounts.get(k),
@@ -156,7 +143,7 @@ async function main() {
   const filters = document.getElementById("queue-filters");
   const yearSel = h("select", { id: "queue-year" });
   const status = h("select", { id: "queue-filter-status" },
-    options(STATUS_ORDER.map((k) => [k, ...STATUS[k]]), p.get("status") || "", ["全部状态", "Every status"]));
+    options(STATUS, p.get("status") || "", ["全部状态", "Every status"]));
   const waits = h("select", { id: "queue-filter-waits" },
     options(WAITS, p.get("waits") || "", ["全部", "Anything"]));
   const search = h("input", { type: "search", id: "queue-search", value: p.get("q") || "", autocomplete: "off", spellcheck: "false",
@@ -172,8 +159,8 @@ async function main() {
   waits.addEventListener("change", () => { setParam("waits", waits.value); draw(); });
   search.addEventListener("input", () => { setParam("q", search.value.trim()); draw(); });
 
-  const heads = [col("申报编号", "Application"), col("企业名称", "Enterprise"), col("统一社会信用代码", "Credit code"),
-    col("申报金额", "Amount", true), col("提交时间", "Submitted"), col("状态", "Status"), col("等待", "Waits for")];
+  const heads = [["申报编号", "Application"], ["企业名称", "Enterprise"], ["统一社会信用代码", "Credit code"],
+    ["申报金额", "Amount", "num"], ["提交时间", "Submitted"], ["状态", "Status"], ["等待", "Waits for"]];
   put(document.getElementById("queue-list"), table("queue-table", heads, []));
 
   const msg = document.getElementById("queue-message");

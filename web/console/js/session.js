@@ -12,8 +12,13 @@
 //
 // No import of the wasm bundle or of the rule catalogue here: a rule ID in a message is
 // linked to /policy.html#ID by its shape (linkRules).
+//
+// Also here, for every console page: money in integer fen (never a float), tables, form
+// fields and their options in both languages. The review pages' own vocabulary and widgets
+// (the words for the API's codes, the credit register, the file buttons) are in review-kit.js.
 
-import { api, bi, h, put, initPage, errorMessage, money, moment, copyButton, fact } from "../../js/common.js";
+import { api, bi, h, put, initPage, errorMessage, money, moment, copyButton, fact, lang } from "../../js/common.js";
+import { relabelOptions } from "../../js/form.js";
 
 export { bi, h, put, money, moment, copyButton, fact };
 
@@ -36,6 +41,11 @@ export async function session() {
 /** Whether the signed-in person has one of `roles` ("admin", "officer", "auditor"). */
 export function can(...roles) {
   return !!current && roles.includes(current.account.role);
+}
+
+/** Whether the signed-in person may write: officers and administrators (auditors read). */
+export function writer() {
+  return can("admin", "officer");
 }
 
 /** The signed-in person's account ({username, display_name, role}), or null. */
@@ -109,6 +119,18 @@ export function ruleLink(id) {
   return h("a", { href: `/policy.html#${id}`, class: "rule", "data-rule": id }, id);
 }
 
+/** Rule IDs, each linked, separated by `sep`. */
+export function ruleLinks(ids, sep = ", ") {
+  return (ids || []).map((r, i) => [i ? sep : "", ruleLink(r)]);
+}
+
+/** What the public pages' modules draw (js/status.js's timeline) links relatively
+ *  (policy.html#…, notices/…), which leads nowhere under /console/: re-pointed at the root. */
+export function fixRuleLinks(root) {
+  for (const a of root.querySelectorAll('a[href^="policy.html"]')) a.setAttribute("href", `/${a.getAttribute("href")}`);
+  for (const a of root.querySelectorAll('a[href^="notices/"]')) a.setAttribute("href", `/${a.getAttribute("href")}`);
+}
+
 /** A text with every rule ID in it (`…（PROC-OBJECT）`, `(PROC-REVIEW)`) linked to the
  *  policy page, as nodes. */
 export function linkRules(text) {
@@ -157,10 +179,26 @@ export function refusal(body) {
   );
 }
 
+/** Whether a call answered 2xx (`r` may be null: the network failed). */
+export function succeeded(r) {
+  return !!r && r.status >= 200 && r.status < 300;
+}
+
+/** An output element for an action's outcome. */
+export function outlet(id) {
+  return h("div", { id, class: "outlet", role: "status", "aria-live": "polite" });
+}
+
+/** Says in `out` that something is under way (data-state "pending"). */
+export function pending(out, zh = "正在处理…", en = "Working…") {
+  out.dataset.state = "pending";
+  put(out, h("p", { role: "status" }, bi(zh, en)));
+}
+
 /** Shows the outcome of a call in `out`: `ok(body)` on a 2xx, the refusal otherwise;
  *  sets `data-state` ("done" / "refused") on `out`; answers whether it succeeded. */
 export function show(out, r, ok) {
-  if (r.status >= 200 && r.status < 300) {
+  if (succeeded(r)) {
     put(out, ok ? ok(r.body) : h("p", { class: "good ok", role: "status" }, bi("已保存。", "Saved.")));
     out.dataset.state = "done";
     return true;
@@ -177,14 +215,28 @@ export function offline(out) {
   out.dataset.state = "refused";
 }
 
+/** A refusal decided in the page, before any call (a field empty or malformed): one
+ *  message [zh, en] or several, in `out` (data-state "refused"); answers false. */
+export function problems(out, list) {
+  put(out, h("div", { class: "bad refusal", role: "alert", "data-code": "form" },
+    list.length === 1 ? h("p", {}, bi(list[0][0], list[0][1]))
+      : h("ul", { class: "items" }, list.map(([zh, en]) => h("li", {}, bi(zh, en))))));
+  out.dataset.state = "refused";
+  return false;
+}
+
+/** One refusal decided in the page (see problems). */
+export function problem(out, zh, en) {
+  return problems(out, [[zh, en]]);
+}
+
 /**
- * Runs one action: `out` says it is working (data-state "pending"), `button` is disabled
- * meanwhile, `request()` makes the call; then the outcome is shown as `show` does. Answers
- * the response ({status, body}) or null when the network failed.
+ * Runs one action: `out` says it is working (data-state "pending"), `button` (if any) is
+ * disabled meanwhile, `request()` makes the call; then the outcome is shown as `show` does.
+ * Answers the response ({status, body}; see succeeded) or null when the network failed.
  */
 export async function act(out, button, request, ok) {
-  out.dataset.state = "pending";
-  put(out, h("p", { role: "status" }, bi("正在处理…", "Working…")));
+  pending(out);
   if (button) button.disabled = true;
   try {
     const r = await request();
@@ -196,6 +248,57 @@ export async function act(out, button, request, ok) {
   } finally {
     if (button) button.disabled = false;
   }
+}
+
+/** GETs `path`, saying so in `out`: answers the body on a 200 (`out` emptied, data-state
+ *  "done"); otherwise `out` shows the refusal and it answers null. */
+export async function load(out, path, zh = "正在加载…", en = "Loading…") {
+  pending(out, zh, en);
+  let r;
+  try {
+    r = await call("GET", path);
+  } catch (_) {
+    offline(out);
+    return null;
+  }
+  if (r.status !== 200) {
+    show(out, r);
+    return null;
+  }
+  put(out);
+  out.dataset.state = "done";
+  return r.body;
+}
+
+/**
+ * Fetches a stored file (a document, a piece of evidence, an export) as the signed-in
+ * person: {blob, sha256 (x-sha256), name (Content-Disposition's, or null)}. A refusal is
+ * thrown with the API's answer ({status, body}) as `answer`; a network failure without.
+ */
+export async function fetchFile(path) {
+  const r = await call("GET", path, undefined, { raw: true });
+  if (!r.ok) {
+    let body = null;
+    try {
+      body = await r.json();
+    } catch (_) {
+      /* not JSON */
+    }
+    const e = new Error("refused");
+    e.answer = { status: r.status, body };
+    throw e;
+  }
+  const blob = await r.blob();
+  const m = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(r.headers.get("content-disposition") || "");
+  return { blob, sha256: r.headers.get("x-sha256"), name: m ? decodeURIComponent(m[1] || m[2]) : null };
+}
+
+/** Saves what `url` (an object URL) holds as a download named `name`. */
+export function saveAs(url, name) {
+  const a = h("a", { href: url, download: name, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
 }
 
 /** A short success message in both languages (role=status). */
@@ -264,12 +367,12 @@ export function yuan(text) {
   return `${neg ? "-" : ""}¥${grouped}${f ? "." + f.padEnd(2, "0") : ".00"}`;
 }
 
-/** "12345.6" → 1234560n (fen, exact); null for text that is not an amount. */
+/** An amount as the API writes it or a person types it ("12345.6", " 70000 ") → 1234560n
+ *  (fen, exact); null for anything else (a negative amount too). */
 export function fen(text) {
-  const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(String(text ?? "").trim());
+  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(String(text ?? "").trim());
   if (!m) return null;
-  const v = BigInt(m[2]) * 100n + BigInt((m[3] || "").padEnd(2, "0") || "0");
-  return m[1] ? -v : v;
+  return BigInt(m[1]) * 100n + BigInt((m[2] || "").padEnd(2, "0"));
 }
 
 /** 1234560n → "12345.60". */
@@ -279,14 +382,24 @@ export function fromFen(v) {
   return `${neg ? "-" : ""}${a / 100n}.${String(a % 100n).padStart(2, "0")}`;
 }
 
+/** The exact sum of amounts given as text, in fen (what is not an amount counts 0). */
+export function sumFen(list) {
+  return list.reduce((acc, t) => acc + (fen(t) ?? 0n), 0n);
+}
+
 /** The exact sum of amounts given as text ("1.10", "2") → "3.10". */
 export function sumMoney(list) {
-  return fromFen(list.reduce((acc, t) => acc + (fen(t) ?? 0n), 0n));
+  return fromFen(sumFen(list));
 }
 
 /** Whether `text` is an amount the API takes ("123", "123.4", "123.45"), not negative. */
 export function isMoney(text) {
-  return /^\d+(\.\d{1,2})?$/.test(String(text ?? "").trim());
+  return fen(text) !== null;
+}
+
+/** Money as a table cell (data-amount as the API wrote it). */
+export function moneyCell(m) {
+  return h("td", { class: "num", "data-amount": m ?? "" }, yuan(m));
 }
 
 /** `f(item)` over `items`, at most `n` at a time; answers the results in order. */
@@ -309,7 +422,33 @@ export function field(zh, en, control, hint) {
     hint ? h("small", { class: "hint" }, hint) : null);
 }
 
-/** A table inside a horizontally scrolling wrapper (tablets): head cells [zh, en]. */
+/** <option>s from [value, zh, en] rows, born in the page's language (an option holds no
+ *  spans: the switch relabels them, as on the public form); `placeholder` [zh, en] first. */
+export function options(list, selected, placeholder) {
+  const en = lang() === "en";
+  const out = list.map(([v, zh, e]) => h("option", { value: v, selected: v === selected, "data-zh": zh, "data-en": e }, en ? e : zh));
+  if (placeholder) {
+    out.unshift(h("option", { value: "", selected: !selected, "data-zh": placeholder[0], "data-en": placeholder[1] },
+      en ? placeholder[1] : placeholder[0]));
+  }
+  return out;
+}
+
+document.addEventListener("langchange", (e) => relabelOptions(document, e.detail));
+
+/** A placeholder in both languages (common.js swaps it with the language). */
+export function ph(zh, en) {
+  return { placeholder: lang() === "en" ? en : zh, "data-ph-zh": zh, "data-ph-en": en };
+}
+
+/** Today in the browser's calendar, as an ISO date. */
+export function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+/** A table inside a horizontally scrolling wrapper (tablets): head cells [zh, en, class]
+ *  ("num" for amounts). */
 export function table(id, head, rows, caption) {
   return h("div", { class: "table-wrap", tabindex: 0 },
     h("table", { id },
