@@ -1,15 +1,15 @@
 //! The accounts administrators keep: created with a role and a first password, renamed,
-//! given another role, disabled (every session of theirs ends at once, their tokens stop
-//! opening) and enabled again, their password reset. The last administrator who can sign
+//! given another role, disabled (every session of theirs ends at once, their tokens are
+//! revoked) and enabled again, their password reset (sessions end, tokens revoked). The last administrator who can sign
 //! in is never disabled or demoted: the office would lock itself out.
 
 use serde::{Deserialize, Serialize};
-use service::auth::{Role as Needed, require};
+use service::auth::{self, Role as Needed, require};
 use service::body::{JSON_LIMIT, read_json};
 use service::db::Db;
 use service::error::prose;
 use service::{ApiError, Reply, json};
-use spin_sdk::http::Request;
+use spin_sdk::http::{Method, Request};
 use store::accounts::{Account, Role};
 
 use crate::{COMPONENT, password};
@@ -64,7 +64,7 @@ struct AccountList<'a> {
 }
 
 /// A user name: 3 to 32 of `a-z 0-9 . _ -`, starting with a letter or digit.
-fn check_username(name: &str) -> Result<(), ApiError> {
+pub(crate) fn check_username(name: &str) -> Result<(), ApiError> {
     let ok = (3..=32).contains(&name.len())
         && name
             .bytes()
@@ -113,6 +113,8 @@ pub async fn create(req: Request) -> Result<Reply, ApiError> {
     };
     let db = Db::open().await?;
     db.transaction(|| async {
+        // The administrator still one (a demotion or disable that committed meanwhile wins).
+        auth::still_allowed(&db, &actor, Needed::Admin, &Method::POST).await?;
         if !store::accounts::create(db.store(), &account).await? {
             return Err(ApiError::conflict(
                 format!("用户名 {} 已被使用。", account.username),
@@ -140,6 +142,17 @@ pub async fn create(req: Request) -> Result<Reply, ApiError> {
 pub async fn change(req: Request, username: &str) -> Result<Reply, ApiError> {
     let actor = require(&req, Needed::Admin).await?;
     let body: Change = read_json(req, JSON_LIMIT).await?;
+    if body.display_name.is_none()
+        && body.role.is_none()
+        && body.disabled.is_none()
+        && body.password.is_none()
+    {
+        return Err(ApiError::invalid(
+            "display_name",
+            "请至少给出一项要更改的内容（姓名、角色、停用或密码）。",
+            "Give at least one thing to change (name, role, disabled or password).",
+        ));
+    }
     if let Some(n) = &body.display_name {
         prose("display_name", n, 1, 100, false)?;
     }
@@ -154,6 +167,7 @@ pub async fn change(req: Request, username: &str) -> Result<Reply, ApiError> {
     let now = service::clock::format(service::clock::now().await);
     let account = db
         .transaction(|| async {
+            auth::still_allowed(&db, &actor, Needed::Admin, &Method::POST).await?;
             let Some(mut a) = store::accounts::find(db.store(), username).await? else {
                 return Err(ApiError::not_found());
             };
@@ -177,12 +191,15 @@ pub async fn change(req: Request, username: &str) -> Result<Reply, ApiError> {
                 return Err(ApiError::conflict(
                     "这是最后一个可登录的管理员账户，不能停用或降级。",
                     "This is the last administrator who can sign in; it cannot be disabled or demoted.",
-                ));
+                )
+                .field(if body.role.is_some() { "role" } else { "disabled" }));
             }
             store::accounts::update(db.store(), &a).await?;
-            // Disabled or given a new password: every session of theirs ends now.
+            // Disabled or given a new password: every session of theirs ends now, and
+            // every API token is revoked (enabling again does not bring them back).
             if a.disabled_at.is_some() || new_hash.is_some() {
                 store::accounts::end_sessions_of(db.store(), &a.username, None, &now).await?;
+                store::accounts::revoke_tokens_of(db.store(), &a.username, &now).await?;
             }
             let detail = serde_json::json!({
                 "display_name": body.display_name, "role": body.role,

@@ -110,13 +110,18 @@ async fn first_admin(db: &Db, name: &str, password: &str) -> Result<Option<Accou
     if store::accounts::any(db.store()).await? {
         return Ok(None);
     }
-    let var =
-        |n: &'static str| async move { spin_sdk::variables::get(n).await.unwrap_or_default() };
+    let var = |n: &'static str| async move {
+        spin_sdk::variables::get(n).await.unwrap_or_else(|e| {
+            // Unset is the manifest's default (""); an error here is the deployment's.
+            eprintln!("accounts: the variable {n} cannot be read: {e}");
+            String::new()
+        })
+    };
     let (want_name, want_password) = (
-        var("first_admin_username").await,
+        var("first_admin_username").await.trim().to_lowercase(),
         var("first_admin_password").await,
     );
-    if want_name.trim().is_empty() || want_password.is_empty() {
+    if want_name.is_empty() || want_password.is_empty() {
         return Ok(None);
     }
     if want_password.chars().count() < password::MIN_LENGTH {
@@ -124,15 +129,20 @@ async fn first_admin(db: &Db, name: &str, password: &str) -> Result<Option<Accou
             "first_admin_password must hold at least 12 characters",
         ));
     }
-    let same = auth::secrets_equal(name.as_bytes(), want_name.trim().as_bytes())
+    if crate::people::check_username(&want_name).is_err() {
+        return Err(ApiError::server_misconfigured(
+            "first_admin_username must be 3 to 32 of a-z 0-9 . _ -",
+        ));
+    }
+    let same = auth::secrets_equal(name.as_bytes(), want_name.as_bytes())
         & auth::secrets_equal(password.as_bytes(), want_password.as_bytes());
     if !same {
         return Ok(None);
     }
     let now = service::clock::format(service::clock::now().await);
     Ok(Some(Account {
-        username: want_name.trim().to_owned(),
-        display_name: want_name.trim().to_owned(),
+        username: want_name.clone(),
+        display_name: want_name,
         role: Role::Admin,
         password_hash: password::hash(password)?,
         created_at: now,
@@ -181,8 +191,15 @@ pub async fn sign_in(req: Request) -> Result<Reply, ApiError> {
                 store::accounts::fail(db.store(), &name, &at).await?;
                 return Ok(None);
             };
+            // Failures past the window and sessions long over are forgotten as we go.
+            let window_start = service::clock::format(now - Duration::minutes(WINDOW_MINUTES));
+            let long_ago = service::clock::format(now - Duration::days(30));
+            store::accounts::forget(db.store(), &window_start, &long_ago).await?;
             if fresh {
-                if !store::accounts::create(db.store(), account).await? {
+                // Judged again here: an account made meanwhile closes the variables' door.
+                if store::accounts::any(db.store()).await?
+                    || !store::accounts::create(db.store(), account).await?
+                {
                     return Err(sign_in_failed());
                 }
                 db.audit(
@@ -236,8 +253,9 @@ fn set_cookie(reply: &mut Reply, value: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The signed-in person by the session cookie (not a token: the console's own routes).
-async fn signed_in(req: &Request) -> Result<(Person, String, String), ApiError> {
+/// The signed-in person by the session cookie (not a token: the console's own routes, and
+/// making a token, which a token must not do).
+pub(crate) async fn signed_in(req: &Request) -> Result<(Person, String, String), ApiError> {
     match auth::person(req).await? {
         Some(p) => match &p.via {
             Via::Session { token, expires_at } => {
@@ -286,7 +304,17 @@ pub async fn change_password(req: Request) -> Result<Reply, ApiError> {
     let (p, token, _) = signed_in(&req).await?;
     let body: PasswordChange = read_json(req, JSON_LIMIT).await?;
     password::check("new_password", &body.new_password)?;
+    let db = Db::open().await?;
+    let now = service::clock::now().await;
+    let at = service::clock::format(now);
+    let name = p.account.username.clone();
+    // Guessing the current password is throttled as signing in is.
+    if let Some(wait) = wait_for(&db, &name, now).await? {
+        return Err(throttled(wait));
+    }
     if !password::verify(&body.current_password, Some(&p.account.password_hash))? {
+        db.transaction(|| async { Ok(store::accounts::fail(db.store(), &name, &at).await?) })
+            .await?;
         return Err(ApiError::invalid(
             "current_password",
             "当前密码不正确。",
@@ -294,17 +322,22 @@ pub async fn change_password(req: Request) -> Result<Reply, ApiError> {
         ));
     }
     let hash = password::hash(&body.new_password)?;
-    let db = Db::open().await?;
-    let at = service::clock::format(service::clock::now().await);
+    let digest = service::token::sha256_hex(token.as_bytes());
     db.transaction(|| async {
-        let mut a = store::accounts::find(db.store(), &p.account.username)
-            .await?
-            .ok_or_else(ApiError::unauthorized)?;
+        // The session still live and the password still the one verified: a reset by an
+        // administrator or a sign-out that committed meanwhile wins.
+        let live = store::accounts::by_session(db.store(), &digest, &at).await?;
+        let Some((mut a, _)) = live.filter(|(a, _)| a.password_hash == p.account.password_hash)
+        else {
+            return Err(ApiError::unauthorized());
+        };
         a.password_hash = hash.clone();
         store::accounts::update(db.store(), &a).await?;
-        // Every other browser signed in as this person signs in again; this one stays.
-        let digest = service::token::sha256_hex(token.as_bytes());
+        // Every other browser signed in as this person signs in again (this one stays),
+        // and every API token they made is revoked: whoever knew the old password may
+        // have made one.
         store::accounts::end_sessions_of(db.store(), &a.username, Some(&digest), &at).await?;
+        store::accounts::revoke_tokens_of(db.store(), &a.username, &at).await?;
         db.audit(
             &p.actor(),
             COMPONENT,

@@ -1,14 +1,16 @@
 //! Personal API tokens (issue 15): automation acts as the person who made the token, and
 //! the audit log names them. The token is shown once; only its SHA-256 is kept. Revoked by
-//! its owner, or with the whole account when it is disabled.
+//! its owner, and all of a person's at once when their account is disabled or their
+//! password changed or reset.
 
 use serde::{Deserialize, Serialize};
+use service::auth::Role;
 use service::auth::{PERSONAL_TOKEN_PREFIX, Person};
 use service::body::{JSON_LIMIT, read_json};
 use service::db::Db;
 use service::error::prose;
 use service::{ApiError, Reply, json};
-use spin_sdk::http::Request;
+use spin_sdk::http::{Method, Request};
 
 use crate::COMPONENT;
 
@@ -47,10 +49,10 @@ pub async fn list(req: Request) -> Result<Reply, ApiError> {
     Ok(json(200, &TokenList { tokens }))
 }
 
-/// `POST /api/session/tokens`: a new token, shown once. Auditors may make one: it reads
-/// only, as they do.
+/// `POST /api/session/tokens`: a new token, shown once; only from a signed-in browser (a
+/// token does not make tokens). Auditors may make one: it reads only, as they do.
 pub async fn create(req: Request) -> Result<Reply, ApiError> {
-    let p = person(&req).await?;
+    let (p, _, _) = crate::session::signed_in(&req).await?;
     let body: NewToken = read_json(req, JSON_LIMIT).await?;
     prose("label", &body.label, 1, 100, false)?;
     let label = body.label.trim().to_owned();
@@ -60,6 +62,8 @@ pub async fn create(req: Request) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
     let id = db
         .transaction(|| async {
+            // Still an active account (a disable that committed meanwhile wins).
+            service::auth::still_allowed(&db, &p.actor(), Role::Officer, &Method::GET).await?;
             let id =
                 store::accounts::add_token(db.store(), &digest, &p.account.username, &label, &at)
                     .await?;

@@ -70,7 +70,12 @@ pub fn tokens(value: &str) -> impl Iterator<Item = &str> {
 /// No or malformed header: 401. A token that is not one of them: 403. Every configured
 /// token is compared, in constant time, whatever matches first.
 pub fn check(header: Option<&str>, configured: &[&str]) -> Result<(), ApiError> {
-    if configured.is_empty() || configured.iter().any(|t| t.len() < 16) {
+    if configured.is_empty()
+        || configured
+            .iter()
+            .any(|t| t.len() < 16 || t.starts_with(PERSONAL_TOKEN_PREFIX))
+    {
+        // (A deployment token that looked like a personal one would never be compared.)
         // A short or empty configured token would make the check guessable.
         return Err(ApiError::server_misconfigured(
             "every access token must hold at least 16 characters",
@@ -120,13 +125,15 @@ pub fn csrf_token(session_token: &str) -> String {
     crate::token::sha256_hex(format!("csrf\0{session_token}").as_bytes())
 }
 
-/// The session secret in a `Cookie` header, if any.
-pub fn session_from_cookies<'a>(headers: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+/// The session secrets in the `Cookie` headers (normally none or one; two mean another
+/// site of the same domain planted one, which [`person`] refuses).
+pub fn sessions_from_cookies<'a>(headers: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     headers
         .flat_map(|h| h.split(';'))
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
+        .filter(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
         .map(|(_, value)| value)
+        .collect()
 }
 
 /// A signed-in person, and how they came.
@@ -196,8 +203,11 @@ pub async fn person(req: &Request) -> Result<Option<Person>, ApiError> {
         .get_all("cookie")
         .iter()
         .filter_map(|v| v.to_str().ok());
-    let Some(token) = session_from_cookies(cookies) else {
-        return Ok(None);
+    let token = match sessions_from_cookies(cookies).as_slice() {
+        [] => return Ok(None),
+        [one] => *one,
+        // Which one is the person's? Neither is trusted.
+        _ => return Err(ApiError::unauthorized()),
     };
     let db = Db::open().await?;
     let now = crate::clock::format(crate::clock::now().await);
@@ -224,6 +234,25 @@ pub async fn person(req: &Request) -> Result<Option<Person>, ApiError> {
             expires_at,
         },
     }))
+}
+
+/// Judged again inside the write's transaction (account administration, tokens): the
+/// person who acts is still an active account allowed to (a disable or demotion that
+/// committed meanwhile wins). Deployment tokens are not accounts: nothing to re-read.
+pub async fn still_allowed(
+    db: &Db,
+    actor: &str,
+    needed: Role,
+    method: &Method,
+) -> Result<(), ApiError> {
+    let Some(username) = actor.strip_prefix("account:") else {
+        return Ok(());
+    };
+    match store::accounts::find(db.store(), username).await? {
+        Some(a) if a.disabled_at.is_none() && permits(a.role, needed, method) => Ok(()),
+        Some(a) if a.disabled_at.is_none() => Err(ApiError::not_your_role()),
+        _ => Err(ApiError::unauthorized()),
+    }
 }
 
 /// Requires a caller of `role` (or, for a read, an auditor): a named person — by the
@@ -311,6 +340,16 @@ mod tests {
             check(Some("Bearer short"), &["short"]).unwrap_err().status,
             500
         );
+        let personal_looking = "mtg_0123456789abcdef0123";
+        assert_eq!(
+            check(
+                Some(&format!("Bearer {personal_looking}")),
+                &[personal_looking]
+            )
+            .unwrap_err()
+            .status,
+            500
+        );
     }
 
     #[test]
@@ -325,9 +364,14 @@ mod tests {
     #[test]
     fn the_session_cookie_is_found_among_others_and_set_safely() {
         let headers = ["theme=dark; mtg_session=abc123", "other=1"];
-        assert_eq!(session_from_cookies(headers.into_iter()), Some("abc123"));
-        assert_eq!(session_from_cookies(["mtg_session="].into_iter()), None);
-        assert_eq!(session_from_cookies(["xmtg_session=1"].into_iter()), None);
+        assert_eq!(sessions_from_cookies(headers.into_iter()), ["abc123"]);
+        assert!(sessions_from_cookies(["mtg_session="].into_iter()).is_empty());
+        assert!(sessions_from_cookies(["xmtg_session=1"].into_iter()).is_empty());
+        assert_eq!(
+            sessions_from_cookies(["mtg_session=a", "mtg_session=b"].into_iter()),
+            ["a", "b"],
+            "a planted second cookie is seen"
+        );
         let c = session_cookie("abc");
         for attr in [
             "HttpOnly",

@@ -136,6 +136,21 @@ pub const BY_TOKEN: Statement = Statement::new(
      WHERE t.token_hash = ? AND t.revoked_at IS NULL AND a.disabled_at IS NULL",
 );
 
+pub const REVOKE_TOKENS_OF: Statement = Statement::new(
+    "api_tokens.revoke_of_account",
+    "UPDATE api_tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+);
+/// Failures older than the throttle's window count for nothing: forgotten.
+pub const FORGET_FAILURES: Statement = Statement::new(
+    "sign_in_failures.forget",
+    "DELETE FROM sign_in_failures WHERE at <= ?",
+);
+/// Sessions over long enough that no one needs them (the audit log keeps who signed in).
+pub const FORGET_SESSIONS: Statement = Statement::new(
+    "sessions.forget",
+    "DELETE FROM sessions WHERE expires_at <= ?",
+);
+
 pub const FAILURES_SINCE: Statement = Statement::new(
     "sign_in_failures.since",
     "SELECT count(*) AS n, min(at) AS oldest FROM sign_in_failures WHERE username = ? AND at > ?",
@@ -172,17 +187,33 @@ pub async fn list(db: &impl Sql) -> Result<Vec<Account>, StoreError> {
     db.query(&LIST, vec![]).await?.read(account)
 }
 
+fn no_row(statement: &Statement) -> StoreError {
+    StoreError::Unreadable {
+        statement: statement.name,
+        column: "n".into(),
+        reason: "an aggregate answered no row".into(),
+    }
+}
+
+/// A `count(*)` statement's one number (an aggregate always has its row: none is damage,
+/// never read as 0 — `any` would reopen the first administrator's sign-in).
+async fn count(db: &impl Sql, statement: &Statement) -> Result<i64, StoreError> {
+    let rows = db.query(statement, vec![]).await?;
+    match rows.first() {
+        Some(r) => r.int("n"),
+        None => Err(no_row(statement)),
+    }
+}
+
 /// Whether any account exists (before the first, the deployment's first administrator
 /// may sign in from its Spin variables).
 pub async fn any(db: &impl Sql) -> Result<bool, StoreError> {
-    let rows = db.query(&COUNT, vec![]).await?;
-    Ok(rows.first().map(|r| r.int("n")).transpose()?.unwrap_or(0) > 0)
+    Ok(count(db, &COUNT).await? > 0)
 }
 
 /// How many administrators can still sign in (the last one is never disabled or demoted).
 pub async fn active_admins(db: &impl Sql) -> Result<i64, StoreError> {
-    let rows = db.query(&ACTIVE_ADMINS, vec![]).await?;
-    Ok(rows.first().map(|r| r.int("n")).transpose()?.unwrap_or(0))
+    count(db, &ACTIVE_ADMINS).await
 }
 
 /// Creates `a`; false when the name is taken. (Not `INSERT OR IGNORE`: that would also
@@ -336,6 +367,23 @@ pub async fn by_token(
         .transpose()
 }
 
+/// Revokes every live token of `username` (disabled, password changed or reset: whoever
+/// held one must be given a new one). Answers how many.
+pub async fn revoke_tokens_of(db: &impl Sql, username: &str, at: &str) -> Result<u64, StoreError> {
+    db.execute(&REVOKE_TOKENS_OF, vec![at.into(), username.into()])
+        .await
+}
+
+/// Forgets failed sign-ins made at or before `before`, and sessions that ended by
+/// `sessions_before`: the tables stay the size of what the throttle and the live
+/// sessions need.
+pub async fn forget(db: &impl Sql, before: &str, sessions_before: &str) -> Result<(), StoreError> {
+    db.execute(&FORGET_FAILURES, vec![before.into()]).await?;
+    db.execute(&FORGET_SESSIONS, vec![sessions_before.into()])
+        .await?;
+    Ok(())
+}
+
 /// Failed sign-ins of `username` after `since`, and the oldest of them.
 pub async fn failures_since(
     db: &impl Sql,
@@ -347,7 +395,7 @@ pub async fn failures_since(
         .await?;
     match rows.first() {
         Some(r) => Ok((r.int("n")?, r.opt_text("oldest")?.map(str::to_owned))),
-        None => Ok((0, None)),
+        None => Err(no_row(&FAILURES_SINCE)),
     }
 }
 
@@ -479,6 +527,22 @@ mod tests {
         assert!(!block_on(revoke_token(&db, id, "other", "2026-05-06T10:00:00+08:00")).unwrap());
         assert!(block_on(revoke_token(&db, id, "robot", "2026-05-06T10:00:00+08:00")).unwrap());
         assert!(block_on(by_token(&db, "th")).unwrap().is_none());
+        let again = block_on(add_token(
+            &db,
+            "t2",
+            "robot",
+            "again",
+            "2026-05-06T11:00:00+08:00",
+        ))
+        .unwrap();
+        assert_eq!(
+            block_on(revoke_tokens_of(&db, "robot", "2026-05-06T12:00:00+08:00")).unwrap(),
+            1
+        );
+        assert!(
+            block_on(by_token(&db, "t2")).unwrap().is_none(),
+            "token {again} revoked"
+        );
         let listed = block_on(tokens_of(&db, "robot")).unwrap();
         assert_eq!(
             listed[0].revoked_at.as_deref(),
@@ -498,6 +562,17 @@ mod tests {
         assert_eq!(
             (n, oldest.as_deref()),
             (2, Some("2026-05-06T09:05:00+08:00"))
+        );
+        block_on(forget(
+            &db,
+            "2026-05-06T09:05:00+08:00",
+            "2026-05-06T00:00:00+08:00",
+        ))
+        .unwrap();
+        assert_eq!(
+            block_on(failures_since(&db, "zhangwei", "2026-05-06T08:00:00+08:00")).unwrap(),
+            (1, Some("2026-05-06T09:10:00+08:00".to_owned())),
+            "failures at or before the moment forgotten"
         );
         block_on(clear_failures(&db, "zhangwei")).unwrap();
         assert_eq!(

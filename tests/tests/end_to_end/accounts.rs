@@ -116,23 +116,43 @@ async fn people_sign_in_by_name_act_in_their_role_and_the_audit_log_names_them(r
     assert_eq!(r.status, 204, "{}", r.text());
     let r = call(a, "GET", "/api/applications?round=2026", Some(&token), &Value::Null).await;
     assert_error(&r, 401, "unauthorized");
+    // A token does not make tokens (only a signed-in browser does).
+    let r = officer.call(a, "POST", "/api/session/tokens", &json!({"label": "第二个"})).await;
+    let second_token = r.json()["token"].as_str().unwrap().to_owned();
+    let r = call(a, "POST", "/api/session/tokens", Some(&second_token), &json!({"label": "x"})).await;
+    assert_error(&r, 403, "forbidden");
+    // Two session cookies (one planted by a sibling site) open nothing.
+    let both = format!("mtg_session={}; mtg_session={}", officer.cookie, auditor.cookie);
+    let r = e2e::request(a, "GET", "/api/session", &[("cookie", both.as_str())], b"").await.unwrap();
+    assert_error(&r, 401, "unauthorized");
 
-    // Disabling an account ends its session at once; enabling does not revive it.
+    // Disabling an account ends its session and revokes its tokens at once; enabling
+    // brings neither back.
     let second = Session::sign_in(a, "li.qiang", &password("li.qiang")).await;
     assert_eq!(second.call(a, "GET", "/api/applications?round=2026", &Value::Null).await.status, 200);
+    let r = second.call(a, "POST", "/api/session/tokens", &json!({"label": "脚本"})).await;
+    let li_token = r.json()["token"].as_str().unwrap().to_owned();
     let r = admin.call(a, "POST", "/api/accounts/li.qiang", &json!({"disabled": true})).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["disabled"], true);
     for path in ["/api/applications?round=2026", "/api/session"] {
         assert_error(&second.call(a, "GET", path, &Value::Null).await, 401, "unauthorized");
     }
+    let list = "/api/applications?round=2026";
+    assert_error(&call(a, "GET", list, Some(&li_token), &Value::Null).await, 401, "unauthorized");
     let r = call(a, "POST", "/api/session", None, &json!({"username": "li.qiang", "password": password("li.qiang")})).await;
     assert_error(&r, 401, "sign_in_failed");
-    admin.call(a, "POST", "/api/accounts/li.qiang", &json!({"disabled": false})).await;
+    let r = admin.call(a, "POST", "/api/accounts/li.qiang", &json!({"disabled": false})).await;
+    assert_eq!((r.status, r.json()["disabled"].clone()), (200, json!(false)), "{}", r.text());
     assert_error(&second.call(a, "GET", "/api/session", &Value::Null).await, 401, "unauthorized");
+    assert_error(&call(a, "GET", list, Some(&li_token), &Value::Null).await, 401, "unauthorized");
+    Session::sign_in(a, "li.qiang", &password("li.qiang")).await;
     // The last administrator who can sign in is never disabled or demoted.
-    let r = admin.call(a, "POST", "/api/accounts/admin", &json!({"role": "officer"})).await;
-    assert_error(&r, 409, "conflict");
+    for change in [json!({"role": "officer"}), json!({"disabled": true})] {
+        let r = admin.call(a, "POST", "/api/accounts/admin", &change).await;
+        assert_error(&r, 409, "conflict");
+    }
+    assert_error(&admin.call(a, "POST", "/api/accounts/li.qiang", &json!({})).await, 400, "invalid_field");
 
     // A password change ends the person's other sessions and keeps this one.
     let elsewhere = Session::sign_in(a, "wang.fang", &password("wang.fang")).await;
@@ -144,6 +164,7 @@ async fn people_sign_in_by_name_act_in_their_role_and_the_audit_log_names_them(r
     assert_eq!(r.status, 204, "{}", r.text());
     assert_eq!(officer.call(a, "GET", "/api/session", &Value::Null).await.status, 200);
     assert_error(&elsewhere.call(a, "GET", "/api/session", &Value::Null).await, 401, "unauthorized");
+    assert_error(&call(a, "GET", list, Some(&second_token), &Value::Null).await, 401, "unauthorized");
     Session::sign_in(a, "wang.fang", "a new passphrase, 2026").await;
 
     // Sign-out ends the session and clears the cookie.
@@ -165,16 +186,29 @@ async fn people_sign_in_by_name_act_in_their_role_and_the_audit_log_names_them(r
     };
     assert_eq!(by("round.create"), [("account:admin".to_owned(), json!("admin"))]);
     assert_eq!(by("account.create").len(), 4, "the first administrator and three accounts");
-    assert!(by("token.create").iter().all(|(a, n)| a == "account:wang.fang" && n == "王芳"));
+    let wang = ("account:wang.fang".to_owned(), json!("王芳"));
+    assert_eq!(by("token.create"), [("account:li.qiang".to_owned(), json!("李强")), wang.clone(), wang.clone()]);
     assert!(by("session.start").iter().any(|(a, _)| a == "account:zhao.min"));
-    assert!(by("account.password").iter().all(|(a, _)| a == "account:wang.fang"));
+    assert_eq!(by("account.password"), [wang]);
     let r = auditor.call(a, "GET", "/api/audit?actor=account:wang.fang&limit=2", &Value::Null).await;
     let mine = r.json()["entries"].as_array().unwrap().clone();
     assert_eq!(mine.len(), 2);
     assert!(mine.iter().all(|e| e["actor"] == "account:wang.fang"));
     let older = auditor.call(a, "GET", &format!("/api/audit?actor=account:wang.fang&before={}", mine[1]["id"]), &Value::Null).await;
-    assert!(older.json()["entries"].as_array().unwrap().iter().all(|e| e["id"].as_i64() < mine[1]["id"].as_i64()));
+    assert_eq!(older.status, 200, "{}", older.text());
+    let older = older.json()["entries"].as_array().unwrap().clone();
+    assert!(!older.is_empty());
+    let last = mine[1]["id"].as_i64().unwrap();
+    assert!(older.iter().all(|e| e["id"].as_i64().unwrap() < last && e["actor"] == "account:wang.fang"));
     assert_error(&auditor.call(a, "GET", "/api/audit?limit=0", &Value::Null).await, 400, "invalid_field");
+
+    // Once an account exists, the first administrator's variables open nothing: with the
+    // administrator's password changed, the variables' password is refused.
+    let r = admin.call(a, "POST", "/api/session/password",
+        &json!({"current_password": FIRST_ADMIN_PASSWORD, "new_password": "the administrator's own, 2026"})).await;
+    assert_eq!(r.status, 204, "{}", r.text());
+    let r = call(a, "POST", "/api/session", None, &json!({"username": FIRST_ADMIN, "password": FIRST_ADMIN_PASSWORD})).await;
+    assert_error(&r, 401, "sign_in_failed");
     host.stop().await;
 }
 }
@@ -228,19 +262,42 @@ async fn sign_in_is_throttled_per_name_and_says_nothing_of_who_exists() {
         .await;
         assert_error(&r, 401, "sign_in_failed");
     }
-    // Five failures: the name waits, even with the right password; other names do not.
+    // Five failures (spelt as people type: spaces, capitals — one name): the name waits,
+    // even with the right password; other names do not.
     let r = call(
         a,
         "POST",
         "/api/session",
         None,
-        &attempt("wang.fang", &password("wang.fang")),
+        &attempt(" WANG.Fang ", &password("wang.fang")),
     )
     .await;
     assert_error(&r, 429, "too_many_requests");
     let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=900).contains(&wait), "{wait}");
     Session::sign_in(a, FIRST_ADMIN, FIRST_ADMIN_PASSWORD).await;
+
+    // Eight guesses at once for a name no one has: five are counted, the rest wait.
+    let guesses: Vec<_> = (0..8)
+        .map(|i| {
+            let body = attempt("no.one.at.all", &format!("guess number {i}"));
+            tokio::spawn(async move { call(a, "POST", "/api/session", None, &body).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for g in guesses {
+        statuses.push(g.await.unwrap());
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
+    let counted: i64 = db(&state)
+        .query_row(
+            "SELECT count(*) FROM sign_in_failures WHERE username = 'no.one.at.all'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(counted, 5);
     host.stop().await;
 
     // Fifteen minutes later the name may try again (the service's clock moved).
@@ -263,6 +320,14 @@ async fn a_session_ends_when_its_time_is_up() {
             .status,
         200
     );
+    host.stop().await;
+    // A minute before its end it still opens.
+    let host = App::local()
+        .at("2026-04-15T17:59:00+08:00")
+        .start(&state)
+        .await;
+    let r = s.call(host.addr, "GET", "/api/session", &Value::Null).await;
+    assert_eq!(r.status, 200, "{}", r.text());
     host.stop().await;
     // Eight hours and a minute later.
     let host = App::local()

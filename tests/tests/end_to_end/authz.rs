@@ -36,9 +36,11 @@ enum Who {
     OfficerSession,
     /// A signed-in auditor: reads what the office reads, writes nothing.
     AuditorSession,
+    /// The officer's personal API token (`Bearer mtg_…`), for automation.
+    OfficerToken,
 }
 
-const EVERYONE: [Who; 9] = [
+const EVERYONE: [Who; 10] = [
     Who::Nobody,
     Who::Wrong,
     Who::Owner,
@@ -48,6 +50,7 @@ const EVERYONE: [Who; 9] = [
     Who::Admin,
     Who::OfficerSession,
     Who::AuditorSession,
+    Who::OfficerToken,
 ];
 
 /// The password of the accounts the seed creates (officer and auditor).
@@ -75,7 +78,13 @@ enum Access {
     /// The objector's private token, officers and administrators.
     Objection,
     /// The signed-in person's own session (issue 15): the session cookie only.
-    Session { officer: Expect, auditor: Expect },
+    Session {
+        officer: Expect,
+        auditor: Expect,
+        /// The officer's personal token: a token is not a session (403), though it may
+        /// list its person's tokens.
+        token: Expect,
+    },
     /// Signing in: anyone may try; the seed's wrong password is refused (401) until the
     /// name is throttled (429), and each failure is counted (the throttle's only write).
     SignIn,
@@ -113,20 +122,26 @@ impl Access {
         Some(match (self, who) {
             (Access::Session { officer, .. }, Who::OfficerSession) => officer,
             (Access::Session { auditor, .. }, Who::AuditorSession) => auditor,
+            (Access::Session { token, .. }, Who::OfficerToken) => token,
             // Only the session cookie opens a person's own session.
             (Access::Session { .. }, _) => unauthorized,
             // A person acts in their role: an officer as the officers' token does; an
             // auditor reads what an administrator reads and writes nothing.
             // (It calls after both tokens: a write only the first caller makes finds it
             // made, as the administrator's token does.)
-            (Access::Officer { admin, .. }, Who::OfficerSession) => admin,
+            (Access::Officer { admin, .. }, Who::OfficerSession | Who::OfficerToken) => admin,
             (Access::Officer { admin, .. } | Access::Admin(admin), Who::AuditorSession) if read => {
                 admin
             }
             // A signed-in person is known: as the office's tokens are (an enterprise's own
             // writes take its receipt token).
-            (Access::Receipt { staff, .. }, Who::OfficerSession | Who::AuditorSession) => staff,
-            (Access::Objection, Who::OfficerSession | Who::AuditorSession) => OK,
+            (
+                Access::Receipt { staff, .. },
+                Who::OfficerSession | Who::AuditorSession | Who::OfficerToken,
+            ) => staff,
+            (Access::Objection, Who::OfficerSession | Who::AuditorSession | Who::OfficerToken) => {
+                OK
+            }
             (Access::Officer { officer, .. }, Who::Officer) => officer,
             (Access::Officer { admin, .. }, Who::Admin) => admin,
             (Access::Admin(e), Who::Admin) => e,
@@ -206,6 +221,7 @@ struct Seeded {
     objection_token: String,
     officer_session: Session,
     auditor_session: Session,
+    officer_token: String,
 }
 
 impl Seeded {
@@ -219,6 +235,7 @@ impl Seeded {
             Who::Officer => Some(OFFICER),
             Who::Admin => Some(ADMIN),
             Who::OfficerSession | Who::AuditorSession => None,
+            Who::OfficerToken => Some(&self.officer_token),
         }
     }
 
@@ -305,7 +322,15 @@ async fn seed(state: &TempDir) -> (e2e::app::AppHost, Seeded) {
             .await,
     )
     .await;
+    let body = json!({"label": "the matrix's caller"});
+    let token = created(
+        officer_session
+            .call(a, "POST", "/api/session/tokens", &body)
+            .await,
+    )
+    .await;
     let seeded = Seeded {
+        officer_token: token["token"].as_str().unwrap().to_owned(),
         officer_session,
         auditor_session,
         app_a: receipts[0].0.clone(),
@@ -333,9 +358,12 @@ fn table(s: &Seeded) -> Vec<Row> {
         officer: OK,
         admin: OK,
     };
-    let person = |e: Expect| Access::Session {
+    let forbidden = Expect(403, Some("forbidden"));
+    let unauthorized = Expect(401, Some("unauthorized"));
+    let person = |e: Expect, token: Expect| Access::Session {
         officer: e,
         auditor: e,
+        token,
     };
     let both = |e: Expect| Access::Officer {
         officer: e,
@@ -668,25 +696,33 @@ fn table(s: &Seeded) -> Vec<Row> {
             "POST",
             "/api/session",
             "/api/session",
-            j(json!({"username": "wang.fang", "password": "not the password at all"})),
+            j(json!({"username": "no.such.person", "password": "not the password at all"})),
             Access::SignIn,
         ),
-        row("GET", "/api/session", "/api/session", Body::None, person(OK)),
+        row(
+            "GET",
+            "/api/session",
+            "/api/session",
+            Body::None,
+            person(OK, forbidden),
+        ),
         row(
             "GET",
             "/api/session/tokens",
             "/api/session/tokens",
             Body::None,
-            person(OK),
+            person(OK, OK),
         ),
+        // A token does not make tokens.
         row(
             "POST",
             "/api/session/tokens",
             "/api/session/tokens",
             j(json!({"label": "夜间导出"})),
-            person(CREATED),
+            person(CREATED, forbidden),
         ),
-        // The officer's own token (the seed's); the auditor has no token 1.
+        // The officer's own token (the seed's first); the auditor has no token 1, and by
+        // the officer's token's turn it is revoked.
         row(
             "DELETE",
             "/api/session/tokens/{id}",
@@ -695,6 +731,7 @@ fn table(s: &Seeded) -> Vec<Row> {
             Access::Session {
                 officer: NO_CONTENT,
                 auditor: Expect(404, Some("not_found")),
+                token: Expect(404, Some("not_found")),
             },
         ),
         row("GET", "/api/accounts", "/api/accounts", Body::None, Access::Admin(OK)),
@@ -719,10 +756,17 @@ fn table(s: &Seeded) -> Vec<Row> {
             "/api/session/password",
             "/api/session/password",
             j(json!({"current_password": PERSON_PASSWORD, "new_password": "another passphrase, 2026"})),
-            person(NO_CONTENT),
+            // The officer's change revoked the officer's tokens before the token's turn.
+            person(NO_CONTENT, unauthorized),
         ),
         // Last: signing out ends the sessions the rows above used.
-        row("DELETE", "/api/session", "/api/session", Body::None, person(NO_CONTENT)),
+        row(
+            "DELETE",
+            "/api/session",
+            "/api/session",
+            Body::None,
+            person(NO_CONTENT, unauthorized),
+        ),
     ]);
     rows
 }
@@ -818,6 +862,26 @@ async fn every_operation_answers_each_caller_as_it_should() {
             let what = format!("{} {} as {who:?}", row.method, row.path);
             let before = dump(&state);
             let audit_before = audit_rows(&state).len();
+            // A signed-in person's write without the session's CSRF token is refused
+            // before anything else, and stores nothing.
+            if let Some(session) = s.session(who)
+                && row.method != "GET"
+                && !matches!(row.access, Access::Public(_) | Access::SignIn)
+            {
+                let body = match &row.body {
+                    Body::Json(v) => v.clone(),
+                    _ => Value::Null,
+                };
+                let r = session
+                    .call_with(a, row.method, &row.path, &body, false)
+                    .await;
+                assert_error(&r, 403, "csrf_missing");
+                assert_eq!(
+                    dump(&state),
+                    before,
+                    "{what} without CSRF: stored something"
+                );
+            }
             let r = send(a, row, &s, who).await;
             let Some(expect) = row.access.expect(who, row.method) else {
                 // Signing in with a wrong password: refused, then throttled; the failure
@@ -855,7 +919,7 @@ async fn every_operation_answers_each_caller_as_it_should() {
                         Who::Officer | Who::Admin => {
                             actor.starts_with("officer:") || actor.starts_with("admin:")
                         }
-                        Who::OfficerSession => actor == "account:wang.fang",
+                        Who::OfficerSession | Who::OfficerToken => actor == "account:wang.fang",
                         Who::AuditorSession => actor == "account:zhao.min",
                         _ => matches!(actor.as_str(), "enterprise" | "public"),
                     };
