@@ -1,5 +1,5 @@
 //! Criterion benchmarks: one pre-check (parse + validate + decide + serialise), and the
-//! allocation of a round of 100,000 applications.
+//! allocation of a round of 100,000 applications and its JSON.
 //!
 //! Reproduce: `cargo bench -p mentougou-rules` (figures in docs/BENCHMARKS.md).
 
@@ -46,6 +46,11 @@ fn allocation(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("allocate 100,000 applications", |b| {
         b.iter(|| rules::allocate(black_box(&req), &params).unwrap())
+    });
+    // What the calculation component stores and answers: the lines' texts are written here.
+    let allocation = rules::allocate(&req, &params).unwrap();
+    group.bench_function("serialise 100,000 lines (JSON)", |b| {
+        b.iter(|| serde_json::to_string(black_box(&allocation)).unwrap())
     });
     group.finish();
 }

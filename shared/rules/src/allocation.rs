@@ -4,18 +4,21 @@
 //! Guarantees (property-tested): the total never exceeds the budget; no enterprise gets
 //! more than the yearly cap; the result does not depend on the order of the input.
 
+mod reasons;
 mod texts;
 
-use crate::decision::Reason;
 use crate::input::{FieldError, InputError};
 use crate::model::SubsidyRecord;
 use crate::money::Money;
 use crate::params::{BudgetReading, Parameters};
 use crate::precheck::earlier_times;
 use chrono::{DateTime, FixedOffset};
+use reasons::{Budget, Cut, Found, Scaled};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use texts::Texts;
+use std::sync::Arc;
+
+pub use reasons::LineReasons;
 
 /// The input: a round's approved applications and the enterprises' histories.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,7 +55,8 @@ pub struct AllocationLine {
     pub capped_amount: Money,
     /// After BUDGET: the amount proposed.
     pub granted: Money,
-    pub reasons: Vec<Reason>,
+    /// Serialised as an array of [`Reason`](crate::decision::Reason)s.
+    pub reasons: LineReasons,
 }
 
 /// The allocation of a round; lines sorted by application id.
@@ -74,7 +78,8 @@ pub struct Allocation {
 /// Allocates a round. Errors only on malformed input (duplicate ids).
 ///
 /// A round may hold 100,000 applications (docs/BENCHMARKS.md), so the work is done on
-/// indices and whole fen, and each line is written once, with its texts, in its place.
+/// indices and whole fen, and each line is written once, in its place, its reasons kept as
+/// figures until serialised.
 pub fn allocate(req: &AllocationRequest, params: &Parameters) -> Result<Allocation, InputError> {
     let apps = &req.applications;
     // The lines' order; an application's rank in it also breaks ties between equal
@@ -137,7 +142,7 @@ pub fn allocate(req: &AllocationRequest, params: &Parameters) -> Result<Allocati
         match params.readings.budget {
             BudgetReading::Proportional => {
                 scale_proportionally(&mut steps, requested_fen, budget_fen);
-                scaling = Some((requested_fen, budget_fen));
+                scaling = Some(Arc::new(Scaled::new(requested_fen, budget_fen)));
             }
             BudgetReading::FirstComeFirstServed => {
                 first_come_first_served(&mut steps, &queue, budget_fen)
@@ -146,11 +151,11 @@ pub fn allocate(req: &AllocationRequest, params: &Parameters) -> Result<Allocati
     }
     let granted_fen: i128 = steps.iter().map(|s| s.granted as i128).sum();
 
-    let texts = Texts::new(cap, max_times, scaling);
+    let cap = fen(cap);
     let lines = by_id
         .iter()
         .zip(&steps)
-        .map(|(&i, step)| texts.line(&apps[i], step))
+        .map(|(&i, step)| line(&apps[i], step, cap, max_times, &scaling))
         .collect();
     Ok(Allocation {
         year: req.year,
@@ -162,6 +167,41 @@ pub fn allocate(req: &AllocationRequest, params: &Parameters) -> Result<Allocati
         scaled,
         lines,
     })
+}
+
+/// A line and its reasons, as figures: their texts are written when the line is
+/// serialised (`reasons`).
+fn line(
+    app: &ApprovedApplication,
+    step: &Step,
+    cap: i64,
+    max_times: usize,
+    scaling: &Option<Arc<Scaled>>,
+) -> AllocationLine {
+    let ceiling = fen(app.ceiling_amount);
+    // Proportional scaling explains every line it touched; first come, first served only
+    // the lines it cut.
+    let budget = step.capped != 0 && (scaling.is_some() || step.granted < step.capped);
+    let found = Found {
+        times: (step.times >= max_times).then_some((step.times, max_times)),
+        cut: step.cut.then_some(Cut {
+            cap,
+            before: ceiling,
+            after: step.capped,
+        }),
+        budget: budget.then(|| Budget {
+            granted: step.granted,
+            scaled: scaling.clone(),
+        }),
+    };
+    AllocationLine {
+        id: app.id.clone(),
+        enterprise: app.enterprise.clone(),
+        ceiling_amount: app.ceiling_amount,
+        capped_amount: Money::from_fen(step.capped as i128),
+        granted: Money::from_fen(step.granted as i128),
+        reasons: LineReasons::found(found),
+    }
 }
 
 /// The applications' indices sorted by id; an input error names the first repeated id.

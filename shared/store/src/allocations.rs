@@ -390,6 +390,30 @@ mod tests {
         });
     }
 
+    /// Issue 17: an allocation stored before the rules kept a line's reasons as figures
+    /// reads back and serialises byte for byte as it was stored.
+    #[test]
+    fn allocations_stored_before_issue_17_read_back_unchanged() {
+        let db = with_applications(2);
+        let stored =
+            include_str!("../../rules/tests/data/allocations-stored-before-issue-17.jsonl");
+        block_on(async {
+            for (number, json) in (1i64..).zip(stored.lines()) {
+                let row = vec![
+                    2026.into(),
+                    number.into(),
+                    "t".into(),
+                    "allocation".into(),
+                    "h".into(),
+                    json.into(),
+                ];
+                Sql::execute(&db, &INSERT, row).await.unwrap();
+                let read = by_number(&db, 2026, number).await.unwrap().unwrap();
+                assert_eq!(serde_json::to_string(&read.allocation).unwrap(), json);
+            }
+        });
+    }
+
     #[test]
     fn damaged_lines_or_versions_are_unreadable() {
         for (sql, column) in [
