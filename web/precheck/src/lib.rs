@@ -67,44 +67,56 @@ pub fn rule_catalogue() -> String {
 #[wasm_bindgen]
 pub fn check_credit_code(code: &str) -> String {
     #[derive(Serialize)]
-    struct Ok<'a> {
+    struct Valid<'a> {
         ok: bool,
         code: &'a str,
         division_code: &'a str,
         mentougou: bool,
         enterprise: bool,
     }
-    answer(
-        rules::uscc::CreditCode::parse(code)
-            .map(|c| {
-                serde_json::to_value(Ok {
-                    ok: true,
-                    code: c.as_str(),
-                    division_code: c.division_code(),
-                    mentougou: c.is_mentougou(),
-                    enterprise: c.registration_class().is_enterprise(),
-                })
-                .unwrap_or_default()
-            })
-            .map_err(|e| field_error("credit_code", e.code, e.zh.clone(), e.en.clone())),
-    )
+    // Serialised as the typed answer itself (not through `serde_json::Value`, whose
+    // serialiser would otherwise be in the bundle for this alone).
+    match rules::uscc::CreditCode::parse(code) {
+        Ok(c) => answer(Ok::<_, InputError>(Valid {
+            ok: true,
+            code: c.as_str(),
+            division_code: c.division_code(),
+            mentougou: c.is_mentougou(),
+            enterprise: c.registration_class().is_enterprise(),
+        })),
+        Err(e) => answer(Err::<(), _>(field_error(
+            "credit_code",
+            e.code,
+            e.zh.clone(),
+            e.en.clone(),
+        ))),
+    }
 }
 
 /// Checks a patent application number as typed: its canonical form and type, or errors.
 #[wasm_bindgen]
 pub fn check_patent_number(number: &str) -> String {
-    answer(
-        rules::patent::PatentNumber::parse(number)
-            .map(|p| {
-                serde_json::json!({
-                    "ok": true,
-                    "number": p.to_string(),
-                    "patent_type": p.patent_type(),
-                    "qualifies_for_key_rate": p.patent_type().qualifies_for_key_rate(),
-                })
-            })
-            .map_err(|e| field_error("application_number", e.code, e.zh.clone(), e.en.clone())),
-    )
+    #[derive(Serialize)]
+    struct Checked<T: Serialize> {
+        ok: bool,
+        number: String,
+        patent_type: T,
+        qualifies_for_key_rate: bool,
+    }
+    match rules::patent::PatentNumber::parse(number) {
+        Ok(p) => answer(Ok::<_, InputError>(Checked {
+            ok: true,
+            number: p.to_string(),
+            patent_type: p.patent_type(),
+            qualifies_for_key_rate: p.patent_type().qualifies_for_key_rate(),
+        })),
+        Err(e) => answer(Err::<(), _>(field_error(
+            "application_number",
+            e.code,
+            e.zh.clone(),
+            e.en.clone(),
+        ))),
+    }
 }
 
 /// PROC-NOTICE: the notice period for a publication moment (RFC 3339).
