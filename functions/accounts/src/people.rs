@@ -128,7 +128,7 @@ pub async fn create(req: Request) -> Result<Reply, ApiError> {
             &actor,
             COMPONENT,
             "account.create",
-            Some(&format!("account:{}", account.username)),
+            Some(&account.actor()),
             &detail.to_string(),
         )
         .await
@@ -205,8 +205,9 @@ pub async fn change(req: Request, username: &str) -> Result<Reply, ApiError> {
                 "display_name": body.display_name, "role": body.role,
                 "disabled": body.disabled, "password_reset": new_hash.is_some(),
             });
-            db.audit(&actor, COMPONENT, "account.change",
-                Some(&format!("account:{}", a.username)), &detail.to_string()).await?;
+            let (subject, detail) = (a.actor(), detail.to_string());
+            db.audit(&actor, COMPONENT, "account.change", Some(&subject), &detail)
+                .await?;
             Ok(a)
         })
         .await?;

@@ -202,11 +202,12 @@ pub async fn sign_in(req: Request) -> Result<Reply, ApiError> {
                 {
                     return Err(sign_in_failed());
                 }
+                let who = account.actor();
                 db.audit(
-                    &format!("account:{}", account.username),
+                    &who,
                     COMPONENT,
                     "account.create",
-                    Some(&format!("account:{}", account.username)),
+                    Some(&who),
                     "{\"role\":\"admin\",\"from\":\"first_admin variables\"}",
                 )
                 .await?;
@@ -221,14 +222,9 @@ pub async fn sign_in(req: Request) -> Result<Reply, ApiError> {
                 &expires_at,
             )
             .await?;
-            db.audit(
-                &format!("account:{}", account.username),
-                COMPONENT,
-                "session.start",
-                Some(&format!("account:{}", account.username)),
-                "{}",
-            )
-            .await?;
+            let who = account.actor();
+            db.audit(&who, COMPONENT, "session.start", Some(&who), "{}")
+                .await?;
             Ok(Some(()))
         })
         .await?;

@@ -83,28 +83,31 @@ pub(crate) async fn show(req: &Request, id: &str) -> Result<Reply, ApiError> {
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok());
-    // No token: an officer signed in (the session cookie), or 401.
-    let presented = match bearer_token(header) {
-        Some(t) => t,
-        None => {
-            service::auth::require(req, Role::Officer).await?;
-            ""
-        }
-    };
+    // No token: only an officer signed in (the session cookie) may look, or 401. With a
+    // token that is not the objection's, an officer's is judged below, once.
+    let presented = bearer_token(header);
+    if presented.is_none() {
+        service::auth::require(req, Role::Officer).await?;
+    }
     let db = Db::open().await?;
     // Whether a tracking number exists is for its objector and officers only.
     let rec = match load_record(&db, id).await {
         Ok(rec) => rec,
         Err(not_found) => {
-            service::auth::require(req, Role::Officer).await?;
+            if presented.is_some() {
+                service::auth::require(req, Role::Officer).await?;
+            }
             return Err(not_found);
         }
     };
-    let mut r = if !presented.is_empty() && matches(presented, &rec.token_hash) {
-        json(200, &objector_view(&rec))
-    } else {
-        service::auth::require(req, Role::Officer).await?;
-        json(200, &officer_view(&db, &rec).await?)
+    let mut r = match presented {
+        Some(t) if matches(t, &rec.token_hash) => json(200, &objector_view(&rec)),
+        _ => {
+            if presented.is_some() {
+                service::auth::require(req, Role::Officer).await?;
+            }
+            json(200, &officer_view(&db, &rec).await?)
+        }
     };
     r.headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-store"));

@@ -75,10 +75,10 @@ pub fn check(header: Option<&str>, configured: &[&str]) -> Result<(), ApiError> 
             .iter()
             .any(|t| t.len() < 16 || t.starts_with(PERSONAL_TOKEN_PREFIX))
     {
-        // (A deployment token that looked like a personal one would never be compared.)
-        // A short or empty configured token would make the check guessable.
+        // A short or empty configured token would make the check guessable; one that
+        // looked like a personal token would never be compared.
         return Err(ApiError::server_misconfigured(
-            "every access token must hold at least 16 characters",
+            "every access token must hold at least 16 characters and not start with mtg_",
         ));
     }
     let Some(presented) = bearer_token(header) else {
@@ -155,7 +155,7 @@ pub enum Via {
 impl Person {
     /// How the audit trail names them.
     pub fn actor(&self) -> String {
-        format!("account:{}", self.account.username)
+        self.account.actor()
     }
 }
 
@@ -245,7 +245,7 @@ pub async fn still_allowed(
     needed: Role,
     method: &Method,
 ) -> Result<(), ApiError> {
-    let Some(username) = actor.strip_prefix("account:") else {
+    let Some(username) = actor.strip_prefix(store::accounts::ACTOR_PREFIX) else {
         return Ok(());
     };
     match store::accounts::find(db.store(), username).await? {

@@ -42,6 +42,9 @@ impl std::str::FromStr for Role {
     }
 }
 
+/// How the audit trail names a person: `account:<username>` (`crate::audit` joins on it).
+pub const ACTOR_PREFIX: &str = "account:";
+
 /// An account as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Account {
@@ -53,6 +56,13 @@ pub struct Account {
     pub created_at: String,
     pub created_by: String,
     pub disabled_at: Option<String>,
+}
+
+impl Account {
+    /// How the audit trail names this person.
+    pub fn actor(&self) -> String {
+        format!("{ACTOR_PREFIX}{}", self.username)
+    }
 }
 
 /// A personal API token as listed (never its secret).

@@ -125,27 +125,31 @@ pub const REVIEWED_IN_ROUND: Statement = Statement::new(
      review_json, decision_json, submitted_at FROM applications WHERE round_year = ? \
      AND status IN ('eligible', 'proposed', 'refused') AND review_json IS NOT NULL ORDER BY id",
 );
+/// An application as the officers' list shows it, with what its review waits for: the
+/// kinds of document in, whether a review record is kept, the opinions it still awaits and
+/// whether it holds the credit report. `$tail` chooses and orders.
+macro_rules! summaries {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, round_year, uscc, enterprise_name, status, amount_cny, submitted_at, \
+             (SELECT group_concat(kind) FROM (SELECT DISTINCT kind FROM documents d \
+              WHERE d.application_id = applications.id ORDER BY kind)) AS document_kinds, \
+             review_json IS NOT NULL AS reviewed, \
+             (SELECT count(*) FROM json_each(applications.review_json, '$.opinions') o \
+              WHERE json_extract(o.value, '$.answered_on') IS NULL) AS opinions_awaited, \
+             json_extract(review_json, '$.credit_report') IS NOT NULL AS credit_report \
+             FROM applications ",
+            $tail
+        )
+    };
+}
 pub const SUMMARIES_OF_ROUND: Statement = Statement::new(
     "applications.summaries_of_round",
-    "SELECT id, round_year, uscc, enterprise_name, status, amount_cny, submitted_at, \
-     (SELECT group_concat(kind) FROM (SELECT DISTINCT kind FROM documents d \
-      WHERE d.application_id = applications.id ORDER BY kind)) AS document_kinds, \
-     review_json IS NOT NULL AS reviewed, \
-     (SELECT count(*) FROM json_each(applications.review_json, '$.opinions') o \
-      WHERE json_extract(o.value, '$.answered_on') IS NULL) AS opinions_awaited, \
-     json_extract(review_json, '$.credit_report') IS NOT NULL AS credit_report \
-     FROM applications WHERE round_year = ? ORDER BY seq",
+    summaries!("WHERE round_year = ? ORDER BY seq"),
 );
 pub const SUMMARIES: Statement = Statement::new(
     "applications.summaries",
-    "SELECT id, round_year, uscc, enterprise_name, status, amount_cny, submitted_at, \
-     (SELECT group_concat(kind) FROM (SELECT DISTINCT kind FROM documents d \
-      WHERE d.application_id = applications.id ORDER BY kind)) AS document_kinds, \
-     review_json IS NOT NULL AS reviewed, \
-     (SELECT count(*) FROM json_each(applications.review_json, '$.opinions') o \
-      WHERE json_extract(o.value, '$.answered_on') IS NULL) AS opinions_awaited, \
-     json_extract(review_json, '$.credit_report') IS NOT NULL AS credit_report \
-     FROM applications ORDER BY round_year DESC, seq",
+    summaries!("ORDER BY round_year DESC, seq"),
 );
 pub const NEXT_SEQ: Statement = Statement::new(
     "applications.next_seq",
