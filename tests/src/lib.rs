@@ -53,9 +53,9 @@ static BUILT: Mutex<bool> = Mutex::new(false);
 
 /// Makes sure the components are built from the sources as they are. `cargo xtask test`
 /// (and `cargo xtask build`) build them before the tests run; a bare `cargo test` builds
-/// them here, once, when a `.wasm` is missing or older than any file under `functions/` or
-/// `shared/` (or the workspace's manifests), so a test never runs yesterday's component.
-/// Set `E2E_REBUILD=1` to rebuild them from here anyway.
+/// them here, once, when a `.wasm` is missing or older than any file under `functions/`,
+/// `shared/` or the probe's folder (or the workspace's manifests), so a test never runs
+/// yesterday's component. Set `E2E_REBUILD=1` to rebuild them from here anyway.
 pub fn ensure_built() {
     let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
     if *built {
@@ -91,8 +91,8 @@ pub fn ensure_built() {
     *built = true;
 }
 
-/// When the components' sources last changed: the newest file under `functions/` and
-/// `shared/`, and the workspace's `Cargo.toml` and `Cargo.lock`.
+/// When the components' sources last changed: the newest file under `functions/`,
+/// `shared/` and `tests/fixtures/probe/`, and the workspace's `Cargo.toml` and `Cargo.lock`.
 fn newest_source() -> Option<std::time::SystemTime> {
     fn walk(dir: &Path, newest: &mut Option<std::time::SystemTime>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
@@ -115,6 +115,7 @@ fn newest_source() -> Option<std::time::SystemTime> {
     let mut newest = None;
     walk(&root.join("functions"), &mut newest);
     walk(&root.join("shared"), &mut newest);
+    walk(&root.join("tests/fixtures/probe"), &mut newest);
     for f in ["Cargo.toml", "Cargo.lock"] {
         if let Ok(t) = std::fs::metadata(root.join(f)).and_then(|m| m.modified()) {
             newest = newest.max(Some(t));

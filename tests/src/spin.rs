@@ -135,6 +135,61 @@ impl Drop for SpinProcess {
     }
 }
 
+/// Runs `spin up` on a manifest Spin must refuse, and answers what it said (stdout and
+/// stderr) once it has exited. Panics if it serves instead, or is still running after two
+/// minutes.
+pub fn refuses(manifest: &Path, state: &Path) -> String {
+    let bin = binary().expect("the real-Spin tests are ignored when there is no Spin binary");
+    let out_path = state.join("spin-refusal.txt");
+    let out = std::fs::File::create(&out_path).expect("the state folder is writable");
+    let mut cmd = Command::new(&bin);
+    cmd.arg("up")
+        .arg("--from")
+        .arg(manifest)
+        .arg("--listen")
+        .arg(free_addr().to_string())
+        .arg("--state-dir")
+        .arg(state)
+        .env_clear();
+    for keep in ["PATH", "HOME", "TMPDIR"] {
+        if let Some(v) = std::env::var_os(keep) {
+            cmd.env(keep, v);
+        }
+    }
+    let child = cmd
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(out.try_clone().expect("a second handle"))
+        .stderr(out)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+    // Dropped (killed with its group) whichever way this ends.
+    let mut process = SpinProcess {
+        child,
+        addr: free_addr(),
+        ready_after: Duration::ZERO,
+    };
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = process.child.try_wait().expect("spin up can be waited for") {
+            break status;
+        }
+        let said = std::fs::read_to_string(&out_path).unwrap_or_default();
+        assert!(
+            !said.contains("Serving http://"),
+            "spin up served a manifest it should refuse:\n{said}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "spin up neither served nor stopped within two minutes:\n{said}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let said = std::fs::read_to_string(&out_path).unwrap_or_default();
+    assert!(!status.success(), "spin up exited successfully:\n{said}");
+    said
+}
+
 /// The fixture manifest (`tests/fixtures/spin.toml`) on the real Spin: its second database
 /// `elsewhere` is declared in a runtime config written to `state` (Spin knows only
 /// `default` without one).

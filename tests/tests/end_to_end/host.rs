@@ -116,6 +116,277 @@ async fn routes_match_like_spin_most_specific_first(rt) {
 }
 }
 
+/// `method path` with `body`, panicking on I/O errors.
+async fn send(a: std::net::SocketAddr, method: &str, path: &str, body: &[u8]) -> e2e::Answer {
+    request(a, method, path, &[], body)
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+}
+
+/// Spin's table for key-value data, as `sqlite_master` keeps it (read from the file
+/// Spin 4.1 writes).
+const SPIN_KV_TABLE: &str = "CREATE TABLE spin_key_value (
+                           store TEXT NOT NULL,
+                           key   TEXT NOT NULL,
+                           value BLOB NOT NULL,
+
+                           PRIMARY KEY (store, key)
+                        )";
+
+e2e::on_both_hosts! {
+/// `spin:key-value@3.0.0` as Spin serves it: the `default` store in
+/// `<state>/sqlite_key_value.db` (created by the first `open`), Spin's table, values as
+/// bytes, keys listed in the primary key's order, one store shared by every component that
+/// declares the label, `access-denied` for a label a component did not declare, and the
+/// data still there after a restart on the same state folder.
+async fn key_value_store_as_spin_keeps_it(rt) {
+    let state = TempDir::new("kv");
+    let file = state.0.join("sqlite_key_value.db");
+    let host = start_on(rt, &state).await;
+    let a = host.addr;
+
+    // Nothing is opened until a component opens a store it may open.
+    assert_eq!(get(a, "/hello").await.status, 200);
+    for path in [
+        "/nodb/kv/default/a",
+        "/nodb/kv/default",
+        "/probe/kv/elsewhere/a",
+        "/probe/kv/cache",
+    ] {
+        let r = get(a, path).await;
+        assert_eq!((r.status, r.text().as_str()), (500, "access-denied"), "{path}");
+    }
+    let r = send(a, "PUT", "/nodb/kv/default/a", b"x").await;
+    assert_eq!((r.status, r.text().as_str()), (500, "access-denied"));
+    assert!(!file.exists(), "no store was opened yet");
+
+    // An empty store; a missing key has no value.
+    let r = get(a, "/probe/kv/default").await;
+    assert_eq!((r.status, r.text().as_str()), (200, ""));
+    assert!(file.exists(), "the first open creates {}", file.display());
+    let r = get(a, "/probe/kv/default/a").await;
+    assert_eq!((r.status, r.text().as_str()), (404, "none"));
+    assert_eq!(get(a, "/probe/kv/default/a?exists").await.text(), "false");
+
+    // Set, read, overwrite.
+    let r = send(a, "PUT", "/probe/kv/default/a", b"one").await;
+    assert_eq!((r.status, r.text().as_str()), (200, "set"));
+    assert_eq!(get(a, "/probe/kv/default/a").await.text(), "one");
+    assert_eq!(get(a, "/probe/kv/default/a?exists").await.text(), "true");
+    send(a, "PUT", "/probe/kv/default/a", b"two").await;
+    let r = get(a, "/probe/kv/default/a").await;
+    assert_eq!((r.status, r.body.as_slice()), (200, &b"two"[..]));
+
+    // Values are bytes: not UTF-8, NUL inside, empty (a value, not none).
+    let binary = [0xff, 0x00, 0xfe, 0x80, b'\n', 0xc3];
+    send(a, "PUT", "/probe/kv/default/bin", &binary).await;
+    let r = get(a, "/probe/kv/default/bin").await;
+    assert_eq!((r.status, r.body.as_slice()), (200, &binary[..]));
+    assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+    send(a, "PUT", "/probe/kv/default/empty", b"").await;
+    let r = get(a, "/probe/kv/default/empty").await;
+    assert_eq!((r.status, r.body.len()), (200, 0));
+    assert_eq!(get(a, "/probe/kv/default/empty?exists").await.text(), "true");
+
+    // The keys, in the order of the primary key (bytes: upper case first).
+    send(a, "PUT", "/probe/kv/default/hello", b"h").await;
+    send(a, "PUT", "/probe/kv/default/B", b"b").await;
+    let r = get(a, "/probe/kv/default").await;
+    assert_eq!((r.status, r.text().as_str()), (200, "B\na\nbin\nempty\nhello"));
+
+    // A store is the label's, not the component's: probe-other declares `default` too.
+    assert_eq!(get(a, "/other/kv/default/a").await.text(), "two");
+    send(a, "PUT", "/other/kv/default/from-other", b"o").await;
+    assert_eq!(get(a, "/probe/kv/default/from-other").await.text(), "o");
+
+    // Delete; deleting a key with no value is no error.
+    for _ in 0..2 {
+        let r = send(a, "DELETE", "/probe/kv/default/a", b"").await;
+        assert_eq!((r.status, r.text().as_str()), (200, "deleted"));
+    }
+    assert_eq!(get(a, "/probe/kv/default/a").await.status, 404);
+    assert_eq!(get(a, "/probe/kv/default/a?exists").await.text(), "false");
+    send(a, "DELETE", "/probe/kv/default/empty", b"").await;
+    send(a, "DELETE", "/probe/kv/default/from-other", b"").await;
+    host.stop().await;
+
+    // Spin's file and table, read with SQLite itself.
+    {
+        let db = rusqlite::Connection::open(&file).unwrap();
+        let sql: String = db
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'spin_key_value'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(sql, SPIN_KV_TABLE);
+        let mut stmt = db
+            .prepare("SELECT store, key, value, typeof(value) FROM spin_key_value ORDER BY key")
+            .unwrap();
+        let rows: Vec<(String, String, Vec<u8>, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let blob = |store: &str, key: &str, value: &[u8]| {
+            (store.to_owned(), key.to_owned(), value.to_vec(), "blob".to_owned())
+        };
+        assert_eq!(
+            rows,
+            [
+                blob("default", "B", b"b"),
+                blob("default", "bin", &binary),
+                blob("default", "hello", b"h"),
+            ]
+        );
+    }
+
+    // A restart on the same state folder finds the data.
+    let host = start_on(rt, &state).await;
+    let a = host.addr;
+    let r = get(a, "/probe/kv/default").await;
+    assert_eq!((r.status, r.text().as_str()), (200, "B\nbin\nhello"));
+    assert_eq!(get(a, "/probe/kv/default/bin").await.body, binary);
+    host.stop().await;
+}
+}
+
+/// The first host's data is the second's: the local host and Spin share the file.
+#[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(has_spin),
+    ignore = "no Spin binary (SPIN_BIN, ../shared/tools/spin/spin or spin on PATH)"
+)]
+async fn key_value_data_written_by_either_host_is_read_by_the_other() {
+    use Runtime::{Local, Spin};
+    let state = TempDir::new("kv-shared");
+    let host = start_on(Local, &state).await;
+    send(
+        host.addr,
+        "PUT",
+        "/probe/kv/default/from-local",
+        &[0xde, 0xad],
+    )
+    .await;
+    host.stop().await;
+    let host = start_on(Spin, &state).await;
+    assert_eq!(
+        get(host.addr, "/probe/kv/default/from-local").await.body,
+        [0xde, 0xad]
+    );
+    send(host.addr, "PUT", "/probe/kv/default/from-spin", b"spin").await;
+    host.stop().await;
+    let host = start_on(Local, &state).await;
+    let r = get(host.addr, "/probe/kv/default").await;
+    assert_eq!(r.text(), "from-local\nfrom-spin");
+    assert_eq!(
+        get(host.addr, "/probe/kv/default/from-spin").await.text(),
+        "spin"
+    );
+    host.stop().await;
+}
+
+/// A manifest of one component `p` on the probe, with `extra` TOML after its `source`,
+/// and any further `components` (TOML) after it; written to `dir/spin.toml`.
+fn probe_manifest(dir: &TempDir, extra: &str, components: &str) -> std::path::PathBuf {
+    let manifest = dir.0.join("spin.toml");
+    std::fs::write(
+        &manifest,
+        format!(
+            "spin_manifest_version = 2\n[application]\nname = \"kv-labels\"\n\
+             [[trigger.http]]\nroute = \"/...\"\ncomponent = \"p\"\n\
+             [component.p]\nsource = \"{}\"\n{extra}\n{components}",
+            e2e::wasm("probe").display()
+        ),
+    )
+    .unwrap();
+    manifest
+}
+
+/// What a host says when it will not start the app in `manifest`.
+async fn refusal(rt: Runtime, manifest: &std::path::Path, state: &TempDir) -> String {
+    ensure_built();
+    match rt {
+        Runtime::Local => match localspin::start(config(manifest, &state.0)).await {
+            Ok(host) => {
+                host.stop().await;
+                panic!("the local host started {}", manifest.display())
+            }
+            Err(e) => format!("{e:#}"),
+        },
+        Runtime::Spin => {
+            let (manifest, state) = (manifest.to_path_buf(), state.0.clone());
+            tokio::task::spawn_blocking(move || e2e::spin::refuses(&manifest, &state))
+                .await
+                .unwrap()
+        }
+    }
+}
+
+e2e::on_both_hosts! {
+/// A `key_value_stores` label no store answers to stops the app at start, naming the label
+/// and the component, even on a component no trigger uses (only `default` exists without
+/// a runtime config); a label that is neither kebab-case nor snake_case is a manifest error.
+async fn an_unknown_key_value_store_stops_the_app_at_start(rt) {
+    let dir = TempDir::new("kv-labels");
+    for (extra, components, said) in [
+        (
+            "key_value_stores = [\"default\", \"nope\"]",
+            "",
+            "unknown key_value_stores label \"nope\" for component \"p\"",
+        ),
+        (
+            "key_value_stores = [\"default\"]",
+            &*format!(
+                "[component.unused]\nsource = \"{}\"\nkey_value_stores = [\"cache\"]\n",
+                e2e::wasm("probe").display()
+            ),
+            "unknown key_value_stores label \"cache\" for component \"unused\"",
+        ),
+        (
+            "key_value_stores = [\"b@d\"]",
+            "",
+            "expected kebab-case or snake_case",
+        ),
+    ] {
+        let manifest = probe_manifest(&dir, extra, components);
+        let state = TempDir::new("kv-labels-state");
+        let err = refusal(rt, &manifest, &state).await;
+        assert!(err.contains(said), "{rt:?}: {extra} {components}: {err}");
+        assert!(
+            !state.0.join("sqlite_key_value.db").exists(),
+            "{rt:?}: no store is opened for an app that does not start"
+        );
+    }
+}
+}
+
+/// `server-timing` counts the key-value calls (`open` included) and their time.
+#[tokio::test(flavor = "multi_thread")]
+async fn server_timing_counts_key_value_calls() {
+    ensure_built();
+    let state = TempDir::new("kv-timing");
+    let mut c = config(&fixture_manifest(), &state.0);
+    c.variables.push(("secret".into(), SECRET.into()));
+    c.server_timing = true;
+    let host = localspin::start(c).await.unwrap();
+    let r = send(host.addr, "PUT", "/probe/kv/default/k", b"v").await;
+    assert_eq!(r.status, 200);
+    let timing = r.header("server-timing").expect("server-timing").to_owned();
+    assert!(timing.contains(", kv;dur="), "{timing}");
+    assert!(timing.ends_with(";desc=\"2\""), "open and set: {timing}");
+    let r = get(host.addr, "/hello").await;
+    assert!(
+        r.header("server-timing")
+            .unwrap()
+            .ends_with("kv;dur=0.000;desc=\"0\""),
+        "{:?}",
+        r.header("server-timing")
+    );
+    host.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn unknown_path_without_catch_all_is_a_json_404() {
     ensure_built();

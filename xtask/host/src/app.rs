@@ -1,12 +1,13 @@
 //! Loading the app: the components some trigger uses, compiled once and pre-instantiated,
-//! their variables, files and logs, the routes, the databases and the start-up SQL.
+//! their variables, files and logs, the routes, the databases, the key-value stores and the
+//! start-up SQL.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use tokio::sync::Semaphore;
 use wasmtime::Engine;
 use wasmtime::component::Component;
@@ -15,7 +16,7 @@ use wasmtime_wasi_http::p3::bindings::ServicePre;
 
 use crate::engine::{engine, linker, wt};
 use crate::files::{file_mounts, open_log};
-use crate::{Config, Ctx, manifest, router, sqlite, variables};
+use crate::{Config, Ctx, key_value, manifest, router, sqlite, variables};
 
 /// One component, ready to instantiate.
 pub struct ComponentRt {
@@ -23,6 +24,7 @@ pub struct ComponentRt {
     pub(crate) pre: ServicePre<Ctx>,
     pub variables: BTreeMap<String, String>,
     pub sqlite_databases: Vec<String>,
+    pub key_value_stores: Vec<String>,
     pub(crate) mounts: Vec<(PathBuf, String)>,
     pub(crate) environment: Vec<(String, String)>,
     pub(crate) stdout: OutputFile,
@@ -35,6 +37,7 @@ pub struct App {
     pub(crate) router: router::Router,
     pub(crate) components: Vec<Arc<ComponentRt>>,
     pub(crate) dbs: Arc<sqlite::Databases>,
+    pub(crate) kv: Arc<key_value::KeyValue>,
     pub(crate) timeout: Duration,
     pub(crate) max_body: usize,
     pub(crate) body_timeout: Duration,
@@ -58,6 +61,21 @@ impl App {
             None => std::env::var(k).ok(),
         };
         let app_vars = variables::resolve_app(m, &config.variables, &process_env)?;
+
+        // Every component's stores must exist, used by a trigger or not, as in Spin
+        // (its KeyValueFactor refuses the app with the same words).
+        let kv = Arc::new(key_value::KeyValue::new(&state_dir));
+        for (id, c) in &m.component {
+            for label in &c.key_value_stores {
+                if !kv.is_defined(label) {
+                    bail!(
+                        "unknown key_value_stores label {label:?} for component {id:?} \
+                         (the only key-value store is `default`: Spin needs a runtime \
+                         config for others, which the local host does not read)"
+                    );
+                }
+            }
+        }
 
         let engine = engine(config)?;
         let linker = linker(&engine)?;
@@ -119,6 +137,7 @@ impl App {
                 pre,
                 variables,
                 sqlite_databases: c.sqlite_databases.clone(),
+                key_value_stores: c.key_value_stores.clone(),
                 mounts: file_mounts(&loaded, id, &c.files)?,
                 environment: c.environment.clone().into_iter().collect(),
                 stdout: open_log(&log_dir, id, "stdout")?,
@@ -147,6 +166,7 @@ impl App {
             router,
             components,
             dbs,
+            kv,
             timeout: config.request_timeout,
             max_body: config.max_body_bytes,
             body_timeout: config.body_timeout,
@@ -154,6 +174,19 @@ impl App {
             server_timing: config.server_timing,
             state_dir,
         })
+    }
+
+    /// The file of the `default` key-value store, if a component may open it (Spin then
+    /// says where it stores that data; the file itself appears at the first `open`).
+    pub fn key_value_file(&self) -> Option<&std::path::Path> {
+        self.components
+            .iter()
+            .any(|c| {
+                c.key_value_stores
+                    .iter()
+                    .any(|l| l == key_value::DEFAULT_LABEL)
+            })
+            .then(|| self.kv.path())
     }
 
     /// The routes, as `(route, component)`, in manifest order.

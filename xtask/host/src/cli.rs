@@ -12,14 +12,15 @@ pub const USAGE: &str = "\
 options:
   --listen ADDR          where to serve (default 127.0.0.1:3000)
   --from FILE            the manifest (default spin.toml in the project)
-  --state-dir DIR        where sqlite_db.db and logs/ go (default .spin/ beside the manifest)
+  --state-dir DIR        where sqlite_db.db, sqlite_key_value.db and logs/ go (default
+                         .spin/ beside the manifest)
   --sqlite SQL|@FILE     SQL run against `default` at start-up (repeatable)
   --variable NAME=VALUE  an application variable (repeatable; beats SPIN_VARIABLE_<NAME>)
   --timeout SECONDS      answer 504 when a request runs longer (default 30)
   --max-body BYTES       largest request body forwarded (default 10485760)
   --body-timeout SECONDS answer 408 when a request body takes longer to arrive (default
                          90: 10 MiB over 2 Mbit/s, twice); read before a slot is taken
-  --server-timing        add `server-timing: instantiate;dur=…, handle;dur=…` to answers
+  --server-timing        add `server-timing: instantiate;dur=…, handle;dur=…, …` to answers
   --perf-map             write /tmp/perf-<pid>.map so `perf report` names Wasm functions
   --compile-cache DIR    keep compiled components in DIR, so a restart does not compile them
   --sqlite-busy-wait     writers wait in SQLite's busy handler, not in the host's queue";
@@ -121,6 +122,9 @@ pub fn serve(config: Config) -> Result<()> {
         let running = crate::start(config).await?;
         println!("localspin: serving on http://{}", running.addr);
         println!("localspin: state in {}", running.app.state_dir.display());
+        if let Some(file) = running.app.key_value_file() {
+            println!("localspin: key-value store `default` in {}", file.display());
+        }
         for (route, component) in running.app.routes() {
             println!("  http://{}{route}  →  {component}", running.addr);
         }

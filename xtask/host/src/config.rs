@@ -16,7 +16,8 @@ pub struct Config {
     pub manifest: PathBuf,
     /// Where to listen; port 0 picks a free port.
     pub listen: SocketAddr,
-    /// Where `sqlite_db.db` and `logs/` go; `.spin/` beside the manifest by default.
+    /// Where `sqlite_db.db`, `sqlite_key_value.db` and `logs/` go; `.spin/` beside the
+    /// manifest by default.
     pub state_dir: Option<PathBuf>,
     /// SQL run against `default` at start-up, in order (files already read).
     pub sqlite_statements: Vec<String>,
@@ -35,8 +36,9 @@ pub struct Config {
     pub max_connections: usize,
     /// Most requests executing at once (more wait their turn).
     pub max_concurrency: usize,
-    /// Add a `server-timing` header (instantiation and handling, in ms) to every answer
-    /// a component gives: for benchmarks and profiling, not part of Spin.
+    /// Add a `server-timing` header (instantiation, handling, SQLite and key-value calls,
+    /// in ms) to every answer a component gives: for benchmarks and profiling, not part of
+    /// Spin.
     pub server_timing: bool,
     /// Write `/tmp/perf-<pid>.map` so `perf` names the compiled Wasm functions.
     pub perf_map: bool,

@@ -1,5 +1,6 @@
 //! The wasmtime engine (pooling allocator, epoch interruption, compile cache, perf map)
-//! and the linker holding what the host provides: WASI, wasi:http, spin:sqlite, spin:variables.
+//! and the linker holding what the host provides: WASI, wasi:http, spin:key-value,
+//! spin:sqlite, spin:variables.
 
 use anyhow::{Context, Result};
 use wasmtime::component::Linker;
@@ -31,7 +32,7 @@ pub(crate) fn engine(config: &Config) -> Result<Engine> {
 }
 
 /// The linker every component is pre-instantiated with: WASI 0.2 and 0.3, `wasi:http`
-/// 0.3, `spin:sqlite` and `spin:variables`.
+/// 0.3, `spin:key-value`, `spin:sqlite` and `spin:variables`.
 pub(crate) fn linker(engine: &Engine) -> Result<Linker<Ctx>> {
     let mut linker: Linker<Ctx> = Linker::new(engine);
     wt(
@@ -45,6 +46,13 @@ pub(crate) fn linker(engine: &Engine) -> Result<Linker<Ctx>> {
     wt(
         wasmtime_wasi_http::p3::add_to_linker(&mut linker),
         "linking wasi:http 0.3",
+    )?;
+    wt(
+        bindings::spin::key_value::key_value::add_to_linker::<Ctx, host_impl::SpinHost>(
+            &mut linker,
+            |c| c,
+        ),
+        "linking spin:key-value",
     )?;
     wt(
         bindings::spin::sqlite::sqlite::add_to_linker::<Ctx, host_impl::SpinHost>(

@@ -1,14 +1,18 @@
-//! The host side of `spin:sqlite@3.1.0` and `spin:variables@3.0.0`.
+//! The host side of `spin:sqlite@3.1.0`, `spin:key-value@3.0.0` and `spin:variables@3.0.0`.
 
 use std::time::Instant;
 
 use wasmtime::component::{Accessor, FutureReader, HasData, Resource, StreamReader};
 
 use crate::Ctx;
+use crate::bindings::spin::key_value::key_value::{
+    self as kv, Error as KvError, HostStore, HostStoreWithStore,
+};
 use crate::bindings::spin::sqlite::sqlite::{
     self, Error, HostConnection, HostConnectionWithStore, QueryResult, RowResult, Value,
 };
 use crate::bindings::spin::variables::variables::{self, Error as VarError};
+use crate::key_value::Store;
 use crate::sqlite::{Connection, TransactionEdge, run, run_sync};
 
 /// The `HasData` marker the bindings are linked with.
@@ -193,6 +197,128 @@ impl<U> variables::HostWithStore<U> for SpinHost {
                 .get(&name)
                 .cloned()
                 .ok_or(VarError::Undefined(name))
+        })
+    }
+}
+
+impl Ctx {
+    /// An open store of this request (a copy of the handle's label and connection).
+    fn kv_store(&self, r: &Resource<Store>) -> Result<Store, KvError> {
+        self.table.get(r).cloned().map_err(|_| KvError::NoSuchStore)
+    }
+}
+
+/// Runs one key-value call on the blocking pool, its time counted for `server-timing`.
+async fn kv_blocking<U, T: Send + 'static>(
+    accessor: &Accessor<U, SpinHost>,
+    call: impl FnOnce() -> Result<T, KvError> + Send + 'static,
+) -> Result<T, KvError> {
+    let started = Instant::now();
+    let outcome = tokio::task::spawn_blocking(call).await;
+    let running = started.elapsed();
+    accessor.with(|mut access| {
+        let t = &mut access.get().kv_time;
+        t.calls += 1;
+        t.running += running;
+    });
+    outcome.map_err(|e| KvError::Other(e.to_string()))?
+}
+
+/// The store a call names and the blocking pool's answer to `call` on it.
+async fn kv_call<U, T: Send + 'static>(
+    accessor: &Accessor<U, SpinHost>,
+    this: &Resource<Store>,
+    call: impl FnOnce(Store) -> Result<T, KvError> + Send + 'static,
+) -> Result<T, KvError> {
+    let store = accessor.with(|mut access| access.get().kv_store(this))?;
+    kv_blocking(accessor, move || call(store)).await
+}
+
+impl kv::Host for Ctx {}
+
+impl HostStore for Ctx {
+    fn drop(&mut self, this: Resource<Store>) -> wasmtime::Result<()> {
+        self.table.delete(this)?;
+        Ok(())
+    }
+}
+
+impl<U> HostStoreWithStore<U> for SpinHost {
+    async fn open(accessor: &Accessor<U, Self>, label: String) -> Result<Resource<Store>, KvError> {
+        // Spin checks the component's list first: an undeclared label is access-denied
+        // whether or not the store exists.
+        let stores = accessor.with(|mut access| {
+            let ctx = access.get();
+            ctx.component
+                .key_value_stores
+                .contains(&label)
+                .then(|| ctx.kv.clone())
+        });
+        let Some(stores) = stores else {
+            return Err(KvError::AccessDenied);
+        };
+        let store = kv_blocking(accessor, move || stores.open(&label)).await?;
+        accessor.with(|mut access| {
+            access
+                .get()
+                .table
+                .push(store)
+                .map_err(|_| KvError::StoreTableFull)
+        })
+    }
+
+    async fn get(
+        accessor: &Accessor<U, Self>,
+        this: Resource<Store>,
+        key: String,
+    ) -> Result<Option<Vec<u8>>, KvError> {
+        kv_call(accessor, &this, move |s| s.get(&key)).await
+    }
+
+    async fn set(
+        accessor: &Accessor<U, Self>,
+        this: Resource<Store>,
+        key: String,
+        value: Vec<u8>,
+    ) -> Result<(), KvError> {
+        kv_call(accessor, &this, move |s| s.set(&key, &value)).await
+    }
+
+    async fn delete(
+        accessor: &Accessor<U, Self>,
+        this: Resource<Store>,
+        key: String,
+    ) -> Result<(), KvError> {
+        kv_call(accessor, &this, move |s| s.delete(&key)).await
+    }
+
+    async fn exists(
+        accessor: &Accessor<U, Self>,
+        this: Resource<Store>,
+        key: String,
+    ) -> Result<bool, KvError> {
+        kv_call(accessor, &this, move |s| s.exists(&key)).await
+    }
+
+    async fn get_keys(
+        accessor: &Accessor<U, Self>,
+        this: Resource<Store>,
+    ) -> wasmtime::Result<(StreamReader<String>, FutureReader<Result<(), KvError>>)> {
+        // A handle the host does not hold traps here, as in Spin (no error result).
+        let store = accessor
+            .with(|mut access| access.get().kv_store(&this))
+            .map_err(|e| wasmtime::format_err!("get-keys: {e}"))?;
+        // Read whole, then streamed: Spin streams from the query itself, holding the
+        // store's connection until the guest has read the last key.
+        let (keys, result) = match kv_blocking(accessor, move || store.keys()).await {
+            Ok(keys) => (keys, Ok(())),
+            Err(e) => (Vec::new(), Err(e)),
+        };
+        accessor.with(|mut access| {
+            let keys = StreamReader::new(&mut access, keys)?;
+            let result =
+                FutureReader::new(&mut access, async move { wasmtime::error::Ok(result) })?;
+            Ok((keys, result))
         })
     }
 }

@@ -1,5 +1,5 @@
 //! One request's instance: its state ([`Ctx`]: WASI with the component's files and logs,
-//! `wasi:http` with outbound requests denied, SQLite) in a fresh store.
+//! `wasi:http` with outbound requests denied, SQLite, key-value) in a fresh store.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +10,7 @@ use wasmtime::{Store, UpdateDeadline};
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
-use crate::{App, ComponentRt, sqlite};
+use crate::{App, ComponentRt, key_value, sqlite};
 
 /// The state of one instance (one request).
 pub struct Ctx {
@@ -20,8 +20,17 @@ pub struct Ctx {
     pub(crate) hooks: DenyOutbound,
     pub(crate) component: Arc<ComponentRt>,
     pub(crate) dbs: Arc<sqlite::Databases>,
+    pub(crate) kv: Arc<key_value::KeyValue>,
     /// Where this request's time went, for `server-timing`.
     pub(crate) sqlite_time: SqliteTime,
+    pub(crate) kv_time: KvTime,
+}
+
+/// Time a request spent on key-value calls (`open` included: the first opens the file).
+#[derive(Default)]
+pub(crate) struct KvTime {
+    pub calls: u32,
+    pub running: Duration,
 }
 
 /// Time a request spent on SQLite statements and waiting for its turn to write.
@@ -95,7 +104,9 @@ impl App {
             hooks: DenyOutbound,
             component: c.clone(),
             dbs: self.dbs.clone(),
+            kv: self.kv.clone(),
             sqlite_time: SqliteTime::default(),
+            kv_time: KvTime::default(),
         };
         let mut store = Store::new(&self.engine, ctx);
         // Wasm yields to the executor at every epoch tick, so a busy loop cannot hold a

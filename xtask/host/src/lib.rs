@@ -4,12 +4,15 @@
 //! `cargo xtask up` and the end-to-end tests. It implements what the app's components
 //! use, the way Spin 4.1 does: HTTP triggers and routing with Spin's request headers,
 //! `wasi:http@0.3.0` services (spin-sdk 7), WASI 0.2 and 0.3, `spin:sqlite@3.1.0`,
+//! `spin:key-value@3.0.0` (the `default` store in `<state>/sqlite_key_value.db`, Spin's
+//! file and table; a component's `key_value_stores` checked as Spin checks them),
 //! `spin:variables@3.0.0`, read-only `files` mounts and per-component logs. Each
 //! component is compiled once; every request gets a fresh instance from a
 //! pre-instantiated form (pooling allocator). A trap answers 500, a request running
 //! past the timeout 504; the host stays up either way. Outbound HTTP is denied.
 
 pub mod cli;
+pub mod key_value;
 pub mod manifest;
 pub mod router;
 pub mod sqlite;
@@ -36,7 +39,13 @@ pub(crate) mod bindings {
     wasmtime::component::bindgen!({
         path: "wit",
         world: "localspin:host/host",
+        // As in Spin: a failure to hand over the keys' stream traps (the function has no
+        // error result of its own).
+        imports: {
+            "spin:key-value/key-value.[method]store.get-keys": trappable,
+        },
         with: {
+            "spin:key-value/key-value.store": crate::key_value::Store,
             "spin:sqlite/sqlite.connection": crate::sqlite::Connection,
         },
     });

@@ -126,6 +126,26 @@ fn is_valid_variable_name(name: &str) -> bool {
         && !name.contains("__")
 }
 
+/// Spin's rule for a store label: words of ASCII letters and digits, each starting with a
+/// letter, all lowercase or all UPPERCASE, separated by `-` or by `_` (not both).
+fn is_kebab_or_snake(label: &str) -> bool {
+    let words_ok = |delim: char| {
+        label.split(delim).all(|word| {
+            let mut chars = word.chars();
+            let Some(first) = chars.next() else {
+                return false;
+            };
+            let upper = first.is_ascii_uppercase();
+            first.is_ascii_alphabetic()
+                && chars.all(|c| {
+                    c.is_ascii_digit()
+                        || (c.is_ascii_alphabetic() && c.is_ascii_uppercase() == upper)
+                })
+        })
+    };
+    (!label.contains('_') && words_ok('-')) || (!label.contains('-') && words_ok('_'))
+}
+
 pub fn load(path: &Path) -> Result<Loaded> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the manifest {}", path.display()))?;
@@ -152,6 +172,14 @@ pub fn load(path: &Path) -> Result<Loaded> {
         for name in c.variables.keys() {
             if !is_valid_variable_name(name) {
                 bail!("component `{cid}`, variable `{name}`: names are lower_snake_case");
+            }
+        }
+        for label in &c.key_value_stores {
+            if !is_kebab_or_snake(label) {
+                bail!(
+                    "component `{cid}`, key_value_stores label {label:?}: expected \
+                     kebab-case or snake_case"
+                );
             }
         }
     }
@@ -216,5 +244,24 @@ command = "cargo build"
         assert!(is_valid_variable_name("admin_token"));
         assert!(!is_valid_variable_name("Admin"));
         assert!(!is_valid_variable_name("a__b"));
+    }
+
+    #[test]
+    fn store_labels_are_kebab_or_snake_case_as_in_spin() {
+        for ok in [
+            "default",
+            "snake_case",
+            "kebab-case",
+            "ABC",
+            "v2-cache",
+            "A-b",
+        ] {
+            assert!(is_kebab_or_snake(ok), "{ok}");
+        }
+        for bad in [
+            "", "b@dlabel", "a-b_c", "Default", "2fast", "a--b", "a_", "-a", "a b",
+        ] {
+            assert!(!is_kebab_or_snake(bad), "{bad}");
+        }
     }
 }

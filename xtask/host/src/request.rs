@@ -198,13 +198,16 @@ where
             if app.server_timing {
                 let ms = |d: Duration| d.as_secs_f64() * 1e3;
                 let sql = &store.data().sqlite_time;
+                let kv = &store.data().kv_time;
                 let timing = format!(
-                    "instantiate;dur={:.3}, handle;dur={:.3}, sqlite;dur={:.3};desc=\"{}\", queue;dur={:.3}",
+                    "instantiate;dur={:.3}, handle;dur={:.3}, sqlite;dur={:.3};desc=\"{}\", queue;dur={:.3}, kv;dur={:.3};desc=\"{}\"",
                     ms(instantiated),
                     ms(start.elapsed() - instantiated),
                     ms(sql.running),
                     sql.statements,
                     ms(sql.queued),
+                    ms(kv.running),
+                    kv.calls,
                 );
                 insert(res.headers_mut(), "server-timing", &timing);
             }
