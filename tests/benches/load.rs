@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use e2e::fixtures::{application, invention};
 use e2e::host_process::HostProcess;
-use e2e::load::{Report, Request, app_with_hello_world, run};
+use e2e::load::{Report, Request, Reuse, app_with_hello_world, run, run_with};
 use e2e::seeded::{ADMIN, OFFICER, call, seed, start};
 use e2e::{TempDir, ensure_built, request, root};
 use serde_json::Value;
@@ -56,6 +56,16 @@ fn routes() -> Vec<Route> {
         Route {
             label: "static page `GET /index.html`",
             make: Arc::new(|_| Request::get("/index.html")),
+            expect: &[200],
+        },
+        Route {
+            label: "rounds `GET /api/rounds`",
+            make: Arc::new(|_| Request::get("/api/rounds")),
+            expect: &[200],
+        },
+        Route {
+            label: "notices `GET /api/notices`",
+            make: Arc::new(|_| Request::get("/api/notices")),
             expect: &[200],
         },
         Route {
@@ -157,12 +167,17 @@ fn sizes() {
 
 /// Measures each route (or only those whose label contains `only`) beside hello-world,
 /// with each number of connections, and prints the table.
+/// Each route's p50 in µs, by label, with hello-world's first: one column of the summary.
+type Column = Vec<(&'static str, f64)>;
+
+/// Prints the local host's table; answers the one-connection p50s.
 async fn table(
     addr: std::net::SocketAddr,
     conns: &[usize],
     only: Option<&str>,
     duration: Duration,
-) {
+) -> Column {
+    let mut column = Column::new();
     println!(
         "| route | connections | requests | req/s | p50 µs | p90 µs | p99 µs | p50 / hello | hello req/s / route req/s | instantiate µs | handle µs | SQLite µs (statements) | write queue µs |"
     );
@@ -178,10 +193,39 @@ async fn table(
             let r = run(addr, c, warmup, duration, route.expect, route.make).await;
             assert_eq!(r.errors, 0, "{}: connection errors", route.label);
             println!("{}", row(route.label, &r, hello.as_ref()));
+            if c == 1 {
+                column.push((route.label, r.percentile_us(0.5)));
+            }
             if is_hello {
                 hello = Some(r);
             }
         }
+    }
+    column
+}
+
+/// Issue 17's table: the routes users read, each ÷ hello-world on the same host in the
+/// same run (p50, one connection).
+fn summary(columns: &[(&str, &Column)]) {
+    let read = ["static page", "rounds", "notices", "Atom feed", "pre-check"];
+    print!("| route |");
+    for (name, _) in columns {
+        print!(" {name} |");
+    }
+    println!("\n|---|{}", "---|".repeat(columns.len()));
+    for label in routes().iter().map(|r| r.label) {
+        if !label.starts_with("hello") && !read.iter().any(|r| label.starts_with(r)) {
+            continue;
+        }
+        print!("| {label} |");
+        for (_, col) in columns {
+            let hello = col.first().map(|(_, p)| *p);
+            match (col.iter().find(|(l, _)| *l == label), hello) {
+                (Some((_, p)), Some(h)) => print!(" {p:.0} µs, {:.2}× |", p / h),
+                _ => print!(" – |"),
+            }
+        }
+        println!();
     }
 }
 
@@ -237,7 +281,7 @@ fn main() {
             "\n## Load ({seconds} s per measurement after 0.5 s warm-up; closed loop; fresh instance per request)\n"
         );
         let duration = Duration::from_secs_f64(seconds);
-        table(host.addr, &[1, conns], only.as_deref(), duration).await;
+        let local = table(host.addr, &[1, conns], only.as_deref(), duration).await;
         drop(host);
 
         println!(
@@ -250,7 +294,18 @@ fn main() {
         println!("\napplications stored by the submission runs: {n}");
         drop(host);
 
-        real_spin(&state, duration).await;
+        let spin = real_spin(&state, only.as_deref(), duration).await;
+
+        println!("\n## Each route ÷ hello-world (p50, one connection; issue 17)\n");
+        let mut columns = vec![("local host, keep-alive", &local)];
+        if let Some((fresh, kept)) = &spin {
+            columns.push(("real Spin, new connection per request", fresh));
+            columns.push(("real Spin, keep-alive", kept));
+        }
+        summary(&columns);
+        if spin.is_some() {
+            runtime_floor(duration).await;
+        }
     });
 }
 
@@ -258,15 +313,16 @@ fn main() {
 /// the local host left (switched to the rollback journal Spin itself uses), one keep-alive
 /// connection: what a browser's page loads and API calls cost on the runtime users get.
 /// Spin has no `server-timing`; the ratio to hello-world is the figure.
-async fn real_spin(state: &Path, duration: Duration) {
+async fn real_spin(
+    state: &Path,
+    only: Option<&str>,
+    duration: Duration,
+) -> Option<(Column, Column)> {
     let Some(bin) = e2e::spin::binary() else {
         println!("\n## Real Spin: skipped (no Spin binary; see tests/build.rs)");
-        return;
+        return None;
     };
-    println!(
-        "\n## Real Spin ({}), keep-alive, one connection\n",
-        bin.display()
-    );
+    println!("\n## Real Spin ({}), one connection\n", bin.display());
     rusqlite::Connection::open(state.join("sqlite_db.db"))
         .and_then(|db| db.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(())))
         .expect("the seeded database");
@@ -287,34 +343,47 @@ async fn real_spin(state: &Path, duration: Duration) {
         "`spin up` → serving: {:.0} ms\n",
         spin.ready_after.as_secs_f64() * 1e3
     );
-    println!("| route | requests | p50 µs | p90 µs | p99 µs | p50 / hello |");
-    println!("|---|---|---|---|---|---|");
-    let mut hello_p50 = None;
-    for route in routes() {
-        let r = run(
-            spin.addr,
-            1,
-            Duration::from_millis(500),
-            duration,
-            route.expect,
-            route.make,
-        )
-        .await;
-        assert_eq!(r.errors, 0, "{}: connection errors", route.label);
-        let p50 = r.percentile_us(0.5);
-        let h = *hello_p50.get_or_insert(p50);
-        println!(
-            "| {} | {} | {:.0} | {:.0} | {:.0} | {:.1}× |",
-            route.label,
-            r.requests(),
-            p50,
-            r.percentile_us(0.9),
-            r.percentile_us(0.99),
-            p50 / h
-        );
+    let mut columns = Vec::new();
+    for reuse in [Reuse::NewConnection, Reuse::KeepAlive] {
+        println!("{reuse:?}:\n");
+        println!("| route | requests | p50 µs | p90 µs | p99 µs | p50 / hello |");
+        println!("|---|---|---|---|---|---|");
+        let mut column = Column::new();
+        for route in routes() {
+            if only.is_some_and(|o| !route.label.contains(o)) && !route.label.starts_with("hello") {
+                continue;
+            }
+            let r = run_with(
+                spin.addr,
+                1,
+                reuse,
+                Duration::from_millis(500),
+                duration,
+                route.expect,
+                route.make,
+            )
+            .await;
+            assert_eq!(r.errors, 0, "{}: connection errors", route.label);
+            let p50 = r.percentile_us(0.5);
+            let h = column.first().map_or(p50, |(_, p)| *p);
+            println!(
+                "| {} | {} | {:.0} | {:.0} | {:.0} | {:.1}× |",
+                route.label,
+                r.requests(),
+                p50,
+                r.percentile_us(0.9),
+                r.percentile_us(0.99),
+                p50 / h
+            );
+            column.push((route.label, p50));
+        }
+        println!();
+        columns.push(column);
     }
     drop(spin);
-    runtime_floor(duration).await;
+    let kept = columns.pop()?;
+    let fresh = columns.pop()?;
+    Some((fresh, kept))
 }
 
 /// What any SQLite read costs on this Spin, whatever the app does: the `probe` reading one

@@ -97,12 +97,44 @@ impl Report {
     }
 }
 
+/// How each client reaches the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reuse {
+    /// One keep-alive connection per client, for every request (as a browser does).
+    KeepAlive,
+    /// A new TCP connection for every request, `connection: close`; the latency includes
+    /// the connect (as a client that does not keep connections, or a cold visitor).
+    NewConnection,
+}
+
 /// Sends `make(i)` (i = 0, 1, 2, … across all connections) for `duration` on `connections`
-/// connections after `warmup` of the same. Answers must be `expect`ed statuses, or the
-/// run panics naming the request and the answer.
+/// keep-alive connections after `warmup` of the same. Answers must be `expect`ed statuses,
+/// or the run panics naming the request and the answer.
 pub async fn run(
     addr: SocketAddr,
     connections: usize,
+    warmup: Duration,
+    duration: Duration,
+    expect: &'static [u16],
+    make: Arc<dyn Fn(u64) -> Request + Send + Sync>,
+) -> Report {
+    run_with(
+        addr,
+        connections,
+        Reuse::KeepAlive,
+        warmup,
+        duration,
+        expect,
+        make,
+    )
+    .await
+}
+
+/// [`run`], with each client's connections as `reuse` says.
+pub async fn run_with(
+    addr: SocketAddr,
+    connections: usize,
+    reuse: Reuse,
     warmup: Duration,
     duration: Duration,
     expect: &'static [u16],
@@ -117,19 +149,35 @@ pub async fn run(
         let make = make.clone();
         let counter = counter.clone();
         tasks.push(tokio::spawn(async move {
-            let mut conn = Conn::open(addr).await.expect("connects");
+            let mut kept = match reuse {
+                Reuse::KeepAlive => Some(Conn::open(addr).await.expect("connects")),
+                Reuse::NewConnection => None,
+            };
             let mut part = Report::default();
             loop {
                 let now = Instant::now();
                 if now >= until {
                     break;
                 }
-                let req = make(counter.fetch_add(1, Ordering::Relaxed));
+                let mut req = make(counter.fetch_add(1, Ordering::Relaxed));
                 let sent = Instant::now();
-                let answer = match conn
-                    .send(req.method, &req.path, &req.headers, &req.body)
-                    .await
-                {
+                let answer = match &mut kept {
+                    Some(conn) => {
+                        conn.send(req.method, &req.path, &req.headers, &req.body)
+                            .await
+                    }
+                    None => {
+                        req.headers.push(("connection".into(), "close".into()));
+                        match Conn::open(addr).await {
+                            Ok(mut conn) => {
+                                conn.send(req.method, &req.path, &req.headers, &req.body)
+                                    .await
+                            }
+                            Err(e) => Err(e),
+                        }
+                    }
+                };
+                let answer = match answer {
                     Ok(a) => a,
                     Err(_) => {
                         part.errors += 1;

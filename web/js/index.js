@@ -50,8 +50,25 @@ function say(zh, en, cls) {
   mini.dataset.outcome = cls;
 }
 
+/**
+ * The answer to what was typed, timed (issue 17): each keystroke marks "precheck-typed";
+ * each answer measures "precheck-work" (the checks and the drawing, from run's start) and,
+ * after typing, "precheck-answer" (the last keystroke → the answer drawn, with the pause
+ * that lets typing finish).
+ */
 function run() {
   if (!r) return;
+  performance.mark("precheck-run");
+  answer();
+  performance.measure("precheck-work", "precheck-run");
+  if (performance.getEntriesByName("precheck-typed", "mark").length) {
+    performance.measure("precheck-answer", "precheck-typed");
+    performance.clearMarks("precheck-typed");
+  }
+  performance.clearMarks("precheck-run");
+}
+
+function answer() {
   clearTimeout(timer);
   const app = form.read();
   try {
@@ -128,7 +145,10 @@ function schedule() {
 
 let interacted = false;
 document.getElementById("form").addEventListener("input", (e) => {
-  if (e.isTrusted) interacted = true;
+  if (e.isTrusted) {
+    interacted = true;
+    performance.mark("precheck-typed");
+  }
   // A field that has just become wrong (an as-typed check, a required field emptied)
   // takes the verdict away at once; other changes wait for the typing to pause.
   if (wrongByItself(e.target)) run();

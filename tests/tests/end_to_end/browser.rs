@@ -7,13 +7,12 @@
 //! Chromium and chromedriver (found by `tests/build.rs`) the tests are compiled ignored and
 //! listed so, with the install command; under CI (`CI` set) the build stops instead.
 
+pub(crate) use super::driver::{Driver, browser, driver};
 use e2e::app::{ADMIN, OFFICER};
 use e2e::{TempDir, ensure_built, request, root};
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -22,80 +21,6 @@ const NOW: &str = "2026-04-15T10:00:00+08:00";
 
 /// One browser at a time: the machine is small and Chromium is not.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-/// chromedriver on a free port, killed when dropped.
-pub(crate) struct Driver {
-    child: Child,
-    port: u16,
-    _profile: TempDir,
-    chromium: PathBuf,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// chromedriver listening on a free port. The port is free when chosen but could be taken
-/// before chromedriver binds it: then chromedriver exits and another port is tried.
-pub(crate) fn driver() -> Driver {
-    let chromedriver = env!("E2E_CHROMEDRIVER");
-    for _ in 0..5 {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let mut child = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
-        let until = Instant::now() + Duration::from_secs(20);
-        loop {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Driver {
-                    child,
-                    port,
-                    _profile: TempDir::new("chromium-profile"),
-                    chromium: PathBuf::from(env!("E2E_CHROMIUM")),
-                };
-            }
-            if child.try_wait().ok().flatten().is_some() {
-                break; // the port was taken meanwhile: another one
-            }
-            assert!(Instant::now() < until, "chromedriver did not listen");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-    panic!("chromedriver could not listen on any of five free ports");
-}
-
-pub(crate) async fn browser(d: &Driver) -> Client {
-    let profile = d._profile.0.display().to_string();
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": d.chromium.display().to_string(),
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900",
-                format!("--user-data-dir={profile}"),
-            ]
-        }
-    });
-    let Value::Object(caps) = caps else {
-        unreachable!()
-    };
-    let mut b = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
-    b.capabilities(caps);
-    b.connect(&format!("http://127.0.0.1:{}", d.port))
-        .await
-        .expect("a WebDriver session")
-}
 
 async fn start(state: &TempDir, now: &str) -> e2e::app::AppHost {
     ensure_built();
