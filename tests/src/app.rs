@@ -186,6 +186,7 @@ impl<'a> App<'a> {
 /// `default`, these variables.
 async fn start_app_on(runtime: Runtime, state: &TempDir, vars: &[(&str, &str)]) -> AppHost {
     ensure_built();
+    forget_published(&state.0);
     match runtime {
         Runtime::Local => {
             let mut c = config(&app_manifest(), &state.0);
@@ -217,6 +218,31 @@ async fn start_app_on(runtime: Runtime, state: &TempDir, vars: &[(&str, &str)]) 
             .expect("spin up starts");
             AppHost::spin(process)
         }
+    }
+}
+
+/// Forgets the public answers kept in a state folder's key-value store `default`
+/// (`service::published`): tests write the database by hand between runs of the app,
+/// which the app cannot see. Whoever edits a deployment's database by hand does the same
+/// (README, "Kept public answers").
+pub fn forget_published(state: &std::path::Path) {
+    let file = state.join("sqlite_key_value.db");
+    if !file.exists() {
+        return;
+    }
+    let c = rusqlite::Connection::open(&file).expect("the key-value store's file");
+    c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+    let has_table: bool = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'spin_key_value'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)
+        .expect("the key-value store's schema");
+    if has_table {
+        c.execute("DELETE FROM spin_key_value WHERE key LIKE 'public:%'", [])
+            .expect("public answers forgotten");
     }
 }
 

@@ -3,6 +3,7 @@
 //! notices).
 
 use crate::{COMPONENT, read_rules_json, to_json};
+use chrono::{DateTime, FixedOffset};
 use round::view::{RoundView, load};
 use rules::{Parameters, Round};
 use serde::Serialize;
@@ -10,6 +11,7 @@ use service::auth::Role;
 use service::body::JSON_LIMIT;
 use service::code::Code;
 use service::db::Db;
+use service::published::{self, Rendered};
 use service::{ApiError, Reply, json};
 use spin_sdk::http::Request;
 
@@ -172,35 +174,70 @@ struct RoundList {
 }
 
 pub async fn list() -> Result<Reply, ApiError> {
-    let db = Db::open().await?;
-    let now = service::clock::now().await;
-    let rounds: Vec<RoundView> = store::rounds::list(db.store())
-        .await?
-        .into_iter()
-        .map(|r| RoundView::from(r).at(now))
-        .collect();
-    Ok(json(200, &RoundList { rounds }))
+    kept("rounds", |now| async move {
+        let db = Db::open().await?;
+        let rounds: Vec<RoundView> = store::rounds::list(db.store())
+            .await?
+            .into_iter()
+            .map(|r| RoundView::from(r).at(now))
+            .collect();
+        let changes_at = rounds.iter().filter_map(|r| r.next_change_after(now)).min();
+        Ok((to_vec(&RoundList { rounds })?, changes_at))
+    })
+    .await
 }
 
 /// The newest round (what the web page pre-checks against).
 pub async fn current() -> Result<Reply, ApiError> {
-    let db = Db::open().await?;
-    match store::rounds::newest(db.store()).await? {
-        Some(r) => Ok(json(
-            200,
-            &RoundView::from(r).at(service::clock::now().await),
-        )),
-        None => Err(ApiError::new(
-            404,
-            Code::RoundNotFound,
-            "尚未发布任何年度的申报。",
-            "No round has been published yet.",
-        )),
-    }
+    kept("rounds:current", |now| async move {
+        let db = Db::open().await?;
+        match store::rounds::newest(db.store()).await? {
+            Some(r) => {
+                let view = RoundView::from(r).at(now);
+                Ok((to_vec(&view)?, view.next_change_after(now)))
+            }
+            None => Err(ApiError::new(
+                404,
+                Code::RoundNotFound,
+                "尚未发布任何年度的申报。",
+                "No round has been published yet.",
+            )),
+        }
+    })
+    .await
 }
 
 pub async fn get(year: i32) -> Result<Reply, ApiError> {
-    let db = Db::open().await?;
+    kept(&format!("rounds:{year}"), |now| async move {
+        let view = load(&Db::open().await?, year).await?.at(now);
+        Ok((to_vec(&view)?, view.next_change_after(now)))
+    })
+    .await
+}
+
+/// A public read of rounds, made once and kept (`service::published`) until a round is
+/// written or the clock opens or closes a window; `render` answers the JSON and that
+/// moment.
+async fn kept<F, Fut>(key: &str, render: F) -> Result<Reply, ApiError>
+where
+    F: FnOnce(DateTime<FixedOffset>) -> Fut,
+    Fut: Future<Output = Result<(Vec<u8>, Option<DateTime<FixedOffset>>), ApiError>>,
+{
     let now = service::clock::now().await;
-    Ok(json(200, &load(&db, year).await?.at(now)))
+    let r = published::read(key, "", now, || async move {
+        let (body, changes_at) = render(now).await?;
+        Ok(Rendered::new(body, JSON_TYPE, None, changes_at))
+    })
+    .await?;
+    Ok(service::error::bytes_reply(
+        200,
+        &r.content_type,
+        r.body.into(),
+    ))
+}
+
+const JSON_TYPE: &str = "application/json; charset=utf-8";
+
+fn to_vec<T: Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(value).map_err(|e| ApiError::internal(&e.to_string()))
 }

@@ -9,6 +9,7 @@ use rules::calendar::NoticePeriod;
 use serde::Serialize;
 use service::code::Code;
 use service::db::Db;
+use service::published::{self, Rendered};
 use service::query::none as no_query;
 use service::{ApiError, Reply, clock};
 use spin_sdk::http::Request;
@@ -68,11 +69,10 @@ fn page_param(req: &Request) -> Result<usize, ApiError> {
         })
 }
 
-/// Every notice with its updates, newest first, and now.
-async fn load_public() -> Result<(Vec<Notice>, DateTime<FixedOffset>), ApiError> {
+/// Every notice with its updates, newest first.
+async fn load_public() -> Result<Vec<Notice>, ApiError> {
     let db = Db::open().await?;
-    let notices = store::notices::all(db.store()).await?;
-    Ok((notices, clock::now().await))
+    Ok(store::notices::all(db.store()).await?)
 }
 
 /// One notice with its updates; 404 naming the id when there is none.
@@ -82,11 +82,9 @@ pub(crate) async fn notice(db: &Db, id: &str) -> Result<Notice, ApiError> {
         .ok_or_else(|| ApiError::notice_not_found(id).field("id"))
 }
 
-/// One notice with its updates, and now.
-async fn load_one(id: &str) -> Result<(Notice, DateTime<FixedOffset>), ApiError> {
-    let db = Db::open().await?;
-    let notice = notice(&db, id).await?;
-    Ok((notice, clock::now().await))
+/// One notice with its updates.
+async fn load_one(id: &str) -> Result<Notice, ApiError> {
+    notice(&Db::open().await?, id).await
 }
 
 /// When what a reader sees last changed: publication, the latest update, and the end of
@@ -105,28 +103,63 @@ fn newest(notices: &[Notice], now: DateTime<FixedOffset>) -> Option<DateTime<Fix
     notices.iter().map(|n| effective_modified(n, now)).max()
 }
 
-/// A public read: cacheable for a minute and then revalidated (ETag, Last-Modified,
-/// 304), readable by scripts of any site.
-fn public_read(
-    req: &Request,
-    body: Vec<u8>,
+/// The next moment the clock alone changes what is said of `notices`.
+fn next_change(notices: &[Notice], now: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
+    notices
+        .iter()
+        .filter_map(|n| n.next_change_after(now))
+        .min()
+}
+
+/// A list, page or feed as made from `notices` at `now`.
+fn rendered(
+    body: String,
     content_type: &str,
-    last_modified: Option<DateTime<FixedOffset>>,
-) -> Reply {
-    service::conditional::Cacheable {
-        body,
+    notices: &[Notice],
+    now: DateTime<FixedOffset>,
+) -> Rendered {
+    Rendered::new(
+        body.into_bytes(),
         content_type,
-        last_modified,
+        newest(notices, now),
+        next_change(notices, now),
+    )
+}
+
+/// A public read: made once and kept (`service::published`, under `key` for `variant`)
+/// when asked without a query, and answered cacheable for a minute and then revalidated
+/// (ETag, Last-Modified, 304), readable by scripts of any site.
+async fn public_read<F, Fut>(
+    req: &Request,
+    key: &str,
+    variant: &str,
+    render: F,
+) -> Result<Reply, ApiError>
+where
+    F: FnOnce(DateTime<FixedOffset>) -> Fut,
+    Fut: Future<Output = Result<Rendered, ApiError>>,
+{
+    let now = clock::now().await;
+    let r = if req.uri().query().is_none_or(str::is_empty) {
+        published::read(key, variant, now, || render(now)).await?
+    } else {
+        render(now).await?
+    };
+    Ok(service::conditional::Cacheable {
+        content_type: &r.content_type,
+        last_modified: r.last_modified,
         cache_control: "public, max-age=60, must-revalidate",
         cross_origin: true,
-        page_policy: content_type
+        page_policy: r
+            .content_type
             .starts_with("text/html")
             .then_some(NOTICE_PAGE_POLICY),
         varies_by_encoding: false,
         encoded: None,
-        etag: None,
+        etag: Some(r.etag.clone()),
+        body: r.body,
     }
-    .answer(req)
+    .answer(req))
 }
 
 /// A notice page's Content-Security-Policy: a document to read and print, with no script
@@ -135,8 +168,8 @@ const NOTICE_PAGE_POLICY: &str = "default-src 'none'; style-src 'self' 'unsafe-i
      img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
 
-fn to_vec<T: Serialize>(view: &T) -> Result<Vec<u8>, ApiError> {
-    serde_json::to_vec(view).map_err(|e| ApiError::internal(&e.to_string()))
+fn to_string<T: Serialize>(view: &T) -> Result<String, ApiError> {
+    serde_json::to_string(view).map_err(|e| ApiError::internal(&e.to_string()))
 }
 
 const JSON: &str = "application/json; charset=utf-8";
@@ -246,47 +279,49 @@ pub(crate) fn detail<'a>(n: &'a Notice, now: DateTime<FixedOffset>, base: &str) 
 /// `GET /api/notices`.
 pub(crate) async fn list_json(req: &Request) -> Result<Reply, ApiError> {
     no_query(req)?;
-    let (notices, now) = load_public().await?;
-    let base = base_url(req).await?;
-    let body = to_vec(&NoticeList {
-        notices: notices.iter().map(|n| summary(n, now, &base)).collect(),
-    })?;
-    Ok(public_read(req, body, JSON, newest(&notices, now)))
+    let base = &base_url(req).await?;
+    public_read(req, "notices.json", base, |now| async move {
+        let notices = load_public().await?;
+        let body = to_string(&NoticeList {
+            notices: notices.iter().map(|n| summary(n, now, base)).collect(),
+        })?;
+        Ok(rendered(body, JSON, &notices, now))
+    })
+    .await
 }
 
 /// `GET /api/notices/:id`.
 pub(crate) async fn one_json(req: &Request, id: &str) -> Result<Reply, ApiError> {
     no_query(req)?;
-    let (n, now) = load_one(id).await?;
-    let base = base_url(req).await?;
-    let body = to_vec(&detail(&n, now, &base))?;
-    Ok(public_read(
-        req,
-        body,
-        JSON,
-        Some(effective_modified(&n, now)),
-    ))
+    let base = &base_url(req).await?;
+    public_read(req, &format!("notice.json:{id}"), base, |now| async move {
+        let n = load_one(id).await?;
+        let body = to_string(&detail(&n, now, base))?;
+        Ok(rendered(body, JSON, std::slice::from_ref(&n), now))
+    })
+    .await
 }
 
 /// `GET /notices`.
 pub(crate) async fn list_page(req: &Request) -> Result<Reply, ApiError> {
     service::query::public(req, &[])?;
-    let (notices, now) = load_public().await?;
-    let body = publish::html::list_page(&notices, now).into_bytes();
-    Ok(public_read(req, body, HTML, newest(&notices, now)))
+    public_read(req, "notices.html", "", |now| async move {
+        let notices = load_public().await?;
+        let body = publish::html::list_page(&notices, now);
+        Ok(rendered(body, HTML, &notices, now))
+    })
+    .await
 }
 
 /// `GET /notices/:id`.
 pub(crate) async fn one_page(req: &Request, id: &str) -> Result<Reply, ApiError> {
     service::query::public(req, &[])?;
-    let (n, now) = load_one(id).await?;
-    let body = publish::html::notice_page(&n, now).into_bytes();
-    Ok(public_read(
-        req,
-        body,
-        HTML,
-        Some(effective_modified(&n, now)),
-    ))
+    public_read(req, &format!("notice.html:{id}"), "", |now| async move {
+        let n = load_one(id).await?;
+        let body = publish::html::notice_page(&n, now);
+        Ok(rendered(body, HTML, std::slice::from_ref(&n), now))
+    })
+    .await
 }
 
 /// The two feeds of every notice and update.
@@ -311,34 +346,36 @@ impl Feed {
 /// A feed's page (`?page=N`, newest first).
 pub(crate) async fn feed(req: &Request, feed: Feed) -> Result<Reply, ApiError> {
     let page = page_param(req)?;
-    let (notices, now) = load_public().await?;
-    let base = base_url(req).await?;
-    let count = publish::feed::items(&notices, &base).len();
-    if page > 1 && (page - 1) * publish::feed::PAGE_SIZE >= count {
-        return Err(ApiError::new(
-            404,
-            Code::NotFound,
-            format!("订阅源没有第 {page} 页。"),
-            format!("The feed has no page {page}."),
-        )
-        .field("page"));
-    }
-    let (body, ty) = match feed {
-        Feed::Atom => (
-            publish::feed::atom(&notices, &base, page),
-            "application/atom+xml; charset=utf-8",
-        ),
-        Feed::Json => (
-            publish::feed::json_feed(&notices, &base, page),
-            "application/feed+json; charset=utf-8",
-        ),
+    let base = &base_url(req).await?;
+    let key = match feed {
+        Feed::Atom => "notices.atom",
+        Feed::Json => "notices.feed.json",
     };
-    Ok(public_read(
-        req,
-        body.into_bytes(),
-        ty,
-        newest(&notices, now),
-    ))
+    public_read(req, key, base, |now| async move {
+        let notices = load_public().await?;
+        let count = publish::feed::items(&notices, base).len();
+        if page > 1 && (page - 1) * publish::feed::PAGE_SIZE >= count {
+            return Err(ApiError::new(
+                404,
+                Code::NotFound,
+                format!("订阅源没有第 {page} 页。"),
+                format!("The feed has no page {page}."),
+            )
+            .field("page"));
+        }
+        let (body, ty) = match feed {
+            Feed::Atom => (
+                publish::feed::atom(&notices, base, page),
+                "application/atom+xml; charset=utf-8",
+            ),
+            Feed::Json => (
+                publish::feed::json_feed(&notices, base, page),
+                "application/feed+json; charset=utf-8",
+            ),
+        };
+        Ok(rendered(body, ty, &notices, now))
+    })
+    .await
 }
 
 #[cfg(test)]

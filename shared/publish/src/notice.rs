@@ -271,6 +271,16 @@ impl Notice {
         self.kind == NoticeKind::ProposedList
             && self.period.as_ref().is_some_and(|p| p.contains(now))
     }
+
+    /// The next moment after `now` when what is said of this notice changes by the clock
+    /// alone: its period starting or ending (objections open or closed, the period over).
+    pub fn next_change_after(&self, now: DateTime<FixedOffset>) -> Option<DateTime<FixedOffset>> {
+        let p = self.period.as_ref()?;
+        [p.published_at, p.ends_at]
+            .into_iter()
+            .filter(|t| *t > now)
+            .min()
+    }
 }
 
 /// An amount in 大写; amounts come from [`Money`], so always in range.

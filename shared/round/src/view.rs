@@ -38,6 +38,23 @@ impl RoundView {
         };
         self
     }
+
+    /// The next moment after `now` when the clock alone changes
+    /// [`RoundView::window_status`]: the window opening or closing.
+    pub fn next_change_after(
+        &self,
+        now: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        let w = &self.round.window;
+        (self.stage == Stage::Open)
+            .then(|| {
+                [w.opens_at, w.closes_at]
+                    .into_iter()
+                    .filter(|t| *t > now)
+                    .min()
+            })
+            .flatten()
+    }
 }
 
 impl From<store::rounds::RoundRow> for RoundView {

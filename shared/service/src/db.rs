@@ -19,13 +19,18 @@ impl Db {
 
     /// Runs `work` inside a write transaction (`BEGIN IMMEDIATE`): committed when it
     /// succeeds, rolled back when it fails, so a failed request leaves the database as it
-    /// was. The checks that guard a write belong inside `work`.
+    /// was. The checks that guard a write belong inside `work`. A commit that wrote what
+    /// the public reads makes the public answers kept so far stale (`published`).
     pub async fn transaction<T, F, Fut>(&self, work: F) -> Result<T, ApiError>
     where
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<T, ApiError>>,
     {
-        store::tx::transaction(&self.0, work).await
+        let outcome = store::tx::transaction(&self.0, work).await;
+        if self.0.take_wrote_public() && outcome.is_ok() {
+            crate::published::changed().await;
+        }
+        outcome
     }
 
     /// The newest applied migration id (the health routes report it).

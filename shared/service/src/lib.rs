@@ -16,6 +16,7 @@
 //! - [`route`]: the little routing every component does after Spin picked it;
 //! - [`clock`]: the current moment (Asia/Shanghai), overridable for tests only;
 //! - [`token`]: random private tokens and SHA-256 digests;
+//! - [`published`]: public reads rendered once, kept in Spin's key-value store;
 //!
 //! Nothing here holds policy: the rules live in `shared/rules`.
 
@@ -29,6 +30,7 @@ pub mod error;
 pub mod hidden;
 pub mod idempotency;
 pub mod proof;
+pub mod published;
 pub mod query;
 pub mod route;
 pub mod static_path;

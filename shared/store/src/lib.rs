@@ -26,6 +26,7 @@ pub mod notices;
 pub mod objections;
 pub mod payments;
 pub mod progress;
+pub mod public;
 pub mod rate;
 pub mod recovery;
 pub mod rounds;

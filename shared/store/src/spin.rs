@@ -6,20 +6,33 @@ use spin_sdk::sqlite::{Connection, Error, Value as SpinValue};
 use crate::sql::{Rows, Sql, Statement, StoreError, Value};
 
 /// A connection to the app's `default` database.
-pub struct SpinDb(Connection);
+pub struct SpinDb {
+    connection: Connection,
+    /// Whether a statement written to a public table ran ([`crate::public`]).
+    wrote_public: std::cell::Cell<bool>,
+}
 
 impl SpinDb {
     /// Opens `default` (declared by every component that has a store).
     pub async fn open_default() -> Result<Self, StoreError> {
-        Connection::open_default()
+        let connection = Connection::open_default()
             .await
-            .map(SpinDb)
-            .map_err(|e| error("open", e))
+            .map_err(|e| error("open", e))?;
+        Ok(SpinDb {
+            connection,
+            wrote_public: Default::default(),
+        })
     }
 
     /// The connection itself, for the components' SQL not yet moved into the store.
     pub fn connection(&self) -> &Connection {
-        &self.0
+        &self.connection
+    }
+
+    /// Whether a statement that writes what the public reads has run on this connection
+    /// since the last call (which forgets it).
+    pub fn take_wrote_public(&self) -> bool {
+        self.wrote_public.take()
     }
 }
 
@@ -65,8 +78,11 @@ fn from_spin(v: SpinValue) -> Value {
 
 impl Sql for SpinDb {
     async fn query(&self, statement: &Statement, params: Vec<Value>) -> Result<Rows, StoreError> {
+        if crate::public::writes_public(statement.sql) {
+            self.wrote_public.set(true);
+        }
         let result = self
-            .0
+            .connection
             .execute(statement.sql, params.into_iter().map(to_spin))
             .await
             .map_err(|e| error(statement.name, e))?;
@@ -87,10 +103,10 @@ impl Sql for SpinDb {
 
     async fn execute(&self, statement: &Statement, params: Vec<Value>) -> Result<u64, StoreError> {
         self.query(statement, params).await?;
-        Ok(self.0.changes().await)
+        Ok(self.connection.changes().await)
     }
 
     async fn last_insert_rowid(&self) -> i64 {
-        self.0.last_insert_rowid().await
+        self.connection.last_insert_rowid().await
     }
 }

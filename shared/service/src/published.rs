@@ -1,0 +1,285 @@
+//! Public reads rendered once (issue 17): the answer of a public list, page or feed is
+//! kept in Spin's key-value store `default` and served from there while it still says
+//! what the database would.
+//!
+//! Spin 4.1 opens the SQLite database anew for every request (its schema parsed each
+//! time), while its key-value store keeps one connection for the app's life: a public
+//! read served from the store costs about what hello-world does (docs/BENCHMARKS.md).
+//!
+//! An answer is kept with
+//! - the **generation** of the public data it was made from: every transaction that
+//!   writes a public table (`store::public`) sets a new generation after it commits
+//!   ([`crate::db::Db::transaction`]), and a kept answer of another generation is made
+//!   again. A reader reads the generation before the database, so an answer made from
+//!   data older than a commit never carries that commit's generation;
+//! - the moment it was made and the next moment the clock alone changes it (a window
+//!   opening, a notice period ending): it holds only between the two;
+//! - at most [`HOLDS_FOR_SECONDS`] after it was made, so a generation that failed to be
+//!   written after a commit (logged) leaves an answer stale for no longer than the
+//!   minute browsers are already told to keep it (`max-age=60`).
+//!
+//! The database stays the only record: the store holds copies that can be thrown away
+//! at any time. Without the store (a deployment that does not give it, an error), the
+//! answer is made from the database as before, and the error is logged.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use spin_sdk::key_value::Store;
+
+use crate::ApiError;
+
+/// The key of the public data's generation.
+const GENERATION: &str = "public:generation";
+
+/// How long a kept answer may be served without being made again, at most.
+pub const HOLDS_FOR_SECONDS: i64 = 60;
+
+/// A public answer as made: what `conditional::Cacheable` needs, and until when the
+/// clock leaves it unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub body: Vec<u8>,
+    pub content_type: String,
+    pub last_modified: Option<DateTime<FixedOffset>>,
+    pub etag: String,
+    /// The next moment what it says changes by the passing of time alone, if any.
+    pub changes_at: Option<DateTime<FixedOffset>>,
+}
+
+impl Rendered {
+    pub fn new(
+        body: Vec<u8>,
+        content_type: &str,
+        last_modified: Option<DateTime<FixedOffset>>,
+        changes_at: Option<DateTime<FixedOffset>>,
+    ) -> Self {
+        Rendered {
+            etag: crate::conditional::etag(&body),
+            body,
+            content_type: content_type.to_owned(),
+            last_modified,
+            changes_at,
+        }
+    }
+}
+
+/// What is kept beside the body, as the first line of the stored value.
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    generation: String,
+    made_at: DateTime<FixedOffset>,
+    /// What the answer depends on besides the data and the clock (the base URL of its
+    /// links): a reader asking with another gets it made again.
+    variant: String,
+    content_type: String,
+    last_modified: Option<DateTime<FixedOffset>>,
+    etag: String,
+    changes_at: Option<DateTime<FixedOffset>>,
+}
+
+/// The value stored for `r`.
+fn encode(
+    generation: &str,
+    made_at: DateTime<FixedOffset>,
+    variant: &str,
+    r: &Rendered,
+) -> Vec<u8> {
+    let header = Header {
+        generation: generation.to_owned(),
+        made_at,
+        variant: variant.to_owned(),
+        content_type: r.content_type.clone(),
+        last_modified: r.last_modified,
+        etag: r.etag.clone(),
+        changes_at: r.changes_at,
+    };
+    // A struct of strings and moments always serialises.
+    let mut out = serde_json::to_vec(&header).unwrap_or_default();
+    out.push(b'\n');
+    out.extend_from_slice(&r.body);
+    out
+}
+
+/// A stored value read back: its header and the answer.
+fn decode(value: &[u8]) -> Result<(Header, Rendered), String> {
+    let nl = value
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or("no header line")?;
+    let h: Header = serde_json::from_slice(&value[..nl]).map_err(|e| e.to_string())?;
+    let body = value[nl + 1..].to_vec();
+    if crate::conditional::etag(&body) != h.etag {
+        return Err("the body does not match its ETag".into());
+    }
+    let r = Rendered {
+        body,
+        content_type: h.content_type.clone(),
+        last_modified: h.last_modified,
+        etag: h.etag.clone(),
+        changes_at: h.changes_at,
+    };
+    Ok((h, r))
+}
+
+/// Whether a kept answer may be served to a reader at `now` asking for `variant` while
+/// the data's generation is `generation`.
+fn holds(h: &Header, generation: &str, variant: &str, now: DateTime<FixedOffset>) -> bool {
+    h.generation == generation
+        && h.variant == variant
+        && h.made_at <= now
+        && now < h.made_at + chrono::Duration::seconds(HOLDS_FOR_SECONDS)
+        && h.changes_at.is_none_or(|t| now < t)
+}
+
+/// The answer kept under `key` (a public route's path) for `variant`, when it still says
+/// what `render` would at `now`; otherwise `render`'s, kept for the next reader.
+/// `render` reads the database: only what it returns is kept, its errors are answered.
+pub async fn read<F, Fut>(
+    key: &str,
+    variant: &str,
+    now: DateTime<FixedOffset>,
+    render: F,
+) -> Result<Rendered, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Rendered, ApiError>>,
+{
+    let key = format!("public:{key}");
+    let store = match Store::open_default().await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "published: the key-value store `default` cannot be opened ({e:?}): answering from the database"
+            );
+            return render().await;
+        }
+    };
+    let generation = match store.get(GENERATION).await {
+        Ok(g) => String::from_utf8_lossy(&g.unwrap_or_default()).into_owned(),
+        Err(e) => {
+            eprintln!(
+                "published: {GENERATION} cannot be read ({e:?}): answering from the database"
+            );
+            return render().await;
+        }
+    };
+    match store.get(&key).await {
+        Ok(Some(value)) => match decode(&value) {
+            Ok((h, r)) if holds(&h, &generation, variant, now) => return Ok(r),
+            Ok(_) => {}
+            Err(e) => eprintln!("published: {key} cannot be read ({e}): made again"),
+        },
+        Ok(None) => {}
+        Err(e) => eprintln!("published: {key} cannot be read ({e:?}): made again"),
+    }
+    let r = render().await?;
+    if let Err(e) = store.set(&key, encode(&generation, now, variant, &r)).await {
+        eprintln!("published: {key} cannot be kept ({e:?})");
+    }
+    Ok(r)
+}
+
+/// After a commit that wrote public data: a new generation, so every kept answer is made
+/// again. A failure is logged; kept answers then hold for [`HOLDS_FOR_SECONDS`] at most.
+pub async fn changed() {
+    let generation = crate::token::request_id();
+    let outcome = match Store::open_default().await {
+        Ok(store) => store.set(GENERATION, generation.as_bytes()).await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = outcome {
+        eprintln!(
+            "published: a new {GENERATION} cannot be written ({e:?}): public answers kept \
+             may be stale for up to {HOLDS_FOR_SECONDS} s"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn sample() -> Rendered {
+        Rendered::new(
+            "<feed>门头沟\n</feed>".as_bytes().to_vec(),
+            "application/atom+xml; charset=utf-8",
+            Some(at("2026-05-01T09:00:00+08:00")),
+            Some(at("2026-05-08T17:00:00+08:00")),
+        )
+    }
+
+    #[test]
+    fn a_kept_answer_reads_back_as_it_was_made() {
+        let r = sample();
+        let made = at("2026-05-02T10:00:00+08:00");
+        let (h, back) = decode(&encode("g1", made, "https://a", &r)).unwrap();
+        assert_eq!(back, r);
+        assert_eq!(
+            (h.generation.as_str(), h.made_at, h.variant.as_str()),
+            ("g1", made, "https://a")
+        );
+    }
+
+    #[test]
+    fn a_damaged_value_is_an_error_not_an_answer() {
+        let value = encode("g1", at("2026-05-02T10:00:00+08:00"), "", &sample());
+        let mut cut = value.clone();
+        cut.truncate(value.len() - 3);
+        assert!(decode(&cut).unwrap_err().contains("ETag"));
+        assert!(decode(b"no header").is_err());
+        assert!(decode(b"{\"generation\":1}\nbody").is_err());
+    }
+
+    #[test]
+    fn a_kept_answer_holds_only_for_its_generation_variant_and_time() {
+        let made = at("2026-05-02T10:00:00+08:00");
+        let value = encode("g1", made, "https://a", &sample());
+        let (h, _) = decode(&value).unwrap();
+        assert!(holds(&h, "g1", "https://a", made));
+        assert!(holds(
+            &h,
+            "g1",
+            "https://a",
+            made + chrono::Duration::seconds(59)
+        ));
+        // A commit since, another base URL, a minute passed, a clock set back.
+        assert!(!holds(&h, "g2", "https://a", made));
+        assert!(!holds(&h, "g1", "https://b", made));
+        assert!(!holds(
+            &h,
+            "g1",
+            "https://a",
+            made + chrono::Duration::seconds(60)
+        ));
+        assert!(!holds(
+            &h,
+            "g1",
+            "https://a",
+            made - chrono::Duration::seconds(1)
+        ));
+        // The notice period ends: what the page says changes then.
+        let late = encode(
+            "g1",
+            at("2026-05-08T16:59:30+08:00"),
+            "https://a",
+            &sample(),
+        );
+        let (h, _) = decode(&late).unwrap();
+        assert!(holds(
+            &h,
+            "g1",
+            "https://a",
+            at("2026-05-08T16:59:59+08:00")
+        ));
+        assert!(!holds(
+            &h,
+            "g1",
+            "https://a",
+            at("2026-05-08T17:00:00+08:00")
+        ));
+    }
+}
