@@ -31,6 +31,11 @@ use crate::ApiError;
 /// The key of the public data's generation.
 const GENERATION: &str = "public:generation";
 
+/// The Spin variable that turns keeping off (`off`: every public read is made from the
+/// database, as before issue 17; for comparison and as a way out). Writers set the
+/// generation either way, so turning it on again serves nothing stale.
+pub const SWITCH: &str = "public_answers_kept";
+
 /// How long a kept answer may be served without being made again, at most.
 pub const HOLDS_FOR_SECONDS: i64 = 60;
 
@@ -144,6 +149,9 @@ where
     F: FnOnce() -> Fut,
     Fut: Future<Output = Result<Rendered, ApiError>>,
 {
+    if !crate::variable::switch(SWITCH, true).await? {
+        return render().await;
+    }
     let key = format!("public:{key}");
     let store = match Store::open_default().await {
         Ok(s) => s,

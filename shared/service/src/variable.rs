@@ -1,6 +1,7 @@
-//! Numeric settings from Spin variables (a flood limit, a proof's difficulty): empty or
-//! undeclared means the default; anything else must be a whole number in range, or the
-//! deployment is misconfigured (500 `server_misconfigured`, naming the variable).
+//! Settings from Spin variables (a flood limit, a proof's difficulty, a switch): empty or
+//! undeclared means the default; anything else must be a whole number in range, or `on`
+//! or `off`, or the deployment is misconfigured (500 `server_misconfigured`, naming the
+//! variable).
 
 use crate::error::ApiError;
 
@@ -19,4 +20,17 @@ pub async fn number(name: &str, default: u32, max: u32) -> Result<u32, ApiError>
                 "{name} must be a whole number from 0 to {max}"
             ))
         })
+}
+
+/// The switch in Spin variable `name`: `on` or `off`; `default` when empty.
+pub async fn switch(name: &str, default: bool) -> Result<bool, ApiError> {
+    let v = spin_sdk::variables::get(name).await.unwrap_or_default();
+    match v.trim() {
+        "" => Ok(default),
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(ApiError::server_misconfigured(&format!(
+            "{name} must be on or off"
+        ))),
+    }
 }

@@ -132,3 +132,25 @@ async fn public_reads_are_kept_and_made_again_when_what_they_show_changes(rt) {
     host.stop().await;
 }
 }
+
+e2e::on_both_hosts! {
+async fn keeping_can_be_turned_off_and_a_wrong_switch_is_named(rt) {
+    let state = TempDir::new("published-off");
+    let host = App::on(rt).at(OPEN).var("public_answers_kept", "off").start(&state).await;
+    let a = host.addr;
+    let r = call(a, "POST", "/api/rounds", Some(ADMIN), &e2e::fixtures::round(2026)).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(get(a, "/api/rounds").await["rounds"][0]["window_status"], "open");
+    assert_eq!(get(a, "/api/notices").await["notices"], json!([]));
+    // Writers still set the generation; no answer is kept.
+    let keys: Vec<String> = kept(&state).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(keys, ["public:generation"]);
+    host.stop().await;
+
+    let host = App::on(rt).at(OPEN).var("public_answers_kept", "maybe").start(&state).await;
+    let r = call(host.addr, "GET", "/api/rounds", None, &Value::Null).await;
+    let e = e2e::app::assert_error(&r, 500, "server_misconfigured");
+    assert!(e["message_en"].as_str().unwrap().contains("public_answers_kept"), "{e}");
+    host.stop().await;
+}
+}
