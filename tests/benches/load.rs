@@ -204,19 +204,49 @@ async fn table(
     column
 }
 
+/// Whether a route is in issue 17's table: hello-world and the routes users read.
+fn summarised(label: &str) -> bool {
+    [
+        "hello",
+        "static page",
+        "rounds",
+        "notices",
+        "Atom feed",
+        "pre-check",
+    ]
+    .iter()
+    .any(|r| label.starts_with(r))
+}
+
+/// Issue 17's routes alone, one connection as `reuse` says: their p50s.
+async fn column(addr: std::net::SocketAddr, reuse: Reuse, duration: Duration) -> Column {
+    let mut column = Column::new();
+    for route in routes().into_iter().filter(|r| summarised(r.label)) {
+        let r = run_with(
+            addr,
+            1,
+            reuse,
+            Duration::from_millis(500),
+            duration,
+            route.expect,
+            route.make,
+        )
+        .await;
+        assert_eq!(r.errors, 0, "{}: connection errors", route.label);
+        column.push((route.label, r.percentile_us(0.5)));
+    }
+    column
+}
+
 /// Issue 17's table: the routes users read, each ÷ hello-world on the same host in the
 /// same run (p50, one connection).
-fn summary(columns: &[(&str, &Column)]) {
-    let read = ["static page", "rounds", "notices", "Atom feed", "pre-check"];
+fn summary(columns: &[(String, Column)]) {
     print!("| route |");
     for (name, _) in columns {
         print!(" {name} |");
     }
     println!("\n|---|{}", "---|".repeat(columns.len()));
-    for label in routes().iter().map(|r| r.label) {
-        if !label.starts_with("hello") && !read.iter().any(|r| label.starts_with(r)) {
-            continue;
-        }
+    for label in routes().iter().map(|r| r.label).filter(|l| summarised(l)) {
         print!("| {label} |");
         for (_, col) in columns {
             let hello = col.first().map(|(_, p)| *p);
@@ -283,6 +313,10 @@ fn main() {
         let duration = Duration::from_secs_f64(seconds);
         let local = table(host.addr, &[1, conns], only.as_deref(), duration).await;
         drop(host);
+        // The same routes with public answers made from the database each time.
+        let host = start(host_binary(), &manifest, &state, "2026-04-15T10:00:00+08:00", &["--variable", "public_answers_kept=off"]);
+        let local_off = column(host.addr, Reuse::KeepAlive, duration).await;
+        drop(host);
 
         println!(
             "\n## Writers: the host's queue (above) against SQLite's busy handler (`--sqlite-busy-wait`)\n"
@@ -296,14 +330,19 @@ fn main() {
 
         let spin = real_spin(&state, only.as_deref(), duration).await;
 
-        println!("\n## Each route ÷ hello-world (p50, one connection; issue 17)\n");
-        let mut columns = vec![("local host, keep-alive", &local)];
-        if let Some((fresh, kept)) = &spin {
-            columns.push(("real Spin, new connection per request", fresh));
-            columns.push(("real Spin, keep-alive", kept));
-        }
+        println!(
+            "\n## Each route ÷ hello-world (p50, one connection; issue 17)\n\n\
+             Public answers kept (`public_answers_kept=on`, the default) and made from the \
+             database each time (`off`, as before issue 17).\n"
+        );
+        let mut columns = vec![
+            ("local host, keep-alive".to_owned(), local),
+            ("local host, keep-alive, kept off".to_owned(), local_off),
+        ];
+        let ran_spin = !spin.is_empty();
+        columns.extend(spin);
         summary(&columns);
-        if spin.is_some() {
+        if ran_spin {
             runtime_floor(duration).await;
         }
     });
@@ -313,14 +352,10 @@ fn main() {
 /// the local host left (switched to the rollback journal Spin itself uses), one keep-alive
 /// connection: what a browser's page loads and API calls cost on the runtime users get.
 /// Spin has no `server-timing`; the ratio to hello-world is the figure.
-async fn real_spin(
-    state: &Path,
-    only: Option<&str>,
-    duration: Duration,
-) -> Option<(Column, Column)> {
+async fn real_spin(state: &Path, only: Option<&str>, duration: Duration) -> Vec<(String, Column)> {
     let Some(bin) = e2e::spin::binary() else {
         println!("\n## Real Spin: skipped (no Spin binary; see tests/build.rs)");
-        return None;
+        return Vec::new();
     };
     println!("\n## Real Spin ({}), one connection\n", bin.display());
     rusqlite::Connection::open(state.join("sqlite_db.db"))
@@ -381,9 +416,27 @@ async fn real_spin(
         columns.push(column);
     }
     drop(spin);
-    let kept = columns.pop()?;
-    let fresh = columns.pop()?;
-    Some((fresh, kept))
+    let mut off = vars.to_vec();
+    off.push(("public_answers_kept", "off"));
+    let spin = e2e::spin::SpinProcess::start(&e2e::spin::SpinConfig {
+        manifest: &manifest,
+        state,
+        variables: &off,
+        sqlite_files: e2e::migration_files(),
+        runtime_config: None,
+    });
+    let fresh_off = column(spin.addr, Reuse::NewConnection, duration).await;
+    let kept_off = column(spin.addr, Reuse::KeepAlive, duration).await;
+    drop(spin);
+    let mut named = Vec::new();
+    let mut it = columns.into_iter();
+    if let (Some(fresh), Some(kept)) = (it.next(), it.next()) {
+        named.push(("real Spin, new connection per request".to_owned(), fresh));
+        named.push(("real Spin, new connection, kept off".to_owned(), fresh_off));
+        named.push(("real Spin, keep-alive".to_owned(), kept));
+        named.push(("real Spin, keep-alive, kept off".to_owned(), kept_off));
+    }
+    named
 }
 
 /// What any SQLite read costs on this Spin, whatever the app does: the `probe` reading one
