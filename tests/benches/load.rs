@@ -366,6 +366,8 @@ async fn real_spin(state: &Path, only: Option<&str>, duration: Duration) -> Vec<
         ("admin_token", ADMIN),
         ("officer_token", OFFICER),
         ("clock_override", "2026-04-15T10:00:00+08:00"),
+        // Thousands of submissions from one loopback address, on purpose.
+        ("applications_per_address_hour", "0"),
     ];
     let spin = e2e::spin::SpinProcess::start(&e2e::spin::SpinConfig {
         manifest: &manifest,
