@@ -145,7 +145,12 @@ where
     } else {
         render(now).await?
     };
-    Ok(service::conditional::Cacheable {
+    Ok(answer(req, r))
+}
+
+/// A public read's answer (the part of [`public_read`] every route shares).
+fn answer(req: &Request, r: Rendered) -> Reply {
+    service::conditional::Cacheable {
         content_type: &r.content_type,
         last_modified: r.last_modified,
         cache_control: "public, max-age=60, must-revalidate",
@@ -159,7 +164,7 @@ where
         etag: Some(r.etag.clone()),
         body: r.body,
     }
-    .answer(req))
+    .answer(req)
 }
 
 /// A notice page's Content-Security-Policy: a document to read and print, with no script
