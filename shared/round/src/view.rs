@@ -40,19 +40,16 @@ impl RoundView {
     }
 
     /// The next moment after `now` when the clock alone changes
-    /// [`RoundView::window_status`]: the window opening or closing.
+    /// [`RoundView::window_status`]: the window opening, or the first instant after its
+    /// last (the window includes `closes_at`).
     pub fn next_change_after(
         &self,
         now: chrono::DateTime<chrono::FixedOffset>,
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
         let w = &self.round.window;
+        let closed = w.closes_at + chrono::Duration::nanoseconds(1);
         (self.stage == Stage::Open)
-            .then(|| {
-                [w.opens_at, w.closes_at]
-                    .into_iter()
-                    .filter(|t| *t > now)
-                    .min()
-            })
+            .then(|| [w.opens_at, closed].into_iter().filter(|t| *t > now).min())
             .flatten()
     }
 }
@@ -78,4 +75,50 @@ pub async fn load(db: &Db, year: i32) -> Result<RoundView, ApiError> {
         .await?
         .map(RoundView::from)
         .ok_or_else(|| crate::stage::no_round(year))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view() -> RoundView {
+        let req: rules::PrecheckRequest = rules::input::parse_json(include_str!(
+            "../../rules/data/example-precheck-request.json"
+        ))
+        .unwrap();
+        let round = req.round.expect("the example has a round");
+        RoundView {
+            round,
+            stage: Stage::Open,
+            stage_zh: "",
+            stage_en: "",
+            approved_on: None,
+            approval_reference: None,
+            fee_cny: "0.00",
+            window_status: "closed",
+        }
+    }
+
+    /// PROC-LATE: the window includes its closing moment; a view made then is right until
+    /// the instant after, and one made the instant after says closed.
+    #[test]
+    fn what_the_clock_changes_is_seen_at_the_right_instant() {
+        let v = view();
+        let (opens, closes) = (v.round.window.opens_at, v.round.window.closes_at);
+        let tick = chrono::Duration::nanoseconds(1);
+        let before = opens - chrono::Duration::days(1);
+        assert_eq!(v.next_change_after(before), Some(opens));
+        let at_close = view().at(closes);
+        assert_eq!(at_close.window_status, "open");
+        let change = at_close.next_change_after(closes).unwrap();
+        assert_eq!(change, closes + tick);
+        assert_eq!(view().at(change).window_status, "closed");
+        assert_eq!(view().at(change - tick).window_status, "open");
+        assert_eq!(v.next_change_after(change), None);
+        let closed = RoundView {
+            stage: Stage::Closed,
+            ..view()
+        };
+        assert_eq!(closed.next_change_after(before), None);
+    }
 }

@@ -72,7 +72,11 @@ impl Rendered {
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
     generation: String,
+    /// When it was made, by the service's clock (which tests may set).
     made_at: DateTime<FixedOffset>,
+    /// When it was made, by the system's clock: its age is counted on this one, so a
+    /// clock set for a test never keeps an answer longer than a minute.
+    kept_at: DateTime<FixedOffset>,
     /// What the answer depends on besides the data and the clock (the base URL of its
     /// links): a reader asking with another gets it made again.
     variant: String,
@@ -87,13 +91,14 @@ struct Header {
 /// The value stored for `r`.
 fn encode(
     generation: &str,
-    made_at: DateTime<FixedOffset>,
+    (made_at, kept_at): (DateTime<FixedOffset>, DateTime<FixedOffset>),
     variant: &str,
     r: &Rendered,
 ) -> Vec<u8> {
     let header = Header {
         generation: generation.to_owned(),
         made_at,
+        kept_at,
         variant: variant.to_owned(),
         content_type: r.content_type.clone(),
         last_modified: r.last_modified,
@@ -134,14 +139,21 @@ fn decode(value: &[u8]) -> Result<(Header, Rendered), String> {
     Ok((h, r))
 }
 
-/// Whether a kept answer may be served to a reader at `now` asking for `variant` while
-/// the data's generation is `generation`.
-fn holds(h: &Header, generation: &str, variant: &str, now: DateTime<FixedOffset>) -> bool {
+/// Whether a kept answer may be served to a reader at `now` (the service's clock;
+/// `system`, the system's) asking for `variant` while the data's generation is
+/// `generation`.
+fn holds(
+    h: &Header,
+    generation: &str,
+    variant: &str,
+    (now, system): (DateTime<FixedOffset>, DateTime<FixedOffset>),
+) -> bool {
     h.generation == generation
         && h.variant == variant
         && h.made_at <= now
-        && now < h.made_at + chrono::Duration::seconds(HOLDS_FOR_SECONDS)
         && h.changes_at.is_none_or(|t| now < t)
+        && h.kept_at <= system
+        && system < h.kept_at + chrono::Duration::seconds(HOLDS_FOR_SECONDS)
 }
 
 /// The answer kept under `key` (a public route's path) for `variant`, when it still says
@@ -183,12 +195,12 @@ struct Slot {
     key: String,
     generation: String,
     variant: String,
-    now: DateTime<FixedOffset>,
+    at: (DateTime<FixedOffset>, DateTime<FixedOffset>),
 }
 
 impl Slot {
     async fn keep(self, r: &Rendered) {
-        let value = encode(&self.generation, self.now, &self.variant, r);
+        let value = encode(&self.generation, self.at, &self.variant, r);
         if let Err(e) = self.store.set(&self.key, value).await {
             eprintln!("published: {} cannot be kept ({e:?})", self.key);
         }
@@ -199,6 +211,7 @@ async fn look_up(key: &str, variant: &str, now: DateTime<FixedOffset>) -> Result
     if !crate::variable::switch(SWITCH, true).await? {
         return Ok(Found::Nothing(None));
     }
+    let at = (now, crate::clock::system_now());
     let key = format!("public:{key}");
     let store = match Store::open_default().await {
         Ok(s) => s,
@@ -220,7 +233,7 @@ async fn look_up(key: &str, variant: &str, now: DateTime<FixedOffset>) -> Result
     };
     match store.get(&key).await {
         Ok(Some(value)) => match decode(&value) {
-            Ok((h, r)) if holds(&h, &generation, variant, now) => return Ok(Found::Kept(r)),
+            Ok((h, r)) if holds(&h, &generation, variant, at) => return Ok(Found::Kept(r)),
             Ok(_) => {}
             Err(e) => eprintln!("published: {key} cannot be read ({e}): made again"),
         },
@@ -232,14 +245,18 @@ async fn look_up(key: &str, variant: &str, now: DateTime<FixedOffset>) -> Result
         key,
         generation,
         variant: variant.to_owned(),
-        now,
+        at,
     })))
 }
 
 /// After a commit that wrote public data: a new generation, so every kept answer is made
 /// again. A failure is logged; kept answers then hold for [`HOLDS_FOR_SECONDS`] at most.
 pub async fn changed() {
-    let generation = crate::token::request_id();
+    // Random, after the system's nanoseconds: different even without randomness.
+    let nanos = crate::clock::system_now()
+        .timestamp_nanos_opt()
+        .unwrap_or_default();
+    let generation = format!("{nanos:x}-{}", crate::token::request_id());
     let outcome = match Store::open_default().await {
         Ok(store) => store.set(GENERATION, generation.as_bytes()).await,
         Err(e) => Err(e),
@@ -255,6 +272,7 @@ pub async fn changed() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Duration;
 
     fn at(s: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(s).unwrap()
@@ -269,21 +287,35 @@ mod tests {
         )
     }
 
+    /// Made at `made` by both clocks.
+    fn kept(made: DateTime<FixedOffset>, variant: &str) -> Header {
+        decode(&encode("g1", (made, made), variant, &sample()))
+            .unwrap()
+            .0
+    }
+
     #[test]
     fn a_kept_answer_reads_back_as_it_was_made() {
         let r = sample();
         let made = at("2026-05-02T10:00:00+08:00");
-        let (h, back) = decode(&encode("g1", made, "https://a", &r)).unwrap();
+        let system = at("2026-11-30T12:00:00+08:00");
+        let (h, back) = decode(&encode("g1", (made, system), "https://a", &r)).unwrap();
         assert_eq!(back, r);
         assert_eq!(
-            (h.generation.as_str(), h.made_at, h.variant.as_str()),
-            ("g1", made, "https://a")
+            (
+                h.generation.as_str(),
+                h.made_at,
+                h.kept_at,
+                h.variant.as_str()
+            ),
+            ("g1", made, system, "https://a")
         );
     }
 
     #[test]
     fn a_damaged_value_is_an_error_not_an_answer() {
-        let value = encode("g1", at("2026-05-02T10:00:00+08:00"), "", &sample());
+        let made = at("2026-05-02T10:00:00+08:00");
+        let value = encode("g1", (made, made), "", &sample());
         let mut cut = value.clone();
         cut.truncate(value.len() - 3);
         assert!(decode(&cut).unwrap_err().contains("bytes"));
@@ -294,49 +326,50 @@ mod tests {
     #[test]
     fn a_kept_answer_holds_only_for_its_generation_variant_and_time() {
         let made = at("2026-05-02T10:00:00+08:00");
-        let value = encode("g1", made, "https://a", &sample());
-        let (h, _) = decode(&value).unwrap();
-        assert!(holds(&h, "g1", "https://a", made));
+        let h = kept(made, "https://a");
+        let both = |t| (t, t);
+        assert!(holds(&h, "g1", "https://a", both(made)));
         assert!(holds(
             &h,
             "g1",
             "https://a",
-            made + chrono::Duration::seconds(59)
+            both(made + Duration::seconds(59))
         ));
         // A commit since, another base URL, a minute passed, a clock set back.
-        assert!(!holds(&h, "g2", "https://a", made));
-        assert!(!holds(&h, "g1", "https://b", made));
+        assert!(!holds(&h, "g2", "https://a", both(made)));
+        assert!(!holds(&h, "g1", "https://b", both(made)));
         assert!(!holds(
             &h,
             "g1",
             "https://a",
-            made + chrono::Duration::seconds(60)
+            both(made + Duration::seconds(60))
         ));
         assert!(!holds(
             &h,
             "g1",
             "https://a",
-            made - chrono::Duration::seconds(1)
+            both(made - Duration::seconds(1))
+        ));
+        // A service clock held still (a test's) does not hold an answer past a minute.
+        assert!(!holds(
+            &h,
+            "g1",
+            "https://a",
+            (made, made + Duration::seconds(60))
         ));
         // The notice period ends: what the page says changes then.
-        let late = encode(
-            "g1",
-            at("2026-05-08T16:59:30+08:00"),
-            "https://a",
-            &sample(),
-        );
-        let (h, _) = decode(&late).unwrap();
+        let h = kept(at("2026-05-08T16:59:30+08:00"), "https://a");
         assert!(holds(
             &h,
             "g1",
             "https://a",
-            at("2026-05-08T16:59:59+08:00")
+            both(at("2026-05-08T16:59:59+08:00"))
         ));
         assert!(!holds(
             &h,
             "g1",
             "https://a",
-            at("2026-05-08T17:00:00+08:00")
+            both(at("2026-05-08T17:00:00+08:00"))
         ));
     }
 }

@@ -24,11 +24,6 @@ impl SpinDb {
         })
     }
 
-    /// The connection itself, for the components' SQL not yet moved into the store.
-    pub fn connection(&self) -> &Connection {
-        &self.connection
-    }
-
     /// Whether a statement that writes what the public reads has run on this connection
     /// since the last call (which forgets it).
     pub fn take_wrote_public(&self) -> bool {
