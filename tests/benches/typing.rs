@@ -62,12 +62,28 @@ fn main() {
                     if v.as_bool() == Some(true) {
                         return;
                     }
-                    assert!(Instant::now() < end, "timed out waiting for {what}");
+                    if Instant::now() > end {
+                        let page = c.execute("return document.body.innerText", vec![]).await;
+                        panic!("timed out waiting for {what}; the page says: {page:?}");
+                    }
                     tokio::time::sleep(Duration::from_millis(5)).await;
                 }
             }
         };
         c.goto(&format!("http://{}/", host.addr)).await.expect("the page");
+        until(
+            "return document.getElementById('round').textContent.includes('2026')",
+            "the round",
+        )
+        .await;
+        // Inside the round's window, as the seeded host's clock is.
+        c.execute(
+            "const el = document.getElementById('as-of'); el.value = '2026-04-15T10:00';
+             el.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .expect("script runs");
         c.find(Locator::Css("#example"))
             .await
             .expect("the example button")
