@@ -4,7 +4,8 @@
 //!
 //! Spin 4.1 opens the SQLite database anew for every request (its schema parsed each
 //! time), while its key-value store keeps one connection for the app's life: a public
-//! read served from the store costs about what hello-world does (docs/BENCHMARKS.md).
+//! read served from the store costs a third to a quarter of one made from the database,
+//! relative to hello-world (docs/BENCHMARKS.md, issue 17's table).
 //!
 //! An answer is kept with
 //! - the **generation** of the public data it was made from: every transaction that
@@ -14,9 +15,9 @@
 //!   data older than a commit never carries that commit's generation;
 //! - the moment it was made and the next moment the clock alone changes it (a window
 //!   opening, a notice period ending): it holds only between the two;
-//! - at most [`HOLDS_FOR_SECONDS`] after it was made, so a generation that failed to be
-//!   written after a commit (logged) leaves an answer stale for no longer than the
-//!   minute browsers are already told to keep it (`max-age=60`).
+//! - at most [`HOLDS_FOR_SECONDS`] after it was made (by the system's clock), so a
+//!   generation that failed to be written after a commit (logged) leaves an answer stale
+//!   for no longer than the minute browsers are already told to keep it (`max-age=60`).
 //!
 //! The database stays the only record: the store holds copies that can be thrown away
 //! at any time. Without the store (a deployment that does not give it, an error), the
