@@ -453,7 +453,20 @@ async fn runtime_floor(duration: Duration) {
         .await
         .expect("the probe answers");
     assert_eq!(created.status, 200, "{}", created.text());
-    println!("\nThe runtime's floor: the probe component, a one-table database, same Spin\n");
+    let kept = request(
+        spin.addr,
+        "PUT",
+        "/probe/kv/default/floor",
+        &[],
+        b"a kept value",
+    )
+    .await
+    .expect("the probe answers");
+    assert_eq!(kept.status, 200, "{}", kept.text());
+    println!(
+        "\nThe runtime's floor: what one call to the host costs a component (the probe; \
+         `assets` on a one-file site), same Spin\n"
+    );
     println!("| route | requests | p50 µs | p90 µs | p99 µs | p50 / hello |");
     println!("|---|---|---|---|---|---|");
     let mut hello_p50 = None;
@@ -462,6 +475,22 @@ async fn runtime_floor(duration: Duration) {
         (
             "one SQLite read `GET /probe/db/default/read`",
             "/probe/db/default/read",
+        ),
+        (
+            "one variable `GET /probe/var/greeting`",
+            "/probe/var/greeting",
+        ),
+        (
+            "one key-value read (open, get) `GET /probe/kv/default/floor`",
+            "/probe/kv/default/floor",
+        ),
+        (
+            "`assets` without the filesystem `GET /api/health/assets`",
+            "/api/health/assets",
+        ),
+        (
+            "`assets`, one file of 182 B (open, read, the read that ends) `GET /index.html`",
+            "/index.html",
         ),
     ] {
         let r = run(

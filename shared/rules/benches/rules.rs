@@ -22,6 +22,18 @@ fn precheck(c: &mut Criterion) {
     c.bench_function("precheck (decide only)", |b| {
         b.iter(|| rules::precheck(black_box(&req), &params))
     });
+    // Where the whole goes: the parse (with the depth check), the checks of each field,
+    // and the answer's JSON.
+    c.bench_function("precheck (parse only)", |b| {
+        b.iter(|| rules::input::parse_json::<rules::PrecheckRequest>(black_box(EXAMPLE)).unwrap())
+    });
+    c.bench_function("precheck (validate only)", |b| {
+        b.iter(|| rules::precheck::validate(black_box(&req)).unwrap())
+    });
+    let decision = rules::precheck(&req, &params);
+    c.bench_function("precheck (serialise only)", |b| {
+        b.iter(|| serde_json::to_string(black_box(&decision)).unwrap())
+    });
 }
 
 fn allocation(c: &mut Criterion) {
