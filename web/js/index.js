@@ -25,7 +25,11 @@ document.getElementById("precheck-form").addEventListener("submit", (ev) => {
 let r = null;
 let shownSig = "";
 let round = null;
-let timer = 0;
+let frame = 0;
+// While an answer to typing is drawn, the live region waits for the typing to pause.
+let typing = false;
+let liveTimer = 0;
+const TYPING_PAUSE_MS = 120;
 const AS_OF_KEY = "mentougou-as-of";
 
 function saved() {
@@ -43,7 +47,14 @@ function saved() {
 function say(zh, en, cls) {
   const text = lang() === "en" ? en : zh;
   const live = document.getElementById("live");
-  if (live.textContent !== text) live.textContent = text; // announced only when it changes
+  // Announced only when it changes, and while typing only once the typing pauses: a
+  // screen reader is not made to read a verdict for every keystroke.
+  const announce = () => {
+    if (live.textContent !== text) live.textContent = text;
+  };
+  clearTimeout(liveTimer);
+  if (typing) liveTimer = setTimeout(announce, TYPING_PAUSE_MS);
+  else announce();
   const mini = document.getElementById("mini");
   mini.textContent = text;
   mini.className = `mini ${cls}`;
@@ -53,8 +64,7 @@ function say(zh, en, cls) {
 /**
  * The answer to what was typed, timed (issue 17): each keystroke marks "precheck-typed";
  * each answer measures "precheck-work" (the checks and the drawing, from run's start) and,
- * after typing, "precheck-answer" (the last keystroke → the answer drawn, with the pause
- * that lets typing finish).
+ * after typing, "precheck-answer" (the last keystroke → the answer drawn).
  */
 function run() {
   if (!r) return;
@@ -69,7 +79,7 @@ function run() {
 }
 
 function answer() {
-  clearTimeout(timer);
+  cancelAnimationFrame(frame);
   const app = form.read();
   try {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(app));
@@ -138,9 +148,22 @@ function answer() {
   else say(`不符合条件：${names("zh").join("、")}`, `Not eligible: ${names("en").join("; ")}`, "bad");
 }
 
+/**
+ * The answer follows typing at the next frame (issue 17): the checks and the drawing take
+ * about 4 ms, so the page no longer waits 120 ms for typing to pause before it answers;
+ * several changes within a frame (a paste, autofill) are answered once. Only the spoken
+ * summary waits for the pause (`say`).
+ */
 function schedule() {
-  clearTimeout(timer);
-  timer = setTimeout(run, 120);
+  cancelAnimationFrame(frame);
+  frame = requestAnimationFrame(() => {
+    typing = true;
+    try {
+      run();
+    } finally {
+      typing = false;
+    }
+  });
 }
 
 let interacted = false;
@@ -150,7 +173,8 @@ document.getElementById("form").addEventListener("input", (e) => {
     performance.mark("precheck-typed");
   }
   // A field that has just become wrong (an as-typed check, a required field emptied)
-  // takes the verdict away at once; other changes wait for the typing to pause.
+  // takes the verdict away at once, spoken too; other changes are answered at the next
+  // frame.
   if (wrongByItself(e.target)) run();
   else schedule();
 });

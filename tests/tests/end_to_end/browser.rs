@@ -1478,11 +1478,55 @@ async fn the_precheck_verdict_never_goes_stale_and_a_refusal_grants_no_loan() {
     an_eligible_precheck(&c, host.addr).await;
     let said = "return [document.getElementById('mini').textContent, \
                 document.getElementById('live').textContent]";
+    // The bar says it with the answer; the live region once the typing has paused.
+    let mini = c
+        .execute("return document.getElementById('mini').textContent", vec![])
+        .await
+        .unwrap();
+    assert_eq!(mini, json!("符合条件：120,000.00 元"));
+    until(
+        &c,
+        "the verdict spoken",
+        "return document.getElementById('live').textContent === '符合条件：120,000.00 元'",
+    )
+    .await;
     let both = c.execute(said, vec![]).await.unwrap();
     assert_eq!(
         both,
         json!(["符合条件：120,000.00 元", "符合条件：120,000.00 元"])
     );
+    // Typing is answered at the next frame, not after a pause (issue 17); what is spoken
+    // waits for the typing to pause, so the live region still says the last verdict then.
+    let at_next_frame = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             const f = document.querySelector('.loan [data-f=interest_paid]'); \
+             f.value = '10万元'; \
+             f.dispatchEvent(new Event('input', { bubbles: true })); \
+             requestAnimationFrame(() => done([ \
+               document.getElementById('mini').textContent, \
+               document.getElementById('live').textContent]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        at_next_frame,
+        json!(["符合条件：60,000.00 元", "符合条件：120,000.00 元"])
+    );
+    until(
+        &c,
+        "the new verdict spoken once the typing paused",
+        "return document.getElementById('live').textContent === '符合条件：60,000.00 元'",
+    )
+    .await;
+    set(&c, ".loan [data-f=interest_paid]", "２０万元").await;
+    until(
+        &c,
+        "the first verdict again",
+        &format!("const s = (() => {{ {said} }})(); return s.every((t) => t === '符合条件：120,000.00 元')"),
+    )
+    .await;
     no_raw_codes_in_chinese(&c, &["#result"]).await;
     // Rules are named, not given as IDs, and link to the policy.
     let named = c
@@ -1574,14 +1618,16 @@ async fn the_precheck_verdict_never_goes_stale_and_a_refusal_grants_no_loan() {
         );
         assert!(result.contains("在本区登记注册并纳税的企业"), "why: {row}");
     }
-    let both = c.execute(said, vec![]).await.unwrap();
-    assert_eq!(
-        both,
-        json!([
-            "不符合条件：在本区登记注册并纳税的企业",
-            "不符合条件：在本区登记注册并纳税的企业"
-        ])
-    );
+    // The live region speaks once the change has settled (the pause for typing).
+    until(
+        &c,
+        "the refusal spoken",
+        &format!(
+            "const s = (() => {{ {said} }})(); \
+             return s.every((t) => t === '不符合条件：在本区登记注册并纳税的企业')"
+        ),
+    )
+    .await;
     no_raw_codes_in_chinese(&c, &["#result", "#mini", "#live", "#as-of-hint"]).await;
     screenshots(&c, "precheck-refused-whole").await;
     c.close().await.unwrap();
