@@ -48,12 +48,15 @@ function say(zh, en, cls) {
   const text = lang() === "en" ? en : zh;
   const live = document.getElementById("live");
   // Announced only when it changes, and while typing only once the typing pauses: a
-  // screen reader is not made to read a verdict for every keystroke.
+  // screen reader is not made to read a verdict for every keystroke. A verdict that no
+  // longer holds is taken away at once, pause or not: never a verdict left over.
   const announce = () => {
     if (live.textContent !== text) live.textContent = text;
+    live.dataset.outcome = cls;
   };
   clearTimeout(liveTimer);
-  if (typing) liveTimer = setTimeout(announce, TYPING_PAUSE_MS);
+  const takesVerdictAway = cls === "incomplete" && ["ok", "bad"].includes(live.dataset.outcome);
+  if (typing && !takesVerdictAway) liveTimer = setTimeout(announce, TYPING_PAUSE_MS);
   else announce();
   const mini = document.getElementById("mini");
   mini.textContent = text;
@@ -80,6 +83,9 @@ function run() {
 
 function answer() {
   cancelAnimationFrame(frame);
+  frame = 0;
+  // An announcement an earlier answer left waiting is this answer's to make or drop.
+  clearTimeout(liveTimer);
   const app = form.read();
   try {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(app));
@@ -157,6 +163,7 @@ function answer() {
 function schedule() {
   cancelAnimationFrame(frame);
   frame = requestAnimationFrame(() => {
+    frame = 0;
     typing = true;
     try {
       run();
@@ -179,6 +186,14 @@ document.getElementById("form").addEventListener("input", (e) => {
   else schedule();
 });
 document.getElementById("form").addEventListener("change", schedule);
+// A hidden page draws no frames: an answer still waiting for one is made now, so the form
+// is kept (sessionStorage) before the page goes away or out of sight.
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden && frame) run();
+});
+window.addEventListener("pagehide", () => {
+  if (frame) run();
+});
 // A field left shows its problem now (the form notes it as left first).
 document.getElementById("form").addEventListener("focusout", () => setTimeout(run, 0));
 asOf.addEventListener("input", schedule);

@@ -214,7 +214,7 @@ async fn precompressed_copies_are_served_to_those_who_accept_them(rt) {
     impl Drop for Remove {
         fn drop(&mut self) {
             for f in &self.0 {
-                let _ = std::fs::remove_file(f);
+                let _ = std::fs::remove_file(f).or_else(|_| std::fs::remove_dir_all(f));
             }
         }
     }
@@ -223,7 +223,11 @@ async fn precompressed_copies_are_served_to_those_who_accept_them(rt) {
         format!("{h:016x}")
     };
     let stale_copy = web.join(format!(".encoded/{stale}.{}.gz", tag(old.as_bytes())));
-    let _remove = Remove(vec![web.join(&stale), stale_copy.clone()]);
+    // A folder named like a style sheet: it opens but cannot be read, so it is not found.
+    let folder = format!("e2e-folder-{}.css", state.0.file_name().unwrap().to_string_lossy());
+    std::fs::create_dir_all(web.join(&folder)).unwrap();
+    std::fs::write(web.join(&folder).join("inside.css"), "p {}").unwrap();
+    let _remove = Remove(vec![web.join(&stale), stale_copy.clone(), web.join(&folder)]);
     std::fs::create_dir_all(stale_copy.parent().unwrap()).unwrap();
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     std::io::Write::write_all(&mut gz, old.as_bytes()).unwrap();
@@ -246,6 +250,12 @@ async fn precompressed_copies_are_served_to_those_who_accept_them(rt) {
     };
     let plain = get(a, wasm).await;
     assert_eq!(plain.status, 200);
+    // Read whole, through every doubling of the component's buffer (issue 17).
+    let file = std::fs::read(web.join(&wasm[1..])).unwrap();
+    assert!(file.len() > 4 * 64 * 1024, "{} bytes", file.len());
+    assert!(plain.body == file, "{} bytes served of {}", plain.body.len(), file.len());
+    assert_eq!(get(a, &format!("/{folder}")).await.status, 404);
+    assert_eq!(get(a, &format!("/{folder}/inside.css")).await.status, 200);
     assert_eq!(plain.header("content-encoding"), None);
     assert_eq!(plain.header("vary"), Some("Accept-Encoding"));
 

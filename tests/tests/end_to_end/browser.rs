@@ -1546,7 +1546,51 @@ async fn the_precheck_verdict_never_goes_stale_and_a_refusal_grants_no_loan() {
         ])
     );
 
-    // A field becomes wrong: the bar and the live region stop claiming the verdict at once.
+    // A change wrong only beside another field (the maturity before the start) is answered
+    // at the next frame, and the live region stops claiming the verdict then too, without
+    // waiting for the typing to pause.
+    let at_next_frame = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             const f = document.querySelector('.loan [data-f=maturity_date]'); \
+             f.value = '2024-01-01'; \
+             f.dispatchEvent(new Event('input', { bubbles: true })); \
+             requestAnimationFrame(() => done([ \
+               document.getElementById('mini').textContent, \
+               document.getElementById('live').textContent]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    for t in at_next_frame.as_array().unwrap() {
+        assert!(
+            t.as_str().unwrap().starts_with("尚无结果"),
+            "{at_next_frame}"
+        );
+    }
+    set(&c, ".loan [data-f=maturity_date]", "2025-02-28").await;
+    until(
+        &c,
+        "the verdict again",
+        &format!("const s = (() => {{ {said} }})(); return s.every((t) => t === '符合条件：120,000.00 元')"),
+    )
+    .await;
+    // A field wrong by itself takes the verdict away in the same turn as the change.
+    let at_once = c
+        .execute(
+            "const f = document.querySelector('.loan [data-f=principal]'); \
+             f.value = 'abc'; \
+             f.dispatchEvent(new Event('input', { bubbles: true })); \
+             return [document.getElementById('mini').textContent, \
+                     document.getElementById('live').textContent];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    for t in at_once.as_array().unwrap() {
+        assert!(t.as_str().unwrap().starts_with("尚无结果"), "{at_once}");
+    }
+    // And typed as a person types.
     type_in(&c, ".loan [data-f=principal]", "abc").await;
     let stale = until(
         &c,
