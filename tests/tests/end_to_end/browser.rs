@@ -1467,6 +1467,23 @@ async fn the_apply_form_shows_every_problem_at_its_field_at_once_in_one_language
     host.stop().await;
 }
 
+/// What the phone's bar and the live region say at the animation frame after a field of
+/// the pre-check is set to `value` (an `input` event, as typing makes).
+async fn said_at_next_frame(c: &Client, css: &str, value: &str) -> Value {
+    c.execute_async(
+        "const [css, value, done] = arguments; \
+         const f = document.querySelector(css); \
+         f.value = value; \
+         f.dispatchEvent(new Event('input', { bubbles: true })); \
+         requestAnimationFrame(() => done([ \
+           document.getElementById('mini').textContent, \
+           document.getElementById('live').textContent]));",
+        vec![json!(css), json!(value)],
+    )
+    .await
+    .expect("script runs")
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[cfg_attr(
     not(has_browser),
@@ -1497,19 +1514,7 @@ async fn the_precheck_verdict_never_goes_stale_and_a_refusal_grants_no_loan() {
     );
     // Typing is answered at the next frame, not after a pause (issue 17); what is spoken
     // waits for the typing to pause, so the live region still says the last verdict then.
-    let at_next_frame = c
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; \
-             const f = document.querySelector('.loan [data-f=interest_paid]'); \
-             f.value = '10万元'; \
-             f.dispatchEvent(new Event('input', { bubbles: true })); \
-             requestAnimationFrame(() => done([ \
-               document.getElementById('mini').textContent, \
-               document.getElementById('live').textContent]));",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let at_next_frame = said_at_next_frame(&c, ".loan [data-f=interest_paid]", "10万元").await;
     assert_eq!(
         at_next_frame,
         json!(["符合条件：60,000.00 元", "符合条件：120,000.00 元"])
@@ -1549,19 +1554,7 @@ async fn the_precheck_verdict_never_goes_stale_and_a_refusal_grants_no_loan() {
     // A change wrong only beside another field (the maturity before the start) is answered
     // at the next frame, and the live region stops claiming the verdict then too, without
     // waiting for the typing to pause.
-    let at_next_frame = c
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; \
-             const f = document.querySelector('.loan [data-f=maturity_date]'); \
-             f.value = '2024-01-01'; \
-             f.dispatchEvent(new Event('input', { bubbles: true })); \
-             requestAnimationFrame(() => done([ \
-               document.getElementById('mini').textContent, \
-               document.getElementById('live').textContent]));",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let at_next_frame = said_at_next_frame(&c, ".loan [data-f=maturity_date]", "2024-01-01").await;
     for t in at_next_frame.as_array().unwrap() {
         assert!(
             t.as_str().unwrap().starts_with("尚无结果"),
