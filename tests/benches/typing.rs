@@ -7,8 +7,7 @@
 //! with performance marks (`web/js/index.js`): `precheck-answer` from the last keystroke to
 //! the answer drawn (at the next frame; until issue 17 the page first waited 120 ms for the
 //! typing to pause), and `precheck-work`, the checks (the rules in Wasm) and the drawing
-//! alone. Without Chromium
-//! and chromedriver it says so and stops.
+//! alone. Without Chromium and chromedriver it says so and stops.
 
 #[cfg(has_browser)]
 #[path = "../tests/end_to_end/driver.rs"]

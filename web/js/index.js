@@ -54,7 +54,6 @@ function say(zh, en, cls) {
     if (live.textContent !== text) live.textContent = text;
     live.dataset.outcome = cls;
   };
-  clearTimeout(liveTimer);
   const takesVerdictAway = cls === "incomplete" && ["ok", "bad"].includes(live.dataset.outcome);
   if (typing && !takesVerdictAway) liveTimer = setTimeout(announce, TYPING_PAUSE_MS);
   else announce();
@@ -84,7 +83,8 @@ function run() {
 function answer() {
   cancelAnimationFrame(frame);
   frame = 0;
-  // An announcement an earlier answer left waiting is this answer's to make or drop.
+  // An announcement an earlier answer left waiting is this answer's to make or drop
+  // (`say` sets the next one).
   clearTimeout(liveTimer);
   const app = form.read();
   try {
@@ -188,12 +188,11 @@ document.getElementById("form").addEventListener("input", (e) => {
 document.getElementById("form").addEventListener("change", schedule);
 // A hidden page draws no frames: an answer still waiting for one is made now, so the form
 // is kept (sessionStorage) before the page goes away or out of sight.
-document.addEventListener("visibilitychange", () => {
-  if (document.hidden && frame) run();
-});
-window.addEventListener("pagehide", () => {
+const answerWaiting = () => {
   if (frame) run();
-});
+};
+document.addEventListener("visibilitychange", () => document.hidden && answerWaiting());
+window.addEventListener("pagehide", answerWaiting);
 // A field left shows its problem now (the form notes it as left first).
 document.getElementById("form").addEventListener("focusout", () => setTimeout(run, 0));
 asOf.addEventListener("input", schedule);

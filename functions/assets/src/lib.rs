@@ -65,7 +65,8 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
 /// A file's bytes (none for a directory, a missing file or one over [`MAX_FILE`]), in as
 /// few filesystem calls as it can: open, then reads into all the room the buffer has (it
 /// starts at [`FIRST_READ`] and doubles when full), the last one finding the end. A page,
-/// a script or a style sheet up to 64 KiB takes three calls; the 362 KB wasm about six.
+/// a script or a style sheet up to 64 KiB takes three calls when the host gives it in one
+/// read, as both hosts did for the pages timed; the 362 KB wasm about six.
 ///
 /// Each call is a trip to the host's blocking threads, and under Spin 4.1 a dear one
 /// (issue 17, timed in the component: open 85–160 µs, a read 65–80 µs, a descriptor's

@@ -1467,6 +1467,20 @@ async fn the_apply_form_shows_every_problem_at_its_field_at_once_in_one_language
     host.stop().await;
 }
 
+/// Waits until the phone's bar and the live region both say `text` (the live region
+/// speaks once a change has settled).
+async fn until_both_say(c: &Client, text: &str) {
+    until(
+        c,
+        &format!("the bar and the live region saying {text}"),
+        &format!(
+            "return [document.getElementById('mini').textContent, \
+                     document.getElementById('live').textContent].every((t) => t === '{text}')"
+        ),
+    )
+    .await;
+}
+
 /// What the phone's bar and the live region say at the animation frame after a field of
 /// the pre-check is set to `value` (an `input` event, as typing makes).
 async fn said_at_next_frame(c: &Client, css: &str, value: &str) -> Value {
@@ -1526,12 +1540,7 @@ async fn the_precheck_verdict_never_goes_stale_and_a_refusal_grants_no_loan() {
     )
     .await;
     set(&c, ".loan [data-f=interest_paid]", "２０万元").await;
-    until(
-        &c,
-        "the first verdict again",
-        &format!("const s = (() => {{ {said} }})(); return s.every((t) => t === '符合条件：120,000.00 元')"),
-    )
-    .await;
+    until_both_say(&c, "符合条件：120,000.00 元").await;
     no_raw_codes_in_chinese(&c, &["#result"]).await;
     // Rules are named, not given as IDs, and link to the policy.
     let named = c
@@ -1562,12 +1571,7 @@ async fn the_precheck_verdict_never_goes_stale_and_a_refusal_grants_no_loan() {
         );
     }
     set(&c, ".loan [data-f=maturity_date]", "2025-02-28").await;
-    until(
-        &c,
-        "the verdict again",
-        &format!("const s = (() => {{ {said} }})(); return s.every((t) => t === '符合条件：120,000.00 元')"),
-    )
-    .await;
+    until_both_say(&c, "符合条件：120,000.00 元").await;
     // A field wrong by itself takes the verdict away in the same turn as the change.
     let at_once = c
         .execute(
@@ -1656,15 +1660,7 @@ async fn the_precheck_verdict_never_goes_stale_and_a_refusal_grants_no_loan() {
         assert!(result.contains("在本区登记注册并纳税的企业"), "why: {row}");
     }
     // The live region speaks once the change has settled (the pause for typing).
-    until(
-        &c,
-        "the refusal spoken",
-        &format!(
-            "const s = (() => {{ {said} }})(); \
-             return s.every((t) => t === '不符合条件：在本区登记注册并纳税的企业')"
-        ),
-    )
-    .await;
+    until_both_say(&c, "不符合条件：在本区登记注册并纳税的企业").await;
     no_raw_codes_in_chinese(&c, &["#result", "#mini", "#live", "#as-of-hint"]).await;
     screenshots(&c, "precheck-refused-whole").await;
     c.close().await.unwrap();
