@@ -495,6 +495,57 @@ async fn a_missing_required_variable_stops_start_up_with_a_clear_error() {
     assert!(err.contains("SPIN_VARIABLE_SECRET"), "{err}");
 }
 
+/// How many requests the instance answering `path` (the probe's `.../instance`) has served.
+async fn served(a: std::net::SocketAddr, path: &str) -> u32 {
+    let r = get(a, path).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.text());
+    r.text().parse().expect("a count")
+}
+
+e2e::on_both_hosts! {
+/// Spin 4.1 reuses an instance of a WASIp3 component (as every component of this app is)
+/// for up to 128 requests, each within 1 s of the last: what a component keeps in memory
+/// outlives a request there, so the local host reuses instances the same way, and
+/// components are tested as Spin runs them.
+async fn an_instance_serves_requests_in_turn_as_spin_reuses_it(rt) {
+    let state = TempDir::new("reuse");
+    let host = start_on(rt, &state).await;
+    let a = host.addr;
+    // Requests in turn reach the same instance.
+    let first = served(a, "/probe/instance").await;
+    for n in 1..=4 {
+        assert_eq!(served(a, "/probe/instance").await, first + n);
+    }
+    // Each component of the manifest has instances of its own, the same Wasm or not.
+    let other = served(a, "/nodb/instance").await;
+    assert_eq!(served(a, "/nodb/instance").await, other + 1);
+    assert_eq!(served(a, "/probe/instance").await, first + 5);
+    // An instance that trapped is not used again.
+    assert_eq!(get(a, "/probe/trap").await.status, 500);
+    assert_eq!(served(a, "/probe/instance").await, 1);
+    // Nor one left idle for longer than a second.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(served(a, "/probe/instance").await, 1);
+    host.stop().await;
+}
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_instance_is_dropped_after_its_last_reuse() {
+    ensure_built();
+    let state = TempDir::new("reuse-count");
+    let mut c = config(&fixture_manifest(), &state.0);
+    c.variables.push(("secret".into(), SECRET.into()));
+    c.max_instance_reuse_count = 3;
+    let host = localspin::start(c).await.expect("the host starts");
+    let mut counts = Vec::new();
+    for _ in 0..7 {
+        counts.push(served(host.addr, "/other/instance").await);
+    }
+    assert_eq!(counts, [1, 2, 3, 1, 2, 3, 1]);
+    host.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_trapping_or_hanging_component_gets_500_or_504_and_the_host_stays_up() {
     let state = TempDir::new("trap");

@@ -12,7 +12,7 @@ use tokio::sync::Semaphore;
 use wasmtime::Engine;
 use wasmtime::component::Component;
 use wasmtime_wasi::cli::OutputFile;
-use wasmtime_wasi_http::p3::bindings::ServicePre;
+use wasmtime_wasi_http::p3::bindings::{Service, ServicePre};
 
 use crate::engine::{engine, linker, wt};
 use crate::files::{file_mounts, open_log};
@@ -29,6 +29,37 @@ pub struct ComponentRt {
     pub(crate) environment: Vec<(String, String)>,
     pub(crate) stdout: OutputFile,
     pub(crate) stderr: OutputFile,
+    /// Instances that served a request and wait for the next (newest last).
+    idle: std::sync::Mutex<Vec<Idle>>,
+}
+
+/// An instance between two requests, as Spin 4.1 keeps one: its memory, its open
+/// resources and the state its globals hold all carry over to the next request.
+pub(crate) struct Idle {
+    pub store: wasmtime::Store<Ctx>,
+    pub service: Service,
+    /// Requests it has served.
+    pub served: u32,
+    pub since: std::time::Instant,
+}
+
+impl ComponentRt {
+    /// The newest idle instance still within the idle timeout, if any; older ones are
+    /// dropped.
+    pub(crate) fn take_idle(&self, timeout: Duration) -> Option<Idle> {
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        idle.retain(|i| i.since.elapsed() < timeout);
+        idle.pop()
+    }
+
+    /// Keeps an instance that has served a request for the next, unless it has served
+    /// `max` requests.
+    pub(crate) fn keep_idle(&self, i: Idle, max: u32) {
+        if i.served < max {
+            let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+            idle.push(i);
+        }
+    }
 }
 
 /// The loaded app.
@@ -43,6 +74,8 @@ pub struct App {
     pub(crate) body_timeout: Duration,
     pub(crate) permits: Semaphore,
     pub(crate) server_timing: bool,
+    pub(crate) max_instance_reuse_count: u32,
+    pub(crate) idle_instance_timeout: Duration,
     pub state_dir: PathBuf,
 }
 
@@ -142,6 +175,7 @@ impl App {
                 environment: c.environment.clone().into_iter().collect(),
                 stdout: open_log(&log_dir, id, "stdout")?,
                 stderr: open_log(&log_dir, id, "stderr")?,
+                idle: Default::default(),
             }));
         }
 
@@ -172,6 +206,8 @@ impl App {
             body_timeout: config.body_timeout,
             permits: Semaphore::new(config.max_concurrency.max(1)),
             server_timing: config.server_timing,
+            max_instance_reuse_count: config.max_instance_reuse_count.max(1),
+            idle_instance_timeout: config.idle_instance_timeout,
             state_dir,
         })
     }

@@ -23,7 +23,13 @@ options:
   --server-timing        add `server-timing: instantiate;dur=…, handle;dur=…, …` to answers
   --perf-map             write /tmp/perf-<pid>.map so `perf report` names Wasm functions
   --compile-cache DIR    keep compiled components in DIR, so a restart does not compile them
-  --sqlite-busy-wait     writers wait in SQLite's busy handler, not in the host's queue";
+  --sqlite-busy-wait     writers wait in SQLite's busy handler, not in the host's queue
+  --max-instance-reuse-count N
+                         requests one instance serves in turn before it is dropped
+                         (default 128, as Spin 4.1 for WASIp3; 1: a fresh one each time)
+  --idle-instance-timeout DURATION
+                         how long an idle instance waits for the next request (default
+                         1s; `500ms`, `2s` or seconds)";
 
 /// Parses options into `config` (whose defaults the caller chose).
 pub fn parse(args: &[String], config: &mut Config) -> Result<()> {
@@ -90,10 +96,44 @@ pub fn parse(args: &[String], config: &mut Config) -> Result<()> {
             "--perf-map" => config.perf_map = true,
             "--sqlite-busy-wait" => config.sqlite_busy_wait = true,
             "--compile-cache" => config.compile_cache = Some(PathBuf::from(value()?)),
+            "--max-instance-reuse-count" => {
+                let v = value()?;
+                config.max_instance_reuse_count = v
+                    .parse()
+                    .ok()
+                    .filter(|n: &u32| *n >= 1)
+                    .with_context(|| format!("{flag} {v}: expected a whole number from 1"))?;
+            }
+            "--idle-instance-timeout" => {
+                let v = value()?;
+                config.idle_instance_timeout = duration(&v)
+                    .with_context(|| format!("{flag} {v}: expected `500ms`, `2s` or seconds"))?;
+            }
             other => bail!("unknown option `{other}`\n{USAGE}"),
         }
     }
     Ok(())
+}
+
+/// A duration as Spin writes one: `500ms`, `2s`, `100us` or bare seconds.
+fn duration(v: &str) -> Option<Duration> {
+    let (number, unit) = match v.find(|c: char| c.is_ascii_alphabetic() || c == 'μ') {
+        Some(i) => v.split_at(i),
+        None => (v, "s"),
+    };
+    let n: f64 = number
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite() && *n >= 0.0)?;
+    let seconds = match unit {
+        "s" => n,
+        "ms" => n / 1e3,
+        "us" | "μs" => n / 1e6,
+        "ns" => n / 1e9,
+        _ => return None,
+    };
+    Some(Duration::from_secs_f64(seconds))
 }
 
 /// The whole `localspin` command: options from the process arguments, then serve.
@@ -157,6 +197,9 @@ mod tests {
             "120",
             "--server-timing",
             "--perf-map",
+            "--max-instance-reuse-count",
+            "1",
+            "--idle-instance-timeout=250ms",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -169,7 +212,21 @@ mod tests {
         assert_eq!(c.request_timeout, Duration::from_millis(2500));
         assert_eq!(c.body_timeout, Duration::from_secs(120));
         assert!(c.server_timing && c.perf_map && c.compile_cache.is_none());
+        assert_eq!(c.max_instance_reuse_count, 1);
+        assert_eq!(c.idle_instance_timeout, Duration::from_millis(250));
         assert!(parse(&["--nope".into()], &mut c).is_err());
+        assert!(parse(&["--max-instance-reuse-count=0".into()], &mut c).is_err());
+        assert!(parse(&["--idle-instance-timeout=2h".into()], &mut c).is_err());
         assert!(parse(&["--variable".into(), "novalue".into()], &mut c).is_err());
+    }
+
+    #[test]
+    fn reads_durations_as_spin_writes_them() {
+        assert_eq!(duration("1s"), Some(Duration::from_secs(1)));
+        assert_eq!(duration("2"), Some(Duration::from_secs(2)));
+        assert_eq!(duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(duration("250us"), Some(Duration::from_micros(250)));
+        assert_eq!(duration("-1s"), None);
+        assert_eq!(duration("soon"), None);
     }
 }

@@ -48,7 +48,19 @@ pub struct Config {
     /// Writers wait in SQLite's busy handler instead of the host's queue (for comparing
     /// the two in benchmarks; see `sqlite::Connection::writing`).
     pub sqlite_busy_wait: bool,
+    /// Most requests one instance of a component serves, one after another, before it is
+    /// dropped (Spin 4.1's `--max-instance-reuse-count`, 128 for a WASIp3 component as
+    /// every component of this app is). 1: a fresh instance for every request.
+    pub max_instance_reuse_count: u32,
+    /// How long an idle instance is held for the next request (Spin's
+    /// `--idle-instance-timeout`, 1 s).
+    pub idle_instance_timeout: Duration,
 }
+
+/// Spin 4.1's default reuse of a WASIp3 instance: up to 128 requests, each within 1 s of
+/// the last.
+pub const MAX_INSTANCE_REUSE_COUNT: u32 = 128;
+pub const IDLE_INSTANCE_TIMEOUT: Duration = Duration::from_secs(1);
 
 impl Config {
     pub fn new(manifest: impl Into<PathBuf>) -> Self {
@@ -68,6 +80,8 @@ impl Config {
             perf_map: false,
             compile_cache: None,
             sqlite_busy_wait: false,
+            max_instance_reuse_count: MAX_INSTANCE_REUSE_COUNT,
+            idle_instance_timeout: IDLE_INSTANCE_TIMEOUT,
         }
     }
 }

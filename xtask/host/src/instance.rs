@@ -1,5 +1,6 @@
-//! One request's instance: its state ([`Ctx`]: WASI with the component's files and logs,
-//! `wasi:http` with outbound requests denied, SQLite, key-value) in a fresh store.
+//! An instance's state ([`Ctx`]: WASI with the component's files and logs, `wasi:http`
+//! with outbound requests denied, SQLite, key-value) in its store, which lives as long as
+//! the instance: one request, or up to 128 in turn (`app::Idle`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +13,7 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpVi
 
 use crate::{App, ComponentRt, key_value, sqlite};
 
-/// The state of one instance (one request).
+/// The state of one instance.
 pub struct Ctx {
     pub(crate) table: ResourceTable,
     pub(crate) wasi: WasiCtx,
@@ -21,7 +22,7 @@ pub struct Ctx {
     pub(crate) component: Arc<ComponentRt>,
     pub(crate) dbs: Arc<sqlite::Databases>,
     pub(crate) kv: Arc<key_value::KeyValue>,
-    /// Where this request's time went, for `server-timing`.
+    /// Where the current request's time went, for `server-timing` (reset per request).
     pub(crate) sqlite_time: SqliteTime,
     pub(crate) kv_time: KvTime,
 }
@@ -85,7 +86,7 @@ impl WasiHttpHooks for DenyOutbound {
 }
 
 impl App {
-    /// A fresh store for one request to `c`, its instance yielding at every epoch tick.
+    /// A fresh store for an instance of `c`, yielding at every epoch tick.
     pub(crate) fn new_store(&self, c: &Arc<ComponentRt>) -> Result<Store<Ctx>> {
         let mut wasi = WasiCtxBuilder::new();
         wasi.stdout(c.stdout.clone()).stderr(c.stderr.clone());

@@ -1,6 +1,7 @@
 //! Serving one request as Spin does: routing, the `spin-*` headers, the body read whole
-//! (and limited) before an execution slot is taken, the concurrency limit and timeout, a
-//! fresh instance, and `server-timing` when asked.
+//! (and limited) before an execution slot is taken, the concurrency limit and timeout, an
+//! instance reused as Spin 4.1 reuses one (`ComponentRt::take_idle`), and `server-timing`
+//! when asked.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 
 use crate::answer::{HostBody, body_too_large, host_error};
+use crate::app::Idle;
 use crate::body::{self, ForComponent, Read};
 use crate::{App, ComponentRt};
 
@@ -158,8 +160,20 @@ where
 {
     let head = req.method() == http::Method::HEAD;
     let start = Instant::now();
-    let mut store = app.new_store(component)?;
-    let service = component.pre.instantiate_async(&mut store).await?;
+    // An idle instance serves the request if there is one; a request that fails (a trap,
+    // an error answered for the body, the timeout dropping this future) drops its
+    // instance, so only an instance that answered is kept.
+    let (mut store, service, served) = match component.take_idle(app.idle_instance_timeout) {
+        Some(i) => (i.store, i.service, i.served),
+        None => {
+            let mut store = app.new_store(component)?;
+            let service = component.pre.instantiate_async(&mut store).await?;
+            (store, service, 0)
+        }
+    };
+    store.data_mut().sqlite_time = Default::default();
+    store.data_mut().kv_time = Default::default();
+    store.set_epoch_deadline(1);
     let instantiated = start.elapsed();
     let (req, io) = wasmtime_wasi_http::p3::Request::from_http(&mut store.data_mut().hooks, req);
     let res = store
@@ -211,6 +225,15 @@ where
                 );
                 insert(res.headers_mut(), "server-timing", &timing);
             }
+            component.keep_idle(
+                Idle {
+                    store,
+                    service,
+                    served: served + 1,
+                    since: Instant::now(),
+                },
+                app.max_instance_reuse_count,
+            );
             Ok(res.map(Full::new))
         }
         Err(code) => {
