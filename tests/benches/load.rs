@@ -308,7 +308,7 @@ fn main() {
         first_answers(&host).await;
 
         println!(
-            "\n## Load ({seconds} s per measurement after 0.5 s warm-up; closed loop; fresh instance per request)\n"
+            "\n## Load ({seconds} s per measurement after 0.5 s warm-up; closed loop; an instance serves up to 128 requests in turn, as on Spin 4.1)\n"
         );
         let duration = Duration::from_secs_f64(seconds);
         let local = table(host.addr, &[1, conns], only.as_deref(), duration).await;

@@ -5,6 +5,10 @@
 //! spin-sdk 7. Only known static file types are served (never `web/precheck/` sources),
 //! never dotfiles, never a path that climbs out of the mount.
 
+use std::rc::Rc;
+
+use bytes::Bytes;
+use service::memory::Memory;
 use service::static_path::{content_type, resolve};
 use service::{ApiError, Reply};
 use spin_sdk::http::{Method, Request};
@@ -36,15 +40,13 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
     service::route::only(req, &[Method::GET, Method::HEAD])?;
     let rel = resolve(path).ok_or_else(ApiError::not_found)?;
     let ctype = content_type(&rel).ok_or_else(ApiError::not_found)?;
-    let body = read_file(&format!("/{rel}")).ok_or_else(ApiError::not_found)?;
+    let file = site_file(&format!("/{rel}")).ok_or_else(ApiError::not_found)?;
     let varies_by_encoding = compressible(&rel);
-    // Computed once: it names the compressed copy and tags the answer.
-    let etag = varies_by_encoding.then(|| service::conditional::etag(&body));
-    let encoded = etag
-        .as_deref()
-        .and_then(|tag| precompressed(req, &rel, tag));
+    let encoded = varies_by_encoding
+        .then(|| precompressed(req, &rel, &file.etag))
+        .flatten();
     let mut r = service::conditional::Cacheable {
-        body,
+        body: file.body.clone(),
         content_type: ctype,
         last_modified: None,
         cache_control: cache_control(&rel),
@@ -52,7 +54,7 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
         page_policy: ctype.starts_with("text/html").then_some(PAGE_POLICY),
         varies_by_encoding,
         encoded,
-        etag,
+        etag: Some(file.etag.clone()),
     }
     .answer(req);
     r.headers_mut().insert(
@@ -60,6 +62,37 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
         "same-origin".parse().expect("static header"),
     );
     Ok(r)
+}
+
+/// A file of the site as this instance read it: its bytes and their ETag (which also
+/// names its compressed copies).
+struct SiteFile {
+    body: Bytes,
+    etag: String,
+}
+
+thread_local! {
+    /// The files this instance has read, by path (the site's files and their compressed
+    /// copies: about a hundred, 1.2 MB).
+    static READ: Memory<SiteFile> = const { Memory::new(512) };
+}
+
+/// The file at `path`, read once per instance (`service::memory`: Spin reuses an instance
+/// for up to 128 requests, and every filesystem call is a trip to the host). The site is
+/// the deployment's and does not change under a running app; a file edited meanwhile in
+/// development is served as it was until the instance is dropped (within 128 requests, or
+/// after a second without any). Files that are missing are asked for each time.
+fn site_file(path: &str) -> Option<Rc<SiteFile>> {
+    if let Some(f) = READ.with(|read| read.get(path)) {
+        return Some(f);
+    }
+    let body = read_file(path)?;
+    let f = Rc::new(SiteFile {
+        etag: service::conditional::etag(&body),
+        body: body.into(),
+    });
+    READ.with(|read| read.keep(path, f.clone()));
+    Some(f)
 }
 
 /// A file's bytes (none for a directory, a missing file or one over [`MAX_FILE`]), in as
@@ -131,8 +164,11 @@ fn precompressed(req: &Request, rel: &str, etag: &str) -> Option<service::condit
         .into_iter()
         .filter(|(coding, _)| service::conditional::accepts_encoding(accept, coding))
         .find_map(|(coding, ext)| {
-            let copy = read_file(&format!("/.encoded/{rel}.{tag}.{ext}"))?;
-            Some(service::conditional::Encoded { coding, body: copy })
+            let copy = site_file(&format!("/.encoded/{rel}.{tag}.{ext}"))?;
+            Some(service::conditional::Encoded {
+                coding,
+                body: copy.body.clone(),
+            })
         })
 }
 

@@ -253,7 +253,7 @@ pub(crate) async fn store(
 /// left out of the notice, never made up).
 async fn contact() -> Contact {
     let var = |name: &'static str| async move {
-        spin_sdk::variables::get(name)
+        service::variable::get(name)
             .await
             .unwrap_or_default()
             .trim()

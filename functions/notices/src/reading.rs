@@ -19,7 +19,7 @@ use spin_sdk::http::Request;
 /// the scheme and host of `spin-full-url` (the value Spin appended) — so links are right
 /// wherever the app is served.
 pub(crate) async fn base_url(req: &Request) -> Result<String, ApiError> {
-    let v = spin_sdk::variables::get("public_base_url")
+    let v = service::variable::get("public_base_url")
         .await
         .map_err(|_| ApiError::server_misconfigured("public_base_url"))?;
     let v = v.trim().trim_end_matches('/');
@@ -162,7 +162,7 @@ fn answer(req: &Request, r: Rendered) -> Reply {
         varies_by_encoding: false,
         encoded: None,
         etag: Some(r.etag.clone()),
-        body: r.body,
+        body: r.body.into(),
     }
     .answer(req)
 }

@@ -10,7 +10,7 @@ use rules::calendar::shanghai;
 
 /// Now, in Beijing time.
 pub async fn now() -> DateTime<FixedOffset> {
-    if let Ok(v) = spin_sdk::variables::get("clock_override").await
+    if let Ok(v) = crate::variable::get("clock_override").await
         && let Ok(t) = DateTime::parse_from_rfc3339(v.trim())
     {
         return t.with_timezone(&shanghai());

@@ -100,12 +100,13 @@ pub fn accepts_encoding(header: &str, coding: &str) -> bool {
 /// and the compressed bytes.
 pub struct Encoded {
     pub coding: &'static str,
-    pub body: Vec<u8>,
+    pub body: Bytes,
 }
 
 /// A cacheable representation, answered by [`Cacheable::answer`].
 pub struct Cacheable<'a> {
-    pub body: Vec<u8>,
+    /// Shared, not copied, when an instance keeps the bytes (`crate::memory`).
+    pub body: Bytes,
     pub content_type: &'a str,
     pub last_modified: Option<DateTime<FixedOffset>>,
     pub cache_control: &'a str,
@@ -141,7 +142,7 @@ impl Cacheable<'_> {
         let (status, body) = if fresh {
             (304, Bytes::new())
         } else {
-            (200, Bytes::from(body))
+            (200, body)
         };
         let mut r = bytes_reply(status, self.content_type, body);
         let h = r.headers_mut();

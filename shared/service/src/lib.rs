@@ -17,6 +17,7 @@
 //! - [`clock`]: the current moment (Asia/Shanghai), overridable for tests only;
 //! - [`token`]: random private tokens and SHA-256 digests;
 //! - [`published`]: public reads rendered once, kept in Spin's key-value store;
+//! - [`memory`]: what an instance keeps from one request to the next (Spin reuses it);
 //!
 //! Nothing here holds policy: the rules live in `shared/rules`.
 
@@ -29,6 +30,7 @@ pub mod db;
 pub mod error;
 pub mod hidden;
 pub mod idempotency;
+pub mod memory;
 pub mod proof;
 pub mod published;
 pub mod query;

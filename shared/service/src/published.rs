@@ -19,15 +19,24 @@
 //!   generation that failed to be written after a commit (logged) leaves an answer stale
 //!   for no longer than the minute browsers are already told to keep it (`max-age=60`).
 //!
+//! Spin 4.1 reuses an instance for up to 128 requests (the local host does the same): an
+//! instance keeps the store it opened and the answers it has read or made in its memory,
+//! so a kept read asks the host for the generation alone. A copy in memory is served under
+//! the same conditions as the stored one, against the generation read for this request.
+//!
 //! The database stays the only record: the store holds copies that can be thrown away
 //! at any time. Without the store (a deployment that does not give it, an error), the
 //! answer is made from the database as before, and the error is logged.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use spin_sdk::key_value::Store;
 
 use crate::ApiError;
+use crate::memory::Memory;
 
 /// The key of the public data's generation.
 const GENERATION: &str = "public:generation";
@@ -67,6 +76,31 @@ impl Rendered {
             changes_at,
         }
     }
+}
+
+/// The most answers an instance holds in memory; past it, it forgets them all.
+const IN_MEMORY: usize = 64;
+
+thread_local! {
+    /// The store this instance opened.
+    static STORE: RefCell<Option<Rc<Store>>> = const { RefCell::new(None) };
+    /// The answers this instance has read or made, by key, with what was kept beside them.
+    static MEMORY: Memory<(Header, Rendered)> = const { Memory::new(IN_MEMORY) };
+}
+
+/// Remembers `kept` under `key` for this instance's next requests.
+fn remember(key: &str, kept: Rc<(Header, Rendered)>) {
+    MEMORY.with(|m| m.keep(key, kept));
+}
+
+/// The store `default`, opened once per instance.
+async fn store() -> Result<Rc<Store>, spin_sdk::key_value::Error> {
+    if let Some(s) = STORE.with_borrow(Clone::clone) {
+        return Ok(s);
+    }
+    let s = Rc::new(Store::open_default().await?);
+    STORE.with_borrow_mut(|kept| *kept = Some(s.clone()));
+    Ok(s)
 }
 
 /// What is kept beside the body, as the first line of the stored value.
@@ -192,7 +226,7 @@ enum Found {
 
 /// Where an answer made now is kept.
 struct Slot {
-    store: Store,
+    store: Rc<Store>,
     key: String,
     generation: String,
     variant: String,
@@ -202,8 +236,12 @@ struct Slot {
 impl Slot {
     async fn keep(self, r: &Rendered) {
         let value = encode(&self.generation, self.at, &self.variant, r);
-        if let Err(e) = self.store.set(&self.key, value).await {
+        if let Err(e) = self.store.set(&self.key, value.clone()).await {
             eprintln!("published: {} cannot be kept ({e:?})", self.key);
+        }
+        // Read back as the next reader would, so memory holds what the store holds.
+        if let (false, Ok(kept)) = (self.generation.is_empty(), decode(&value)) {
+            remember(&self.key, Rc::new(kept));
         }
     }
 }
@@ -214,7 +252,7 @@ async fn look_up(key: &str, variant: &str, now: DateTime<FixedOffset>) -> Result
     }
     let at = (now, crate::clock::system_now());
     let key = format!("public:{key}");
-    let store = match Store::open_default().await {
+    let store = match store().await {
         Ok(s) => s,
         Err(e) => {
             eprintln!(
@@ -229,13 +267,34 @@ async fn look_up(key: &str, variant: &str, now: DateTime<FixedOffset>) -> Result
             eprintln!(
                 "published: {GENERATION} cannot be read ({e:?}): answering from the database"
             );
+            // Opened again by the next request.
+            STORE.with_borrow_mut(|kept| *kept = None);
             return Ok(Found::Nothing(None));
         }
     };
+    let served = |kept: &(Header, Rendered)| {
+        holds(&kept.0, &generation, variant, at).then(|| kept.1.clone())
+    };
+    // No generation means none was ever written or the kept answers were deleted by hand
+    // (README, "Kept public answers"): memory is not trusted then, only the store.
+    let in_memory = !generation.is_empty();
+    if let Some(r) = in_memory
+        .then(|| MEMORY.with(|m| m.get(&key)))
+        .flatten()
+        .and_then(|k| served(&k))
+    {
+        return Ok(Found::Kept(r));
+    }
     match store.get(&key).await {
         Ok(Some(value)) => match decode(&value) {
-            Ok((h, r)) if holds(&h, &generation, variant, at) => return Ok(Found::Kept(r)),
-            Ok(_) => {}
+            Ok(kept) => {
+                if let Some(r) = served(&kept) {
+                    if in_memory {
+                        remember(&key, Rc::new(kept));
+                    }
+                    return Ok(Found::Kept(r));
+                }
+            }
             Err(e) => eprintln!("published: {key} cannot be read ({e}): made again"),
         },
         Ok(None) => {}
@@ -258,7 +317,7 @@ pub async fn changed() {
         .timestamp_nanos_opt()
         .unwrap_or_default();
     let generation = format!("{nanos:x}-{}", crate::token::request_id());
-    let outcome = match Store::open_default().await {
+    let outcome = match store().await {
         Ok(store) => store.set(GENERATION, generation.as_bytes()).await,
         Err(e) => Err(e),
     };

@@ -3,11 +3,32 @@
 //! or `off`, or the deployment is misconfigured (500 `server_misconfigured`, naming the
 //! variable).
 
+use std::rc::Rc;
+
 use crate::error::ApiError;
+use crate::memory::Memory;
+
+thread_local! {
+    /// The variables this instance has read, by name.
+    static READ: Memory<String> = const { Memory::new(64) };
+}
+
+/// Spin variable `name`, asked of the host once per instance (`crate::memory`: a read is
+/// a call to the host, 15–60 µs on Spin). A deployment's variables do not change under a
+/// running app; a provider that rotates a secret (Vault, Azure Key Vault) is seen by the
+/// next instance, within 128 requests. Errors are not kept: the next read asks again.
+pub async fn get(name: &str) -> Result<String, spin_sdk::variables::Error> {
+    if let Some(v) = READ.with(|read| read.get(name)) {
+        return Ok(String::clone(&v));
+    }
+    let v = spin_sdk::variables::get(name).await?;
+    READ.with(|read| read.keep(name, Rc::new(v.clone())));
+    Ok(v)
+}
 
 /// The whole number in Spin variable `name`, between 0 and `max`; `default` when empty.
 pub async fn number(name: &str, default: u32, max: u32) -> Result<u32, ApiError> {
-    let v = spin_sdk::variables::get(name).await.unwrap_or_default();
+    let v = get(name).await.unwrap_or_default();
     if v.trim().is_empty() {
         return Ok(default);
     }
@@ -24,7 +45,7 @@ pub async fn number(name: &str, default: u32, max: u32) -> Result<u32, ApiError>
 
 /// The switch in Spin variable `name`: `on` or `off`; `default` when empty.
 pub async fn switch(name: &str, default: bool) -> Result<bool, ApiError> {
-    let v = spin_sdk::variables::get(name).await.unwrap_or_default();
+    let v = get(name).await.unwrap_or_default();
     match v.trim() {
         "" => Ok(default),
         "on" => Ok(true),

@@ -29,9 +29,18 @@ pub struct ComponentRt {
     pub(crate) environment: Vec<(String, String)>,
     pub(crate) stdout: OutputFile,
     pub(crate) stderr: OutputFile,
-    /// Instances that served a request and wait for the next (newest last).
-    idle: std::sync::Mutex<Vec<Idle>>,
 }
+
+/// The most idle instances kept per component: after a burst of requests at once, the
+/// rest are dropped, so idle ones never take the pooling allocator's memories (512, for
+/// 256 requests at once; `engine`) from requests.
+const MOST_IDLE: usize = 8;
+
+/// The instances of one component that served a request and wait for the next (newest
+/// last). Held by the app, not the component: an instance's state refers to its
+/// component, and the app must be able to drop both.
+#[derive(Default)]
+pub(crate) struct IdleInstances(std::sync::Mutex<Vec<Idle>>);
 
 /// An instance between two requests, as Spin 4.1 keeps one: its memory, its open
 /// resources and the state its globals hold all carry over to the next request.
@@ -43,20 +52,20 @@ pub(crate) struct Idle {
     pub since: std::time::Instant,
 }
 
-impl ComponentRt {
+impl IdleInstances {
     /// The newest idle instance still within the idle timeout, if any; older ones are
     /// dropped.
-    pub(crate) fn take_idle(&self, timeout: Duration) -> Option<Idle> {
-        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+    pub(crate) fn take(&self, timeout: Duration) -> Option<Idle> {
+        let mut idle = self.0.lock().unwrap_or_else(|e| e.into_inner());
         idle.retain(|i| i.since.elapsed() < timeout);
         idle.pop()
     }
 
     /// Keeps an instance that has served a request for the next, unless it has served
-    /// `max` requests.
-    pub(crate) fn keep_idle(&self, i: Idle, max: u32) {
-        if i.served < max {
-            let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+    /// `max` requests or [`MOST_IDLE`] instances of the component wait already.
+    pub(crate) fn keep(&self, i: Idle, max: u32) {
+        let mut idle = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if i.served < max && idle.len() < MOST_IDLE {
             idle.push(i);
         }
     }
@@ -67,6 +76,8 @@ pub struct App {
     pub(crate) engine: Engine,
     pub(crate) router: router::Router,
     pub(crate) components: Vec<Arc<ComponentRt>>,
+    /// Each component's idle instances, by the same index.
+    pub(crate) idle: Vec<IdleInstances>,
     pub(crate) dbs: Arc<sqlite::Databases>,
     pub(crate) kv: Arc<key_value::KeyValue>,
     pub(crate) timeout: Duration,
@@ -175,7 +186,6 @@ impl App {
                 environment: c.environment.clone().into_iter().collect(),
                 stdout: open_log(&log_dir, id, "stdout")?,
                 stderr: open_log(&log_dir, id, "stderr")?,
-                idle: Default::default(),
             }));
         }
 
@@ -198,6 +208,10 @@ impl App {
         Ok(App {
             engine,
             router,
+            idle: components
+                .iter()
+                .map(|_| IdleInstances::default())
+                .collect(),
             components,
             dbs,
             kv,

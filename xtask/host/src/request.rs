@@ -1,6 +1,6 @@
 //! Serving one request as Spin does: routing, the `spin-*` headers, the body read whole
 //! (and limited) before an execution slot is taken, the concurrency limit and timeout, an
-//! instance reused as Spin 4.1 reuses one (`ComponentRt::take_idle`), and `server-timing`
+//! instance reused as Spin 4.1 reuses one (`app::IdleInstances`), and `server-timing`
 //! when asked.
 
 use std::net::SocketAddr;
@@ -50,7 +50,8 @@ pub async fn handle(
     let Some(m) = app.router.route(&path) else {
         return host_error(404, "not_found", "未找到该资源。", "No such resource.");
     };
-    let component = app.components[m.route.component].clone();
+    let index = m.route.component;
+    let component = app.components[index].clone();
 
     let (mut parts, body) = req.into_parts();
     let host = parts
@@ -123,7 +124,7 @@ pub async fn handle(
     let Ok(_permit) = app.permits.acquire().await else {
         return host_error(503, "unavailable", "服务暂不可用。", "Service unavailable.");
     };
-    match tokio::time::timeout(app.timeout, run(&app, &component, req)).await {
+    match tokio::time::timeout(app.timeout, run(&app, index, &component, req)).await {
         Ok(_) if over_limit.load(Ordering::SeqCst) => body_too_large(app.max_body),
         Ok(Ok(res)) => res,
         Ok(Err(e)) => {
@@ -152,6 +153,7 @@ pub async fn handle(
 
 async fn run<B>(
     app: &App,
+    index: usize,
     component: &Arc<ComponentRt>,
     req: http::Request<B>,
 ) -> Result<http::Response<HostBody>>
@@ -163,7 +165,7 @@ where
     // An idle instance serves the request if there is one; a request that fails (a trap,
     // an error answered for the body, the timeout dropping this future) drops its
     // instance, so only an instance that answered is kept.
-    let (mut store, service, served) = match component.take_idle(app.idle_instance_timeout) {
+    let (mut store, service, served) = match app.idle[index].take(app.idle_instance_timeout) {
         Some(i) => (i.store, i.service, i.served),
         None => {
             let mut store = app.new_store(component)?;
@@ -225,7 +227,7 @@ where
                 );
                 insert(res.headers_mut(), "server-timing", &timing);
             }
-            component.keep_idle(
+            app.idle[index].keep(
                 Idle {
                     store,
                     service,
