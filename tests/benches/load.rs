@@ -465,7 +465,9 @@ async fn runtime_floor(duration: Duration) {
     assert_eq!(kept.status, 200, "{}", kept.text());
     println!(
         "\nThe runtime's floor: what one call to the host costs a component (the probe; \
-         `assets` on a one-file site), same Spin\n"
+         `assets` on a one-file site), same Spin, a new connection per request (on \
+         keep-alive a route that calls the host may wait for the client's delayed ACK: \
+         docs/BENCHMARKS.md)\n"
     );
     println!("| route | requests | p50 µs | p90 µs | p99 µs | p50 / hello |");
     println!("|---|---|---|---|---|---|");
@@ -489,13 +491,14 @@ async fn runtime_floor(duration: Duration) {
             "/api/health/assets",
         ),
         (
-            "`assets`, one file of 182 B (open, read, the read that ends) `GET /index.html`",
+            "`assets`, one file of 182 B (read once per instance) `GET /index.html`",
             "/index.html",
         ),
     ] {
-        let r = run(
+        let r = run_with(
             spin.addr,
             1,
+            Reuse::NewConnection,
             Duration::from_millis(500),
             duration,
             &[200],
