@@ -111,7 +111,7 @@ async fn first_admin(db: &Db, name: &str, password: &str) -> Result<Option<Accou
         return Ok(None);
     }
     let var = |n: &'static str| async move {
-        service::variable::get(n).await.unwrap_or_else(|e| {
+        service::variable::secret(n).await.unwrap_or_else(|e| {
             // Unset is the manifest's default (""); an error here is the deployment's.
             eprintln!("accounts: the variable {n} cannot be read: {e}");
             String::new()

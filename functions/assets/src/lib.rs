@@ -43,7 +43,7 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
     let file = site_file(&format!("/{rel}")).ok_or_else(ApiError::not_found)?;
     let varies_by_encoding = compressible(&rel);
     let encoded = varies_by_encoding
-        .then(|| precompressed(req, &rel, &file.etag))
+        .then(|| precompressed(req, &rel, file.etag()))
         .flatten();
     let mut r = service::conditional::Cacheable {
         body: file.body.clone(),
@@ -54,7 +54,7 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
         page_policy: ctype.starts_with("text/html").then_some(PAGE_POLICY),
         varies_by_encoding,
         encoded,
-        etag: Some(file.etag.clone()),
+        etag: Some(file.etag().to_owned()),
     }
     .answer(req);
     r.headers_mut().insert(
@@ -64,11 +64,18 @@ async fn route(req: &Request) -> Result<Reply, ApiError> {
     Ok(r)
 }
 
-/// A file of the site as this instance read it: its bytes and their ETag (which also
-/// names its compressed copies).
+/// A file of the site as this instance read it: its bytes and, once asked for, their ETag
+/// (which also names the file's compressed copies; a copy's own is never asked for).
 struct SiteFile {
     body: Bytes,
-    etag: String,
+    etag: std::cell::OnceCell<String>,
+}
+
+impl SiteFile {
+    fn etag(&self) -> &str {
+        self.etag
+            .get_or_init(|| service::conditional::etag(&self.body))
+    }
 }
 
 thread_local! {
@@ -88,8 +95,8 @@ fn site_file(path: &str) -> Option<Rc<SiteFile>> {
     }
     let body = read_file(path)?;
     let f = Rc::new(SiteFile {
-        etag: service::conditional::etag(&body),
         body: body.into(),
+        etag: std::cell::OnceCell::new(),
     });
     READ.with(|read| read.keep(path, f.clone()));
     Some(f)

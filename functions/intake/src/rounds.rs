@@ -229,11 +229,7 @@ where
         Ok(Rendered::new(body, JSON_TYPE, None, changes_at))
     })
     .await?;
-    Ok(service::error::bytes_reply(
-        200,
-        &r.content_type,
-        r.body.into(),
-    ))
+    Ok(service::error::bytes_reply(200, &r.content_type, r.body))
 }
 
 const JSON_TYPE: &str = "application/json; charset=utf-8";

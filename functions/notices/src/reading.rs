@@ -162,7 +162,7 @@ fn answer(req: &Request, r: Rendered) -> Reply {
         varies_by_encoding: false,
         encoded: None,
         etag: Some(r.etag.clone()),
-        body: r.body.into(),
+        body: r.body,
     }
     .answer(req)
 }

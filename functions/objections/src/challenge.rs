@@ -31,11 +31,11 @@ pub(crate) async fn bits() -> Result<u32, ApiError> {
 
 /// The signing key: SHA-256 of the configured secret (or of the administrators' tokens).
 async fn key() -> Result<Vec<u8>, ApiError> {
-    let secret = service::variable::get("objection_challenge_secret")
+    let secret = service::variable::secret("objection_challenge_secret")
         .await
         .unwrap_or_default();
     let secret = if secret.trim().is_empty() {
-        service::variable::get("admin_token")
+        service::variable::secret("admin_token")
             .await
             .map_err(|_| ApiError::server_misconfigured("admin_token"))?
     } else {

@@ -269,7 +269,7 @@ pub async fn require(req: &Request, role: Role) -> Result<String, ApiError> {
     }
     let mut values = Vec::new();
     for var in role.variables() {
-        match crate::variable::get(var).await {
+        match crate::variable::secret(var).await {
             Ok(v) => values.push(v),
             Err(_) if *var != "admin_token" => {}
             Err(_) => return Err(ApiError::server_misconfigured(var)),

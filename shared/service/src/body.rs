@@ -45,7 +45,9 @@ pub fn check_declared_length(req: &Request, limit: usize) -> Result<Option<u64>,
 pub async fn read_limited(req: Request, limit: usize) -> Result<Bytes, ApiError> {
     let declared = check_declared_length(&req, limit)?;
     let mut body = Limited::new(req.into_body(), limit);
-    let mut whole = Vec::with_capacity(declared.unwrap_or(0) as usize);
+    // Room for a JSON body at once; a large upload grows as its bytes arrive, not as its
+    // header says (the instance's memory never shrinks, and it serves up to 128 requests).
+    let mut whole = Vec::with_capacity(declared.unwrap_or(0).min(JSON_LIMIT as u64) as usize);
     while declared.is_none_or(|n| (whole.len() as u64) < n) {
         let Some(frame) = body.frame().await else {
             break;

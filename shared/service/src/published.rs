@@ -53,7 +53,8 @@ pub const HOLDS_FOR_SECONDS: i64 = 60;
 /// clock leaves it unchanged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
-    pub body: Vec<u8>,
+    /// Shared, not copied, when served from an instance's memory.
+    pub body: bytes::Bytes,
     pub content_type: String,
     pub last_modified: Option<DateTime<FixedOffset>>,
     pub etag: String,
@@ -70,7 +71,7 @@ impl Rendered {
     ) -> Self {
         Rendered {
             etag: crate::conditional::etag(&body),
-            body,
+            body: body.into(),
             content_type: content_type.to_owned(),
             last_modified,
             changes_at,
@@ -101,6 +102,11 @@ async fn store() -> Result<Rc<Store>, spin_sdk::key_value::Error> {
     let s = Rc::new(Store::open_default().await?);
     STORE.with_borrow_mut(|kept| *kept = Some(s.clone()));
     Ok(s)
+}
+
+/// After an error of the store: the next request opens it again.
+fn forget_store() {
+    STORE.with_borrow_mut(|kept| *kept = None);
 }
 
 /// What is kept beside the body, as the first line of the stored value.
@@ -155,7 +161,7 @@ fn decode(value: &[u8]) -> Result<(Header, Rendered), String> {
         .position(|&b| b == b'\n')
         .ok_or("no header line")?;
     let h: Header = serde_json::from_slice(&value[..nl]).map_err(|e| e.to_string())?;
-    let body = value[nl + 1..].to_vec();
+    let body = bytes::Bytes::copy_from_slice(&value[nl + 1..]);
     // SQLite writes a value whole; a length that differs is damage all the same.
     if body.len() != h.length {
         return Err(format!(
@@ -236,8 +242,9 @@ struct Slot {
 impl Slot {
     async fn keep(self, r: &Rendered) {
         let value = encode(&self.generation, self.at, &self.variant, r);
-        if let Err(e) = self.store.set(&self.key, value.clone()).await {
+        if let Err(e) = self.store.set(&self.key, &value).await {
             eprintln!("published: {} cannot be kept ({e:?})", self.key);
+            forget_store();
         }
         // Read back as the next reader would, so memory holds what the store holds.
         if let (false, Ok(kept)) = (self.generation.is_empty(), decode(&value)) {
@@ -267,8 +274,7 @@ async fn look_up(key: &str, variant: &str, now: DateTime<FixedOffset>) -> Result
             eprintln!(
                 "published: {GENERATION} cannot be read ({e:?}): answering from the database"
             );
-            // Opened again by the next request.
-            STORE.with_borrow_mut(|kept| *kept = None);
+            forget_store();
             return Ok(Found::Nothing(None));
         }
     };
@@ -298,7 +304,10 @@ async fn look_up(key: &str, variant: &str, now: DateTime<FixedOffset>) -> Result
             Err(e) => eprintln!("published: {key} cannot be read ({e}): made again"),
         },
         Ok(None) => {}
-        Err(e) => eprintln!("published: {key} cannot be read ({e:?}): made again"),
+        Err(e) => {
+            eprintln!("published: {key} cannot be read ({e:?}): made again");
+            forget_store();
+        }
     }
     Ok(Found::Nothing(Some(Slot {
         store,
@@ -322,6 +331,7 @@ pub async fn changed() {
         Err(e) => Err(e),
     };
     if let Err(e) = outcome {
+        forget_store();
         eprintln!(
             "published: a new {GENERATION} cannot be written ({e:?}): public answers kept \
              may be stale for up to {HOLDS_FOR_SECONDS} s"

@@ -14,9 +14,10 @@ thread_local! {
 }
 
 /// Spin variable `name`, asked of the host once per instance (`crate::memory`: a read is
-/// a call to the host, 15–60 µs on Spin). A deployment's variables do not change under a
-/// running app; a provider that rotates a secret (Vault, Azure Key Vault) is seen by the
-/// next instance, within 128 requests. Errors are not kept: the next read asks again.
+/// a call to the host, 15–60 µs on Spin). A deployment's settings do not change under a
+/// running app; one changed at a provider that can change it (Vault, Azure Key Vault) is
+/// seen by the next instance, within 128 requests. Secrets are read with [`secret`].
+/// Errors are not kept: the next read asks again.
 pub async fn get(name: &str) -> Result<String, spin_sdk::variables::Error> {
     if let Some(v) = READ.with(|read| read.get(name)) {
         return Ok(String::clone(&v));
@@ -24,6 +25,14 @@ pub async fn get(name: &str) -> Result<String, spin_sdk::variables::Error> {
     let v = spin_sdk::variables::get(name).await?;
     READ.with(|read| read.keep(name, Rc::new(v.clone())));
     Ok(v)
+}
+
+/// A secret in Spin variable `name` (a deployment token, a signing secret, the first
+/// administrator's password), asked of the host for every request and never kept in the
+/// instance's memory: a secret withdrawn or rotated at the provider stops working at once,
+/// not when the instance is dropped.
+pub async fn secret(name: &str) -> Result<String, spin_sdk::variables::Error> {
+    spin_sdk::variables::get(name).await
 }
 
 /// The whole number in Spin variable `name`, between 0 and `max`; `default` when empty.

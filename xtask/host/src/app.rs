@@ -32,8 +32,10 @@ pub struct ComponentRt {
 }
 
 /// The most idle instances kept per component: after a burst of requests at once, the
-/// rest are dropped, so idle ones never take the pooling allocator's memories (512, for
-/// 256 requests at once; `engine`) from requests.
+/// rest are dropped. Idle instances hold slots of the pooling allocator (`engine`: 512
+/// memories and stacks for 256 requests at once); should an instantiation still find the
+/// pool full, the app drops every idle instance and tries once more
+/// ([`App::drop_idle`]).
 const MOST_IDLE: usize = 8;
 
 /// The instances of one component that served a request and wait for the next (newest
@@ -67,6 +69,30 @@ impl IdleInstances {
         let mut idle = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if i.served < max && idle.len() < MOST_IDLE {
             idle.push(i);
+        }
+    }
+
+    /// Drops the instances idle for `timeout` or longer (all of them for zero).
+    fn expire(&self, timeout: Duration) {
+        let mut idle = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        idle.retain(|i| i.since.elapsed() < timeout);
+    }
+}
+
+impl App {
+    /// Drops every component's instances idle for longer than the idle timeout, as Spin
+    /// drops them after it: each request does this, so an idle instance (its memory, its
+    /// stack, any resource it left open) outlives the timeout only while no request comes.
+    pub(crate) fn expire_idle(&self) {
+        for idle in &self.idle {
+            idle.expire(self.idle_instance_timeout);
+        }
+    }
+
+    /// Drops every idle instance (the pooling allocator is full).
+    pub(crate) fn drop_idle(&self) {
+        for idle in &self.idle {
+            idle.expire(Duration::ZERO);
         }
     }
 }

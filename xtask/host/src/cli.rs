@@ -75,15 +75,16 @@ pub fn parse(args: &[String], config: &mut Config) -> Result<()> {
             }
             "--timeout" | "--body-timeout" => {
                 let v = value()?;
-                let secs: f64 = v
+                let secs = v
                     .parse()
                     .ok()
                     .filter(|s: &f64| *s > 0.0)
+                    .and_then(|s| Duration::try_from_secs_f64(s).ok())
                     .with_context(|| format!("{flag} {v}: expected seconds"))?;
                 if flag == "--timeout" {
-                    config.request_timeout = Duration::from_secs_f64(secs);
+                    config.request_timeout = secs;
                 } else {
-                    config.body_timeout = Duration::from_secs_f64(secs);
+                    config.body_timeout = secs;
                 }
             }
             "--max-body" => {
@@ -133,7 +134,7 @@ fn duration(v: &str) -> Option<Duration> {
         "ns" => n / 1e9,
         _ => return None,
     };
-    Some(Duration::from_secs_f64(seconds))
+    Duration::try_from_secs_f64(seconds).ok()
 }
 
 /// The whole `localspin` command: options from the process arguments, then serve.
@@ -217,6 +218,7 @@ mod tests {
         assert!(parse(&["--nope".into()], &mut c).is_err());
         assert!(parse(&["--max-instance-reuse-count=0".into()], &mut c).is_err());
         assert!(parse(&["--idle-instance-timeout=2h".into()], &mut c).is_err());
+        assert!(parse(&["--timeout=1e300".into()], &mut c).is_err());
         assert!(parse(&["--variable".into(), "novalue".into()], &mut c).is_err());
     }
 
@@ -228,5 +230,6 @@ mod tests {
         assert_eq!(duration("250us"), Some(Duration::from_micros(250)));
         assert_eq!(duration("-1s"), None);
         assert_eq!(duration("soon"), None);
+        assert_eq!(duration("1e300"), None);
     }
 }

@@ -165,11 +165,20 @@ where
     // An idle instance serves the request if there is one; a request that fails (a trap,
     // an error answered for the body, the timeout dropping this future) drops its
     // instance, so only an instance that answered is kept.
+    app.expire_idle();
     let (mut store, service, served) = match app.idle[index].take(app.idle_instance_timeout) {
         Some(i) => (i.store, i.service, i.served),
         None => {
             let mut store = app.new_store(component)?;
-            let service = component.pre.instantiate_async(&mut store).await?;
+            let service = match component.pre.instantiate_async(&mut store).await {
+                Ok(s) => s,
+                // The pool may be full of idle instances: drop them and try once more.
+                Err(_) => {
+                    app.drop_idle();
+                    store = app.new_store(component)?;
+                    component.pre.instantiate_async(&mut store).await?
+                }
+            };
             (store, service, 0)
         }
     };
