@@ -160,3 +160,76 @@ async fn keeping_can_be_turned_off_and_a_wrong_switch_is_named(rt) {
     host.stop().await;
 }
 }
+
+/// How many key-value calls and SQLite statements the local host counted for an answer
+/// (`server-timing`: `kv;…;desc="N"`, `sqlite;…;desc="N"`).
+fn calls(r: &e2e::Answer) -> (u32, u32) {
+    let timing = r.header("server-timing").expect("server-timing").to_owned();
+    let count = |name: &str| {
+        let part = timing
+            .split(", ")
+            .find(|p| p.starts_with(&format!("{name};")))
+            .unwrap_or_else(|| panic!("{name} in {timing}"));
+        let n = part.rsplit("desc=\"").next().unwrap().trim_end_matches('"');
+        n.parse().unwrap_or_else(|_| panic!("{name} in {timing}"))
+    };
+    (count("kv"), count("sqlite"))
+}
+
+/// Spin reuses an instance (up to 128 requests), and so does the local host: an instance
+/// that has served a kept answer keeps it, with the store it opened and its variables
+/// (`service::memory`), and serves it again after asking the store for the data's
+/// generation alone — one key-value call, no SQLite. Before, every kept read opened the
+/// store and read the generation and the answer (three calls).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kept_answer_served_again_by_its_instance_asks_only_for_the_generation() {
+    e2e::ensure_built();
+    let state = TempDir::new("published-calls");
+    e2e::app::forget_published(&state.0);
+    let mut c = e2e::config(&e2e::app_manifest(), &state.0);
+    c.variables.push(("admin_token".into(), ADMIN.into()));
+    c.variables
+        .push(("officer_token".into(), e2e::app::OFFICER.into()));
+    c.variables
+        .push(("clock_override".into(), IN_NOTICE.into()));
+    c.sqlite_statements = e2e::migrations();
+    c.server_timing = true;
+    let host = localspin::start(c).await.expect("the app starts");
+    let a = host.addr;
+    // A write: the data now has a generation.
+    let r = call(
+        a,
+        "POST",
+        "/api/rounds",
+        Some(ADMIN),
+        &e2e::fixtures::round(2026),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let first = call(a, "GET", "/api/rounds", None, &Value::Null).await;
+    assert_eq!(first.status, 200);
+    assert!(
+        calls(&first).1 > 0,
+        "made from the database: {:?}",
+        calls(&first)
+    );
+    for _ in 0..3 {
+        let again = call(a, "GET", "/api/rounds", None, &Value::Null).await;
+        assert_eq!(again.body, first.body);
+        assert_eq!(calls(&again), (1, 0), "the generation alone");
+    }
+    // A write elsewhere (another component) makes it again at once.
+    let r = call(
+        a,
+        "POST",
+        "/api/rounds/2026/stage",
+        Some(ADMIN),
+        &json!({"to": "closed"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let after = call(a, "GET", "/api/rounds", None, &Value::Null).await;
+    assert_eq!(after.json()["rounds"][0]["stage"], "closed");
+    assert!(calls(&after).1 > 0, "made again: {:?}", calls(&after));
+    host.stop().await;
+}
