@@ -140,6 +140,7 @@ impl Session {
 pub struct App<'a> {
     runtime: Runtime,
     vars: Vec<(&'a str, &'a str)>,
+    server_timing: bool,
 }
 
 impl<'a> App<'a> {
@@ -161,7 +162,15 @@ impl<'a> App<'a> {
                 ("first_admin_username", FIRST_ADMIN),
                 ("first_admin_password", FIRST_ADMIN_PASSWORD),
             ],
+            server_timing: false,
         }
+    }
+
+    /// Answers carry the local host's `server-timing` (its calls to the host counted);
+    /// Spin has none.
+    pub fn timed(mut self) -> Self {
+        self.server_timing = true;
+        self
     }
 
     /// The service's clock stands at `now` (the `clock_override` variable, RFC 3339).
@@ -178,13 +187,18 @@ impl<'a> App<'a> {
 
     /// Starts serving on a state folder of its own.
     pub async fn start(self, state: &TempDir) -> AppHost {
-        start_app_on(self.runtime, state, &self.vars).await
+        start_app_on(self.runtime, state, &self.vars, self.server_timing).await
     }
 }
 
 /// Starts the app on `runtime`: the project's manifest, its migrations applied to
 /// `default`, these variables.
-async fn start_app_on(runtime: Runtime, state: &TempDir, vars: &[(&str, &str)]) -> AppHost {
+async fn start_app_on(
+    runtime: Runtime,
+    state: &TempDir,
+    vars: &[(&str, &str)],
+    server_timing: bool,
+) -> AppHost {
     ensure_built();
     forget_published(&state.0);
     match runtime {
@@ -194,6 +208,7 @@ async fn start_app_on(runtime: Runtime, state: &TempDir, vars: &[(&str, &str)]) 
                 c.variables.push(((*k).to_owned(), (*v).to_owned()));
             }
             c.sqlite_statements = migrations();
+            c.server_timing = server_timing;
             AppHost::local(localspin::start(c).await.expect("the app starts"))
         }
         Runtime::Spin => {

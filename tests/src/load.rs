@@ -220,7 +220,7 @@ pub async fn run_with(
 
 /// `instantiate;dur=0.1, sqlite;dur=2.5;desc="7"` → [("instantiate", 0.1, None),
 /// ("sqlite", 2.5, Some("7"))]; parts without a duration are left out.
-fn server_timing(v: &str) -> Vec<(String, f64, Option<String>)> {
+pub fn server_timing(v: &str) -> Vec<(String, f64, Option<String>)> {
     v.split(',')
         .filter_map(|part| {
             let mut params = part.split(';').map(str::trim);

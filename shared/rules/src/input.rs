@@ -216,8 +216,8 @@ fn kind_zh(serde_kind: &str) -> String {
 /// Whether `json` nests `{` and `[` (outside strings) more than `max` deep.
 fn deeper_than(json: &str, max: usize) -> bool {
     // The depth never passes the number of `{` and `[` bytes, and counting them is one
-    // vectorised pass; the scan below, a byte at a time, was a quarter of the parse of a
-    // pre-check (issue 17), whose body holds a dozen.
+    // pass without state; the scan below, a byte at a time, was a quarter of the parse of
+    // a pre-check (issue 17), whose body holds a dozen.
     let opening = json.bytes().filter(|b| matches!(b, b'{' | b'[')).count();
     opening > max && nesting_depth(json) > max
 }

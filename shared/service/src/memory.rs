@@ -45,11 +45,6 @@ impl<T> Memory<T> {
         }
         entries.insert(key.to_owned(), value);
     }
-
-    /// Forgets the value under `key`.
-    pub fn forget(&self, key: &str) {
-        self.entries.borrow_mut().remove(key);
-    }
 }
 
 #[cfg(test)]
@@ -57,7 +52,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keeps_replaces_and_forgets_by_key() {
+    fn keeps_and_replaces_by_key() {
         let m = Memory::new(8);
         assert!(m.get("a").is_none());
         m.keep("a", Rc::new(1));
@@ -67,8 +62,6 @@ mod tests {
             (m.get("a").as_deref(), m.get("b").as_deref()),
             (Some(&3), Some(&2))
         );
-        m.forget("a");
-        assert!(m.get("a").is_none());
     }
 
     #[test]

@@ -324,15 +324,17 @@ async fn stub_print(c: &Client) {
     .expect("script runs");
 }
 
+/// Waits until the page shows `outcome` for everything typed so far: the page answers
+/// typing at the next animation frame, so an earlier change's answer may show it while a
+/// later change still waits for its frame; two frames later that one is drawn too.
 async fn wait_outcome(c: &Client, outcome: &str) {
-    until(
-        c,
-        &format!("outcome {outcome}"),
-        &format!(
-            "const o = document.getElementById('outcome'); return o && o.dataset.outcome === '{outcome}'"
-        ),
-    )
-    .await;
+    let label = format!("outcome {outcome}");
+    let shown = format!(
+        "const o = document.getElementById('outcome'); return o && o.dataset.outcome === '{outcome}'"
+    );
+    until(c, &label, &shown).await;
+    laid_out(c).await;
+    until(c, &label, &shown).await;
 }
 
 async fn rules_shown(c: &Client, css: &str) -> Vec<String> {

@@ -164,14 +164,13 @@ async fn keeping_can_be_turned_off_and_a_wrong_switch_is_named(rt) {
 /// How many key-value calls and SQLite statements the local host counted for an answer
 /// (`server-timing`: `kv;…;desc="N"`, `sqlite;…;desc="N"`).
 fn calls(r: &e2e::Answer) -> (u32, u32) {
-    let timing = r.header("server-timing").expect("server-timing").to_owned();
+    let timing = e2e::load::server_timing(r.header("server-timing").expect("server-timing"));
     let count = |name: &str| {
-        let part = timing
-            .split(", ")
-            .find(|p| p.starts_with(&format!("{name};")))
-            .unwrap_or_else(|| panic!("{name} in {timing}"));
-        let n = part.rsplit("desc=\"").next().unwrap().trim_end_matches('"');
-        n.parse().unwrap_or_else(|_| panic!("{name} in {timing}"))
+        timing
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .and_then(|(_, _, desc)| desc.as_deref()?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} counted in {timing:?}"))
     };
     (count("kv"), count("sqlite"))
 }
@@ -183,18 +182,8 @@ fn calls(r: &e2e::Answer) -> (u32, u32) {
 /// store and read the generation and the answer (three calls).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_kept_answer_served_again_by_its_instance_asks_only_for_the_generation() {
-    e2e::ensure_built();
     let state = TempDir::new("published-calls");
-    e2e::app::forget_published(&state.0);
-    let mut c = e2e::config(&e2e::app_manifest(), &state.0);
-    c.variables.push(("admin_token".into(), ADMIN.into()));
-    c.variables
-        .push(("officer_token".into(), e2e::app::OFFICER.into()));
-    c.variables
-        .push(("clock_override".into(), IN_NOTICE.into()));
-    c.sqlite_statements = e2e::migrations();
-    c.server_timing = true;
-    let host = localspin::start(c).await.expect("the app starts");
+    let host = App::local().at(IN_NOTICE).timed().start(&state).await;
     let a = host.addr;
     // A write: the data now has a generation.
     let r = call(

@@ -55,12 +55,10 @@ pub(crate) struct Idle {
 }
 
 impl IdleInstances {
-    /// The newest idle instance still within the idle timeout, if any; older ones are
-    /// dropped.
-    pub(crate) fn take(&self, timeout: Duration) -> Option<Idle> {
-        let mut idle = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        idle.retain(|i| i.since.elapsed() < timeout);
-        idle.pop()
+    /// The newest idle instance, if any ([`App::expire_idle`] has dropped those past the
+    /// idle timeout).
+    pub(crate) fn take(&self) -> Option<Idle> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).pop()
     }
 
     /// Keeps an instance that has served a request for the next, unless it has served

@@ -166,7 +166,7 @@ where
     // an error answered for the body, the timeout dropping this future) drops its
     // instance, so only an instance that answered is kept.
     app.expire_idle();
-    let (mut store, service, served) = match app.idle[index].take(app.idle_instance_timeout) {
+    let (mut store, service, served) = match app.idle[index].take() {
         Some(i) => (i.store, i.service, i.served),
         None => {
             let mut store = app.new_store(component)?;
