@@ -20,7 +20,7 @@ pub fn check_name(field: &str, value: &str) -> Result<(), FieldError> {
     let v = value.trim();
     if let Some(c) = v
         .chars()
-        .find(|c| !c.is_alphanumeric() && !NAME_PUNCTUATION.contains(c))
+        .find(|&c| !is_letter_or_digit(c) && !NAME_PUNCTUATION.contains(&c))
     {
         let shown = shown(c);
         return Err(FieldError::new(
@@ -34,7 +34,7 @@ pub fn check_name(field: &str, value: &str) -> Result<(), FieldError> {
             ),
         ));
     }
-    if !v.chars().any(char::is_alphabetic) {
+    if !v.chars().any(is_letter) {
         return Err(FieldError::new(
             field,
             "name_without_letters",
@@ -43,6 +43,21 @@ pub fn check_name(field: &str, value: &str) -> Result<(), FieldError> {
         ));
     }
     Ok(())
+}
+
+/// The CJK Unified Ideographs (U+4E00–U+9FFF): every one is a letter, and they are nearly
+/// every character of a Chinese name.
+const CJK_UNIFIED: std::ops::RangeInclusive<char> = '\u{4E00}'..='\u{9FFF}';
+
+/// [`char::is_alphabetic`], answering ASCII and [`CJK_UNIFIED`] without Unicode's tables
+/// (a search the pre-check otherwise makes for every character of every name).
+fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || CJK_UNIFIED.contains(&c) || c.is_alphabetic()
+}
+
+/// [`char::is_alphanumeric`], answered as [`is_letter`] answers.
+fn is_letter_or_digit(c: char) -> bool {
+    c.is_ascii_alphanumeric() || CJK_UNIFIED.contains(&c) || c.is_alphanumeric()
 }
 
 /// A machine code (an industry such as `artificial_intelligence`): 1 to 64 lower-case
@@ -310,7 +325,7 @@ pub fn identity(s: &str) -> String {
     }
     folded
         .chars()
-        .filter(|c| c.is_alphanumeric())
+        .filter(|&c| is_letter_or_digit(c))
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -318,6 +333,18 @@ pub fn identity(s: &str) -> String {
 #[cfg(test)]
 mod identity_tests {
     use super::identity;
+
+    /// The shortcut for Chinese names answers what Unicode's tables answer.
+    #[test]
+    fn every_cjk_unified_ideograph_is_a_letter_as_unicode_says() {
+        for c in super::CJK_UNIFIED {
+            assert!(c.is_alphabetic() && c.is_alphanumeric(), "{c:?}");
+        }
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(super::is_letter(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(super::is_letter_or_digit(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     #[test]
     fn sub_loan_one_contract_however_it_is_written() {
