@@ -215,18 +215,13 @@ async fn kv_blocking<U, T: Send + 'static>(
 ) -> Result<T, KvError> {
     let started = Instant::now();
     let outcome = tokio::task::spawn_blocking(call).await;
-    counted(accessor, started);
-    outcome.map_err(|e| KvError::Other(e.to_string()))?
-}
-
-/// Counts one key-value call begun at `started` for `server-timing`.
-fn counted<U>(accessor: &Accessor<U, SpinHost>, started: Instant) {
     let running = started.elapsed();
     accessor.with(|mut access| {
         let t = &mut access.get().kv_time;
         t.calls += 1;
         t.running += running;
     });
+    outcome.map_err(|e| KvError::Other(e.to_string()))?
 }
 
 /// The store a call names and the blocking pool's answer to `call` on it.
@@ -262,15 +257,7 @@ impl<U> HostStoreWithStore<U> for SpinHost {
         let Some(stores) = stores else {
             return Err(KvError::AccessDenied);
         };
-        // Once the file is open, opening a store is a copy of two handles.
-        let started = Instant::now();
-        let store = match stores.open_if_opened(&label) {
-            Some(store) => {
-                counted(accessor, started);
-                store?
-            }
-            None => kv_blocking(accessor, move || stores.open(&label)).await?,
-        };
+        let store = kv_blocking(accessor, move || stores.open(&label)).await?;
         accessor.with(|mut access| {
             access
                 .get()
@@ -285,13 +272,7 @@ impl<U> HostStoreWithStore<U> for SpinHost {
         this: Resource<Store>,
         key: String,
     ) -> Result<Option<Vec<u8>>, KvError> {
-        let store = accessor.with(|mut access| access.get().kv_store(&this))?;
-        let started = Instant::now();
-        if let Some(value) = store.get_if_free(&key) {
-            counted(accessor, started);
-            return value;
-        }
-        kv_blocking(accessor, move || store.get(&key)).await
+        kv_call(accessor, &this, move |s| s.get(&key)).await
     }
 
     async fn set(

@@ -5,10 +5,8 @@
 //! `spin_key_value(store, key, value)` keyed by `(store, key)`: the file Spin writes, so
 //! either host reads the other's data. As in Spin, the file is opened (and created, with
 //! its table) by the first `open` of a store, and that one connection serves every request
-//! for the host's life, behind a mutex; each call runs on the blocking pool, except an
-//! `open` once the file is open and a `get` that finds the connection free, which answer
-//! on the request's own thread (a read of a few pages; see `Store::get_if_free`). No
-//! pragma is set (rollback journal, no busy timeout), as in Spin.
+//! for the host's life, behind a mutex; each call runs on the blocking pool. No pragma is
+//! set (rollback journal, no busy timeout), as in Spin.
 //!
 //! A component may open only the labels its manifest entry lists in `key_value_stores`
 //! (otherwise `access-denied`, whether or not the store exists); a listed label other than
@@ -87,21 +85,6 @@ impl KeyValue {
         })
     }
 
-    /// [`KeyValue::open`] when it needs no I/O: the file is open already (or the label is
-    /// unknown). `None` when the first `open` is still to come (call `open` on the
-    /// blocking pool).
-    pub fn open_if_opened(&self, label: &str) -> Option<Result<Store, Error>> {
-        if !self.is_defined(label) {
-            return Some(Err(Error::NoSuchStore));
-        }
-        self.connection.get().map(|connection| {
-            Ok(Store {
-                label: label.to_owned(),
-                connection: connection.clone(),
-            })
-        })
-    }
-
     fn create_connection(&self) -> Result<SharedConn, Error> {
         let connection = rusqlite::Connection::open(&self.path).map_err(other)?;
         connection.execute(CREATE_TABLE, []).map_err(other)?;
@@ -135,23 +118,7 @@ impl Store {
 
     /// The value of `key`, `None` when it has none.
     pub fn get(&self, key: &str) -> Result<Option<Vec<u8>>, Error> {
-        Self::limited(self.read(&self.lock(), key)?)
-    }
-
-    /// [`Store::get`] if no other call holds the connection, without waiting for it;
-    /// `None` when one does (a write, which may wait on the disk: call `get` on the
-    /// blocking pool then). An uncontended read of a warm file takes microseconds, less
-    /// than the two thread switches of the blocking pool; Spin runs every call there.
-    pub fn get_if_free(&self, key: &str) -> Option<Result<Option<Vec<u8>>, Error>> {
-        let connection = match self.connection.try_lock() {
-            Ok(c) => c,
-            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
-            Err(std::sync::TryLockError::WouldBlock) => return None,
-        };
-        Some(self.read(&connection, key).and_then(Self::limited))
-    }
-
-    fn limited(value: Option<Vec<u8>>) -> Result<Option<Vec<u8>>, Error> {
+        let value = self.read(key)?;
         if std::mem::size_of::<Option<Vec<u8>>>() + value.as_ref().map_or(0, Vec::len)
             > MAX_HOST_BUFFERED_BYTES
         {
@@ -160,8 +127,8 @@ impl Store {
         Ok(value)
     }
 
-    fn read(&self, connection: &rusqlite::Connection, key: &str) -> Result<Option<Vec<u8>>, Error> {
-        connection
+    fn read(&self, key: &str) -> Result<Option<Vec<u8>>, Error> {
+        self.lock()
             .prepare_cached("SELECT value FROM spin_key_value WHERE store=$1 AND key=$2")
             .map_err(other)?
             .query_map([&self.label, key], |row| row.get::<_, Vec<u8>>(0))
@@ -196,7 +163,7 @@ impl Store {
 
     /// Whether `key` has a value (with no size limit, as in Spin).
     pub fn exists(&self, key: &str) -> Result<bool, Error> {
-        Ok(self.read(&self.lock(), key)?.is_some())
+        Ok(self.read(key)?.is_some())
     }
 
     /// Every key of the store, in the order SQLite reads them (the primary key's: by
@@ -298,34 +265,6 @@ mod tests {
         assert_eq!(s.get("k").unwrap().as_deref(), Some(&b"v"[..]));
         assert_eq!(s.keys().unwrap(), ["k"]);
         assert_eq!(s.get("x").unwrap(), None);
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn a_store_opens_and_reads_at_once_only_when_nothing_waits_or_holds_it() {
-        let dir = temp_dir("now");
-        let kv = KeyValue::new(&dir);
-        assert!(
-            kv.open_if_opened("default").is_none(),
-            "the first open creates the file: on the blocking pool"
-        );
-        assert!(matches!(
-            kv.open_if_opened("cache"),
-            Some(Err(Error::NoSuchStore))
-        ));
-        let s = kv.open("default").unwrap();
-        s.set("k", b"v").unwrap();
-        let again = kv.open_if_opened("default").unwrap().unwrap();
-        assert_eq!(
-            again.get_if_free("k").unwrap().unwrap().as_deref(),
-            Some(&b"v"[..])
-        );
-        assert_eq!(again.get_if_free("none").unwrap().unwrap(), None);
-        // Another call holds the connection (a write waiting on the disk): no waiting.
-        let held = s.lock();
-        assert!(again.get_if_free("k").is_none());
-        drop(held);
-        assert!(again.get_if_free("k").is_some());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
