@@ -25,6 +25,9 @@ fuzz_target!(|data: &[u8]| {
     };
     rules_body::<Application>(text);
     rules_body::<Round>(text);
+    reader_agrees::<Application>(text);
+    reader_agrees::<Round>(text);
+    reader_agrees::<rules::PrecheckRequest>(text);
     path(text);
     static_file(text);
     authorization(text);
@@ -78,6 +81,27 @@ where
             let api = input_error(e);
             assert_eq!(api.status, 400);
             error_is_json(&api);
+        }
+    }
+}
+
+/// `rules::reader` (the pre-check, applications and rounds the components read) accepts
+/// what serde accepts, to the same value, and refuses what it refuses, but for a list
+/// given for a struct (serde reads its fields by position; the reader refuses it).
+fn reader_agrees<T>(text: &str)
+where
+    T: rules::reader::ReadJson + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    match (parse_json::<T>(text), rules::reader::read::<T>(text)) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{text:?}"),
+        (Err(_), Err(_)) => {}
+        (Err(e), Ok(v)) => panic!("the reader accepts {text:?} as {v:?}; serde: {e:?}"),
+        (Ok(_), Err(e)) => {
+            let e = &e.errors[0];
+            assert!(
+                e.code == "wrong_type" && e.en.contains("found sequence"),
+                "the reader refuses {text:?}: {e:?}"
+            );
         }
     }
 }

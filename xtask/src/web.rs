@@ -57,7 +57,7 @@ pub fn build() -> Result<BundleSize> {
     );
     if gz >= LIMIT_GZIPPED {
         return Err(format!(
-            "the browser bundle is {gz} bytes gzipped: over the {LIMIT_GZIPPED}-byte budget (issue 6)"
+            "the browser bundle is {gz} bytes gzipped: over the {LIMIT_GZIPPED}-byte budget (issue 17)"
         ));
     }
     crate::encode::site()?;
@@ -102,8 +102,9 @@ fn content_hashed(out: &Path) -> Result<(String, String)> {
     Ok((wasm, glue))
 }
 
-/// The bundle's budget: under 150 KB gzipped (JS glue + wasm).
-pub const LIMIT_GZIPPED: u64 = 150_000;
+/// The bundle's budget: 100 KB gzipped (JS glue + wasm), issue 17's goal (150 KB since
+/// issue 6; 99,167 B once the request reader replaced serde's).
+pub const LIMIT_GZIPPED: u64 = 100_000;
 
 fn measure(paths: &[PathBuf]) -> Result<BundleSize> {
     let mut files = Vec::new();

@@ -11,7 +11,7 @@ mod payment;
 mod recovery;
 
 use rules::{Parameters, PrecheckRequest};
-use service::body::{JSON_LIMIT, read_rules_json};
+use service::body::{JSON_LIMIT, read_rules_request};
 use service::db::Db;
 use service::route::{only, parse_year, request_segments};
 use service::{ApiError, Reply, json};
@@ -73,7 +73,7 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
 
 /// The public, stateless pre-check: the same answer as the browser's.
 async fn precheck(req: Request) -> Result<Reply, ApiError> {
-    let request: PrecheckRequest = read_rules_json(req, JSON_LIMIT).await?;
+    let request: PrecheckRequest = read_rules_request(req, JSON_LIMIT).await?;
     rules::precheck::validate(&request).map_err(service::error::input_error)?;
     Ok(json(
         200,

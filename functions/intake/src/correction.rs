@@ -5,7 +5,7 @@
 
 use crate::owner::{load_as_owner, while_open};
 use crate::submission::{APPLICATION_LIMIT, check_declared, decided, loans_free};
-use crate::{COMPONENT, read_rules_json};
+use crate::{COMPONENT, read_rules_request};
 use rules::Decision;
 use rules::model::Application;
 use serde::Serialize;
@@ -37,7 +37,7 @@ fn not_correctable(status: Status) -> ApiError {
 pub async fn correct(req: Request, id: &str) -> Result<Reply, ApiError> {
     let db = Db::open().await?;
     let stored = load_as_owner(&req, &db, id).await?;
-    let app: Application = read_rules_json(req, APPLICATION_LIMIT).await?;
+    let app: Application = read_rules_request(req, APPLICATION_LIMIT).await?;
     check_declared(&app)?;
     let uscc = stored.uscc.clone();
     if app.enterprise.credit_code.as_str() != uscc {

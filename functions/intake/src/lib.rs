@@ -79,6 +79,6 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
     }
 }
 
-pub(crate) use service::body::read_rules_json;
+pub(crate) use service::body::read_rules_request;
 
 pub(crate) use service::to_json;

@@ -2,7 +2,7 @@
 //! (administrators move their stage: the review component and, later, calculation and
 //! notices).
 
-use crate::{COMPONENT, read_rules_json, to_json};
+use crate::{COMPONENT, read_rules_request, to_json};
 use chrono::{DateTime, FixedOffset};
 use round::view::{RoundView, load};
 use rules::{Parameters, Round};
@@ -20,7 +20,7 @@ pub use service::route::parse_year;
 /// PROC-GUIDE, VALID: a new round from the guide.
 pub async fn create(req: Request) -> Result<Reply, ApiError> {
     let actor = service::auth::require(&req, Role::Admin).await?;
-    let round: Round = read_rules_json(req, JSON_LIMIT).await?;
+    let round: Round = read_rules_request(req, JSON_LIMIT).await?;
     check_round(&round)?;
     let db = Db::open().await?;
     let moment = service::clock::now().await;

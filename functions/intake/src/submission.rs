@@ -2,7 +2,7 @@
 //! true (TRUTH), decided by the rules crate with the enterprise's recorded history; one loan
 //! claimed once per round (SUB-LOAN); retried safely with an `Idempotency-Key`.
 
-use crate::{COMPONENT, read_rules_json, to_json};
+use crate::{COMPONENT, read_rules_request, to_json};
 use round::case::{decide, with_records};
 use round::view::RoundView;
 use rules::model::Application;
@@ -284,7 +284,7 @@ async fn replay(db: &Db, key: &str, request_hash: &str) -> Result<Option<Reply>,
 pub async fn submit(req: Request) -> Result<Reply, ApiError> {
     let key = service::idempotency::key(&req)?;
     let address = throttle::peer_address(&req);
-    let app: Application = read_rules_json(req, APPLICATION_LIMIT).await?;
+    let app: Application = read_rules_request(req, APPLICATION_LIMIT).await?;
     check_declared(&app)?;
     let db = Db::open().await?;
     // Keys are the enterprise's own: the same key from another enterprise is another key.

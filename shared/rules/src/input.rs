@@ -62,12 +62,7 @@ impl std::error::Error for InputError {}
 /// Parses JSON strictly into `T`, naming the failing field.
 pub fn parse_json<T: DeserializeOwned>(json: &str) -> Result<T, InputError> {
     if deeper_than(json, MAX_JSON_DEPTH) {
-        return Err(InputError::single(
-            "",
-            "json_too_deep",
-            format!("JSON 嵌套层数超过 {MAX_JSON_DEPTH}"),
-            format!("JSON is nested more than {MAX_JSON_DEPTH} levels deep"),
-        ));
+        return Err(too_deep());
     }
     // `T::deserialize` on a slice deserialiser: the instantiation `serde_json::from_slice`
     // (and so [`from_str`] and the store's JSON columns) uses too, one copy per type.
@@ -96,11 +91,42 @@ pub fn from_str<T: DeserializeOwned>(json: &str) -> Result<T, serde_json::Error>
 /// message is split).
 pub fn explain(e: &serde_json::Error) -> (&'static str, String, String) {
     use serde_json::error::Category;
-    let full = e.to_string();
-    let msg = full
-        .rsplit_once(" at line ")
-        .map_or(full.as_str(), |(m, _)| m)
-        .trim();
+    match e.classify() {
+        Category::Syntax | Category::Io => explain_syntax(e.line(), e.column()),
+        Category::Eof => explain_eof(),
+        Category::Data => {
+            let full = e.to_string();
+            let msg = full
+                .rsplit_once(" at line ")
+                .map_or(full.as_str(), |(m, _)| m)
+                .trim();
+            explain_data(msg)
+        }
+    }
+}
+
+/// A body that is not JSON, the fault near `line` and `column`.
+pub(crate) fn explain_syntax(line: usize, column: usize) -> (&'static str, String, String) {
+    (
+        "json_malformed",
+        format!("请求内容不是合法的 JSON（第 {line} 行第 {column} 列附近）。"),
+        format!("The body is not valid JSON (near line {line}, column {column})."),
+    )
+}
+
+/// A body that ends before its JSON does.
+pub(crate) fn explain_eof() -> (&'static str, String, String) {
+    (
+        "json_malformed",
+        "请求内容不完整，JSON 在结尾处中断。".to_owned(),
+        "The body is cut short: the JSON ends too early.".to_owned(),
+    )
+}
+
+/// A well-formed value the type refuses, from serde's message for it (`msg`, without
+/// the position): the request reader ([`crate::reader`]) words its refusals as serde
+/// does, so both give the same code and words.
+pub(crate) fn explain_data(msg: &str) -> (&'static str, String, String) {
     let quoted = |prefix: &str| {
         msg.strip_prefix(prefix)
             .and_then(|r| r.split('`').next())
@@ -112,82 +138,60 @@ pub fn explain(e: &serde_json::Error) -> (&'static str, String, String) {
             .map(|(_, k)| k.replace('`', ""))
             .unwrap_or_default()
     };
-    match e.classify() {
-        Category::Syntax | Category::Io => (
-            "json_malformed",
+    if let Some(f) = quoted("unknown field `") {
+        let known = listed(msg);
+        let (zh_known, en_known) = if known.is_empty() {
+            (String::new(), String::new())
+        } else {
+            (
+                format!("（可用字段：{}）", known.replace(", ", "、")),
+                format!(" (fields: {known})"),
+            )
+        };
+        return (
+            "unknown_field",
+            format!("不认识的字段 {f}{zh_known}。"),
+            format!("Unknown field {f}{en_known}."),
+        );
+    }
+    if let Some(f) = quoted("missing field `") {
+        return (
+            "missing_field",
+            format!("缺少必填字段 {f}。"),
+            format!("The field {f} is required."),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let (got, wanted) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        return (
+            "wrong_type",
+            format!("类型不对：应为{}，实为{}。", kind_zh(wanted), kind_zh(got)),
+            format!("Wrong kind of value: expected {wanted}, found {got}."),
+        );
+    }
+    if let Some(v) = quoted("unknown variant `") {
+        let allowed = listed(msg);
+        return (
+            "invalid_value",
             format!(
-                "请求内容不是合法的 JSON（第 {} 行第 {} 列附近）。",
-                e.line(),
-                e.column()
+                "取值 {v} 不在可选范围内（可选：{}）。",
+                allowed.replace(", ", "、")
             ),
-            format!(
-                "The body is not valid JSON (near line {}, column {}).",
-                e.line(),
-                e.column()
-            ),
+            format!("{v} is not one of the allowed values ({allowed})."),
+        );
+    }
+    // A value's own message (an amount, a date, a code): often "中文 / English".
+    match msg.split_once(" / ") {
+        Some((zh, en)) if !zh.is_ascii() && en.is_ascii() => (
+            "invalid_value",
+            format!("{}。", zh.trim_end_matches('。')),
+            format!("{}.", en.trim_end_matches('.')),
         ),
-        Category::Eof => (
-            "json_malformed",
-            "请求内容不完整，JSON 在结尾处中断。".to_owned(),
-            "The body is cut short: the JSON ends too early.".to_owned(),
+        _ => (
+            "invalid_value",
+            format!("取值无效：{msg}。"),
+            format!("Invalid value: {msg}."),
         ),
-        Category::Data => {
-            if let Some(f) = quoted("unknown field `") {
-                let known = listed(msg);
-                let (zh_known, en_known) = if known.is_empty() {
-                    (String::new(), String::new())
-                } else {
-                    (
-                        format!("（可用字段：{}）", known.replace(", ", "、")),
-                        format!(" (fields: {known})"),
-                    )
-                };
-                return (
-                    "unknown_field",
-                    format!("不认识的字段 {f}{zh_known}。"),
-                    format!("Unknown field {f}{en_known}."),
-                );
-            }
-            if let Some(f) = quoted("missing field `") {
-                return (
-                    "missing_field",
-                    format!("缺少必填字段 {f}。"),
-                    format!("The field {f} is required."),
-                );
-            }
-            if let Some(rest) = msg.strip_prefix("invalid type: ") {
-                let (got, wanted) = rest.split_once(", expected ").unwrap_or((rest, "?"));
-                return (
-                    "wrong_type",
-                    format!("类型不对：应为{}，实为{}。", kind_zh(wanted), kind_zh(got)),
-                    format!("Wrong kind of value: expected {wanted}, found {got}."),
-                );
-            }
-            if let Some(v) = quoted("unknown variant `") {
-                let allowed = listed(msg);
-                return (
-                    "invalid_value",
-                    format!(
-                        "取值 {v} 不在可选范围内（可选：{}）。",
-                        allowed.replace(", ", "、")
-                    ),
-                    format!("{v} is not one of the allowed values ({allowed})."),
-                );
-            }
-            // A value's own message (an amount, a date, a code): often "中文 / English".
-            match msg.split_once(" / ") {
-                Some((zh, en)) if !zh.is_ascii() && en.is_ascii() => (
-                    "invalid_value",
-                    format!("{}。", zh.trim_end_matches('。')),
-                    format!("{}.", en.trim_end_matches('.')),
-                ),
-                _ => (
-                    "invalid_value",
-                    format!("取值无效：{msg}。"),
-                    format!("Invalid value: {msg}."),
-                ),
-            }
-        }
     }
 }
 
@@ -213,8 +217,18 @@ fn kind_zh(serde_kind: &str) -> String {
     zh.to_owned()
 }
 
+/// The refusal of a body nested more than [`MAX_JSON_DEPTH`] deep.
+pub(crate) fn too_deep() -> InputError {
+    InputError::single(
+        "",
+        "json_too_deep",
+        format!("JSON 嵌套层数超过 {MAX_JSON_DEPTH}"),
+        format!("JSON is nested more than {MAX_JSON_DEPTH} levels deep"),
+    )
+}
+
 /// Whether `json` nests `{` and `[` (outside strings) more than `max` deep.
-fn deeper_than(json: &str, max: usize) -> bool {
+pub(crate) fn deeper_than(json: &str, max: usize) -> bool {
     // The depth never passes the number of `{` and `[` bytes, and counting them is one
     // pass without state; the scan below, a byte at a time, was a quarter of the parse of
     // a pre-check (issue 17), whose body holds a dozen.

@@ -92,6 +92,7 @@ pub mod patent;
 pub mod precheck;
 pub mod procedure;
 pub mod re_review;
+pub mod reader;
 pub mod recovery;
 pub mod rule;
 pub mod text;

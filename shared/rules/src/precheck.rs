@@ -36,9 +36,9 @@ use caps::{apply_cap_year, check_times};
 use chrono::Datelike;
 use loan::{decide_loan, key_industry};
 
-/// Parses, validates and decides a pre-check request given as JSON.
+/// Reads ([`crate::reader`]), validates and decides a pre-check request given as JSON.
 pub fn precheck_json(json: &str, params: &Parameters) -> Result<Decision, InputError> {
-    let req: PrecheckRequest = crate::input::parse_json(json)?;
+    let req: PrecheckRequest = crate::reader::read(json)?;
     validate(&req)?;
     Ok(precheck(&req, params))
 }

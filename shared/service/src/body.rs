@@ -131,6 +131,25 @@ pub async fn read_rules_json<T: DeserializeOwned>(
     req: Request,
     limit: usize,
 ) -> Result<T, ApiError> {
+    read_rules_text(req, limit, rules::input::parse_json).await
+}
+
+/// The same for a request the rules crate's own reader reads (`rules::reader`: the
+/// pre-check and the application), with the same refusals.
+pub async fn read_rules_request<T: rules::reader::ReadJson>(
+    req: Request,
+    limit: usize,
+) -> Result<T, ApiError> {
+    read_rules_text(req, limit, rules::reader::read).await
+}
+
+/// A JSON body given to `parse`: the content type checked, at most `limit` bytes,
+/// UTF-8, no hidden character, not a list.
+async fn read_rules_text<T>(
+    req: Request,
+    limit: usize,
+    parse: impl FnOnce(&str) -> Result<T, rules::InputError>,
+) -> Result<T, ApiError> {
     if !is_json(&req) {
         return Err(ApiError::unsupported_media_type());
     }
@@ -139,7 +158,7 @@ pub async fn read_rules_json<T: DeserializeOwned>(
         .map_err(|_| ApiError::bad_json(None, "the body is not UTF-8 / 请求体不是 UTF-8 编码"))?;
     crate::hidden::refuse_hidden(text)?;
     refuse_array(text)?;
-    rules::input::parse_json(text).map_err(crate::error::input_error)
+    parse(text).map_err(crate::error::input_error)
 }
 
 #[cfg(test)]

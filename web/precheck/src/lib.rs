@@ -44,7 +44,7 @@ pub fn precheck(request_json: &str) -> String {
 /// The same, under the given parameters (e.g. fetched from the server for this round).
 ///
 /// Not exported to the browser: the pages use the shipped parameters, and leaving it out
-/// (with [`notice_period`]) keeps the bundle under 150 KB gzipped. Native callers keep it.
+/// (with [`notice_period`]) keeps the bundle under its 100 KB gzipped. Native callers keep it.
 pub fn precheck_with(request_json: &str, parameters_json: &str) -> String {
     answer(
         Parameters::from_json(parameters_json).and_then(|p| rules::precheck_json(request_json, &p)),

@@ -1,6 +1,8 @@
 //! Test data: the documented example request, and small builders over it.
 #![allow(dead_code)]
 
+pub mod corpus;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rules::model::{PledgedRight, SubsidyRecord};
 use rules::patent::{PatentNumber, PatentType};
