@@ -250,9 +250,10 @@ async fn precompressed_copies_are_served_to_those_who_accept_them(rt) {
     };
     let plain = get(a, wasm).await;
     assert_eq!(plain.status, 200);
-    // Read whole, through every doubling of the component's buffer (issue 17).
+    // Read whole, through every doubling of the component's buffer (issue 17): past the
+    // first two reads (64 and 128 KiB), so a third, of 256 KiB, finds the end.
     let file = std::fs::read(web.join(&wasm[1..])).unwrap();
-    assert!(file.len() > 4 * 64 * 1024, "{} bytes", file.len());
+    assert!(file.len() > 3 * 64 * 1024, "{} bytes", file.len());
     assert!(plain.body == file, "{} bytes served of {}", plain.body.len(), file.len());
     assert_eq!(get(a, &format!("/{folder}")).await.status, 404);
     assert_eq!(get(a, &format!("/{folder}/inside.css")).await.status, 200);

@@ -568,7 +568,7 @@ async fn bad_input_gets_a_clear_4xx_and_changes_nothing(rt) {
     variants.push(("bad credit code", v, "enterprise.credit_code"));
     let mut v = good.clone();
     v["loans"][0]["pledged_rights"][0]["application_number"] = "202320654321.7".into();
-    variants.push(("bad patent number", v, "loans[0].pledged_rights[0]"));
+    variants.push(("bad patent number", v, "loans[0].pledged_rights[0].application_number"));
     let mut v = good.clone();
     v["loans"][0]["interest_paid"] = "-5.00".into();
     variants.push(("negative money", v, "loans[0].interest_paid"));
