@@ -131,7 +131,7 @@ pub async fn compute(req: Request, year: i32) -> Result<Reply, ApiError> {
     let (version, created) = db
         .transaction(|| async {
             let (snapshot, allowed) = round::guard::check(&db, year, now, Action::Allocate).await?;
-            let round = store::rounds::find_plain(db.store(), year)
+            let round = store::rounds::find(db.store(), year)
                 .await?
                 .ok_or_else(|| round::stage::no_round(year))?
                 .round;

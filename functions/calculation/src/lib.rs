@@ -75,9 +75,14 @@ async fn route(req: Request) -> Result<Reply, ApiError> {
 async fn precheck(req: Request) -> Result<Reply, ApiError> {
     let request: PrecheckRequest = read_rules_request(req, JSON_LIMIT).await?;
     rules::precheck::validate(&request).map_err(service::error::input_error)?;
-    Ok(json(
+    // Written directly (`Decision::to_json`), as the browser's answer is.
+    let decision = rules::precheck(&request, &Parameters::default());
+    let mut body = Vec::with_capacity(4096);
+    decision.write_json(&mut body);
+    Ok(service::error::bytes_reply(
         200,
-        &rules::precheck(&request, &Parameters::default()),
+        "application/json; charset=utf-8",
+        body.into(),
     ))
 }
 

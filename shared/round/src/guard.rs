@@ -16,7 +16,7 @@ pub async fn snapshot(
     year: i32,
     now: DateTime<FixedOffset>,
 ) -> Result<RoundSnapshot, ApiError> {
-    let row = store::rounds::find_plain(db.store(), year)
+    let row = store::rounds::find(db.store(), year)
         .await?
         .ok_or_else(|| stage::no_round(year))?;
     // The period as published: the one the public was told.

@@ -1,10 +1,13 @@
 //! What the rules answer: the decision, per loan and overall, with every reason tied to
 //! its rule ID, in Chinese and English.
 
+mod json;
+
 use crate::money::{Money, Rate};
 use crate::params::Readings;
 use crate::rule::RuleId;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// How a reason bears on the decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,12 +31,18 @@ pub struct Reason {
     /// The loan's contract number, when the reason is about one loan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loan: Option<String>,
-    pub zh: String,
-    pub en: String,
+    /// The texts: most are fixed (borrowed, not copied into every decision).
+    pub zh: Cow<'static, str>,
+    pub en: Cow<'static, str>,
 }
 
 impl Reason {
-    pub fn new(rule: RuleId, effect: Effect, zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub fn new(
+        rule: RuleId,
+        effect: Effect,
+        zh: impl Into<Cow<'static, str>>,
+        en: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Reason {
             rule,
             effect,

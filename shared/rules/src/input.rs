@@ -51,7 +51,11 @@ impl fmt::Display for InputError {
             if i > 0 {
                 f.write_str("; ")?;
             }
-            write!(f, "{}: {}", e.field, e.en)?;
+            if e.field.is_empty() {
+                f.write_str(&e.en)?;
+            } else {
+                write!(f, "{}: {}", e.field, e.en)?;
+            }
         }
         Ok(())
     }

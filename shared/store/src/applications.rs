@@ -255,7 +255,7 @@ fn full(row: &Row<'_>) -> Result<ApplicationRow, StoreError> {
         status: status(row)?,
         receipt_hash: row.text("receipt_hash")?.to_owned(),
         payload: row.input_json("payload_json")?,
-        review: row.opt_input_json("review_json")?,
+        review: row.opt_json("review_json")?,
         decision: row.json("decision_json")?,
         submitted_at,
         submitted_at_text,

@@ -31,17 +31,11 @@ pub fn parse_stage(s: &str) -> Option<Stage> {
     crate::names::parse(s)
 }
 
-/// A round's row, its guide read by the request parser's deserialiser
-/// ([`Row::input_json`]): intake parses rounds from requests too, so it carries one round
-/// parser instead of two.
+/// A round's row, the round read by the request reader ([`Row::input_json`],
+/// `rules::reader`): the components read rounds from requests (intake) and pre-check
+/// requests (calculation) with it, so they carry one round reader, not serde's as well.
 fn read(row: &Row<'_>) -> Result<RoundRow, StoreError> {
     with_round(row, row.input_json("round_json")?)
-}
-
-/// As [`read`], the guide read by the plain deserialiser ([`Row::json`]): the same row,
-/// the same errors, smaller where no round is parsed from a request by itself.
-fn read_plain(row: &Row<'_>) -> Result<RoundRow, StoreError> {
-    with_round(row, row.json("round_json")?)
 }
 
 fn with_round(row: &Row<'_>, round: Round) -> Result<RoundRow, StoreError> {
@@ -109,16 +103,6 @@ pub async fn newest(db: &impl Sql) -> Result<Option<RoundRow>, StoreError> {
 /// The round of `year`, if there is one.
 pub async fn find(db: &impl Sql, year: i32) -> Result<Option<RoundRow>, StoreError> {
     first(db.query(&BY_YEAR, vec![year.into()]).await?.read(read)?)
-}
-
-/// As [`find`], read as [`read_plain`] reads: for the guards' snapshot (objections and
-/// calculation, which parse no round from a request by itself).
-pub async fn find_plain(db: &impl Sql, year: i32) -> Result<Option<RoundRow>, StoreError> {
-    first(
-        db.query(&BY_YEAR, vec![year.into()])
-            .await?
-            .read(read_plain)?,
-    )
 }
 
 /// The newest round open for applications, if any.
@@ -221,12 +205,6 @@ mod tests {
             assert_eq!(stage(&db, 2026).await.unwrap(), Some(Stage::Open));
             assert_eq!(stage(&db, 2024).await.unwrap(), None);
             assert!(find(&db, 2024).await.unwrap().is_none());
-            // Both readers read a row alike.
-            assert_eq!(
-                find_plain(&db, 2026).await.unwrap(),
-                find(&db, 2026).await.unwrap()
-            );
-            assert!(find_plain(&db, 2024).await.unwrap().is_none());
 
             assert!(
                 set_stage(&db, 2026, Stage::Open, Stage::Closed, "t")
@@ -299,8 +277,6 @@ mod tests {
                 other => panic!("{sql}: {other:?}"),
             }
             assert!(block_on(list(&db)).is_err(), "{sql}");
-            // The plain reader refuses it with the same error.
-            assert_eq!(block_on(find_plain(&db, 2026)).unwrap_err(), err, "{sql}");
         }
     }
 }

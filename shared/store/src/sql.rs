@@ -4,6 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use rules::reader::ReadJson;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 
@@ -362,26 +363,12 @@ impl<'a> Row<'a> {
             .transpose()
     }
 
-    /// As [`Row::json`] (the same values, the same errors), read by the deserialiser the
-    /// components parse request bodies with ([`rules::input::from_str`]): for a type that is
-    /// also a request (a round's guide, an application), so a component carries one copy of
-    /// its deserialiser instead of two.
-    pub fn input_json<T: DeserializeOwned>(&self, column: &str) -> Result<T, StoreError> {
+    /// As [`Row::json`] (the same values), read by the reader the components read request
+    /// bodies with ([`rules::reader`]): for a type that is also a request (a round, an
+    /// application, its review), so a component carries one reader for it, not two.
+    pub fn input_json<T: ReadJson>(&self, column: &str) -> Result<T, StoreError> {
         let text = self.text(column)?;
-        rules::input::from_str(text).map_err(|e| self.unreadable(column, format!("JSON: {e}")))
-    }
-
-    /// As [`Row::opt_json`], read as [`Row::input_json`] reads.
-    pub fn opt_input_json<T: DeserializeOwned>(
-        &self,
-        column: &str,
-    ) -> Result<Option<T>, StoreError> {
-        self.opt_text(column)?
-            .map(|text| {
-                rules::input::from_str(text)
-                    .map_err(|e| self.unreadable(column, format!("JSON: {e}")))
-            })
-            .transpose()
+        rules::reader::read(text).map_err(|e| self.unreadable(column, format!("JSON: {e}")))
     }
 
     /// Bytes that must be there.

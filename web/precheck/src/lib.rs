@@ -38,7 +38,7 @@ fn field_error(field: &str, code: &str, zh: String, en: String) -> InputError {
 /// parameters; returns a `rules::Decision` or errors.
 #[wasm_bindgen]
 pub fn precheck(request_json: &str) -> String {
-    answer(rules::precheck_json(request_json, params()))
+    decision(rules::precheck_json(request_json, params()))
 }
 
 /// The same, under the given parameters (e.g. fetched from the server for this round).
@@ -46,9 +46,17 @@ pub fn precheck(request_json: &str) -> String {
 /// Not exported to the browser: the pages use the shipped parameters, and leaving it out
 /// (with [`notice_period`]) keeps the bundle under its 100 KB gzipped. Native callers keep it.
 pub fn precheck_with(request_json: &str, parameters_json: &str) -> String {
-    answer(
+    decision(
         Parameters::from_json(parameters_json).and_then(|p| rules::precheck_json(request_json, &p)),
     )
+}
+
+/// A decision's JSON, written directly (`Decision::to_json`), or the errors.
+fn decision(r: Result<rules::Decision, InputError>) -> String {
+    match r {
+        Ok(d) => d.to_json(),
+        Err(e) => answer(Err::<(), _>(e)),
+    }
 }
 
 /// The shipped parameters (rates, caps, key industries, readings).
