@@ -77,12 +77,10 @@ async fn precheck(req: Request) -> Result<Reply, ApiError> {
     rules::precheck::validate(&request).map_err(service::error::input_error)?;
     // Written directly (`Decision::to_json`), as the browser's answer is.
     let decision = rules::precheck(&request, &Parameters::default());
-    let mut body = Vec::with_capacity(4096);
-    decision.write_json(&mut body);
     Ok(service::error::bytes_reply(
         200,
         "application/json; charset=utf-8",
-        body.into(),
+        decision.to_json().into_bytes().into(),
     ))
 }
 

@@ -183,9 +183,9 @@ pub enum CreditWindow {
     FromCoveredPeriodStart,
 }
 
-/// The shipped file, which the tests check the Rust defaults against.
-#[cfg(test)]
-const DEFAULT_PARAMETERS: &str = include_str!("../data/parameters.json");
+/// The shipped file, which the tests check the Rust defaults against, and which the
+/// browser bundle gives its pages as is.
+pub const DEFAULT_PARAMETERS: &str = include_str!("../data/parameters.json");
 
 // `shipped()`: `data/parameters.json` written as Rust, so no component and not the browser
 // bundle carries a JSON reader and the parameters' deserialisers only to read its own

@@ -5,97 +5,98 @@
 //! at once and copies runs that need no escape.
 
 use super::{CapApplied, Decision, Effect, LoanDecision, Outcome, Reason};
+use crate::json_bytes::{plain_run, special};
 use crate::money::{Money, Rate};
 use crate::rule::RuleId;
 
 impl Decision {
     /// The decision as JSON, as `serde_json::to_string` writes it.
     pub fn to_json(&self) -> String {
-        let mut out = Vec::with_capacity(4096);
+        let mut out = String::with_capacity(4096);
         self.write_json(&mut out);
-        // Only whole UTF-8 strings and ASCII punctuation were written.
-        String::from_utf8(out).unwrap_or_default()
+        out
     }
 
     /// Appends the decision's JSON to `out`.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"{\"outcome\":");
+    fn write_json(&self, out: &mut String) {
+        out.push_str("{\"outcome\":");
         push_str(out, outcome(self.outcome));
-        out.extend_from_slice(b",\"provisional\":");
+        out.push_str(",\"provisional\":");
         push_bool(out, self.provisional);
-        out.extend_from_slice(b",\"year\":");
-        out.extend_from_slice(self.year.to_string().as_bytes());
-        out.extend_from_slice(b",\"loans\":");
+        out.push_str(",\"year\":");
+        out.push_str(&self.year.to_string());
+        out.push_str(",\"loans\":");
         push_list(out, &self.loans, write_loan);
-        out.extend_from_slice(b",\"ceiling_total\":");
+        out.push_str(",\"ceiling_total\":");
         push_money(out, self.ceiling_total);
-        out.extend_from_slice(b",\"caps\":");
+        out.push_str(",\"caps\":");
         push_list(out, &self.caps, write_cap);
-        out.extend_from_slice(b",\"amount\":");
+        out.push_str(",\"amount\":");
         push_money(out, self.amount);
-        out.extend_from_slice(b",\"refused_by\":");
+        out.push_str(",\"refused_by\":");
         push_list(out, &self.refused_by, |out, r| push_str(out, r.code()));
-        out.extend_from_slice(b",\"reasons\":");
+        out.push_str(",\"reasons\":");
         push_list(out, &self.reasons, write_reason);
-        out.extend_from_slice(b",\"readings\":");
+        out.push_str(",\"readings\":");
         // A few short names: serde's own writer is quick enough here.
-        if serde_json::to_writer(&mut *out, &self.readings).is_err() {
-            out.extend_from_slice(b"null");
+        match serde_json::to_string(&self.readings) {
+            Ok(json) => out.push_str(&json),
+            Err(_) => out.push_str("null"),
         }
-        out.push(b'}');
+        out.push('}');
     }
 }
 
-fn write_loan(out: &mut Vec<u8>, l: &LoanDecision) {
-    out.extend_from_slice(b"{\"contract_number\":");
+fn write_loan(out: &mut String, l: &LoanDecision) {
+    out.push_str("{\"contract_number\":");
     push_str(out, &l.contract_number);
-    out.extend_from_slice(b",\"eligible\":");
+    out.push_str(",\"eligible\":");
     push_bool(out, l.eligible);
-    out.extend_from_slice(b",\"rate\":");
+    out.push_str(",\"rate\":");
     match l.rate {
         Some(rate) => push_rate(out, rate),
-        None => out.extend_from_slice(b"null"),
+        None => out.push_str("null"),
     }
-    out.extend_from_slice(b",\"rate_rule\":");
+    out.push_str(",\"rate_rule\":");
     match l.rate_rule {
         Some(rule) => push_str(out, rule.code()),
-        None => out.extend_from_slice(b"null"),
+        None => out.push_str("null"),
     }
-    out.extend_from_slice(b",\"interest_counted\":");
+    out.push_str(",\"interest_counted\":");
     push_money(out, l.interest_counted);
-    out.extend_from_slice(b",\"ceiling_amount\":");
+    out.push_str(",\"ceiling_amount\":");
     push_money(out, l.ceiling_amount);
-    out.extend_from_slice(b",\"refused_by\":");
+    out.push_str(",\"refused_by\":");
     push_list(out, &l.refused_by, |out, r: &RuleId| {
         push_str(out, r.code())
     });
-    out.push(b'}');
+    out.push('}');
 }
 
-fn write_cap(out: &mut Vec<u8>, c: &CapApplied) {
-    out.extend_from_slice(b"{\"rule\":");
+fn write_cap(out: &mut String, c: &CapApplied) {
+    out.push_str("{\"rule\":");
     push_str(out, c.rule.code());
-    out.extend_from_slice(b",\"before\":");
+    out.push_str(",\"before\":");
     push_money(out, c.before);
-    out.extend_from_slice(b",\"after\":");
+    out.push_str(",\"after\":");
     push_money(out, c.after);
-    out.push(b'}');
+    out.push('}');
 }
 
-fn write_reason(out: &mut Vec<u8>, r: &Reason) {
-    out.extend_from_slice(b"{\"rule\":");
+fn write_reason(out: &mut String, r: &Reason) {
+    out.push_str("{\"rule\":");
     push_str(out, r.rule.code());
-    out.extend_from_slice(b",\"effect\":");
+    out.push_str(",\"effect\":");
     push_str(out, effect(r.effect));
     if let Some(loan) = &r.loan {
-        out.extend_from_slice(b",\"loan\":");
+        out.push_str(",\"loan\":");
         push_str(out, loan);
     }
-    out.extend_from_slice(b",\"zh\":");
+    out.push_str(",\"zh\":");
     push_str(out, &r.zh);
-    out.extend_from_slice(b",\"en\":");
+    out.push_str(",\"en\":");
     push_str(out, &r.en);
-    out.push(b'}');
+    out.push('}');
 }
 
 fn outcome(o: Outcome) -> &'static str {
@@ -114,93 +115,73 @@ fn effect(e: Effect) -> &'static str {
     }
 }
 
-fn push_list<T>(out: &mut Vec<u8>, items: &[T], mut write: impl FnMut(&mut Vec<u8>, &T)) {
-    out.push(b'[');
+fn push_list<T>(out: &mut String, items: &[T], mut write: impl FnMut(&mut String, &T)) {
+    out.push('[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.push(',');
         }
         write(out, item);
     }
-    out.push(b']');
+    out.push(']');
 }
 
-fn push_bool(out: &mut Vec<u8>, b: bool) {
-    out.extend_from_slice(if b { b"true" } else { b"false" });
+fn push_bool(out: &mut String, b: bool) {
+    out.push_str(if b { "true" } else { "false" });
 }
 
-fn push_money(out: &mut Vec<u8>, m: Money) {
-    out.push(b'"');
-    out.extend_from_slice(m.text().as_str().as_bytes());
-    out.push(b'"');
+fn push_money(out: &mut String, m: Money) {
+    out.push('"');
+    out.push_str(m.text().as_str());
+    out.push('"');
 }
 
-fn push_rate(out: &mut Vec<u8>, r: Rate) {
+fn push_rate(out: &mut String, r: Rate) {
     push_str(out, &rust_decimal::Decimal::from(r).to_string());
 }
 
 /// `s` as a JSON string, escaped as serde_json escapes: `"` and `\`, and the control
 /// characters below U+0020 (`\b \t \n \f \r` by name, the rest as `\u00XX`); nothing else.
-pub fn push_str(out: &mut Vec<u8>, s: &str) {
+pub fn push_str(out: &mut String, s: &str) {
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
-    out.push(b'"');
+    out.push('"');
     let mut copied = 0;
-    let mut i = 0;
+    let mut i = plain_run(b, 0);
     while i < b.len() {
-        // Eight bytes at a time while none needs escaping.
-        if let Some(chunk) = b.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            if !any_to_escape(u64::from_le_bytes(word)) {
-                i += 8;
-                continue;
-            }
-        }
-        let c = b[i];
-        if c < 0x20 || c == b'"' || c == b'\\' {
-            out.extend_from_slice(&b[copied..i]);
-            escape(out, c);
+        if special(b[i]) {
+            // An ASCII byte: both ends of the run copied are character boundaries.
+            out.push_str(&s[copied..i]);
+            escape(out, b[i]);
             copied = i + 1;
+            i = plain_run(b, i + 1);
+        } else {
+            i += 1;
         }
-        i += 1;
     }
-    out.extend_from_slice(&b[copied..]);
-    out.push(b'"');
+    out.push_str(&s[copied..]);
+    out.push('"');
 }
 
-/// Whether any byte of `w` is below 0x20, `"` or `\` (never a false "no").
-fn any_to_escape(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
-    let zero = |x: u64| below(x, 1);
-    (below(w, 0x20) | zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\')))) != 0
-}
-
-fn escape(out: &mut Vec<u8>, c: u8) {
+fn escape(out: &mut String, c: u8) {
     let named = match c {
-        b'"' => b'"',
-        b'\\' => b'\\',
-        0x08 => b'b',
-        0x0c => b'f',
-        b'\n' => b'n',
-        b'\r' => b'r',
-        b'\t' => b't',
+        b'"' => '"',
+        b'\\' => '\\',
+        0x08 => 'b',
+        0x0c => 'f',
+        b'\n' => 'n',
+        b'\r' => 'r',
+        b'\t' => 't',
         _ => {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(c >> 4)],
-                HEX[usize::from(c & 0xf)],
-            ]);
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(c >> 4)]));
+            out.push(char::from(HEX[usize::from(c & 0xf)]));
             return;
         }
     };
-    out.extend_from_slice(&[b'\\', named]);
+    out.push('\\');
+    out.push(named);
 }
 
 #[cfg(test)]
@@ -209,9 +190,9 @@ mod tests {
     use proptest::prelude::*;
 
     fn written(s: &str) -> String {
-        let mut out = Vec::new();
+        let mut out = String::new();
         push_str(&mut out, s);
-        String::from_utf8(out).unwrap()
+        out
     }
 
     #[test]
