@@ -82,7 +82,6 @@ pub mod decision;
 pub mod flags;
 pub mod guards;
 pub mod input;
-pub mod json_bytes;
 pub mod json_path;
 pub mod model;
 pub mod money;

@@ -18,7 +18,6 @@
 mod request;
 
 use crate::input::{FieldError, InputError, MAX_JSON_DEPTH};
-use crate::json_bytes::plain_run;
 use std::borrow::Cow;
 
 /// A type the reader reads.
@@ -244,7 +243,6 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         // The plain run: most strings have no escape.
         loop {
-            self.pos = plain_run(b, self.pos);
             match b.get(self.pos) {
                 None => return Err(self.eof()),
                 Some(b'"') => {
@@ -261,7 +259,6 @@ impl<'a> Reader<'a> {
         loop {
             let run = self.pos;
             loop {
-                self.pos = plain_run(b, self.pos);
                 match b.get(self.pos) {
                     None => return Err(self.eof()),
                     Some(b'"' | b'\\') => break,
