@@ -23,12 +23,16 @@
 //! | fraud's consequence and disclosure | [`oversight`] | FRAUD, DISCLOSE |
 //! | the clawback (全额追回), claim by claim | [`recovery`] | FRAUD |
 //! | validators | [`uscc`], [`patent`], [`money`] | SCOPE-ENT, SUB-KEY, reading 6 |
+//! | reading requests (JSON), with field paths | [`reader`], [`input`] | |
 //! | 大写金额 | [`numerals`] | notices |
 //!
 //! ## JSON
 //!
 //! Every input and output type is (de)serialised with serde. Inputs are strict: unknown
-//! fields are rejected and each error names its field ([`input::InputError`]). Money is a
+//! fields are rejected and each error names its field ([`input::InputError`]). A pre-check
+//! request, an application and a round are read by the crate's own [`reader`] (the same
+//! values and refusals as serde, faster and far smaller in the browser), and a decision is
+//! written by [`Decision::to_json`] (serde_json's bytes). Money is a
 //! decimal string with at most two places (`"200000.00"`), dates are ISO 8601
 //! (`"2026-03-31"`), moments RFC 3339 with their offset (`"2026-04-01T09:00:00+08:00"`).
 //!
