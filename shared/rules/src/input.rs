@@ -82,13 +82,6 @@ pub fn parse_json<T: DeserializeOwned>(json: &str) -> Result<T, InputError> {
         })
 }
 
-/// Reads JSON exactly as `serde_json::from_str` does (trailing characters refused, the
-/// same errors), through the same instantiation as [`parse_json`] (a slice deserialiser):
-/// one copy of each type's deserialiser in a component, not two.
-pub fn from_str<T: DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
-    serde_json::from_slice(json.as_bytes())
-}
-
 /// A serde_json error in words a person understands, in both languages: what is wrong,
 /// never where the parser stood (the field is named beside it; "at line 1 column 267" is
 /// dropped) and never one language glued to the other (a value's own `中文 / English`
@@ -363,53 +356,6 @@ mod tests {
 
         let e = parse_json::<Outer>("{}").unwrap_err();
         assert_eq!(e.errors[0].code, "missing_field");
-    }
-
-    /// `from_str` answers exactly what `serde_json::from_str` answers: the same values, the
-    /// same error messages (with their line and column), trailing characters refused.
-    #[test]
-    fn from_str_is_serde_json_from_str() {
-        fn same<T: DeserializeOwned + fmt::Debug>(json: &str) {
-            let ours = from_str::<T>(json).map_err(|e| e.to_string());
-            let theirs = serde_json::from_str::<T>(json).map_err(|e| e.to_string());
-            assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "{json}");
-        }
-        let request = include_str!("../data/example-precheck-request.json");
-        let value: serde_json::Value = serde_json::from_str(request).unwrap();
-        let round = value["round"].to_string();
-        let application = value["application"].to_string();
-        for json in [
-            request.to_owned(),
-            format!("{request} x"),
-            format!("{request} "),
-            request.replacen("5000000.00", "5000000.001", 1),
-            request.replacen("\"bank\"", "\"pawnshop\"", 1),
-            request.replacen("\"year\": 2026", "\"year\": \"2026\"", 1),
-            request.replacen("\"guide_reference\"", "\"guide_ref\"", 1),
-            request.replacen("2026-04-01T09:00:00+08:00", "2026-04-31T09:00:00+08:00", 1),
-            request[..request.len() / 2].to_owned(),
-            String::new(),
-            "[]".to_owned(),
-        ] {
-            same::<crate::PrecheckRequest>(&json);
-            same::<serde_json::Value>(&json);
-        }
-        for json in [
-            round.clone(),
-            round.replacen("2026", "-1", 1),
-            format!("{round}}}"),
-            round.replacen("\"window\"", "\"window\":{},\"w\"", 1),
-        ] {
-            same::<crate::Round>(&json);
-        }
-        for json in [
-            application.clone(),
-            application.replacen("true", "1", 1),
-            application.replacen("\"loans\":[", "\"loans\":[1,", 1),
-            format!("{application}\n\n,"),
-        ] {
-            same::<crate::Application>(&json);
-        }
     }
 
     #[test]

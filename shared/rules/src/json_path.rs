@@ -166,11 +166,19 @@ fn offset(json: &[u8], line: usize, column: usize) -> usize {
     (start + column).min(json.len())
 }
 
-fn push_key(path: &mut String, key: &str) {
+/// Appends a key to a path: `application.loans` (also the request reader's paths).
+pub(crate) fn push_key(path: &mut String, key: &str) {
     if !path.is_empty() {
         path.push('.');
     }
     path.push_str(key);
+}
+
+/// Appends a list index to a path: `loans[0]`.
+pub(crate) fn push_index(path: &mut String, index: usize) {
+    path.push('[');
+    path.push_str(&index.to_string());
+    path.push(']');
 }
 
 /// A step of a path: an object's key or a list's index.
@@ -183,11 +191,7 @@ impl Segment {
     fn push_to(&self, path: &mut String) {
         match self {
             Segment::Key(k) => push_key(path, k),
-            Segment::Index(i) => {
-                path.push('[');
-                path.push_str(&i.to_string());
-                path.push(']');
-            }
+            Segment::Index(i) => push_index(path, *i),
         }
     }
 }

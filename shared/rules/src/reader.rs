@@ -20,6 +20,7 @@
 mod request;
 
 use crate::input::{FieldError, InputError, MAX_JSON_DEPTH};
+use crate::json_path::{push_index, push_key};
 use std::borrow::Cow;
 
 /// A type the reader reads.
@@ -166,11 +167,7 @@ impl<'a> Reader<'a> {
         for step in &self.path {
             match step {
                 Step::Key(k) => push_key(&mut s, k),
-                Step::Index(i) => {
-                    s.push('[');
-                    s.push_str(&i.to_string());
-                    s.push(']');
-                }
+                Step::Index(i) => push_index(&mut s, *i),
             }
         }
         s
@@ -242,55 +239,48 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Result<Cow<'a, str>, Stop> {
         let b = self.bytes();
         self.pos += 1;
-        let start = self.pos;
-        // The plain run: most strings have no escape.
+        // The run since the last escape; the text unescaped so far, once there is one.
+        let mut run = self.pos;
+        let mut unescaped: Option<String> = None;
         loop {
             match b.get(self.pos) {
                 None => return Err(self.eof()),
                 Some(b'"') => {
-                    let s = &self.text[start..self.pos];
+                    let tail = &self.text[run..self.pos];
                     self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
+                    return Ok(match unescaped {
+                        None => Cow::Borrowed(tail),
+                        Some(mut s) => {
+                            s.push_str(tail);
+                            Cow::Owned(s)
+                        }
+                    });
                 }
-                Some(b'\\') => break,
+                Some(b'\\') => {
+                    let s = unescaped.get_or_insert_with(String::new);
+                    s.push_str(&self.text[run..self.pos]);
+                    let Some(&e) = b.get(self.pos + 1) else {
+                        return Err(self.eof());
+                    };
+                    self.pos += 2;
+                    let c = match e {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape()?,
+                        _ => return Err(self.syntax(self.pos - 1)),
+                    };
+                    s.push(c);
+                    run = self.pos;
+                }
                 Some(&c) if c < 0x20 => return Err(self.syntax(self.pos)),
                 Some(_) => self.pos += 1,
             }
-        }
-        let mut out = String::from(&self.text[start..self.pos]);
-        loop {
-            let run = self.pos;
-            loop {
-                match b.get(self.pos) {
-                    None => return Err(self.eof()),
-                    Some(b'"' | b'\\') => break,
-                    Some(&c) if c < 0x20 => return Err(self.syntax(self.pos)),
-                    Some(_) => self.pos += 1,
-                }
-            }
-            out.push_str(&self.text[run..self.pos]);
-            if b[self.pos] == b'"' {
-                self.pos += 1;
-                return Ok(Cow::Owned(out));
-            }
-            self.pos += 1; // the backslash
-            let Some(&e) = b.get(self.pos) else {
-                return Err(self.eof());
-            };
-            self.pos += 1;
-            let c = match e {
-                b'"' => '"',
-                b'\\' => '\\',
-                b'/' => '/',
-                b'b' => '\u{8}',
-                b'f' => '\u{c}',
-                b'n' => '\n',
-                b'r' => '\r',
-                b't' => '\t',
-                b'u' => self.unicode_escape()?,
-                _ => return Err(self.syntax(self.pos - 1)),
-            };
-            out.push(c);
         }
     }
 
@@ -762,13 +752,6 @@ fn unknown(what: &str, name: &str, known: &[&str]) -> String {
         }
     }
     msg
-}
-
-fn push_key(path: &mut String, key: &str) {
-    if !path.is_empty() {
-        path.push('.');
-    }
-    path.push_str(key);
 }
 
 /// Whether serde_json finds `significand × 10^exponent` too large for an `f64` (it

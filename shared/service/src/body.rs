@@ -134,8 +134,8 @@ pub async fn read_rules_json<T: DeserializeOwned>(
     read_rules_text(req, limit, rules::input::parse_json).await
 }
 
-/// The same for a request the rules crate's own reader reads (`rules::reader`: the
-/// pre-check and the application), with the same refusals.
+/// The same for a request the rules crate's own reader reads (`rules::reader`: a
+/// pre-check, an application, a round), with the same refusals.
 pub async fn read_rules_request<T: rules::reader::ReadJson>(
     req: Request,
     limit: usize,

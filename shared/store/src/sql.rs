@@ -365,7 +365,7 @@ impl<'a> Row<'a> {
 
     /// As [`Row::json`] (the same values), read by the reader the components read request
     /// bodies with ([`rules::reader`]): for a type that is also a request (a round, an
-    /// application, its review), so a component carries one reader for it, not two.
+    /// application), so a component carries one reader for it, not serde's as well.
     pub fn input_json<T: ReadJson>(&self, column: &str) -> Result<T, StoreError> {
         let text = self.text(column)?;
         rules::reader::read(text).map_err(|e| self.unreadable(column, format!("JSON: {e}")))
