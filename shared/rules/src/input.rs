@@ -63,6 +63,29 @@ impl fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
+impl InputError {
+    /// The errors as JSON, as serde_json writes them (`{"errors":[…]}`), without a
+    /// serialiser (the browser bundle's answers).
+    pub fn to_json(&self) -> String {
+        use crate::json_write::{push_list, push_str};
+        let mut out = String::with_capacity(256);
+        out.push_str("{\"errors\":");
+        push_list(&mut out, &self.errors, |out, e| {
+            out.push_str("{\"field\":");
+            push_str(out, &e.field);
+            out.push_str(",\"code\":");
+            push_str(out, &e.code);
+            out.push_str(",\"zh\":");
+            push_str(out, &e.zh);
+            out.push_str(",\"en\":");
+            push_str(out, &e.en);
+            out.push('}');
+        });
+        out.push('}');
+        out
+    }
+}
+
 /// Parses JSON strictly into `T`, naming the failing field.
 pub fn parse_json<T: DeserializeOwned>(json: &str) -> Result<T, InputError> {
     if deeper_than(json, MAX_JSON_DEPTH) {
@@ -262,6 +285,27 @@ fn nesting_depth(json: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The hand-written errors are serde's, byte for byte, escapes and all.
+    #[test]
+    fn errors_json_is_serdes() {
+        let e = InputError {
+            errors: vec![
+                FieldError::new(
+                    "a.b[0]",
+                    "code",
+                    "中文\"引号\"".into(),
+                    "line\nbreak \\".into(),
+                ),
+                FieldError::new("", "whole", String::new(), "\u{1}".into()),
+            ],
+        };
+        assert_eq!(e.to_json(), serde_json::to_string(&e).unwrap());
+        assert_eq!(
+            InputError { errors: vec![] }.to_json(),
+            serde_json::to_string(&InputError { errors: vec![] }).unwrap()
+        );
+    }
 
     /// Messages people can read: no parser position, no language glued to the other.
     #[test]

@@ -24,6 +24,7 @@
 //! | the clawback (全额追回), claim by claim | [`recovery`] | FRAUD |
 //! | validators | [`uscc`], [`patent`], [`money`] | SCOPE-ENT, SUB-KEY, reading 6 |
 //! | reading requests (JSON), with field paths | [`reader`], [`input`] | |
+//! | writing answers (JSON) and the texts' dates | [`json_write`], [`written`] | |
 //! | 大写金额 | [`numerals`] | notices |
 //!
 //! ## JSON
@@ -31,8 +32,9 @@
 //! Every input and output type is (de)serialised with serde. Inputs are strict: unknown
 //! fields are rejected and each error names its field ([`input::InputError`]). A pre-check
 //! request, an application and a round are read by the crate's own [`reader`] (the same
-//! values and refusals as serde, faster and far smaller in the browser), and a decision is
-//! written by [`Decision::to_json`] (serde_json's bytes). Money is a
+//! values and refusals as serde, faster and far smaller in the browser), and a decision, the
+//! input errors and the rule catalogue are written by hand ([`Decision::to_json`],
+//! [`InputError::to_json`], [`rule::catalogue_json`]: serde_json's bytes). Money is a
 //! decimal string with at most two places (`"200000.00"`), dates are ISO 8601
 //! (`"2026-03-31"`), moments RFC 3339 with their offset (`"2026-04-01T09:00:00+08:00"`).
 //!
@@ -87,6 +89,7 @@ pub mod flags;
 pub mod guards;
 pub mod input;
 pub mod json_path;
+pub mod json_write;
 pub mod model;
 pub mod money;
 pub mod numerals;
@@ -101,6 +104,7 @@ pub mod recovery;
 pub mod rule;
 pub mod text;
 pub mod uscc;
+pub mod written;
 
 pub use allocation::{Allocation, AllocationRequest, allocate};
 pub use calendar::{Calendar, NoticePeriod};

@@ -183,6 +183,26 @@ pub enum CreditWindow {
     FromCoveredPeriodStart,
 }
 
+crate::json_write::json_names! {
+    KeyRateReading {
+        KeyIndustryPatentOrAnyWellKnownTrademark => "key_industry_patent_or_any_well_known_trademark",
+        KeyIndustryForBoth => "key_industry_for_both",
+    }
+    CeilingReading { CeilingUnlessBudget => "ceiling_unless_budget" }
+    CapYearBasis { RoundYear => "round_year" }
+    TimesReading { RoundsWithAnySubsidyIncludingRecovered => "rounds_with_any_subsidy_including_recovered" }
+    BudgetReading {
+        Proportional => "proportional",
+        FirstComeFirstServed => "first_come_first_served",
+    }
+    RoundingReading { DownToFen => "down_to_fen" }
+    NoticeDayOne { PublicationDayIfWorking => "publication_day_if_working" }
+    BanReading { SameCalendarDate => "same_calendar_date" }
+    CoveredLoans { FinalRepaymentInRoundPeriod => "final_repayment_in_round_period" }
+    ValidityReading { RoundsInsideValidity => "rounds_inside_validity" }
+    CreditWindow { FromCoveredPeriodStart => "from_covered_period_start" }
+}
+
 /// The shipped file, which the tests check the Rust defaults against, and which the
 /// browser bundle gives its pages as is.
 pub const DEFAULT_PARAMETERS: &str = include_str!("../data/parameters.json");

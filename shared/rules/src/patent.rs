@@ -53,6 +53,16 @@ pub enum PatentType {
     PctUtilityModel,
 }
 
+crate::json_write::json_names! {
+    PatentType {
+        Invention => "invention",
+        UtilityModel => "utility_model",
+        Design => "design",
+        PctInvention => "pct_invention",
+        PctUtilityModel => "pct_utility_model",
+    }
+}
+
 impl PatentType {
     pub fn from_digit(digit: char) -> Option<PatentType> {
         match digit {

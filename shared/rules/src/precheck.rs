@@ -28,6 +28,7 @@ use crate::model::PrecheckRequest;
 use crate::money::Money;
 use crate::params::Parameters;
 use crate::rule::RuleId::{self, *};
+use crate::written::Date;
 use application::{
     check_credit, check_enterprise, check_fraud, check_review, check_truth, check_validity,
     check_window,
@@ -64,6 +65,7 @@ pub fn precheck(req: &PrecheckRequest, params: &Parameters) -> Decision {
     ));
     check_enterprise(&app.enterprise, &mut reasons);
     if assessed_on != today {
+        let (today, assessed_on) = (Date(today), Date(assessed_on));
         reasons.push(Reason::new(
             ProcReview,
             Effect::Note,

@@ -7,7 +7,8 @@
 //! accepts what serde_json and the derived `Deserialize` impls accept, to the same value,
 //! and refuses with serde's field, code and words (`tests/reader.rs`, differential over
 //! a corpus and random edits, and the fuzz target `requests` hold it to them);
-//! `input::explain_*` words both alike.
+//! `input::explain_*` words both alike. Dates and moments are read by the grammar chrono's
+//! `FromStr` runs for serde (`dates`), without chrono's general format interpreter.
 //!
 //! Where it answers differently, on purpose:
 //! - a list given for a struct is refused (serde reads the struct's fields from it by
@@ -17,6 +18,7 @@
 //!   reads whole before it knows its kind;
 //! - a number the type refuses is quoted as written (`2026.0`), not as serde prints it.
 
+mod dates;
 mod request;
 
 use crate::input::{FieldError, InputError, MAX_JSON_DEPTH};

@@ -3,9 +3,11 @@
 //! Nothing leaves the browser: every function is a pure computation over its arguments.
 //! Each answer is a JSON string, either the result or `{"errors":[…]}` naming the field
 //! and the reason in Chinese and English (the same shape as the server's 4xx bodies).
+//! The answers are written by hand (`rules::json_write`), byte for byte as serde_json
+//! writes them (the tests compare), so the bundle carries no serialiser (issue 17).
 
+use rules::json_write::{push_bool, push_str};
 use rules::{Calendar, InputError, Parameters};
-use serde::Serialize;
 use std::sync::OnceLock;
 use wasm_bindgen::prelude::*;
 
@@ -19,15 +21,16 @@ fn calendar() -> &'static Calendar {
     C.get_or_init(Calendar::official)
 }
 
-fn answer<T: Serialize>(r: Result<T, InputError>) -> String {
+/// The answer `write` gives, or the errors.
+fn answer<T>(r: Result<T, InputError>, write: impl FnOnce(&mut String, T)) -> String {
     match r {
-        Ok(v) => serde_json::to_string(&v),
-        Err(e) => serde_json::to_string(&e),
+        Ok(v) => {
+            let mut out = String::with_capacity(128);
+            write(&mut out, v);
+            out
+        }
+        Err(e) => e.to_json(),
     }
-    .unwrap_or_else(|_| {
-        r#"{"errors":[{"field":"","code":"internal","zh":"内部错误","en":"internal error"}]}"#
-            .into()
-    })
 }
 
 fn field_error(field: &str, code: &str, zh: String, en: String) -> InputError {
@@ -55,7 +58,7 @@ pub fn precheck_with(request_json: &str, parameters_json: &str) -> String {
 fn decision(r: Result<rules::Decision, InputError>) -> String {
     match r {
         Ok(d) => d.to_json(),
-        Err(e) => answer(Err::<(), _>(e)),
+        Err(e) => e.to_json(),
     }
 }
 
@@ -69,63 +72,41 @@ pub fn default_parameters() -> String {
 /// The rule catalogue: IDs, Q&A sources and texts in Chinese and English.
 #[wasm_bindgen]
 pub fn rule_catalogue() -> String {
-    answer(Ok::<_, InputError>(rules::rule::catalogue()))
+    rules::rule::catalogue_json()
 }
 
 /// Checks a Unified Social Credit Code as typed: `{"ok":true,"mentougou":bool,...}` or errors.
 #[wasm_bindgen]
 pub fn check_credit_code(code: &str) -> String {
-    #[derive(Serialize)]
-    struct Valid<'a> {
-        ok: bool,
-        code: &'a str,
-        division_code: &'a str,
-        mentougou: bool,
-        enterprise: bool,
-    }
-    // Serialised as the typed answer itself (not through `serde_json::Value`, whose
-    // serialiser would otherwise be in the bundle for this alone).
-    match rules::uscc::CreditCode::parse(code) {
-        Ok(c) => answer(Ok::<_, InputError>(Valid {
-            ok: true,
-            code: c.as_str(),
-            division_code: c.division_code(),
-            mentougou: c.is_mentougou(),
-            enterprise: c.registration_class().is_enterprise(),
-        })),
-        Err(e) => answer(Err::<(), _>(field_error(
-            "credit_code",
-            e.code,
-            e.zh.clone(),
-            e.en.clone(),
-        ))),
-    }
+    let checked = rules::uscc::CreditCode::parse(code)
+        .map_err(|e| field_error("credit_code", e.code, e.zh.clone(), e.en.clone()));
+    answer(checked, |out, c| {
+        out.push_str("{\"ok\":true,\"code\":");
+        push_str(out, c.as_str());
+        out.push_str(",\"division_code\":");
+        push_str(out, c.division_code());
+        out.push_str(",\"mentougou\":");
+        push_bool(out, c.is_mentougou());
+        out.push_str(",\"enterprise\":");
+        push_bool(out, c.registration_class().is_enterprise());
+        out.push('}');
+    })
 }
 
 /// Checks a patent application number as typed: its canonical form and type, or errors.
 #[wasm_bindgen]
 pub fn check_patent_number(number: &str) -> String {
-    #[derive(Serialize)]
-    struct Checked<T: Serialize> {
-        ok: bool,
-        number: String,
-        patent_type: T,
-        qualifies_for_key_rate: bool,
-    }
-    match rules::patent::PatentNumber::parse(number) {
-        Ok(p) => answer(Ok::<_, InputError>(Checked {
-            ok: true,
-            number: p.to_string(),
-            patent_type: p.patent_type(),
-            qualifies_for_key_rate: p.patent_type().qualifies_for_key_rate(),
-        })),
-        Err(e) => answer(Err::<(), _>(field_error(
-            "application_number",
-            e.code,
-            e.zh.clone(),
-            e.en.clone(),
-        ))),
-    }
+    let checked = rules::patent::PatentNumber::parse(number)
+        .map_err(|e| field_error("application_number", e.code, e.zh.clone(), e.en.clone()));
+    answer(checked, |out, p| {
+        out.push_str("{\"ok\":true,\"number\":");
+        push_str(out, &p.to_string());
+        out.push_str(",\"patent_type\":");
+        push_str(out, p.patent_type().json_name());
+        out.push_str(",\"qualifies_for_key_rate\":");
+        push_bool(out, p.patent_type().qualifies_for_key_rate());
+        out.push('}');
+    })
 }
 
 /// PROC-NOTICE: the notice period for a publication moment (RFC 3339).
@@ -147,6 +128,8 @@ pub fn notice_period(published_at: &str) -> String {
                 rules::procedure::notice_period(calendar(), params(), at)
                     .map_err(|e| field_error("published_at", e.code, e.zh.clone(), e.en.clone()))
             }),
+        // Native only: serde's writer costs nothing in the bundle here.
+        |out, period| out.push_str(&serde_json::to_string(&period).unwrap_or_default()),
     )
 }
 
@@ -160,12 +143,100 @@ pub fn amount_in_capitals(amount: &str) -> String {
                 rules::numerals::amount_in_capitals(m.decimal())
                     .map_err(|e| field_error("amount", e.code, e.zh.clone(), e.en.clone()))
             }),
+        |out, capitals| push_str(out, &capitals),
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Serialize;
+
+    /// What serde_json wrote for each answer before they were written by hand.
+    fn serdes<T: Serialize>(r: Result<T, InputError>) -> String {
+        match r {
+            Ok(v) => serde_json::to_string(&v).unwrap(),
+            Err(e) => serde_json::to_string(&e).unwrap(),
+        }
+    }
+
+    #[test]
+    fn answers_are_written_as_serde_json_wrote_them() {
+        #[derive(Serialize)]
+        struct Valid {
+            ok: bool,
+            code: String,
+            division_code: String,
+            mentougou: bool,
+            enterprise: bool,
+        }
+        #[derive(Serialize)]
+        struct Checked {
+            ok: bool,
+            number: String,
+            patent_type: rules::patent::PatentType,
+            qualifies_for_key_rate: bool,
+        }
+        for code in [
+            "91110109MA01C3KP2P",
+            "91110109MA01C3KP2Q",
+            "12110000400000000X",
+            "",
+            "x\"y",
+        ] {
+            let expected = serdes(
+                rules::uscc::CreditCode::parse(code)
+                    .map(|c| Valid {
+                        ok: true,
+                        code: c.as_str().to_owned(),
+                        division_code: c.division_code().to_owned(),
+                        mentougou: c.is_mentougou(),
+                        enterprise: c.registration_class().is_enterprise(),
+                    })
+                    .map_err(|e| field_error("credit_code", e.code, e.zh.clone(), e.en.clone())),
+            );
+            assert_eq!(check_credit_code(code), expected, "{code}");
+        }
+        for number in [
+            "2023 1 0123456.6",
+            "202320123456.1",
+            "ZL202330123456.X",
+            "1",
+            "",
+        ] {
+            let expected = serdes(
+                rules::patent::PatentNumber::parse(number)
+                    .map(|p| Checked {
+                        ok: true,
+                        number: p.to_string(),
+                        patent_type: p.patent_type(),
+                        qualifies_for_key_rate: p.patent_type().qualifies_for_key_rate(),
+                    })
+                    .map_err(|e| {
+                        field_error("application_number", e.code, e.zh.clone(), e.en.clone())
+                    }),
+            );
+            assert_eq!(check_patent_number(number), expected, "{number}");
+        }
+        for amount in ["120000", "0.01", "-1", "1.234", "x"] {
+            let expected = serdes(
+                rules::Money::parse(amount)
+                    .map_err(|e| field_error("amount", e.code, e.zh.clone(), e.en.clone()))
+                    .and_then(|m| {
+                        rules::numerals::amount_in_capitals(m.decimal())
+                            .map_err(|e| field_error("amount", e.code, e.zh.clone(), e.en.clone()))
+                    }),
+            );
+            assert_eq!(amount_in_capitals(amount), expected, "{amount}");
+        }
+        assert_eq!(
+            rule_catalogue(),
+            serde_json::to_string(&rules::rule::catalogue()).unwrap()
+        );
+        let errors = precheck("{\"as_of\":1}");
+        let e = rules::precheck_json("{\"as_of\":1}", params()).unwrap_err();
+        assert_eq!(errors, serde_json::to_string(&e).unwrap());
+    }
 
     #[test]
     fn precheck_answers_json_decision_or_field_errors() {

