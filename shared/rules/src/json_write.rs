@@ -3,8 +3,10 @@
 //! browser bundle's answers are written with, so the bundle carries no serialiser. Of a
 //! pre-check's time, serde_json spent nearly half of the answer's serialisation escaping
 //! its texts a byte at a time; [`push_str`] looks at eight bytes at once and copies runs
-//! that need no escape. (The request reader looks a byte at a time: its strings are short,
-//! and in the browser's engine the wider look cost more than it saved.)
+//! that need no escape. The request reader skips plain bytes in a string with the same
+//! look (`plain_run`): at opt-level `z` it cost 2.7 µs a pre-check in the browser's
+//! engine, at 3 (the bundle's since issue 17's last change) it saves a little there and
+//! 1.5 % of the native read.
 
 /// A JSON list of `items`, each written by `write`.
 pub fn push_list<T>(out: &mut String, items: &[T], mut write: impl FnMut(&mut String, &T)) {
@@ -79,7 +81,7 @@ fn escape(out: &mut String, c: u8) {
 
 /// The first `8 × n` bytes of `b` from `at` that hold no byte [`special`] would flag,
 /// in whole words: where a byte-by-byte look must take over.
-fn plain_run(b: &[u8], mut at: usize) -> usize {
+pub(crate) fn plain_run(b: &[u8], mut at: usize) -> usize {
     while let Some(chunk) = b.get(at..at + 8) {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);

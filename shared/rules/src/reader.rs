@@ -281,7 +281,8 @@ impl<'a> Reader<'a> {
                     run = self.pos;
                 }
                 Some(&c) if c < 0x20 => return Err(self.syntax(self.pos)),
-                Some(_) => self.pos += 1,
+                // Plain bytes: past whole words of them at once, then one.
+                Some(_) => self.pos = crate::json_write::plain_run(b, self.pos + 1),
             }
         }
     }
