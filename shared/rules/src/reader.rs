@@ -602,13 +602,19 @@ impl<'a> Reader<'a> {
         }
         let mut seen = 0u32;
         let mut first = true;
+        // Members usually come in the order declared: the search starts after the last
+        // one read, so it mostly hits at once (names are unique, so the order of the
+        // search changes nothing else).
+        let mut after = 0;
         while let Some(key) = self.next_key(&mut first)? {
             if skip == Some(&*key) {
                 self.colon()?;
                 self.skip()?;
                 continue;
             }
-            let Some(i) = fields.iter().position(|f| *f == key) else {
+            let (tail, head) = fields.split_at(after);
+            let found = head.iter().position(|f| *f == key).map(|i| i + after);
+            let Some(i) = found.or_else(|| tail.iter().position(|f| *f == key)) else {
                 let msg = unknown("field", &key, fields);
                 return Err(self.refuse(Some(&key), &msg));
             };
@@ -616,6 +622,7 @@ impl<'a> Reader<'a> {
                 return Err(self.refuse(None, &format!("duplicate field `{}`", fields[i])));
             }
             seen |= 1 << i;
+            after = i + 1;
             self.colon()?;
             self.path.push(Step::Key(key));
             member(self, i)?;
