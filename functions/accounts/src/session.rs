@@ -118,7 +118,7 @@ async fn first_admin(db: &Db, name: &str, password: &str) -> Result<Option<Accou
         })
     };
     let (want_name, want_password) = (
-        var("first_admin_username").await.trim().to_lowercase(),
+        user_name(&var("first_admin_username").await),
         var("first_admin_password").await,
     );
     if want_name.is_empty() || want_password.is_empty() {
@@ -151,10 +151,18 @@ async fn first_admin(db: &Db, name: &str, password: &str) -> Result<Option<Accou
     }))
 }
 
+/// A user name as typed, as accounts are kept: trimmed, ASCII letters in lower case.
+/// Only ASCII is folded (user names are `a-z 0-9 . _ -`): Unicode's case folding would
+/// also make, say, the Kelvin sign (U+212A) an ASCII `k`, so that `\u{212A}ate` signed
+/// in as `kate`; and it would carry Unicode's case tables in the component.
+fn user_name(typed: &str) -> String {
+    typed.trim().to_ascii_lowercase()
+}
+
 /// `POST /api/session`: signs in; the answer sets the session cookie.
 pub async fn sign_in(req: Request) -> Result<Reply, ApiError> {
     let body: SignIn = read_json(req, JSON_LIMIT).await?;
-    let name = body.username.trim().to_lowercase();
+    let name = user_name(&body.username);
     if name.is_empty() || name.chars().count() > 64 {
         return Err(sign_in_failed().field("username"));
     }
@@ -345,4 +353,18 @@ pub async fn change_password(req: Request) -> Result<Reply, ApiError> {
     })
     .await?;
     Ok(service::error::no_content())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::user_name;
+
+    #[test]
+    fn user_names_fold_ascii_only() {
+        assert_eq!(user_name("  Admin.Zhang "), "admin.zhang");
+        // The Kelvin sign and a dotted capital I are not the letters k and i.
+        assert_eq!(user_name("\u{212A}ate"), "\u{212A}ate");
+        assert_ne!(user_name("\u{212A}ATE"), "kate");
+        assert_eq!(user_name("\u{130}NFO"), "\u{130}nfo");
+    }
 }
