@@ -366,19 +366,27 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// The rules crate's input errors as a 400: every field listed in the messages, the
-/// first one named in `field`.
+/// The rules crate's input errors as a 400: every field listed in the messages (a
+/// problem of the whole body, whose field is empty, by its words alone), the first one
+/// named in `field`.
 pub fn input_error(e: rules::InputError) -> ApiError {
+    let said = |field: &str, words: &str, colon: &str| {
+        if field.is_empty() {
+            words.to_owned()
+        } else {
+            format!("{field}{colon}{words}")
+        }
+    };
     let zh = e
         .errors
         .iter()
-        .map(|x| format!("{}：{}", x.field, x.zh))
+        .map(|x| said(&x.field, &x.zh, "："))
         .collect::<Vec<_>>()
         .join("；");
     let en = e
         .errors
         .iter()
-        .map(|x| format!("{}: {}", x.field, x.en))
+        .map(|x| said(&x.field, &x.en, ": "))
         .collect::<Vec<_>>()
         .join("; ");
     let first = e
@@ -670,6 +678,33 @@ mod tests {
         assert_eq!(v["error"]["errors"][1]["code"], "uscc_wrong_length");
         assert_eq!(v["error"]["errors"][0]["message_zh"], "本金无效");
         assert_eq!(v["error"]["errors"][0]["message_en"], "bad principal");
+    }
+
+    /// A problem of the whole body (a required member missing at the top, say) has no
+    /// field: its message is its words, without a colon in front.
+    #[test]
+    fn a_whole_body_problem_is_said_without_a_field() {
+        let e = input_error(rules::InputError {
+            errors: vec![
+                rules::FieldError::new(
+                    "",
+                    "missing_field",
+                    "缺少必填字段 application。".into(),
+                    "The field application is required.".into(),
+                ),
+                rules::FieldError::new("as_of", "x", "时间无效".into(), "bad time".into()),
+            ],
+        });
+        let v = serde_json::to_value(Envelope { error: &e }).unwrap();
+        assert_eq!(
+            v["error"]["message_zh"],
+            "缺少必填字段 application。；as_of：时间无效"
+        );
+        assert_eq!(
+            v["error"]["message_en"],
+            "The field application is required.; as_of: bad time"
+        );
+        assert_eq!(v["error"]["field"], serde_json::Value::Null);
     }
 
     #[test]
