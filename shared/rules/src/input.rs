@@ -67,19 +67,19 @@ impl InputError {
     /// The errors as JSON, as serde_json writes them (`{"errors":[…]}`), without a
     /// serialiser (the browser bundle's answers).
     pub fn to_json(&self) -> String {
-        use crate::json_write::{push_list, push_str};
+        use crate::json_write::{push_list, push_strings_object};
         let mut out = String::with_capacity(256);
         out.push_str("{\"errors\":");
         push_list(&mut out, &self.errors, |out, e| {
-            out.push_str("{\"field\":");
-            push_str(out, &e.field);
-            out.push_str(",\"code\":");
-            push_str(out, &e.code);
-            out.push_str(",\"zh\":");
-            push_str(out, &e.zh);
-            out.push_str(",\"en\":");
-            push_str(out, &e.en);
-            out.push('}');
+            push_strings_object(
+                out,
+                &[
+                    ("field", &e.field),
+                    ("code", &e.code),
+                    ("zh", &e.zh),
+                    ("en", &e.en),
+                ],
+            )
         });
         out.push('}');
         out

@@ -19,11 +19,9 @@ pub struct Moment(pub DateTime<FixedOffset>);
 
 impl Display for Date {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let mut buf = [0u8; 10];
-        if put_date(&mut buf, self.0) {
-            f.write_str(ascii(&buf))
-        } else {
-            self.0.fmt(f)
+        match date_text(self.0) {
+            Some(text) => f.write_str(ascii(&text)),
+            None => self.0.fmt(f),
         }
     }
 }
@@ -32,17 +30,13 @@ impl Display for Moment {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let local = self.0.naive_local();
         let offset = self.0.offset().local_minus_utc();
+        let date = date_text(local.date());
+        let (Some(date), 0, 0) = (date, local.nanosecond(), offset % 60) else {
+            return self.0.fmt(f);
+        };
         // `YYYY-MM-DD HH:MM:SS +HH:MM`.
         let mut buf = *b"0000-00-00 00:00:00 +00:00";
-        let plain = local.nanosecond() == 0 && offset % 60 == 0;
-        if !plain
-            || !put_date(
-                (&mut buf[..10]).try_into().expect("ten bytes"),
-                local.date(),
-            )
-        {
-            return self.0.fmt(f);
-        }
+        buf[..10].copy_from_slice(&date);
         put_two(&mut buf[11..13], local.hour());
         put_two(&mut buf[14..16], local.minute());
         put_two(&mut buf[17..19], local.second());
@@ -56,19 +50,17 @@ impl Display for Moment {
     }
 }
 
-/// `YYYY-MM-DD` into `buf`, for years 0 to 9999 (chrono signs the others); `false` when
-/// the year is beyond.
-fn put_date(buf: &mut [u8; 10], d: NaiveDate) -> bool {
-    let Ok(year @ 0..=9999) = u32::try_from(d.year()) else {
-        return false;
+/// `YYYY-MM-DD`, for years 0 to 9999 (chrono signs the others).
+fn date_text(d: NaiveDate) -> Option<[u8; 10]> {
+    let year @ 0..=9999 = u32::try_from(d.year()).ok()? else {
+        return None;
     };
-    put_two(&mut buf[0..2], year / 100);
-    put_two(&mut buf[2..4], year % 100);
-    buf[4] = b'-';
-    put_two(&mut buf[5..7], d.month());
-    buf[7] = b'-';
-    put_two(&mut buf[8..10], d.day());
-    true
+    let mut text = *b"0000-00-00";
+    put_two(&mut text[0..2], year / 100);
+    put_two(&mut text[2..4], year % 100);
+    put_two(&mut text[5..7], d.month());
+    put_two(&mut text[8..10], d.day());
+    Some(text)
 }
 
 /// Two digits of `n` (below 100).
