@@ -82,10 +82,8 @@ fn escape(out: &mut String, c: u8) {
 /// The first `8 × n` bytes of `b` from `at` that hold no byte [`special`] would flag,
 /// in whole words: where a byte-by-byte look must take over.
 pub(crate) fn plain_run(b: &[u8], mut at: usize) -> usize {
-    while let Some(chunk) = b.get(at..at + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if any_special(u64::from_le_bytes(word)) {
+    while let Some(word) = word_at(b, at) {
+        if any_special(word) {
             break;
         }
         at += 8;
@@ -101,11 +99,29 @@ fn special(c: u8) -> bool {
 /// Whether any byte of `w` is [`special`] (never a false "no"; a "yes" is checked byte
 /// by byte).
 fn any_special(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
-    let zero = |x: u64| below(x, 1);
-    (below(w, 0x20) | zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\')))) != 0
+    (below(w, 0x20) | equal(w, b'"') | equal(w, b'\\')) != 0
+}
+
+/// Eight bytes in one word, for the scans that skip plain text a word at a time.
+pub(crate) fn word_at(b: &[u8], at: usize) -> Option<u64> {
+    let chunk = b.get(at..at + 8)?;
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk);
+    Some(u64::from_le_bytes(word))
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit set in each byte of `w` below `n`, for `n` ≤ 0x80 (never missed; a byte
+/// beside a flagged one may be flagged too, which the byte-by-byte look settles).
+pub(crate) fn below(w: u64, n: u8) -> u64 {
+    w.wrapping_sub(ONES * u64::from(n)) & !w & HIGH
+}
+
+/// The high bit set in each byte of `w` equal to `c` (never missed; as [`below`]).
+pub(crate) fn equal(w: u64, c: u8) -> u64 {
+    below(w ^ (ONES * u64::from(c)), 1)
 }
 
 /// Gives unit enums `json_name()`, the name serde writes for each variant (listed once
