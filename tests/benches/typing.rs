@@ -14,7 +14,9 @@
 mod driver;
 
 /// Keystrokes measured, after `WARMUP` not kept.
+#[cfg(has_browser)]
 const KEYS: usize = 60;
+#[cfg(has_browser)]
 const WARMUP: usize = 10;
 
 #[cfg(not(has_browser))]
