@@ -81,9 +81,17 @@ fn escape(out: &mut String, c: u8) {
 
 /// The first `8 × n` bytes of `b` from `at` that hold no byte [`special`] would flag,
 /// in whole words: where a byte-by-byte look must take over.
-pub(crate) fn plain_run(b: &[u8], mut at: usize) -> usize {
-    while let Some(word) = word_at(b, at) {
-        if any_special(word) {
+pub(crate) fn plain_run(b: &[u8], at: usize) -> usize {
+    word_run(b, at, any_special)
+}
+
+/// From `at`, past whole words of eight bytes while `stops` says no to each: where a
+/// byte-by-byte look must take over (the scans that skip plain text a word at a time).
+pub(crate) fn word_run(b: &[u8], mut at: usize, stops: impl Fn(u64) -> bool) -> usize {
+    while let Some(chunk) = b.get(at..at + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if stops(u64::from_le_bytes(word)) {
             break;
         }
         at += 8;
@@ -100,14 +108,6 @@ fn special(c: u8) -> bool {
 /// by byte).
 fn any_special(w: u64) -> bool {
     (below(w, 0x20) | equal(w, b'"') | equal(w, b'\\')) != 0
-}
-
-/// Eight bytes in one word, for the scans that skip plain text a word at a time.
-pub(crate) fn word_at(b: &[u8], at: usize) -> Option<u64> {
-    let chunk = b.get(at..at + 8)?;
-    let mut word = [0u8; 8];
-    word.copy_from_slice(chunk);
-    Some(u64::from_le_bytes(word))
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
