@@ -445,7 +445,8 @@ async fn real_spin(state: &Path, only: Option<&str>, duration: Duration) -> Vec<
 /// row of a one-table database beside its hello-world, on a fresh state folder. Spin 4.1
 /// opens a new SQLite connection for every request (`spin-sqlite-inproc`) and runs every
 /// statement on a blocking thread, so this ratio is the least a route that reads SQLite
-/// can cost, relative to hello-world.
+/// can cost, relative to hello-world. Beside it, one variable, one key-value read, a file,
+/// and the pre-check's body posted and read: the least each kind of route can cost.
 async fn runtime_floor(duration: Duration) {
     let state = TempDir::new("load-floor");
     let spin = e2e::spin::start_fixture(&state.0, &[("secret", "bench-secret-0123456789")]);
@@ -471,8 +472,15 @@ async fn runtime_floor(duration: Duration) {
     );
     println!("| route | requests | p50 µs | p90 µs | p99 µs | p50 / hello |");
     println!("|---|---|---|---|---|---|");
+    // The pre-check's body (the documented example, 1.3 KB), sent to routes that answer
+    // at once: what its delivery costs before any of the pre-check's own work.
+    let body: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("shared/rules/data/example-precheck-request.json"))
+            .expect("the documented example request"),
+    )
+    .expect("JSON");
     let mut hello_p50 = None;
-    for (label, path) in [
+    let gets = [
         ("hello-world `GET /hello`", "/hello"),
         (
             "one SQLite read `GET /probe/db/default/read`",
@@ -494,7 +502,19 @@ async fn runtime_floor(duration: Duration) {
             "`assets`, one file of 182 B (read once per instance) `GET /index.html`",
             "/index.html",
         ),
-    ] {
+    ]
+    .map(|(label, path)| (label, Request::get(path)));
+    let posts = [
+        (
+            "the pre-check's 1.3 KB body, not read `POST /probe/hello`",
+            Request::post_json("/probe/hello", &body),
+        ),
+        (
+            "the same body, read whole `POST /probe/echo`",
+            Request::post_json("/probe/echo", &body),
+        ),
+    ];
+    for (label, request) in gets.into_iter().chain(posts) {
         let r = run_with(
             spin.addr,
             1,
@@ -502,7 +522,7 @@ async fn runtime_floor(duration: Duration) {
             Duration::from_millis(500),
             duration,
             &[200],
-            Arc::new(move |_| Request::get(path)),
+            Arc::new(move |_| request.clone()),
         )
         .await;
         assert_eq!(r.errors, 0, "{label}: connection errors");

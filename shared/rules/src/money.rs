@@ -73,8 +73,8 @@ impl Money {
     pub fn parse(s: &str) -> Result<Money, MoneyError> {
         let t = s.trim();
         let well_formed = !t.is_empty()
-            && t.chars()
-                .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+            && t.bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
             && t.len() <= 40;
         let value = well_formed
             .then(|| t.parse::<Decimal>().ok())

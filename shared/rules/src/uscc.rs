@@ -33,8 +33,25 @@ impl fmt::Display for CodeError {
 
 impl std::error::Error for CodeError {}
 
+/// Each ASCII character's value in [`ALPHABET`], `NONE` when it is not there: a look-up
+/// instead of a search of the alphabet for each of a code's 18 characters.
+const VALUES: [u8; 128] = {
+    let mut values = [NONE; 128];
+    let alphabet = ALPHABET.as_bytes();
+    let mut i = 0;
+    while i < alphabet.len() {
+        values[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    values
+};
+const NONE: u8 = u8::MAX;
+
 fn value(c: char) -> Option<u32> {
-    ALPHABET.chars().position(|a| a == c).map(|p| p as u32)
+    VALUES
+        .get(c as usize)
+        .filter(|&&v| v != NONE)
+        .map(|&v| u32::from(v))
 }
 
 fn check_char(first17: &[char]) -> Option<char> {
@@ -42,7 +59,8 @@ fn check_char(first17: &[char]) -> Option<char> {
     for (&c, w) in first17.iter().zip(WEIGHTS) {
         sum += value(c)? * w;
     }
-    ALPHABET.chars().nth(((31 - sum % 31) % 31) as usize)
+    let at = ((31 - sum % 31) % 31) as usize;
+    ALPHABET.as_bytes().get(at).map(|&b| char::from(b))
 }
 
 /// Trims, uppercases and checks length and alphabet; returns the characters.
@@ -323,6 +341,18 @@ mod tests {
     fn mentougou_enterprise(serial: u64) -> CreditCode {
         let org: String = format!("{:09}", serial % 1_000_000_000);
         CreditCode::with_check_char(&format!("91{MENTOUGOU_DIVISION}{org}")).unwrap()
+    }
+
+    /// SCOPE-ENT: the look-up gives each character of the alphabet its place, and no other
+    /// character (lower case, the five never used, beyond ASCII) a value.
+    #[test]
+    fn scope_ent_values_are_places_in_the_alphabet() {
+        for c in ('\0'..='\u{2FF}').chain(['一', '０', 'Ａ', '\u{10FFFF}']) {
+            let place = ALPHABET.chars().position(|a| a == c).map(|p| p as u32);
+            assert_eq!(value(c), place, "{c:?}");
+        }
+        assert_eq!(value('Y'), Some(30));
+        assert_eq!(value('I'), None);
     }
 
     #[test]
