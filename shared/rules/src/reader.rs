@@ -63,7 +63,7 @@ pub struct Reader<'a> {
     path: Vec<Step<'a>>,
     error: Option<FieldError>,
     /// Reading a pledged right's members, which serde reads from its buffered copy of the
-    /// right: `null` is its "unit value" there, and an enum may be given as a map.
+    /// right: an enum may be given there as a map whose value is `null` or `{}`.
     buffered: bool,
 }
 
@@ -183,7 +183,6 @@ impl<'a> Reader<'a> {
             Found::Number(Number::Signed(n)) => format!("integer `{n}`"),
             Found::Number(Number::Float(text)) => format!("floating point `{text}`"),
             Found::Bool(b) => format!("boolean `{b}`"),
-            Found::Null if self.buffered => "unit value".to_owned(),
             Found::Null => "null".to_owned(),
             Found::List => "sequence".to_owned(),
             Found::Object => "map".to_owned(),
@@ -695,7 +694,7 @@ impl<'a> Reader<'a> {
     }
 
     /// An enum read from serde's buffered copy (inside a pledged right): a string, or a
-    /// map of one member whose value is `null`.
+    /// map of one member whose value is `null` or `{}`.
     fn buffered_variant(&mut self, variants: &[&str]) -> Result<usize, Stop> {
         match self.peek() {
             Some(b'"') => {
@@ -720,9 +719,19 @@ impl<'a> Reader<'a> {
                 }
                 let end = self.pos;
                 let i = self.variant_named(&name, variants)?;
+                // serde reads a unit from its buffered copy as `null` or as an empty map.
                 self.pos = value;
-                if self.peek() != Some(b'n') {
-                    return Err(self.wrong_type("unit variant"));
+                let unit = match self.peek() {
+                    Some(b'n') => true,
+                    Some(b'{') => {
+                        self.pos += 1;
+                        self.peek() == Some(b'}')
+                    }
+                    _ => false,
+                };
+                if !unit {
+                    self.pos = value;
+                    return Err(self.wrong_type("unit"));
                 }
                 self.pos = end;
                 Ok(i)

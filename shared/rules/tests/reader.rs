@@ -182,6 +182,11 @@ fn edge_values_are_read_as_serde_does() {
     for patent_type in [
         r#"{"invention":null}"#,
         r#"{"invention":1}"#,
+        // serde reads a unit from its buffered copy as `null` or an empty map.
+        r#"{"invention":{}}"#,
+        r#"{"invention":{ }}"#,
+        r#"{"invention":{"a":1}}"#,
+        r#"{"invention":[]}"#,
         r#"{}"#,
         "1",
         "null",
@@ -231,5 +236,26 @@ proptest! {
             let d = differs::<PrecheckRequest>(&doc);
             prop_assert!(d.is_none(), "{}", d.unwrap_or_default());
         }
+    }
+}
+
+/// Inside a pledged right (which serde reads from its buffered copy), a refusal says what
+/// serde_json says, in both languages: `null` is "null" and a unit is "unit".
+#[test]
+fn refusals_inside_a_right_say_what_serde_says() {
+    let base = serde_json::to_string(&rich_request()).unwrap();
+    let right = "\"patent_type\":\"invention\"";
+    let owner = "\"owner\":\"北京京西智算科技有限公司\"";
+    assert!(base.contains(right) && base.contains(owner));
+    for (from, to) in [
+        (right, "\"patent_type\":{\"invention\":1}"),
+        (right, "\"patent_type\":{\"invention\":{\"a\":1}}"),
+        (right, "\"patent_type\":null"),
+        (owner, "\"owner\":null"),
+    ] {
+        let doc = base.replacen(from, to, 1);
+        let serde = parse_json::<PrecheckRequest>(&doc).unwrap_err().errors[0].clone();
+        let ours = read::<PrecheckRequest>(&doc).unwrap_err().errors[0].clone();
+        assert_eq!((&ours.en, &ours.zh), (&serde.en, &serde.zh), "{to}");
     }
 }
