@@ -75,7 +75,7 @@ pub fn precheck(req: &PrecheckRequest, params: &Parameters) -> Decision {
             ),
         ));
     }
-    check_fraud(app, params, assessed_on, &mut reasons);
+    check_fraud(app, params, today, assessed_on, &mut reasons);
     check_credit(
         &app.enterprise,
         req.round.as_ref(),

@@ -754,6 +754,29 @@ fn fraud_determined_after_the_submission_stops_the_application_at_review() {
     assert_eq!(refused_by(&r), vec![RuleId::Fraud]);
 }
 
+/// FRAUD (reading 8): the ban is on applying, so an application made while barred stays
+/// refused at a review held after the ban has ended (a determination recorded late).
+#[test]
+fn fraud_an_application_made_while_barred_is_refused_after_the_ban_ends() {
+    let mut r = request();
+    r.application.enterprise.fraud_findings = vec![FraudFinding {
+        kind: FraudKind::FalseDocuments,
+        determined_on: date("2023-04-16"),
+        reference: String::new(),
+    }];
+    // Applied on 2026-04-15, the ban's last day; reviewed after it ended.
+    r.assessed_at = Some(moment("2026-06-01T10:00:00+08:00"));
+    let d = precheck(&r, &params());
+    assert_eq!(d.refused_by, vec![RuleId::Fraud]);
+    assert!(d.reasons.iter().any(|x| x.en.contains("2026-04-16")));
+    // Applied the day the ban ended: nothing bars it.
+    r.application.enterprise.fraud_findings[0].determined_on = date("2023-04-15");
+    assert!(precheck(&r, &params()).is_eligible());
+    // A determination made after the review is not yet on record.
+    r.application.enterprise.fraud_findings[0].determined_on = date("2026-06-02");
+    assert!(precheck(&r, &params()).is_eligible());
+}
+
 #[test]
 fn valid_an_assessment_before_the_submission_is_refused_as_input() {
     let mut r = request();

@@ -159,17 +159,20 @@ pub(super) fn check_enterprise(e: &Enterprise, out: &mut Vec<Reason>) {
     }
 }
 
-/// FRAUD: barred for three years from the determination (reading 8).
+/// FRAUD: barred for three years from the determination (reading 8). The findings are
+/// those on record at the review (`assessed_on`); the ban is on applying, so it refuses
+/// an application made (`applied_on`) before it ended, even when it is over by the review.
 pub(super) fn check_fraud(
     app: &Application,
     params: &Parameters,
-    today: NaiveDate,
+    applied_on: NaiveDate,
+    assessed_on: NaiveDate,
     out: &mut Vec<Reason>,
 ) {
     for f in &app.enterprise.fraud_findings {
         let until = same_date_years_on(f.determined_on, params.fraud_ban_years);
         let (on, until_day) = (Date(f.determined_on), Date(until));
-        if f.determined_on <= today && today < until {
+        if f.determined_on <= assessed_on && applied_on < until {
             out.push(Reason::new(
                 Fraud,
                 Effect::Refuse,
@@ -182,7 +185,7 @@ pub(super) fn check_fraud(
                     on, until_day
                 ),
             ));
-        } else if until <= today {
+        } else if until <= applied_on {
             // The finding is on record but its ban is over: the decision says so.
             out.push(Reason::new(
                 Fraud,
