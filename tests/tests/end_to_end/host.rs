@@ -97,6 +97,37 @@ async fn routes_match_like_spin_most_specific_first(rt) {
         assert_eq!(r["spin-path-info"], info, "{path}: {r}");
     }
 
+    // A wildcard matching nothing: the path's end slash is the path info, as in Spin.
+    for (path, info) in [("/probe?headers", ""), ("/probe/?headers", "/")] {
+        let r = get(a, path).await.json();
+        assert_eq!(r["spin-matched-route"], "/probe/...", "{path}: {r}");
+        assert_eq!(r["spin-path-info"], info, "{path}: {r}");
+    }
+    // A parameter's header is named in lower case with `-` for `_`.
+    let r = get(a, "/probe/named/x_1/headers").await.json();
+    assert_eq!(r["spin-path-match-item-id"], "x_1", "{r}");
+
+    // Spin answers `/.well-known/spin/…` itself, before any route (the catch-all too).
+    let r = get(a, "/.well-known/spin/health").await;
+    assert_eq!((r.status, r.text().as_str()), (200, "OK"));
+    let r = get(a, "/.well-known/spin/info").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json(), serde_json::json!({"name": "localspin-fixture"}));
+    let r = get(a, "/.well-known/spin/other").await;
+    assert_eq!((r.status, r.body.len()), (404, 0));
+
+    // `connection` (this client sends `close`) is the server's: Spin removes it before the
+    // component sees the request.
+    let r = get(a, "/probe/exact/headers").await.json();
+    assert!(r.get("connection").is_none(), "{r}");
+
+    // A header value that is not UTF-8: Spin's bare 500, and the component never runs.
+    assert_eq!(
+        raw_status(a, b"GET /hello HTTP/1.1\r\nhost: x\r\nx-note: caf\xe9\r\nconnection: close\r\n\r\n")
+            .await,
+        500
+    );
+
     // A client's own `spin-*` headers stay, and the runtime's come after them.
     let r = request(
         a,
@@ -114,6 +145,16 @@ async fn routes_match_like_spin_most_specific_first(rt) {
     assert_eq!(r.json()["spin-path-match-id"], "forged", "{t}");
     host.stop().await;
 }
+}
+
+/// The status of the answer to `raw`, a request written byte for byte.
+async fn raw_status(a: std::net::SocketAddr, raw: &[u8]) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(a).await.unwrap();
+    s.write_all(raw).await.unwrap();
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).await.unwrap();
+    std::str::from_utf8(&head[9..12]).unwrap().parse().unwrap()
 }
 
 /// `method path` with `body`, panicking on I/O errors.
@@ -388,7 +429,7 @@ async fn server_timing_counts_key_value_calls() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn unknown_path_without_catch_all_is_a_json_404() {
+async fn unknown_path_without_catch_all_is_spins_bare_404() {
     ensure_built();
     let state = TempDir::new("noroute");
     let dir = TempDir::new("noroute-manifest");
@@ -405,8 +446,7 @@ async fn unknown_path_without_catch_all_is_a_json_404() {
     .unwrap();
     let host = localspin::start(config(&manifest, &state.0)).await.unwrap();
     let r = get(host.addr, "/elsewhere").await;
-    assert_eq!(r.status, 404);
-    assert_eq!(r.json()["error"]["code"], "not_found");
+    assert_eq!((r.status, r.body.len()), (404, 0));
     host.stop().await;
 }
 

@@ -1,5 +1,5 @@
-//! The answers the host gives itself (404, 400, 413, 500, 503, 504), in the app's JSON
-//! error shape.
+//! The answers the host gives itself: Spin's own (an empty 404 or 500, the well-known
+//! paths) and the local host's (400, 413, 500, 503, 504), in the app's JSON error shape.
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -28,4 +28,13 @@ pub(crate) fn body_too_large(limit: usize) -> http::Response<HostBody> {
         &format!("请求体过大（上限 {limit} 字节）。"),
         &format!("The request body is too large (limit {limit} bytes)."),
     )
+}
+
+/// An answer of Spin's own with nothing but its status (no route matched, a request Spin
+/// cannot hand to a component).
+pub(crate) fn bare(status: u16) -> http::Response<HostBody> {
+    http::Response::builder()
+        .status(status)
+        .body(Full::new(Bytes::new()))
+        .expect("a valid response")
 }

@@ -111,6 +111,9 @@ pub struct App {
     pub(crate) server_timing: bool,
     pub(crate) max_instance_reuse_count: u32,
     pub(crate) idle_instance_timeout: Duration,
+    /// The body of `/.well-known/spin/info`: the application's name and version, as Spin
+    /// writes its `AppInfo` (pretty JSON).
+    pub(crate) info: Vec<u8>,
     pub state_dir: PathBuf,
 }
 
@@ -246,6 +249,7 @@ impl App {
             server_timing: config.server_timing,
             max_instance_reuse_count: config.max_instance_reuse_count.max(1),
             idle_instance_timeout: config.idle_instance_timeout,
+            info: app_info(&m.application),
             state_dir,
         })
     }
@@ -275,4 +279,14 @@ impl App {
 
 fn first_line(s: &str) -> &str {
     s.lines().find(|l| !l.trim().is_empty()).unwrap_or("")
+}
+
+/// Spin's `AppInfo` of the manifest's `[application]`: `name`, and `version` when set.
+fn app_info(a: &manifest::Application) -> Vec<u8> {
+    let mut info = serde_json::Map::new();
+    info.insert("name".into(), a.name.clone().into());
+    if let Some(v) = &a.version {
+        info.insert("version".into(), v.clone().into());
+    }
+    serde_json::to_vec_pretty(&info).expect("strings serialise")
 }

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 
-use crate::answer::{HostBody, body_too_large, host_error};
+use crate::answer::{HostBody, bare, body_too_large, host_error};
 use crate::app::Idle;
 use crate::body::{self, ForComponent, Read};
 use crate::{App, ComponentRt};
@@ -47,13 +47,28 @@ pub async fn handle(
     // No check of a declared length here: as under Spin, the component answers first (a
     // wrong method is 405 whatever the size); the body stream itself stops at the limit.
     let path = req.uri().path().to_owned();
+    if let Some(name) = path.strip_prefix(WELL_KNOWN_PREFIX) {
+        return well_known(&app, name);
+    }
+    // No route: Spin's bare 404 (an app with a catch-all route never gets it).
     let Some(m) = app.router.route(&path) else {
-        return host_error(404, "not_found", "未找到该资源。", "No such resource.");
+        return bare(404);
     };
     let index = m.route.component;
     let component = app.components[index].clone();
 
     let (mut parts, body) = req.into_parts();
+    // Transport information, only meaningful to the server: Spin removes it.
+    parts.headers.remove(http::header::CONNECTION);
+    // Spin hands a component only headers whose values are UTF-8; any other fails the
+    // request with its bare 500 before the component runs.
+    if parts
+        .headers
+        .values()
+        .any(|v| std::str::from_utf8(v.as_bytes()).is_err())
+    {
+        return bare(500);
+    }
     let host = parts
         .headers
         .get(http::header::HOST)
@@ -81,6 +96,8 @@ pub async fn handle(
     append(h, "spin-base-path", "/");
     append(h, "spin-client-addr", &client.to_string());
     for (name, value) in &m.params {
+        // Spin's header key: lower case, `_` as `-`.
+        let name = name.to_ascii_lowercase().replace('_', "-");
         append(h, &format!("spin-path-match-{name}"), value);
     }
     // The body is read before the request takes an execution slot, with its own deadline:
@@ -148,6 +165,22 @@ pub async fn handle(
                 "The component did not answer in time.",
             )
         }
+    }
+}
+
+/// Where Spin answers for itself, before any route: `/.well-known/spin/…`.
+const WELL_KNOWN_PREFIX: &str = "/.well-known/spin/";
+
+/// Spin's answers under [`WELL_KNOWN_PREFIX`], whatever the method: `health` (`OK`),
+/// `info` (the application's name and version), a bare 404 for anything else.
+fn well_known(app: &App, name: &str) -> http::Response<HostBody> {
+    match name {
+        "health" => http::Response::new(Full::new(Bytes::from_static(b"OK"))),
+        "info" => http::Response::builder()
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(app.info.clone())))
+            .expect("a valid response"),
+        _ => bare(404),
     }
 }
 

@@ -168,7 +168,9 @@ impl Router {
         let path_info = if route.wildcard {
             let rest = &segs[used..];
             if rest.is_empty() {
-                String::new()
+                // Spin keeps the slash a path ends with, even with nothing after the
+                // route's prefix (`/foo/` on `/foo/...` is `/`).
+                if path.ends_with('/') { "/" } else { "" }.to_owned()
             } else {
                 let mut s = format!("/{}", rest.join("/"));
                 if path.ends_with('/') {
@@ -251,7 +253,10 @@ mod tests {
         assert_eq!(m.path_info, "/a/b.txt");
         assert_eq!(m.route.component_route, "/files");
         assert_eq!(r.route("/files").unwrap().path_info, "");
+        // Spin's `trailing_wildcard`: nothing after the prefix but the path's end slash.
+        assert_eq!(r.route("/files/").unwrap().path_info, "/");
         let all = router(&["/..."]);
+        assert_eq!(all.route("/").unwrap().path_info, "/");
         let m = all.route("/env/api").unwrap();
         assert_eq!(
             (m.route.component_route.as_str(), m.path_info.as_str()),
