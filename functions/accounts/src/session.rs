@@ -316,9 +316,16 @@ pub async fn change_password(req: Request) -> Result<Reply, ApiError> {
     if let Some(wait) = wait_for(&db, &name, now).await? {
         return Err(throttled(wait));
     }
-    if !password::verify(&body.current_password, Some(&p.account.password_hash))? {
-        db.transaction(|| async { Ok(store::accounts::fail(db.store(), &name, &at).await?) })
-            .await?;
+    let right = password::verify(&body.current_password, Some(&p.account.password_hash))?;
+    if !right {
+        db.transaction(|| async {
+            // The throttle again, inside the write: parallel guesses count as they land.
+            if let Some(wait) = wait_for(&db, &name, now).await? {
+                return Err(throttled(wait));
+            }
+            Ok(store::accounts::fail(db.store(), &name, &at).await?)
+        })
+        .await?;
         return Err(ApiError::invalid(
             "current_password",
             "当前密码不正确。",
@@ -328,6 +335,10 @@ pub async fn change_password(req: Request) -> Result<Reply, ApiError> {
     let hash = password::hash(&body.new_password)?;
     let digest = service::token::sha256_hex(token.as_bytes());
     db.transaction(|| async {
+        // Past the limit even the right password waits, as in signing in.
+        if let Some(wait) = wait_for(&db, &name, now).await? {
+            return Err(throttled(wait));
+        }
         // The session still live and the password still the one verified: a reset by an
         // administrator or a sign-out that committed meanwhile wins.
         let live = store::accounts::by_session(db.store(), &digest, &at).await?;

@@ -5,6 +5,7 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The largest amount the system accepts anywhere: one hundred billion CNY. A larger
@@ -37,6 +38,15 @@ impl fmt::Display for MoneyError {
 
 impl std::error::Error for MoneyError {}
 
+/// The refusal of an amount finer than the fen.
+fn too_precise(shown: impl fmt::Display) -> MoneyError {
+    MoneyError {
+        code: "money_too_precise",
+        zh: format!("金额最多两位小数（精确到分）：{shown}"),
+        en: format!("amount has more than two decimals (fen): {shown}"),
+    }
+}
+
 impl Money {
     /// Zero, written `0.00` like every other amount.
     pub const ZERO: Money = Money(Decimal::from_parts(0, 0, 0, false, 2));
@@ -51,11 +61,7 @@ impl Money {
             });
         }
         if value.normalize().scale() > 2 {
-            return Err(MoneyError {
-                code: "money_too_precise",
-                zh: format!("金额最多两位小数（精确到分）：{value}"),
-                en: format!("amount has more than two decimals (fen): {value}"),
-            });
+            return Err(too_precise(value));
         }
         if value > MAX_AMOUNT {
             return Err(MoneyError {
@@ -76,8 +82,22 @@ impl Money {
             && t.bytes()
                 .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
             && t.len() <= 40;
+        // A decimal holds 28–29 digits and rounds the rest away (up, too): an amount's
+        // places beyond the fen are refused from the text, and the rest parsed exactly.
+        let (whole, given) = t.split_once('.').unwrap_or((t, ""));
+        let places = given.trim_end_matches('0');
+        if well_formed && places.len() > 2 {
+            return Err(too_precise(t));
+        }
+        let exact: Cow<'_, str> = if places.len() == given.len() {
+            Cow::Borrowed(t)
+        } else if places.is_empty() {
+            Cow::Borrowed(whole)
+        } else {
+            Cow::Owned(format!("{whole}.{places}"))
+        };
         let value = well_formed
-            .then(|| t.parse::<Decimal>().ok())
+            .then(|| Decimal::from_str_exact(&exact).ok())
             .flatten()
             .ok_or_else(|| MoneyError {
                 code: "money_malformed",
@@ -316,6 +336,29 @@ mod tests {
         }
         // Trailing zeros beyond the fen are still exact, so accepted.
         assert_eq!(Money::parse("1.500").unwrap().fen(), 150);
+        assert_eq!(
+            Money::parse("1.000000000000000000000000000000000")
+                .unwrap()
+                .fen(),
+            100
+        );
+    }
+
+    /// More digits than a decimal holds are refused, never rounded (up) into an amount.
+    #[test]
+    fn money_digits_past_a_decimals_precision_are_refused_not_rounded() {
+        for bad in [
+            "99999.99999999999999999999999999",
+            "1.009999999999999999999999999999",
+            "100000000000.0000000000000000001",
+            "0.0000000000000000000000000000001",
+        ] {
+            assert_eq!(
+                Money::parse(bad).unwrap_err().code,
+                "money_too_precise",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -298,6 +298,45 @@ async fn sign_in_is_throttled_per_name_and_says_nothing_of_who_exists() {
         )
         .unwrap();
     assert_eq!(counted, 5);
+
+    // Guessing the current password to change it is throttled the same way, at once too:
+    // five wrong guesses are counted, the rest wait, and then even the right one waits.
+    let r = admin
+        .call(
+            a,
+            "POST",
+            "/api/accounts",
+            &account("li.na", "李娜", "officer"),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let li = Session::sign_in(a, "li.na", &password("li.na")).await;
+    let change = |current: &str| json!({"current_password": current, "new_password": "a new passphrase, 2026"});
+    let guesses: Vec<_> = (0..8)
+        .map(|i| {
+            let (li, body) = (li.clone(), change(&format!("guess number {i}")));
+            tokio::spawn(async move {
+                li.call(a, "POST", "/api/session/password", &body)
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for g in guesses {
+        statuses.push(g.await.unwrap());
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses, [400, 400, 400, 400, 400, 429, 429, 429]);
+    let r = li
+        .call(
+            a,
+            "POST",
+            "/api/session/password",
+            &change(&password("li.na")),
+        )
+        .await;
+    assert_error(&r, 429, "too_many_requests");
     host.stop().await;
 
     // Fifteen minutes later the name may try again (the service's clock moved).
