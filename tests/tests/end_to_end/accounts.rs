@@ -213,6 +213,20 @@ async fn people_sign_in_by_name_act_in_their_role_and_the_audit_log_names_them(r
 }
 }
 
+/// The statuses, sorted, of `n` requests sent at once, the `i`th by `send(i)`.
+async fn statuses_at_once<Fut>(n: usize, send: impl Fn(usize) -> Fut) -> Vec<u16>
+where
+    Fut: std::future::Future<Output = u16> + Send + 'static,
+{
+    let sent: Vec<_> = (0..n).map(|i| tokio::spawn(send(i))).collect();
+    let mut statuses = Vec::new();
+    for s in sent {
+        statuses.push(s.await.unwrap());
+    }
+    statuses.sort_unstable();
+    statuses
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_in_is_throttled_per_name_and_says_nothing_of_who_exists() {
     let state = TempDir::new("throttle");
@@ -278,17 +292,11 @@ async fn sign_in_is_throttled_per_name_and_says_nothing_of_who_exists() {
     Session::sign_in(a, FIRST_ADMIN, FIRST_ADMIN_PASSWORD).await;
 
     // Eight guesses at once for a name no one has: five are counted, the rest wait.
-    let guesses: Vec<_> = (0..8)
-        .map(|i| {
-            let body = attempt("no.one.at.all", &format!("guess number {i}"));
-            tokio::spawn(async move { call(a, "POST", "/api/session", None, &body).await.status })
-        })
-        .collect();
-    let mut statuses = Vec::new();
-    for g in guesses {
-        statuses.push(g.await.unwrap());
-    }
-    statuses.sort_unstable();
+    let statuses = statuses_at_once(8, |i| {
+        let body = attempt("no.one.at.all", &format!("guess number {i}"));
+        async move { call(a, "POST", "/api/session", None, &body).await.status }
+    })
+    .await;
     assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
     let counted: i64 = db(&state)
         .query_row(
@@ -312,21 +320,15 @@ async fn sign_in_is_throttled_per_name_and_says_nothing_of_who_exists() {
     assert_eq!(r.status, 201);
     let li = Session::sign_in(a, "li.na", &password("li.na")).await;
     let change = |current: &str| json!({"current_password": current, "new_password": "a new passphrase, 2026"});
-    let guesses: Vec<_> = (0..8)
-        .map(|i| {
-            let (li, body) = (li.clone(), change(&format!("guess number {i}")));
-            tokio::spawn(async move {
-                li.call(a, "POST", "/api/session/password", &body)
-                    .await
-                    .status
-            })
-        })
-        .collect();
-    let mut statuses = Vec::new();
-    for g in guesses {
-        statuses.push(g.await.unwrap());
-    }
-    statuses.sort_unstable();
+    let statuses = statuses_at_once(8, |i| {
+        let (li, body) = (li.clone(), change(&format!("guess number {i}")));
+        async move {
+            li.call(a, "POST", "/api/session/password", &body)
+                .await
+                .status
+        }
+    })
+    .await;
     assert_eq!(statuses, [400, 400, 400, 400, 400, 429, 429, 429]);
     let r = li
         .call(
