@@ -107,22 +107,27 @@ pub async fn approve(req: Request, year: i32) -> Result<Reply, ApiError> {
                     .filter(|l| !l.granted.is_zero())
                     .map(|l| (l.application_id, l.granted))
                     .collect();
-            let lines = rules::approval::apply(&listed, &body.lines)
+            let ruled = rules::approval::apply(&listed, &body.lines)
                 .map_err(service::error::field_error)?;
-            for line in &lines {
-                store::approvals::add(db.store(), year, line).await?;
+            let mut lines = Vec::with_capacity(ruled.len());
+            for line in ruled {
                 let to = match line.decision {
                     LineDecision::Rejected => Status::Removed,
                     LineDecision::Approved | LineDecision::Reduced => Status::Approved,
                 };
-                store::applications::move_status(
+                // A line stopped while on notice (FRAUD) is no longer proposed: passed over.
+                if store::applications::move_status(
                     db.store(),
                     &line.application_id,
                     Status::Proposed,
                     to,
                     &at,
                 )
-                .await?;
+                .await?
+                {
+                    store::approvals::add(db.store(), year, &line).await?;
+                    lines.push(line);
+                }
             }
             db.audit_entry(&store::audit::Entry {
                 actor: &actor,

@@ -313,6 +313,19 @@ pub(crate) async fn file(req: Request) -> Result<Reply, ApiError> {
             {
                 return Ok(first);
             }
+            // PROC-OBJECT again inside the write: an approval that committed after the
+            // period check above has closed the list to objections.
+            if round::stage::current(&db, notice.round_year).await?
+                != rules::procedure::Stage::InNotice
+            {
+                return Err(ApiError::new(
+                    409,
+                    Code::OutsideNoticePeriod,
+                    "公示期已结束，名单已进入审议，不再受理异议（PROC-OBJECT）。",
+                    "The notice period is over and the list has gone for approval: objections are no longer received (PROC-OBJECT).",
+                )
+                .field("notice_id"));
+            }
             // PROC-OBJECT, politely: a flood from one objector or one address, or the same
             // objection again.
             throttle::check(&db, &crate::BY_CONTACT, &by_contact, now).await?;

@@ -1,6 +1,6 @@
-//! FRAUD after the approval: a determination stops every line of the enterprise approved
-//! and not yet paid (全额追回 means nothing more is paid), and a round whose last unpaid
-//! lines were stopped is done (`paid`): a stopped line never keeps a round open.
+//! FRAUD: a determination stops every line of the enterprise not yet paid — proposed (the
+//! list on notice) or approved (全额追回 means nothing more is paid) — and a round whose
+//! last unpaid lines were stopped is done (`paid`): a stopped line never keeps a round open.
 
 use rules::procedure::{Stage, StageContext};
 use service::ApiError;
@@ -9,17 +9,22 @@ use store::applications::Status;
 
 use crate::stage;
 
-/// FRAUD: stops the approved, unpaid lines of `uscc` (they become `removed`) and closes
-/// each round left with nothing to pay; answers the lines stopped, by number.
+/// FRAUD: stops the proposed and approved lines of `uscc` (they become `removed`; the
+/// approval passes a stopped line over) and closes each round left with nothing to pay;
+/// answers the lines stopped, by number.
 pub async fn stop_unpaid(db: &Db, uscc: &str, at: &str) -> Result<Vec<String>, ApiError> {
-    let lines =
-        store::applications::of_enterprise_with_status(db.store(), uscc, Status::Approved).await?;
+    let mut lines = Vec::new();
+    for status in [Status::Proposed, Status::Approved] {
+        for (id, year) in
+            store::applications::of_enterprise_with_status(db.store(), uscc, status).await?
+        {
+            lines.push((id, year, status));
+        }
+    }
     let mut stopped = Vec::with_capacity(lines.len());
     let mut years: Vec<i32> = Vec::new();
-    for (id, year) in lines {
-        if store::applications::move_status(db.store(), &id, Status::Approved, Status::Removed, at)
-            .await?
-        {
+    for (id, year, status) in lines {
+        if store::applications::move_status(db.store(), &id, status, Status::Removed, at).await? {
             stopped.push(id);
             if !years.contains(&year) {
                 years.push(year);

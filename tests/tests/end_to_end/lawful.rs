@@ -653,14 +653,76 @@ async fn fraud_after_approval_stops_payment_and_no_payment_precedes_the_approval
         "{v}"
     );
     assert_eq!(dump(&state), before, "refused payments store nothing");
-    let v = ok(&post(a, path, Some(ADMIN), &pay(&ids[1], "2026-05-28")).await);
-    assert_eq!(v["application_id"], ids[1].as_str());
-    assert_eq!(
-        v["round_paid"], true,
-        "the fraud-stopped line stays unpaid and does not keep the round open"
-    );
+    last_payment_closes_the_round(a, &ids[1]).await;
+    host.stop().await;
+}
+
+/// Pays `id` (50,000.00 on 28 May 2026) and checks that this closes the round (`paid`):
+/// the fraud-stopped line stays unpaid and does not keep it open.
+async fn last_payment_closes_the_round(a: std::net::SocketAddr, id: &str) {
+    let pay = json!({"application_id": id, "paid_on": "2026-05-28", "amount": "50000.00",
+                     "bank_reference": format!("BOB-2026-05-28-{id}")});
+    let v = ok(&post(a, "/api/rounds/2026/allocation/payments", Some(ADMIN), &pay).await);
+    assert_eq!(v["application_id"], id);
+    assert_eq!(v["round_paid"], true, "{v}");
     let r = call(a, "GET", "/api/rounds/2026", None, &Value::Null).await;
     assert_eq!(ok(&r)["stage"], "paid");
+}
+
+/// FRAUD (found by a review): a determination while the list is on notice stops the
+/// enterprise's proposed line at once; the approval passes it over, and the round is paid
+/// without it — a stopped line never keeps a round open.
+#[tokio::test(flavor = "multi_thread")]
+async fn fraud_while_on_notice_stops_the_line_and_the_round_is_paid_without_it() {
+    let state = TempDir::new("lawful-fraud-on-notice");
+    let ids = submitted(&state, 2).await;
+    let host = on_notice(&state, &ids).await;
+    let fraud = json!({"kind": "obtained_by_deception", "determined_on": "2026-05-06",
+                       "reference": "门知执〔2026〕8号"});
+    let path = format!("/api/enterprises/{}/fraud", crate::common::code(1));
+    let v = ok(&post(host.addr, &path, Some(ADMIN), &fraud).await);
+    assert_eq!(
+        v["stopped"],
+        json!([ids[0]]),
+        "the proposed line is stopped: {v}"
+    );
+    host.stop().await;
+
+    let host = App::local().at(AFTER_NOTICE).start(&state).await;
+    let approval = json!({"approved_on": "2026-05-13", "reference": "区政府第12次常务会议"});
+    let path = "/api/rounds/2026/allocation/approval";
+    let v = ok(&post(host.addr, path, Some(ADMIN), &approval).await);
+    let approved: Vec<&str> = v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["application_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(approved, [ids[1].as_str()], "{v}");
+    host.stop().await;
+
+    let host = App::local()
+        .at("2026-06-01T10:00:00+08:00")
+        .start(&state)
+        .await;
+    last_payment_closes_the_round(host.addr, &ids[1]).await;
+    host.stop().await;
+}
+
+/// PROC-OBJECT (found by a review): an objection is received only while the list is on
+/// notice, judged again inside its write — one stamped inside the period that lands after
+/// the approval committed (here: a host whose clock is still inside the period) is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn proc_object_no_objection_is_received_once_the_list_is_approved() {
+    let state = TempDir::new("lawful-objection-after-approval");
+    let ids = submitted(&state, 2).await;
+    approved(&state, &ids).await.stop().await;
+
+    let host = App::local().at(IN_NOTICE).start(&state).await;
+    let before = dump(&state);
+    let r = post(host.addr, "/api/objections", None, &objection(1)).await;
+    assert_error(&r, 409, "outside_notice_period");
+    assert_eq!(dump(&state), before, "a refused objection stores nothing");
     host.stop().await;
 }
 
