@@ -87,6 +87,23 @@ pub async fn approve(req: Request, year: i32) -> Result<Reply, ApiError> {
                 )
                 .field("approved_on"));
             }
+            // PROC-OBJECT before PROC-APPROVE: the government approves the list as the
+            // re-review conclusions left it, so not on a day before the last of them.
+            if let Some(last) =
+                store::objections::last_conclusion_in_round(db.store(), year).await?
+                && body.approved_on < last.date_naive()
+            {
+                let day = last.date_naive();
+                return Err(ApiError::new(
+                    409,
+                    Code::Rule(rules::RuleId::ProcApprove),
+                    format!("审议日期不能早于最后一项异议复核结论（{day}）（PROC-OBJECT、PROC-APPROVE）。"),
+                    format!(
+                        "The approval cannot be dated before the last re-review conclusion ({day}) (PROC-OBJECT, PROC-APPROVE)."
+                    ),
+                )
+                .field("approved_on"));
+            }
             // The guard above judged this very move on the snapshot this transaction read.
             store::rounds::set_stage(db.store(), year, snapshot.stage, Stage::Approved, &at)
                 .await?;

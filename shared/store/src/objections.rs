@@ -127,6 +127,11 @@ pub const OPEN_IN_ROUND: Statement = Statement::new(
     "SELECT o.id FROM objections o JOIN notices n ON n.id = o.notice_id \
      WHERE n.round_year = ? AND o.status = 'received' ORDER BY o.seq",
 );
+pub const LAST_CONCLUSION_IN_ROUND: Statement = Statement::new(
+    "objections.last_conclusion_in_round",
+    "SELECT max(o.concluded_at) AS at FROM objections o JOIN notices n ON n.id = o.notice_id \
+     WHERE n.round_year = ? AND o.concluded_at IS NOT NULL",
+);
 pub const BY_DEDUP: Statement = Statement::new(
     "objections.by_dedup",
     "SELECT id FROM objections WHERE dedup_hash = ?",
@@ -223,6 +228,22 @@ pub async fn open_in_round(db: &impl Sql, year: i32) -> Result<Vec<String>, Stor
     db.query(&OPEN_IN_ROUND, vec![year.into()])
         .await?
         .read(|r| Ok(r.text("id")?.to_owned()))
+}
+
+/// PROC-OBJECT: when the round's last re-review conclusion was given, if any (moments are
+/// stored at +08:00, so the latest text is the latest moment).
+pub async fn last_conclusion_in_round(
+    db: &impl Sql,
+    year: i32,
+) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, StoreError> {
+    let rows = db
+        .query(&LAST_CONCLUSION_IN_ROUND, vec![year.into()])
+        .await?;
+    Ok(rows
+        .first()
+        .map(|r| r.opt_parse::<chrono::DateTime<chrono::FixedOffset>>("at"))
+        .transpose()?
+        .flatten())
 }
 
 /// How many objections stand at each status (statuses without any are left out).
@@ -438,6 +459,7 @@ mod tests {
                 std::slice::from_ref(&id)
             );
             assert!(open_in_round(&db, 2025).await.unwrap().is_empty());
+            assert_eq!(last_conclusion_in_round(&db, 2026).await.unwrap(), None);
             assert_eq!(of_notice(&db, "2026-proposed").await.unwrap(), [row]);
             assert_eq!(objector(&db, &id).await.unwrap(), Some(who.clone()));
             let listed = evidence_of(&db, &id).await.unwrap();
@@ -455,6 +477,14 @@ mod tests {
             };
             assert!(conclude(&db, &id, &c).await.unwrap());
             assert!(open_in_round(&db, 2026).await.unwrap().is_empty());
+            assert_eq!(
+                last_conclusion_in_round(&db, 2026)
+                    .await
+                    .unwrap()
+                    .map(|t| t.to_rfc3339()),
+                Some("2026-05-10T10:00:00+08:00".to_owned())
+            );
+            assert_eq!(last_conclusion_in_round(&db, 2025).await.unwrap(), None);
             assert!(
                 !conclude(&db, &id, &c).await.unwrap(),
                 "one conclusion only"

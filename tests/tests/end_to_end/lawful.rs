@@ -154,7 +154,8 @@ async fn proc_review_allocation_refuses_while_an_application_is_undecided_naming
 
 /// PROC-OBJECT, PROC-APPROVE (issue 13, point 4): the list goes to the district government
 /// only once every objection has its re-review conclusion — a conclusion stays possible
-/// after the notice period — and the refusal names the objections still open.
+/// after the notice period — and the refusal names the objections still open; the
+/// approval is dated no earlier than the last conclusion.
 #[tokio::test(flavor = "multi_thread")]
 async fn proc_object_approval_waits_for_every_re_review_and_conclusions_run_past_the_period() {
     let state = TempDir::new("lawful-objections");
@@ -207,6 +208,22 @@ async fn proc_object_approval_waits_for_every_re_review_and_conclusions_run_past
     )
     .await;
     ok(&r);
+    // The government approves the list as the conclusions left it: not on a day before
+    // the last of them (found by a review: a meeting dated 13 May was taken for a list
+    // concluded on 20 May).
+    let before = dump(&state);
+    let v = assert_error(
+        &post(a, path, Some(ADMIN), &approval).await,
+        409,
+        "rule_proc_approve",
+    );
+    assert!(
+        v["message_zh"].as_str().unwrap().contains("2026-05-20"),
+        "{v}"
+    );
+    assert_eq!(v["field"], "approved_on", "{v}");
+    assert_eq!(dump(&state), before, "a refused approval stores nothing");
+    let approval = json!({"approved_on": "2026-05-20", "reference": "区政府第13次常务会议"});
     let v = ok(&post(a, path, Some(ADMIN), &approval).await);
     assert_eq!(v["stage"], "approved");
     host.stop().await;
@@ -1286,7 +1303,8 @@ async fn proc_object_a_conclusion_racing_approvals_is_never_overtaken_by_them() 
 
     let host = App::local().at(AFTER_NOTICE).start(&state).await;
     let a = host.addr;
-    let approval = json!({"approved_on": "2026-05-13", "reference": "区政府第12次常务会议"});
+    // Dated the day of the conclusion: never before it (PROC-APPROVE).
+    let approval = json!({"approved_on": "2026-05-20", "reference": "区政府第12次常务会议"});
     let conclusion = json!({"outcome": "partly_upheld", "new_amount": "40000.00",
                             "reasons_zh": "经核查，核减部分利息。", "reasons_en": "On checking, part of the interest is not counted."});
     let mut requests = vec![(
