@@ -316,8 +316,7 @@ pub async fn change_password(req: Request) -> Result<Reply, ApiError> {
     if let Some(wait) = wait_for(&db, &name, now).await? {
         return Err(throttled(wait));
     }
-    let right = password::verify(&body.current_password, Some(&p.account.password_hash))?;
-    if !right {
+    if !password::verify(&body.current_password, Some(&p.account.password_hash))? {
         db.transaction(|| async {
             // The throttle again, inside the write: parallel guesses count as they land.
             if let Some(wait) = wait_for(&db, &name, now).await? {

@@ -1,5 +1,5 @@
-//! The answers the host gives itself: Spin's own (an empty 404 or 500, the well-known
-//! paths) and the local host's (400, 413, 500, 503, 504), in the app's JSON error shape.
+//! The answers the host gives itself: Spin's bare ones (an empty 404 or 500) and the local
+//! host's own (400, 413, 500, 503, 504), in the app's JSON error shape.
 
 use bytes::Bytes;
 use http_body_util::Full;
